@@ -1,0 +1,305 @@
+//! The typed document: what `extract` makes of the words on a page, and what `case` assembles.
+//!
+//! This is also the shape of `kyufu extract --json` (DESIGN.md, "kyufu extract --json"): one
+//! [`Document`] per document found, fields keyed by their contract names, line items with their
+//! RULES.md §1.2 category. Confidence is a reading aid here; the rules never see a float — `case`
+//! turns each field into a fact that is either sure or not.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What kind of document a file (or a run of pages in it) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// 領収書, or クレジット契約証明書 (seed `003` 第1-5-(2)).
+    Receipt,
+    /// 教育訓練修了証明書 (seed `003` 第1-5-(1)).
+    CompletionCertificate,
+    /// 支給申請書 (scanned).
+    Application,
+    /// 在籍証明書.
+    EnrollmentCertificate,
+    /// 出席状況報告.
+    AttendanceReport,
+    /// 送付状 printed by kyufu.
+    CoverSheet,
+    /// Read, but not a document kyufu knows.
+    Unknown,
+}
+
+impl DocKind {
+    /// The Japanese name staff know the document by.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DocKind::Receipt => "領収書",
+            DocKind::CompletionCertificate => "教育訓練修了証明書",
+            DocKind::Application => "支給申請書",
+            DocKind::EnrollmentCertificate => "在籍証明書",
+            DocKind::AttendanceReport => "出席状況報告書",
+            DocKind::CoverSheet => "送付状",
+            DocKind::Unknown => "種類不明の書類",
+        }
+    }
+}
+
+/// A rectangle on a page, in pixels of the decoded page image (x, y of the top-left corner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BBox {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl BBox {
+    pub fn right(&self) -> u32 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> u32 {
+        self.y + self.h
+    }
+    /// The smallest box holding both.
+    pub fn union(&self, other: &BBox) -> BBox {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        BBox {
+            x,
+            y,
+            w: self.right().max(other.right()) - x,
+            h: self.bottom().max(other.bottom()) - y,
+        }
+    }
+}
+
+/// A field's value, typed by what the contract says it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Yen(i64),
+    Date(NaiveDate),
+    Text(String),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_yen(&self) -> Option<i64> {
+        match self {
+            Value::Yen(v) => Some(*v),
+            _ => None,
+        }
+    }
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+/// One field read from a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub value: Value,
+    /// 0.0–1.0: how sure the extractor is, after cross-checks (not Tesseract's word confidence).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub confidence: f32,
+    /// Where on the page it was read (absent for values from a text layer or JSON).
+    #[serde(default, rename = "box", skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+    /// 1-based page number within the source file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn is_one(v: &f32) -> bool {
+    *v >= 1.0
+}
+
+impl Field {
+    pub fn sure(value: Value) -> Self {
+        Field {
+            value,
+            confidence: 1.0,
+            bbox: None,
+            page: None,
+        }
+    }
+}
+
+/// 教育訓練経費 categories (RULES.md §1.2): the first four count, the rest are excluded with their
+/// reason, `other` goes to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemCategory {
+    /// 入学料
+    Admission,
+    /// 受講料
+    Tuition,
+    /// 教科書代・教材費 (required)
+    RequiredMaterial,
+    /// 消費税 on the counted items
+    ConsumptionTax,
+    /// 検定試験受験料
+    ExamFee,
+    /// 必ずしも必要とされない補助教材費
+    OptionalMaterial,
+    /// 補講費
+    SupplementaryLesson,
+    /// 行事参加費
+    Event,
+    /// 学債等 (refundable)
+    RefundableBond,
+    /// 交通費
+    Transport,
+    /// パソコン等の器材
+    Equipment,
+    /// 分割払い手数料（金利）
+    CreditInterest,
+    /// 未納
+    Unpaid,
+    /// 補助・返還 (deducted)
+    Subsidy,
+    /// Not recognised: a person decides.
+    Other,
+}
+
+impl ItemCategory {
+    pub const ALL: [ItemCategory; 15] = [
+        ItemCategory::Admission,
+        ItemCategory::Tuition,
+        ItemCategory::RequiredMaterial,
+        ItemCategory::ConsumptionTax,
+        ItemCategory::ExamFee,
+        ItemCategory::OptionalMaterial,
+        ItemCategory::SupplementaryLesson,
+        ItemCategory::Event,
+        ItemCategory::RefundableBond,
+        ItemCategory::Transport,
+        ItemCategory::Equipment,
+        ItemCategory::CreditInterest,
+        ItemCategory::Unpaid,
+        ItemCategory::Subsidy,
+        ItemCategory::Other,
+    ];
+
+    /// The identifier used in JSON and in the lexicon file.
+    pub fn id(self) -> &'static str {
+        match self {
+            ItemCategory::Admission => "admission",
+            ItemCategory::Tuition => "tuition",
+            ItemCategory::RequiredMaterial => "required_material",
+            ItemCategory::ConsumptionTax => "consumption_tax",
+            ItemCategory::ExamFee => "exam_fee",
+            ItemCategory::OptionalMaterial => "optional_material",
+            ItemCategory::SupplementaryLesson => "supplementary_lesson",
+            ItemCategory::Event => "event",
+            ItemCategory::RefundableBond => "refundable_bond",
+            ItemCategory::Transport => "transport",
+            ItemCategory::Equipment => "equipment",
+            ItemCategory::CreditInterest => "credit_interest",
+            ItemCategory::Unpaid => "unpaid",
+            ItemCategory::Subsidy => "subsidy",
+            ItemCategory::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+/// One line of a receipt's breakdown (領収額の内訳).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub label: String,
+    pub amount: i64,
+    pub category: ItemCategory,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub confidence: f32,
+    #[serde(default, rename = "box", skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+}
+
+/// A content problem found while reading (not an error: the document is still a document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// A stable identifier, e.g. `items_do_not_sum`, `heisei_after_2019`.
+    pub code: String,
+    /// A sentence in Japanese for the reviewer.
+    pub message: String,
+}
+
+/// A document found in a file: the unit `extract` produces and `case` assembles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// The file name as it was in the inbox.
+    pub source: String,
+    /// 1-based pages of the file that make up this document.
+    pub pages: Vec<u32>,
+    pub kind: DocKind,
+    pub fields: BTreeMap<String, Field>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+}
+
+impl Document {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.get(name)
+    }
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.field(name).and_then(|f| f.value.as_text())
+    }
+    pub fn yen(&self, name: &str) -> Option<i64> {
+        self.field(name).and_then(|f| f.value.as_yen())
+    }
+    pub fn date(&self, name: &str) -> Option<NaiveDate> {
+        self.field(name).and_then(|f| f.value.as_date())
+    }
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        self.field(name).and_then(|f| f.value.as_bool())
+    }
+}
+
+/// Field names of a receipt (DESIGN.md contract).
+pub mod receipt_fields {
+    pub const PAYER_NAME: &str = "payer_name";
+    pub const ISSUER_NAME: &str = "issuer_name";
+    pub const COURSE_NAME: &str = "course_name";
+    pub const ISSUED_ON: &str = "issued_on";
+    pub const AMOUNT_TOTAL: &str = "amount_total";
+    pub const SEAL_PRESENT: &str = "seal_present";
+    pub const HAS_UNSEALED_CORRECTION: &str = "has_unsealed_correction";
+}
+
+/// Field names of a 教育訓練修了証明書 (DESIGN.md contract).
+pub mod certificate_fields {
+    pub const TRAINEE_NAME: &str = "trainee_name";
+    pub const BIRTH_DATE: &str = "birth_date";
+    pub const COURSE_NAME: &str = "course_name";
+    pub const STARTED_ON: &str = "started_on";
+    pub const COMPLETED_ON: &str = "completed_on";
+    pub const ISSUER_NAME: &str = "issuer_name";
+    pub const SEAL_PRESENT: &str = "seal_present";
+    pub const HAS_UNSEALED_CORRECTION: &str = "has_unsealed_correction";
+}

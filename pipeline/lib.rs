@@ -1,0 +1,8 @@
+//! kyufu (給付): the benefit pipeline for single-parent support.
+//!
+//! One module per stage (DESIGN.md, "Flow"): `decode` → `ocr` → `extract` → `case` → `rules` →
+//! `render`, driven by `run`; `journal` records what was done. `main.rs` is the CLI and nothing else.
+
+pub mod case;
+pub mod decision;
+pub mod document;

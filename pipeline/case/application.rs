@@ -296,16 +296,14 @@ mod tests {
         let app = Application::from_json_bytes(json.as_bytes()).unwrap();
         assert_eq!(app.benefit, Some(Benefit::KyoikuKunren));
         assert_eq!(app.applicant.name.as_deref(), Some("山田 花子"));
-        assert_eq!(
-            app.course.as_ref().unwrap().kind,
-            Some(CourseKind::General)
-        );
+        assert_eq!(app.course.as_ref().unwrap().kind, Some(CourseKind::General));
         assert!(app.malformed.is_empty());
     }
 
     #[test]
     fn a_wrong_type_names_the_field_instead_of_failing() {
-        let json = r#"{"benefit": "kyoiku_kunren", "applied_on": "10 July", "prior_receipt": "no"}"#;
+        let json =
+            r#"{"benefit": "kyoiku_kunren", "applied_on": "10 July", "prior_receipt": "no"}"#;
         let app = Application::from_json_bytes(json.as_bytes()).unwrap();
         assert_eq!(app.applied_on, None);
         assert!(app.is_malformed("applied_on"));

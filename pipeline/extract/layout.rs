@@ -1,0 +1,201 @@
+//! Words with boxes → lines of text, the unit the field extractors read.
+//!
+//! Tesseract's page segmentation puts a table's labels and its amounts in separate blocks (NOTES-OCR.md),
+//! so its own line ids are not used: words are grouped by their boxes (same line = overlapping vertical
+//! extent), then ordered left to right. A space is kept only where the page has a real gap, which is
+//! what separates a family name from a given name.
+
+use crate::document::BBox;
+
+use super::normalize::normalize_line;
+
+/// One recognised word (or a run of characters Tesseract kept together).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub text: String,
+    /// 0.0–1.0 (Tesseract's 0–100 scaled).
+    pub confidence: f32,
+    pub bbox: BBox,
+}
+
+/// Tokens on one line, left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    pub tokens: Vec<Token>,
+    pub bbox: BBox,
+}
+
+impl TextLine {
+    fn from_tokens(mut tokens: Vec<Token>) -> TextLine {
+        tokens.sort_by_key(|t| t.bbox.x);
+        let bbox = tokens
+            .iter()
+            .skip(1)
+            .fold(tokens[0].bbox, |acc, t| acc.union(&t.bbox));
+        TextLine { tokens, bbox }
+    }
+
+    /// Typical character height on the line (the median token height).
+    pub fn char_height(&self) -> u32 {
+        let mut hs: Vec<u32> = self.tokens.iter().map(|t| t.bbox.h).collect();
+        hs.sort_unstable();
+        hs[hs.len() / 2].max(1)
+    }
+
+    /// The line's text, normalised, with one space where the gap between two tokens is wide.
+    pub fn text(&self) -> String {
+        self.text_of(0, self.tokens.len())
+    }
+
+    /// Text of tokens `from..to`.
+    pub fn text_of(&self, from: usize, to: usize) -> String {
+        let h = self.char_height();
+        let mut s = String::new();
+        for i in from..to {
+            if i > from {
+                let gap = self.tokens[i]
+                    .bbox
+                    .x
+                    .saturating_sub(self.tokens[i - 1].bbox.right());
+                // A gap of about half a character is a real space; Tesseract's own spaces between
+                // Japanese characters are narrower.
+                if gap * 2 > h {
+                    s.push(' ');
+                }
+            }
+            s.push_str(&self.tokens[i].text);
+        }
+        normalize_line(&s)
+    }
+
+    /// Mean confidence of tokens `from..to`.
+    pub fn confidence_of(&self, from: usize, to: usize) -> f32 {
+        let n = to.saturating_sub(from);
+        if n == 0 {
+            return 0.0;
+        }
+        self.tokens[from..to]
+            .iter()
+            .map(|t| t.confidence)
+            .sum::<f32>()
+            / n as f32
+    }
+
+    pub fn bbox_of(&self, from: usize, to: usize) -> Option<BBox> {
+        let slice = self.tokens.get(from..to)?;
+        let first = slice.first()?.bbox;
+        Some(slice.iter().fold(first, |acc, t| acc.union(&t.bbox)))
+    }
+}
+
+/// Groups tokens into lines by vertical overlap, top to bottom.
+pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
+    let mut tokens: Vec<Token> = tokens
+        .into_iter()
+        .filter(|t| !t.text.trim().is_empty() && t.bbox.h > 0 && t.bbox.w > 0)
+        .collect();
+    tokens.sort_by_key(|t| (t.bbox.y + t.bbox.h / 2, t.bbox.x));
+    let mut groups: Vec<(BBox, Vec<Token>)> = Vec::new();
+    for t in tokens {
+        let centre = t.bbox.y + t.bbox.h / 2;
+        // Join the line whose vertical band holds this token's centre and whose height is alike
+        // (a tall seal-covered glyph or a large title must not swallow two lines).
+        let found = groups.iter_mut().rev().take(4).find(|(b, _)| {
+            centre >= b.y && centre <= b.bottom() && t.bbox.h * 2 >= b.h.min(t.bbox.h * 3) / 2
+        });
+        match found {
+            Some((b, members)) => {
+                // Widen only horizontally, so the band stays the first token's height.
+                let x = b.x.min(t.bbox.x);
+                b.w = b.right().max(t.bbox.right()) - x;
+                b.x = x;
+                members.push(t);
+            }
+            None => groups.push((t.bbox, vec![t])),
+        }
+    }
+    let mut lines: Vec<TextLine> = groups
+        .into_iter()
+        .map(|(_, members)| TextLine::from_tokens(members))
+        .collect();
+    lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    lines
+}
+
+/// Lines of a digital PDF's text layer: no boxes on the page, so each line gets a synthetic box one
+/// line-height apart; the extractor only uses their order.
+pub fn lines_from_text(lines: &[String]) -> Vec<TextLine> {
+    const H: u32 = 40;
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .filter_map(|(i, l)| {
+            // Each run of non-space characters is a token; runs of 2+ spaces are real gaps.
+            let mut tokens = Vec::new();
+            let mut x = 0u32;
+            for part in l.split(' ') {
+                if part.is_empty() {
+                    x += H;
+                    continue;
+                }
+                let w = part.chars().count() as u32 * H;
+                tokens.push(Token {
+                    text: part.to_string(),
+                    confidence: 1.0,
+                    bbox: BBox {
+                        x,
+                        y: i as u32 * H * 2,
+                        w,
+                        h: H,
+                    },
+                });
+                x += w + H;
+            }
+            if tokens.is_empty() {
+                return None;
+            }
+            Some(TextLine::from_tokens(tokens))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(text: &str, x: u32, y: u32, w: u32, h: u32) -> Token {
+        Token {
+            text: text.into(),
+            confidence: 0.9,
+            bbox: BBox { x, y, w, h },
+        }
+    }
+
+    #[test]
+    fn label_and_amount_in_different_blocks_meet_on_one_line() {
+        let lines = lines_from_tokens(vec![
+            tok("11,000円", 800, 302, 160, 40),
+            tok("入", 100, 300, 40, 40),
+            tok("学", 142, 300, 40, 40),
+            tok("料", 184, 301, 40, 40),
+            tok("受講料", 100, 400, 120, 40),
+            tok("88,000円", 800, 401, 160, 40),
+        ]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].text(), "入学料 11,000円");
+        assert_eq!(lines[1].text(), "受講料 88,000円");
+    }
+
+    #[test]
+    fn a_wide_gap_is_the_space_between_family_and_given_name() {
+        let lines = lines_from_tokens(vec![
+            tok("山", 100, 100, 40, 40),
+            tok("田", 142, 100, 40, 40),
+            tok("花", 230, 100, 40, 40),
+            tok("子", 272, 100, 40, 40),
+            tok("様", 340, 100, 40, 40),
+        ]);
+        assert_eq!(lines[0].text(), "山田 花子 様");
+    }
+}

@@ -1,0 +1,291 @@
+//! Marks on a page that are not text: seals (領収印, 訂正印) and strike-throughs (訂正).
+//!
+//! Seal: on a colour scan, a cluster of red ink of about seal size; on a grayscale scan, a cluster of
+//! mid-gray ink (a red stamp scans lighter than black print) of about seal size. Strike-through: a thin
+//! horizontal stroke several characters long that passes *through* text (ink right above and below it),
+//! which is what tells it from a table rule (white space above and below). Sizes are measured in the
+//! page's own character height, so the detectors hold at any resolution.
+//!
+//! Called by `extract` with the page image `ocr::prepare` made, before any field is read.
+
+use image::{GrayImage, RgbImage};
+use imageproc::region_labelling::{connected_components, Connectivity};
+
+use crate::document::BBox;
+
+/// How the seal was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    Red,
+    Gray,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seal {
+    pub bbox: BBox,
+    pub ink: Ink,
+}
+
+/// What the detectors found on a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub seals: Vec<Seal>,
+    /// Each covers the struck text (a double line is one strike).
+    pub strikes: Vec<BBox>,
+}
+
+/// Downsampling factor for the ink maps (seals are tens of pixels even at 150 dpi).
+const CELL: u32 = 4;
+
+/// Red ink: clearly more red than green and blue.
+fn is_red(p: &image::Rgb<u8>) -> bool {
+    let [r, g, b] = p.0;
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    r > 110 && r - g > 45 && r - b > 35
+}
+
+/// Finds red-ink clusters of at least `min_side` pixels (the caller passes a few character heights).
+pub fn find_red_seals(color: &RgbImage, char_h: u32) -> Vec<Seal> {
+    let (w, h) = color.dimensions();
+    let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
+    let mut map = GrayImage::new(cw, ch);
+    for (x, y, p) in color.enumerate_pixels() {
+        if is_red(p) {
+            map.put_pixel(x / CELL, y / CELL, image::Luma([255]));
+        }
+    }
+    clusters(&map, char_h, Ink::Red)
+}
+
+/// Finds mid-gray ink clusters (a red stamp on a grayscale scan).
+pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
+    let (w, h) = gray.dimensions();
+    let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
+    let mut mid = vec![0u16; (cw * ch) as usize];
+    let mut dark = vec![0u16; (cw * ch) as usize];
+    for (x, y, p) in gray.enumerate_pixels() {
+        let v = p.0[0];
+        let i = ((y / CELL) * cw + x / CELL) as usize;
+        if (70..=175).contains(&v) {
+            mid[i] += 1;
+        } else if v < 60 {
+            dark[i] += 1;
+        }
+    }
+    let mut map = GrayImage::new(cw, ch);
+    let cell_px = (CELL * CELL) as u16;
+    for y in 0..ch {
+        for x in 0..cw {
+            let i = (y * cw + x) as usize;
+            // Mostly mid-gray and little black: stamp ink, not the anti-aliased edge of black print.
+            if mid[i] * 4 >= cell_px && dark[i] * 3 <= mid[i] {
+                map.put_pixel(x, y, image::Luma([255]));
+            }
+        }
+    }
+    clusters(&map, char_h, Ink::Gray)
+}
+
+fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
+    let labels = connected_components(map, Connectivity::Eight, image::Luma([0u8]));
+    let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32, u32)> =
+        std::collections::BTreeMap::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let l = l.0[0];
+        if l == 0 {
+            continue;
+        }
+        let e = boxes.entry(l).or_insert((x, y, x, y, 0));
+        e.0 = e.0.min(x);
+        e.1 = e.1.min(y);
+        e.2 = e.2.max(x);
+        e.3 = e.3.max(y);
+        e.4 += 1;
+    }
+    let min_side = (char_h * 7 / 10).max(12);
+    let max_side = char_h * 12;
+    let mut seals: Vec<Seal> = boxes
+        .values()
+        .filter_map(|&(x0, y0, x1, y1, n)| {
+            let bw = (x1 - x0 + 1) * CELL;
+            let bh = (y1 - y0 + 1) * CELL;
+            let square = bw * 10 >= bh * 5 && bh * 10 >= bw * 5;
+            let cells = (x1 - x0 + 1) * (y1 - y0 + 1);
+            // A stamp is a ring or a frame with characters: neither a speck nor a solid block.
+            let fill_ok = n * 20 >= cells * 3 && n * 20 <= cells * 19;
+            (bw >= min_side
+                && bh >= min_side
+                && bw <= max_side
+                && bh <= max_side
+                && square
+                && fill_ok)
+                .then_some(Seal {
+                    bbox: BBox {
+                        x: x0 * CELL,
+                        y: y0 * CELL,
+                        w: bw,
+                        h: bh,
+                    },
+                    ink,
+                })
+        })
+        .collect();
+    seals.sort_by_key(|s| (s.bbox.y, s.bbox.x));
+    seals
+}
+
+/// Finds strike-throughs: thin horizontal strokes at least `2 × char_h` long with ink just above and
+/// below along much of their length.
+pub fn find_strikes(gray: &GrayImage, char_h: u32) -> Vec<BBox> {
+    let (w, h) = gray.dimensions();
+    let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 110;
+    let min_len = char_h * 2;
+    let probe = (char_h * 3 / 10).max(3);
+    let mut runs: Vec<BBox> = Vec::new();
+    for y in probe + 2..h.saturating_sub(probe + 2) {
+        let mut x = 0;
+        while x < w {
+            if !dark(x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < w && dark(x, y) {
+                x += 1;
+            }
+            let len = x - start;
+            if len < min_len || len > char_h * 25 {
+                continue;
+            }
+            // Thin: the stroke is not the middle of a solid region.
+            let thick_above = (start..x).filter(|&xx| dark(xx, y - 3)).count() as u32;
+            if thick_above * 10 > len * 9
+                && (start..x).filter(|&xx| dark(xx, y + 3)).count() as u32 * 10 > len * 9
+            {
+                continue;
+            }
+            // Through text: ink a little above and a little below along the stroke.
+            let step = 2;
+            let mut through = 0;
+            let mut samples = 0;
+            let mut xx = start;
+            while xx < x {
+                samples += 1;
+                let above = (3..probe).any(|d| dark(xx, y - d));
+                let below = (3..probe).any(|d| dark(xx, y + d));
+                if above && below {
+                    through += 1;
+                }
+                xx += step;
+            }
+            if through * 100 >= samples * 15 {
+                runs.push(BBox {
+                    x: start,
+                    y,
+                    w: len,
+                    h: 1,
+                });
+            }
+        }
+    }
+    merge_strikes(runs, char_h)
+}
+
+/// Rows of one stroke, and the two strokes of a double line, become one box covering the text.
+fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
+    let mut out: Vec<BBox> = Vec::new();
+    for r in runs {
+        let near = out.iter_mut().find(|b| {
+            let overlap_x = r.x < b.right() && b.x < r.right();
+            overlap_x && r.y <= b.bottom() + char_h / 2
+        });
+        match near {
+            Some(b) => *b = b.union(&r),
+            None => out.push(r),
+        }
+    }
+    out.into_iter()
+        .map(|b| {
+            let pad = char_h / 2;
+            BBox {
+                x: b.x,
+                y: b.y.saturating_sub(pad),
+                w: b.w,
+                h: b.h + 2 * pad,
+            }
+        })
+        .collect()
+}
+
+/// All marks on a page. `color` is the colour page when the scan had colour.
+pub fn find_marks(gray: &GrayImage, color: Option<&RgbImage>, char_h: u32) -> Marks {
+    let seals = match color {
+        Some(c) => find_red_seals(c, char_h),
+        None => find_gray_seals(gray, char_h),
+    };
+    Marks {
+        seals,
+        strikes: find_strikes(gray, char_h),
+    }
+}
+
+/// Paints red ink white, so a stamp over a name does not spoil the OCR of the name ("drop-out colour",
+/// as form readers do). Returns the number of pixels changed.
+pub fn drop_red(color: &mut RgbImage) -> u64 {
+    let mut n = 0;
+    for p in color.pixels_mut() {
+        if is_red(p) {
+            *p = image::Rgb([255, 255, 255]);
+            n += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
+    use imageproc::rect::Rect;
+
+    #[test]
+    fn a_red_ring_is_a_seal_and_red_text_specks_are_not() {
+        let mut img = RgbImage::from_pixel(800, 600, image::Rgb([250, 250, 250]));
+        for r in 50..56 {
+            draw_hollow_circle_mut(&mut img, (400, 300), r, image::Rgb([210, 40, 40]));
+        }
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(100, 100).of_size(6, 6),
+            image::Rgb([210, 40, 40]),
+        );
+        let seals = find_red_seals(&img, 40);
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        let s = seals[0].bbox;
+        assert!(s.x <= 350 && s.right() >= 450 && s.y <= 250 && s.bottom() >= 350);
+    }
+
+    #[test]
+    fn a_line_through_digits_is_a_strike_and_a_table_rule_is_not() {
+        let mut img = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        // "Digits": vertical strokes 40 px tall, every 20 px, from x=100 to 300, y 100..140.
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 100).of_size(4, 40), image::Luma([0]));
+        }
+        // Strike through their middle.
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(95, 119).of_size(215, 3),
+            image::Luma([0]),
+        );
+        // A table rule with nothing around it.
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(50, 300).of_size(900, 2),
+            image::Luma([0]),
+        );
+        let strikes = find_strikes(&img, 40);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(strikes[0].y <= 119 && strikes[0].bottom() >= 121);
+    }
+}

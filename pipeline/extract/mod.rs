@@ -1,0 +1,741 @@
+//! extract: lines of text (with their boxes) and marks → typed documents.
+//!
+//! Each page is classified by the words a document of that kind always carries (領収, 修了証明 …);
+//! pages without a title continue the document before them. A reader per kind then takes the
+//! fields of DESIGN.md's contract from label–value pairs, and cross-checks move confidence: the
+//! breakdown must sum to the total, dates must be real dates, amounts must parse cleanly. Tesseract's
+//! word confidence is only a starting point (NOTES-OCR.md: it stays near 80 on badly read pages).
+//!
+//! This module neither decodes nor recognises: `run` gives it [`PageInput`]s made by `ocr` (or from a
+//! digital PDF's text layer). It never decides anything about entitlement.
+
+pub mod layout;
+pub mod lexicon;
+pub mod marks;
+pub mod normalize;
+pub mod read;
+
+use std::collections::BTreeMap;
+
+use crate::document::{
+    certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document, Field, Finding, Item,
+    ItemCategory, Value,
+};
+
+use layout::TextLine;
+use lexicon::{LabelClass, Lexicon};
+use marks::Marks;
+use normalize::{compact, Reading};
+use read::{
+    after_label, amount_on, before_marker, clean_name, dates_on, value_for, with_reading, Span,
+};
+
+/// One page as the extractor sees it.
+#[derive(Debug, Clone, Default)]
+pub struct PageInput {
+    /// 1-based page number in the source file.
+    pub number: u32,
+    pub lines: Vec<TextLine>,
+    pub marks: Marks,
+    /// True for a digital PDF's text layer: there is no image, so no seal can be seen.
+    pub text_layer: bool,
+}
+
+impl PageInput {
+    /// Median character height over the page's lines (the scale marks are measured in).
+    pub fn char_height(lines: &[TextLine]) -> u32 {
+        let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
+        if hs.is_empty() {
+            return 30;
+        }
+        hs.sort_unstable();
+        hs[hs.len() / 2]
+    }
+}
+
+/// The extractor, holding its lexicon.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    lexicon: Lexicon,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor {
+            lexicon: Lexicon::embedded(),
+        }
+    }
+}
+
+/// Legal-person prefixes (法人格) that begin an institution's printed name.
+const HOJINKAKU: &[&str] = &[
+    "学校法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "社会福祉法人",
+    "医療法人",
+    "特定非営利活動法人",
+    "NPO法人",
+    "国立大学法人",
+    "公立大学法人",
+    "独立行政法人",
+];
+
+impl Extractor {
+    pub fn new(lexicon: Lexicon) -> Extractor {
+        Extractor { lexicon }
+    }
+
+    /// Classifies a page by the words its kind always carries.
+    pub fn classify(&self, page: &PageInput) -> Option<DocKind> {
+        let text: String = page.lines.iter().map(|l| compact(&l.text())).collect();
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        if has(&["送付状"]) {
+            Some(DocKind::CoverSheet)
+        } else if has(&["修了証明", "修了証", "修了したこと", "修了を証明"]) {
+            Some(DocKind::CompletionCertificate)
+        } else if has(&["在籍証明"]) {
+            Some(DocKind::EnrollmentCertificate)
+        } else if has(&["出席状況"]) {
+            Some(DocKind::AttendanceReport)
+        } else if has(&["支給申請書"]) {
+            Some(DocKind::Application)
+        } else if has(&["領収", "契約証明", "領收"]) {
+            Some(DocKind::Receipt)
+        } else {
+            None
+        }
+    }
+
+    /// Reads every document in one file's pages.
+    pub fn extract(&self, source: &str, pages: &[PageInput]) -> Vec<Document> {
+        let mut groups: Vec<(DocKind, Vec<&PageInput>)> = Vec::new();
+        for page in pages {
+            match (self.classify(page), groups.last_mut()) {
+                (Some(kind), _) => groups.push((kind, vec![page])),
+                // A page with no title continues the document before it.
+                (None, Some(last)) => last.1.push(page),
+                (None, None) => groups.push((DocKind::Unknown, vec![page])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(kind, pages)| self.read_document(source, kind, &pages))
+            .collect()
+    }
+
+    fn read_document(&self, source: &str, kind: DocKind, pages: &[&PageInput]) -> Document {
+        let mut doc = Document {
+            source: source.to_string(),
+            pages: pages.iter().map(|p| p.number).collect(),
+            kind,
+            fields: BTreeMap::new(),
+            items: Vec::new(),
+            findings: Vec::new(),
+        };
+        match kind {
+            DocKind::Receipt => self.read_receipt(&mut doc, pages),
+            DocKind::CompletionCertificate => read_certificate(&mut doc, pages),
+            _ => {}
+        }
+        doc
+    }
+
+    fn read_receipt(&self, doc: &mut Document, pages: &[&PageInput]) {
+        let page_no = pages[0].number;
+        let lines: Vec<TextLine> = pages
+            .iter()
+            .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
+            .collect();
+        let set = |doc: &mut Document, name: &str, value: Value, span: &Span, conf: f32| {
+            doc.fields.insert(
+                name.to_string(),
+                Field {
+                    value,
+                    confidence: conf.clamp(0.0, 1.0),
+                    bbox: span.bbox,
+                    page: Some(page_no),
+                },
+            );
+        };
+
+        // 受講者（支払者）氏名: the name before 様/殿, or after a name label.
+        if let Some((span, name, repaired)) = find_name(
+            &lines,
+            &["様", "殿"],
+            &[
+                "受講者氏名",
+                "支払者氏名",
+                "受講者名",
+                "お名前",
+                "氏名",
+                "受講者",
+                "支払者",
+            ],
+        ) {
+            let conf = if repaired {
+                span.confidence.min(0.6)
+            } else {
+                span.confidence
+            };
+            set(doc, rf::PAYER_NAME, Value::Text(name), &span, conf);
+        }
+        if let Some((span, name)) = find_issuer(&lines) {
+            set(
+                doc,
+                rf::ISSUER_NAME,
+                Value::Text(name),
+                &span,
+                span.confidence,
+            );
+        }
+        if let Some((span, course)) = find_course(&lines) {
+            set(
+                doc,
+                rf::COURSE_NAME,
+                Value::Text(course),
+                &span,
+                span.confidence,
+            );
+        }
+        if let Some((date, reading, span)) = find_date(
+            &lines,
+            &[
+                "領収日",
+                "領収年月日",
+                "発行日",
+                "契約日",
+                "契約年月日",
+                "お支払日",
+                "入金日",
+                "日付",
+            ],
+        ) {
+            if reading.heisei_after_2019 {
+                doc.findings.push(Finding {
+                    code: "heisei_after_2019".into(),
+                    message: "令和改元後の日付が平成で書かれています（同じ暦年として読みました）。"
+                        .into(),
+                });
+            }
+            set(
+                doc,
+                rf::ISSUED_ON,
+                Value::Date(date),
+                &span,
+                with_reading(span.confidence, reading.reading),
+            );
+        }
+
+        // The breakdown and the total.
+        let mut items: Vec<Item> = Vec::new();
+        let mut totals: Vec<(i64, f32, Span)> = Vec::new();
+        for line in &lines {
+            let Some((amount, reading, at, span)) = amount_on(line) else {
+                continue;
+            };
+            let label = line.text_of(0, at);
+            let conf = with_reading(
+                span.confidence.min(line.confidence_of(0, at.max(1))),
+                reading,
+            );
+            match self.lexicon.classify(&label) {
+                Some(LabelClass::Total) => totals.push((amount, conf, span)),
+                Some(LabelClass::Item(category)) => {
+                    if informational(&label) {
+                        continue;
+                    }
+                    items.push(Item {
+                        label: clean_label(&label),
+                        amount,
+                        category,
+                        confidence: conf,
+                        bbox: span.bbox,
+                    });
+                }
+                None => {
+                    // 「金 99,000円也」, 「¥99,000-」 alone on a line: the amount received.
+                    let t = compact(&line.text());
+                    if t.starts_with('金') || t.starts_with('¥') || t.contains('也') {
+                        totals.push((amount, conf, span));
+                    }
+                }
+            }
+        }
+        let sum = signed_sum(&items);
+        let matching = totals
+            .iter()
+            .find(|t| t.0 == sum || t.0 == plain_sum(&items));
+        match (matching, totals.first()) {
+            (Some((amount, conf, span)), _) if !items.is_empty() => {
+                // Cross-check passed: the breakdown sums to the total.
+                let conf = conf.max(0.97);
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+                for it in &mut items {
+                    it.confidence = it.confidence.max(0.97);
+                }
+            }
+            (_, Some((amount, conf, span))) => {
+                let conf = if items.is_empty() {
+                    *conf
+                } else {
+                    doc.findings.push(Finding {
+                        code: "items_do_not_sum".into(),
+                        message: format!(
+                            "内訳の合計（{}円）が領収額（{}円）と一致しません。",
+                            sum, amount
+                        ),
+                    });
+                    for it in &mut items {
+                        it.confidence = it.confidence.min(0.5);
+                    }
+                    conf.min(0.5)
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+            }
+            (None, None) if !items.is_empty() => {
+                // No total was read: the breakdown's sum stands in, but not surely.
+                let span = Span {
+                    text: sum.to_string(),
+                    confidence: 0.5,
+                    bbox: None,
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span, 0.5);
+                doc.findings.push(Finding {
+                    code: "total_not_found".into(),
+                    message:
+                        "領収額（合計）が読み取れませんでした。内訳の合計を仮に表示しています。"
+                            .into(),
+                });
+            }
+            _ => {}
+        }
+        doc.items = items;
+        read_marks(doc, pages, page_no);
+    }
+}
+
+/// Sum of the breakdown with deductions (subsidies, refunds) taken off.
+fn signed_sum(items: &[Item]) -> i64 {
+    items
+        .iter()
+        .map(|i| {
+            if i.category == ItemCategory::Subsidy {
+                -i.amount
+            } else {
+                i.amount
+            }
+        })
+        .sum()
+}
+
+fn plain_sum(items: &[Item]) -> i64 {
+    items.iter().map(|i| i.amount).sum()
+}
+
+/// 「（内消費税 9,000円）」 restates part of a line above; it is not a line of its own.
+fn informational(label: &str) -> bool {
+    let t = compact(label);
+    t.starts_with("内") || t.starts_with("(内") || t.starts_with("うち") || t.starts_with("(うち")
+}
+
+fn clean_label(label: &str) -> String {
+    label
+        .trim_matches(|c: char| c.is_whitespace() || ":：・.…-‥".contains(c))
+        .chars()
+        .filter(|c| !"…‥".contains(*c))
+        .collect::<String>()
+        .trim_end_matches(['.', '・', ' '])
+        .to_string()
+}
+
+/// Drops tokens a strike-through passes through (the corrected-away value), keeping the rest.
+fn without_struck(lines: &[TextLine], strikes: &[BBox]) -> Vec<TextLine> {
+    if strikes.is_empty() {
+        return lines.to_vec();
+    }
+    let struck = |b: &BBox| {
+        strikes.iter().any(|s| {
+            let overlap_x = b.right().min(s.right()).saturating_sub(b.x.max(s.x));
+            let mid = b.y + b.h / 2;
+            overlap_x * 2 >= b.w && mid >= s.y && mid <= s.bottom()
+        })
+    };
+    lines
+        .iter()
+        .filter_map(|l| {
+            let tokens: Vec<_> = l
+                .tokens
+                .iter()
+                .filter(|t| !struck(&t.bbox))
+                .cloned()
+                .collect();
+            (!tokens.is_empty()).then(|| layout::lines_from_tokens(tokens))
+        })
+        .flatten()
+        .collect()
+}
+
+/// Seal and corrections: a small seal on or beside a strike is its 訂正印; any other seal is the
+/// 領収印 (or the head's 印 on a certificate).
+fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
+    let text_layer = pages.iter().all(|p| p.text_layer);
+    let mut seal_found = false;
+    let mut unsealed = false;
+    for p in pages {
+        let ch = PageInput::char_height(&p.lines);
+        let mut used = vec![false; p.marks.seals.len()];
+        for s in &p.marks.strikes {
+            let reach = ch * 2;
+            let near = p.marks.seals.iter().position(|seal| {
+                let b = seal.bbox;
+                b.x <= s.right() + reach
+                    && b.right() + reach >= s.x
+                    && b.y <= s.bottom() + reach
+                    && b.bottom() + reach >= s.y
+                    && b.w <= ch * 4
+            });
+            match near {
+                Some(i) => used[i] = true,
+                None => unsealed = true,
+            }
+        }
+        seal_found |= p
+            .marks
+            .seals
+            .iter()
+            .zip(&used)
+            .any(|(s, used)| !used && s.bbox.w >= ch);
+    }
+    let conf = if text_layer { 0.5 } else { 0.95 };
+    let field = |v: bool| Field {
+        value: Value::Bool(v),
+        confidence: conf,
+        bbox: None,
+        page: Some(page_no),
+    };
+    let seal_name = match doc.kind {
+        DocKind::CompletionCertificate => cf::SEAL_PRESENT,
+        _ => rf::SEAL_PRESENT,
+    };
+    doc.fields.insert(seal_name.into(), field(seal_found));
+    doc.fields
+        .insert(rf::HAS_UNSEALED_CORRECTION.into(), field(unsealed));
+    if text_layer {
+        doc.findings.push(Finding {
+            code: "seal_not_visible".into(),
+            message: "電子文書（テキスト）のため押印の有無を画像で確認できません。".into(),
+        });
+    }
+}
+
+/// A person's name: before one of `markers` (様, 殿) or after one of `labels`.
+fn find_name(
+    lines: &[TextLine],
+    markers: &[&str],
+    labels: &[&str],
+) -> Option<(Span, String, bool)> {
+    for l in lines {
+        for m in markers {
+            if let Some(span) = before_marker(l, m) {
+                if let Some((name, repaired)) = clean_name(&span.text) {
+                    return Some((span, name, repaired));
+                }
+            }
+        }
+    }
+    let (_, span) = value_for(lines, labels)?;
+    let (name, repaired) = clean_name(&span.text)?;
+    Some((span, name, repaired))
+}
+
+/// The institution's printed name with its 法人格.
+fn find_issuer(lines: &[TextLine]) -> Option<(Span, String)> {
+    for l in lines {
+        let text = l.text();
+        let t = compact(&text);
+        let Some(kaku) = HOJINKAKU.iter().find(|k| t.contains(*k)) else {
+            continue;
+        };
+        // From the 法人格 to the end, cut where the address, the representative or the phone begins.
+        let start = text.find(kaku).or_else(|| {
+            // The 法人格 may be split by a space in the text; fall back to the line start.
+            Some(0)
+        })?;
+        let mut name = text[start..].to_string();
+        for cut in [
+            "代表",
+            "理事長",
+            "校長",
+            "学長",
+            "施設長",
+            "所長",
+            "TEL",
+            "電話",
+            "〒",
+            "住所",
+            "印",
+            "(印)",
+        ] {
+            if let Some(pos) = name.find(cut) {
+                if pos > kaku.len() {
+                    name.truncate(pos);
+                }
+            }
+        }
+        let name = name.trim().to_string();
+        if name.chars().count() <= kaku.chars().count() {
+            continue;
+        }
+        return Some((
+            Span {
+                text: name.clone(),
+                confidence: l.confidence_of(0, l.tokens.len()),
+                bbox: Some(l.bbox),
+            },
+            name,
+        ));
+    }
+    None
+}
+
+const COURSE_LABELS: &[&str] = &[
+    "教育訓練講座名",
+    "講座名",
+    "コース名",
+    "課程名",
+    "訓練講座",
+    "研修名",
+    "講座",
+    "コース",
+];
+
+fn find_course(lines: &[TextLine]) -> Option<(Span, String)> {
+    let (_, span) = value_for(lines, COURSE_LABELS)?;
+    let course = span.text.trim().to_string();
+    (course.chars().count() >= 2).then_some((span, course))
+}
+
+/// A labelled date, else the first date on a line that is not some other date (birth, period).
+fn find_date(
+    lines: &[TextLine],
+    labels: &[&str],
+) -> Option<(chrono::NaiveDate, normalize::DateReading, Span)> {
+    for l in lines {
+        let t = compact(&l.text());
+        if labels.iter().any(|lab| t.contains(lab)) {
+            if let Some(found) = read::date_on(l) {
+                return Some(found);
+            }
+        }
+    }
+    lines.iter().find_map(|l| {
+        let t = compact(&l.text());
+        let other = ["生年月日", "期間", "開始", "修了", "~", "〜", "～", "指定"]
+            .iter()
+            .any(|w| t.contains(w));
+        if other {
+            None
+        } else {
+            read::date_on(l)
+        }
+    })
+}
+
+fn read_certificate(doc: &mut Document, pages: &[&PageInput]) {
+    let page_no = pages[0].number;
+    let lines: Vec<TextLine> = pages
+        .iter()
+        .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
+        .collect();
+    let mut set = |name: &str, value: Value, span: &Span, conf: f32| {
+        doc.fields.insert(
+            name.to_string(),
+            Field {
+                value,
+                confidence: conf.clamp(0.0, 1.0),
+                bbox: span.bbox,
+                page: Some(page_no),
+            },
+        );
+    };
+    if let Some((span, name, repaired)) = find_name(
+        &lines,
+        &["殿", "様"],
+        &["受講者氏名", "氏名", "受講者", "修了者"],
+    ) {
+        let conf = if repaired {
+            span.confidence.min(0.6)
+        } else {
+            span.confidence
+        };
+        set(cf::TRAINEE_NAME, Value::Text(name), &span, conf);
+    }
+    let date_after = |labels: &[&str]| -> Option<(chrono::NaiveDate, Reading, Span)> {
+        for l in &lines {
+            for lab in labels {
+                if let Some(span) = after_label(l, lab) {
+                    if let Some((d, r)) = normalize::parse_date(&span.text) {
+                        return Some((d, r.reading, span));
+                    }
+                }
+            }
+        }
+        let (_, span) = value_for(&lines, labels)?;
+        let (d, r) = normalize::parse_date(&span.text)?;
+        Some((d, r.reading, span))
+    };
+    if let Some((d, r, span)) = date_after(&["生年月日"]) {
+        set(
+            cf::BIRTH_DATE,
+            Value::Date(d),
+            &span,
+            with_reading(span.confidence, r),
+        );
+    }
+    if let Some((span, course)) = find_course(&lines) {
+        set(cf::COURSE_NAME, Value::Text(course), &span, span.confidence);
+    }
+    let started = date_after(&[
+        "受講開始年月日",
+        "受講開始日",
+        "開講日",
+        "受講開始",
+        "入学日",
+        "入校日",
+    ]);
+    let completed = date_after(&["修了年月日", "修了日", "修了認定日", "修了認定年月日"]);
+    let period = lines
+        .iter()
+        .find(|l| compact(&l.text()).contains("期間"))
+        .map(|l| (dates_on(l), l));
+    let mut started_on = started.map(|(d, r, s)| (d, with_reading(s.confidence, r), s));
+    let mut completed_on = completed.map(|(d, r, s)| (d, with_reading(s.confidence, r), s));
+    if let Some((dates, l)) = period {
+        let span = Span {
+            text: l.text(),
+            confidence: l.confidence_of(0, l.tokens.len()),
+            bbox: Some(l.bbox),
+        };
+        if started_on.is_none() && !dates.is_empty() {
+            started_on = Some((dates[0], span.confidence, span.clone()));
+        }
+        if completed_on.is_none() && dates.len() >= 2 {
+            completed_on = Some((dates[1], span.confidence, span));
+        }
+    }
+    // Cross-check: a course cannot end before it starts.
+    let in_order = match (&started_on, &completed_on) {
+        (Some(s), Some(c)) => s.0 <= c.0,
+        _ => true,
+    };
+    for (name, v) in [
+        (cf::STARTED_ON, started_on),
+        (cf::COMPLETED_ON, completed_on),
+    ] {
+        if let Some((d, conf, span)) = v {
+            let conf = if in_order { conf } else { conf.min(0.5) };
+            set(name, Value::Date(d), &span, conf);
+        }
+    }
+    if !in_order {
+        doc.findings.push(Finding {
+            code: "dates_out_of_order".into(),
+            message: "修了日が受講開始日より前になっています。".into(),
+        });
+    }
+    if let Some((span, name)) = find_issuer(&lines) {
+        doc.fields.insert(
+            cf::ISSUER_NAME.into(),
+            Field {
+                value: Value::Text(name),
+                confidence: span.confidence,
+                bbox: span.bbox,
+                page: Some(page_no),
+            },
+        );
+    }
+    read_marks(doc, pages, page_no);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layout::lines_from_text;
+
+    fn page(text: &str) -> PageInput {
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        PageInput {
+            number: 1,
+            lines: lines_from_text(&lines),
+            marks: Marks::default(),
+            text_layer: true,
+        }
+    }
+
+    #[test]
+    fn a_digital_receipt_gives_every_contract_field() {
+        let p = page(
+            "領 収 書\n山田  花子 様\n金 99,000円也\n講座名：介護職員初任者研修\n内訳\n入学料  11,000円\n受講料  88,000円\n合計  99,000円\n令和8年6月15日\n学校法人  さくら学園\n",
+        );
+        let docs = Extractor::default().extract("r.pdf", &[p]);
+        assert_eq!(docs.len(), 1);
+        let d = &docs[0];
+        assert_eq!(d.kind, DocKind::Receipt);
+        assert_eq!(d.text(rf::PAYER_NAME), Some("山田 花子"));
+        assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(99_000));
+        assert_eq!(d.text(rf::COURSE_NAME), Some("介護職員初任者研修"));
+        assert_eq!(
+            d.date(rf::ISSUED_ON),
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 15)
+        );
+        assert_eq!(d.text(rf::ISSUER_NAME), Some("学校法人 さくら学園"));
+        let cats: Vec<_> = d.items.iter().map(|i| (i.amount, i.category)).collect();
+        assert_eq!(
+            cats,
+            vec![
+                (11_000, ItemCategory::Admission),
+                (88_000, ItemCategory::Tuition)
+            ]
+        );
+        // A text layer shows no seal: not sure either way.
+        assert!(d.field(rf::SEAL_PRESENT).unwrap().confidence < 0.9);
+    }
+
+    #[test]
+    fn a_certificate_gives_its_dates_in_order() {
+        let p = page(
+            "教育訓練修了証明書\n氏名  山田  花子\n生年月日  平成2年4月1日\n講座名  介護職員初任者研修\n受講開始日  令和8年1月10日\n修了日  令和8年6月30日\n上記の者は本講座を修了したことを証明します。\n株式会社  ケアスクール\n",
+        );
+        let docs = Extractor::default().extract("c.pdf", &[p]);
+        let d = &docs[0];
+        assert_eq!(d.kind, DocKind::CompletionCertificate);
+        assert_eq!(d.text(cf::TRAINEE_NAME), Some("山田 花子"));
+        assert_eq!(
+            d.date(cf::BIRTH_DATE),
+            chrono::NaiveDate::from_ymd_opt(1990, 4, 1)
+        );
+        assert_eq!(
+            d.date(cf::STARTED_ON),
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 10)
+        );
+        assert_eq!(
+            d.date(cf::COMPLETED_ON),
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 30)
+        );
+        assert_eq!(d.text(cf::ISSUER_NAME), Some("株式会社 ケアスクール"));
+    }
+
+    #[test]
+    fn a_breakdown_that_does_not_sum_lowers_confidence() {
+        let p = page("領収書\n入学料  11,000円\n受講料  80,000円\n合計  99,000円\n");
+        let d = &Extractor::default().extract("r.pdf", &[p])[0];
+        assert!(d.field(rf::AMOUNT_TOTAL).unwrap().confidence <= 0.5);
+        assert!(d.findings.iter().any(|f| f.code == "items_do_not_sum"));
+    }
+}

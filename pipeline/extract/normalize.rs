@@ -1,0 +1,481 @@
+//! Japanese normalisation for values read from scans: amounts, dates, names.
+//!
+//! Everything here is a pure function of a string. The rules of thumb come from what Tesseract does to
+//! Japanese documents (NOTES-OCR.md): spaces between CJK characters, `¥` read as `\`, `2,300` read as
+//! `2.300`, 令和 read as 信和, 二 read as ニ. Each parser says *how* it read a value (`Reading`) so the
+//! caller can lower its confidence when a repair was needed — a repaired value is never as sure as a
+//! clean one.
+
+use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC (full-width digits and letters to half-width, ￥ to ¥), `\\` to `¥`, spaces inside a number
+/// removed, runs of spaces collapsed to one. Spaces between Japanese characters are kept: a line built
+/// from word boxes has a space only where the page has a real gap (family and given name).
+pub fn normalize_line(s: &str) -> String {
+    normalize(s, false)
+}
+
+/// As [`normalize_line`], and also removes spaces between two CJK characters (text from Tesseract's own
+/// text output, which puts a space between every Japanese character: NOTES-OCR.md).
+pub fn strip_cjk_spaces(s: &str) -> String {
+    normalize(s, true)
+}
+
+fn normalize(s: &str, strip_cjk: bool) -> String {
+    let nfkc: String = s.nfkc().collect();
+    let replaced: String = nfkc
+        .chars()
+        .map(|c| match c {
+            '\\' => '¥',
+            '\u{3000}' => ' ',
+            // Dashes that stand for 'and no more' after an amount, or a long vowel in the wrong place.
+            '−' | '–' | '—' | '―' => '-',
+            _ => c,
+        })
+        .collect();
+    let chars: Vec<char> = replaced.chars().collect();
+    let mut out = String::with_capacity(replaced.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let prev = out.chars().last();
+            let next = chars.get(j).copied();
+            let joins_cjk =
+                strip_cjk && matches!((prev, next), (Some(p), Some(n)) if is_cjk(p) && is_cjk(n));
+            let joins_digits = matches!((prev, next), (Some(p), Some(n))
+                if (p.is_ascii_digit() || p == ',') && (n.is_ascii_digit() || n == ','));
+            let edge = prev.is_none() || next.is_none();
+            if !(joins_cjk || joins_digits || edge) {
+                out.push(' ');
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Removes every space: for comparing names and course titles across documents.
+pub fn compact(s: &str) -> String {
+    normalize_line(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Hiragana, katakana, kanji and CJK punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3040..=0x309F | 0x30A0..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+pub fn is_kanji(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3005)
+}
+
+/// How a value was read: clean, or after a repair that lowers confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Clean,
+    Repaired,
+}
+
+/// Parses an amount of yen from a piece of text: `¥99,000-`, `金99,000円也`, `99,000円`, `\99,000`,
+/// `2.300` (a misread comma), `金壱萬弐仟円` (大字), `九万九千円`. `None` when there is no amount.
+pub fn parse_yen(s: &str) -> Option<(i64, Reading)> {
+    let t = strip_cjk_spaces(s);
+    if let Some(v) = parse_arabic_yen(&t) {
+        return Some(v);
+    }
+    parse_kanji_yen(&t).map(|v| (v, Reading::Clean))
+}
+
+/// Arabic-digit amounts. Accepts `,` and (as a repair) `.` between groups of three digits.
+fn parse_arabic_yen(t: &str) -> Option<(i64, Reading)> {
+    let chars: Vec<char> = t.chars().collect();
+    // Find the longest run of digits with separators.
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || ((chars[j] == ',' || chars[j] == '.')
+                        && j + 1 < chars.len()
+                        && (chars[j + 1].is_ascii_digit()
+                            || (chars[j + 1] == '.' || chars[j + 1] == ','))))
+            {
+                j += 1;
+            }
+            let digits = chars[start..j]
+                .iter()
+                .filter(|c| c.is_ascii_digit())
+                .count();
+            if best.is_none_or(|(s, e)| {
+                digits > chars[s..e].iter().filter(|c| c.is_ascii_digit()).count()
+            }) {
+                best = Some((start, j));
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    let (s, e) = best?;
+    let run: String = chars[s..e].iter().collect();
+    let mut reading = Reading::Clean;
+    // Validate grouping: groups after the first separator must be exactly 3 digits.
+    let groups: Vec<&str> = run.split([',', '.']).filter(|g| !g.is_empty()).collect();
+    if run.contains('.') {
+        reading = Reading::Repaired;
+    }
+    if run.contains(",.") || run.contains(".,") || run.contains(",,") {
+        reading = Reading::Repaired;
+    }
+    if groups.len() > 1 {
+        if groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    } else if groups.first().is_none_or(|g| g.len() > 10) {
+        return None;
+    }
+    let digits: String = groups.concat();
+    let value: i64 = digits.parse().ok()?;
+    Some((value, reading))
+}
+
+fn kanji_digit(c: char) -> Option<i64> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壱' | '壹' => 1,
+        '二' | '弐' | '貳' => 2,
+        '三' | '参' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陸' => 6,
+        '七' | '漆' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+fn kanji_unit(c: char) -> Option<i64> {
+    Some(match c {
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' | '阡' => 1000,
+        _ => return None,
+    })
+}
+
+/// 大字 and ordinary kanji numerals before 円: `金壱萬弐仟円`, `九万九千円`.
+fn parse_kanji_yen(t: &str) -> Option<i64> {
+    let end = t.find('円')?;
+    let head = &t[..end];
+    // Take the numeral run that ends right before 円.
+    let run: Vec<char> = head
+        .chars()
+        .rev()
+        .take_while(|&c| {
+            kanji_digit(c).is_some() || kanji_unit(c).is_some() || "万萬億".contains(c)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if run.is_empty() {
+        return None;
+    }
+    let mut total = 0i64;
+    let mut section = 0i64;
+    let mut digit: Option<i64> = None;
+    for c in run {
+        if let Some(d) = kanji_digit(c) {
+            digit = Some(digit.unwrap_or(0) * 10 + d);
+        } else if let Some(u) = kanji_unit(c) {
+            section += digit.unwrap_or(1) * u;
+            digit = None;
+        } else if c == '万' || c == '萬' {
+            total += (section + digit.unwrap_or(0)).max(1) * 10_000;
+            section = 0;
+            digit = None;
+        } else if c == '億' {
+            total += (section + digit.unwrap_or(0)).max(1) * 100_000_000;
+            section = 0;
+            digit = None;
+        }
+    }
+    Some(total + section + digit.unwrap_or(0))
+}
+
+/// Warnings about a date that was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateReading {
+    pub reading: Reading,
+    /// 平成31年 written after April 2019 (read as the same calendar year; RULES.md §5).
+    pub heisei_after_2019: bool,
+}
+
+/// Parses a date: 和暦 (令和/平成/昭和, 元年, `R8.6.15`, misread 信和/令禾), or 西暦 (`2026年6月15日`,
+/// `2026/06/15`, `2026-06-15`, `2026.6.15`). The first date in the text wins.
+pub fn parse_date(s: &str) -> Option<(NaiveDate, DateReading)> {
+    let t = compact(s);
+    parse_wareki(&t).or_else(|| parse_seireki(&t))
+}
+
+const ERAS: &[(&str, i32, Reading)] = &[
+    ("令和", 2018, Reading::Clean),
+    ("信和", 2018, Reading::Repaired),
+    ("令禾", 2018, Reading::Repaired),
+    ("今和", 2018, Reading::Repaired),
+    ("平成", 1988, Reading::Clean),
+    ("昭和", 1925, Reading::Clean),
+    ("R", 2018, Reading::Clean),
+    ("H", 1988, Reading::Clean),
+];
+
+fn parse_wareki(t: &str) -> Option<(NaiveDate, DateReading)> {
+    for (era, base, era_reading) in ERAS {
+        let mut from = 0;
+        while let Some(pos) = t[from..].find(era) {
+            let at = from + pos + era.len();
+            from = at;
+            let rest = &t[at..];
+            let (year, used) = if let Some(r) = rest.strip_prefix('元') {
+                (1, rest.len() - r.len())
+            } else {
+                let n = leading_number(rest)?;
+                (n.0 as i32, n.1)
+            };
+            let rest = &rest[used..];
+            let Some((month, day, tail_ok)) = month_day(rest) else {
+                continue;
+            };
+            if !tail_ok {
+                continue;
+            }
+            let g = base + year;
+            let date = NaiveDate::from_ymd_opt(g, month, day)?;
+            let heisei_after_2019 = *base == 1988 && date > NaiveDate::from_ymd_opt(2019, 4, 30)?;
+            // 令和 begins 2019-05-01; 平成 ends 2019-04-30 (RULES.md §5).
+            if *base == 2018 && date < NaiveDate::from_ymd_opt(2019, 5, 1)? {
+                continue;
+            }
+            let reading = if heisei_after_2019 {
+                Reading::Repaired
+            } else {
+                *era_reading
+            };
+            return Some((
+                date,
+                DateReading {
+                    reading,
+                    heisei_after_2019,
+                },
+            ));
+        }
+    }
+    None
+}
+
+/// After the year: `年6月15日`, `.6.15`, `/6/15`.
+fn month_day(rest: &str) -> Option<(u32, u32, bool)> {
+    let sep = rest.chars().next()?;
+    if !matches!(sep, '年' | '.' | '/' | '-') {
+        return None;
+    }
+    let rest = &rest[sep.len_utf8()..];
+    let (m, used) = leading_number(rest)?;
+    let rest = &rest[used..];
+    let sep2 = rest.chars().next()?;
+    if !matches!(sep2, '月' | '.' | '/' | '-') {
+        return None;
+    }
+    let rest = &rest[sep2.len_utf8()..];
+    let (d, _) = leading_number(rest)?;
+    Some((m as u32, d as u32, true))
+}
+
+fn leading_number(s: &str) -> Option<(i64, usize)> {
+    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    Some((digits.parse().ok()?, digits.len()))
+}
+
+fn parse_seireki(t: &str) -> Option<(NaiveDate, DateReading)> {
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i + 4 <= chars.len() {
+        if chars[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+        {
+            let year: i32 = chars[i..i + 4].iter().collect::<String>().parse().ok()?;
+            let rest: String = chars[i + 4..].iter().collect();
+            if (1900..=2100).contains(&year) {
+                if let Some((m, d, _)) = month_day(&rest) {
+                    if let Some(date) = NaiveDate::from_ymd_opt(year, m, d) {
+                        return Some((
+                            date,
+                            DateReading {
+                                reading: Reading::Clean,
+                                heisei_after_2019: false,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Repairs look-alikes inside a Japanese name or title: katakana ニ/ロ/エ/カ/タ between kanji are the
+/// kanji 二/口/工/力/夕 (NOTES-OCR.md: 二→ニ, 口→ロ). Returns the repaired text and whether anything changed.
+pub fn repair_lookalikes(s: &str) -> (String, bool) {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let prev_kanji = i > 0 && is_kanji(chars[i - 1]);
+        let next_kanji = chars.get(i + 1).is_some_and(|&n| is_kanji(n));
+        let kanji = match c {
+            'ニ' => Some('二'),
+            'ロ' => Some('口'),
+            'エ' => Some('工'),
+            'カ' => Some('力'),
+            'タ' => Some('夕'),
+            'ハ' => Some('八'),
+            'ト' => Some('卜'),
+            _ => None,
+        };
+        match kanji {
+            Some(k) if prev_kanji && next_kanji => {
+                out.push(k);
+                changed = true;
+            }
+            _ => out.push(c),
+        }
+    }
+    (out, changed)
+}
+
+/// Edit distance over characters (names and titles are short).
+pub fn char_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn amounts_in_the_forms_receipts_use() {
+        let cases = [
+            ("¥99,000-", 99_000),
+            ("金99,000円也", 99_000),
+            ("９９，０００円", 99_000),
+            ("\\2,449", 2_449),
+            ("￥ 11,000", 11_000),
+            ("入学料 11,000円", 11_000),
+            ("金壱萬弐仟円", 12_000),
+            ("金九万九千円也", 99_000),
+            ("金壱拾萬円", 100_000),
+            ("合計 169 100円", 169_100),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_yen(text).map(|v| v.0), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn misread_separators_are_repairs() {
+        assert_eq!(parse_yen("2.300円"), Some((2_300, Reading::Repaired)));
+        assert_eq!(parse_yen("200,.000"), Some((200_000, Reading::Repaired)));
+        assert_eq!(parse_yen("1,00,000"), None, "bad grouping is not an amount");
+        assert_eq!(parse_yen("受講料"), None);
+    }
+
+    #[test]
+    fn wareki_and_seireki_dates() {
+        let clean = |s: &str| parse_date(s).map(|(dt, r)| (dt, r.reading));
+        assert_eq!(
+            clean("令和8年6月15日"),
+            Some((d(2026, 6, 15), Reading::Clean))
+        );
+        assert_eq!(
+            clean("令 和 8 年 6 月 1 5 日"),
+            Some((d(2026, 6, 15), Reading::Clean))
+        );
+        assert_eq!(
+            clean("令和元年5月1日"),
+            Some((d(2019, 5, 1), Reading::Clean))
+        );
+        assert_eq!(clean("R8.6.15"), Some((d(2026, 6, 15), Reading::Clean)));
+        assert_eq!(
+            clean("信和8年6月15日"),
+            Some((d(2026, 6, 15), Reading::Repaired))
+        );
+        assert_eq!(
+            clean("2026年6月15日"),
+            Some((d(2026, 6, 15), Reading::Clean))
+        );
+        assert_eq!(clean("2026/06/15"), Some((d(2026, 6, 15), Reading::Clean)));
+        assert_eq!(
+            clean("発行日 2026-6-5"),
+            Some((d(2026, 6, 5), Reading::Clean))
+        );
+        assert_eq!(
+            clean("平成元年1月8日"),
+            Some((d(1989, 1, 8), Reading::Clean))
+        );
+        assert_eq!(clean("令和8年2月30日"), None, "not a real date");
+        let (date, r) = parse_date("平成31年5月10日").unwrap();
+        assert_eq!(date, d(2019, 5, 10));
+        assert!(r.heisei_after_2019);
+    }
+
+    #[test]
+    fn spaces_between_japanese_characters_go() {
+        assert_eq!(strip_cjk_spaces("領 収 書"), "領収書");
+        assert_eq!(strip_cjk_spaces("山田 花子 様"), "山田花子様");
+        assert_eq!(normalize_line("山田  花子 様"), "山田 花子 様");
+        assert_eq!(normalize_line("入学料  11 ,000 円"), "入学料 11,000 円");
+    }
+
+    #[test]
+    fn lookalikes_between_kanji_are_repaired() {
+        assert_eq!(repair_lookalikes("千代ニ区").0, "千代二区");
+        assert_eq!(repair_lookalikes("ヤマダ").0, "ヤマダ");
+        assert_eq!(char_distance("山田花子", "山田花了"), 1);
+    }
+}

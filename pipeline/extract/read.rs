@@ -1,0 +1,303 @@
+//! Reading helpers shared by the document readers: find a label on a line and take what follows,
+//! find amounts and dates on a line, clean a name.
+
+use crate::document::BBox;
+
+use super::layout::TextLine;
+use super::normalize::{
+    compact, is_cjk, parse_date, parse_yen, repair_lookalikes, DateReading, Reading,
+};
+
+/// A piece of a line: its text, mean token confidence and box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub confidence: f32,
+    pub bbox: Option<BBox>,
+}
+
+/// Maps each character of the line's compact text to the token it came from.
+fn char_tokens(line: &TextLine) -> Vec<(char, usize)> {
+    let mut v = Vec::new();
+    for (i, t) in line.tokens.iter().enumerate() {
+        for c in compact(&t.text).chars() {
+            v.push((c, i));
+        }
+    }
+    v
+}
+
+/// Where `label` (compared without spaces) ends on the line: (token index, chars of that token that
+/// belong to the label).
+fn label_end(line: &TextLine, label: &str) -> Option<(usize, usize)> {
+    let chars = char_tokens(line);
+    let hay: Vec<char> = chars.iter().map(|c| c.0).collect();
+    let needle: Vec<char> = compact(label).chars().collect();
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    let start = (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == needle[..])?;
+    let end = start + needle.len(); // index of the first char after the label
+    if end >= chars.len() {
+        return Some((line.tokens.len(), 0));
+    }
+    let tok = chars[end].1;
+    let consumed = chars[..end].iter().filter(|c| c.1 == tok).count();
+    Some((tok, consumed))
+}
+
+/// The text after `label` on the line (empty → `None`), without separators like `：`.
+pub fn after_label(line: &TextLine, label: &str) -> Option<Span> {
+    let (tok, consumed) = label_end(line, label)?;
+    if tok >= line.tokens.len() {
+        return None;
+    }
+    let mut text = line.text_of(tok, line.tokens.len());
+    if consumed > 0 {
+        // Drop the label's characters at the start of the first token.
+        let first = compact(&line.tokens[tok].text);
+        let skip: String = first.chars().take(consumed).collect();
+        if let Some(rest) = text.strip_prefix(&skip) {
+            text = rest.to_string();
+        }
+    }
+    let text = trim_separators(&text);
+    if text.is_empty() {
+        return None;
+    }
+    Some(Span {
+        text,
+        confidence: line.confidence_of(tok, line.tokens.len()),
+        bbox: line.bbox_of(tok, line.tokens.len()),
+    })
+}
+
+/// The text before `marker` on the line (e.g. the name before 様).
+pub fn before_marker(line: &TextLine, marker: &str) -> Option<Span> {
+    let chars = char_tokens(line);
+    let hay: Vec<char> = chars.iter().map(|c| c.0).collect();
+    let needle: Vec<char> = marker.chars().collect();
+    let start = (0..=hay.len().checked_sub(needle.len())?)
+        .find(|&i| hay[i..i + needle.len()] == needle[..])?;
+    if start == 0 {
+        return None;
+    }
+    let last_tok = chars[start - 1].1;
+    let marker_tok = chars[start].1;
+    let mut text = line.text_of(0, last_tok + 1);
+    if marker_tok == last_tok {
+        // The marker shares a token with the name: cut the text at the marker.
+        if let Some(pos) = text.rfind(marker) {
+            text.truncate(pos);
+        }
+    }
+    let text = trim_separators(&text);
+    if text.is_empty() {
+        return None;
+    }
+    Some(Span {
+        text,
+        confidence: line.confidence_of(0, last_tok + 1),
+        bbox: line.bbox_of(0, last_tok + 1),
+    })
+}
+
+fn trim_separators(s: &str) -> String {
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || ":：・。、,.|｜[]「」()（）".contains(c) || c == '_'
+    })
+    .to_string()
+}
+
+/// An amount on the line: the rightmost one that looks like money (has ¥/円/金 beside it, or digit
+/// grouping, or at least three digits). Returns the amount, how it was read, and the token range.
+pub fn amount_on(line: &TextLine) -> Option<(i64, Reading, usize, Span)> {
+    let n = line.tokens.len();
+    // Try growing windows ending at each token, rightmost first, so "11" ",000" "円" joins up.
+    for end in (1..=n).rev() {
+        for start in (end.saturating_sub(4)..end).rev() {
+            let text = line.text_of(start, end);
+            let money_like = text.contains('¥')
+                || text.contains('円')
+                || text.contains(',')
+                || text.chars().filter(|c| c.is_ascii_digit()).count() >= 3;
+            if !money_like || looks_like_date_or_phone(&text) {
+                continue;
+            }
+            // Start the window at the first token with a digit or a money sign.
+            let first_ok = line.tokens[start]
+                .text
+                .chars()
+                .any(|c| c.is_ascii_digit() || "¥￥\\金０１２３４５６７８９".contains(c));
+            if !first_ok {
+                continue;
+            }
+            if let Some((v, r)) = parse_yen(&text) {
+                // Extend left while the previous token still continues the number.
+                let mut s = start;
+                while s > 0 {
+                    let wider = line.text_of(s - 1, end);
+                    match parse_yen(&wider) {
+                        Some((v2, _)) if v2 > v && !looks_like_date_or_phone(&wider) => s -= 1,
+                        _ => break,
+                    }
+                }
+                let text = line.text_of(s, end);
+                let (v, r) = parse_yen(&text).unwrap_or((v, r));
+                if v <= 0 {
+                    return None;
+                }
+                return Some((
+                    v,
+                    r,
+                    s,
+                    Span {
+                        text,
+                        confidence: line.confidence_of(s, end),
+                        bbox: line.bbox_of(s, end),
+                    },
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn looks_like_date_or_phone(text: &str) -> bool {
+    let t = compact(text);
+    t.contains('年') && t.contains('月')
+        || t.contains("TEL")
+        || t.contains("電話")
+        || t.contains('〒')
+        || t.matches('-').count() >= 2
+        || t.matches('/').count() >= 2
+        || parse_date(&t).is_some()
+}
+
+/// The first date on a line, with the span it covers.
+pub fn date_on(line: &TextLine) -> Option<(chrono::NaiveDate, DateReading, Span)> {
+    let text = line.text();
+    let (d, r) = parse_date(&text)?;
+    Some((
+        d,
+        r,
+        Span {
+            text,
+            confidence: line.confidence_of(0, line.tokens.len()),
+            bbox: Some(line.bbox),
+        },
+    ))
+}
+
+/// Every date on a line, left to right (a 受講期間 line has two).
+pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
+    compact(&line.text())
+        .split(['~', '〜', '～'])
+        .flat_map(|part| part.split("から"))
+        .filter_map(|part| parse_date(part).map(|(d, _)| d))
+        .collect()
+}
+
+/// Words that surround a name on forms but are not part of it.
+const NAME_NOISE: &[&str] = &[
+    "受講者氏名",
+    "支払者氏名",
+    "受講者名",
+    "受講者",
+    "支払者",
+    "お名前",
+    "御名前",
+    "氏名",
+    "名前",
+    "宛名",
+    "修了者",
+    "殿",
+    "様",
+    "御中",
+    "(フリガナ)",
+    "フリガナ",
+];
+
+/// Cleans a name read from a line: drops form words and anything that is not a name character,
+/// repairs look-alikes, keeps one space between family and given name. `None` if nothing name-like
+/// is left. The flag says whether a repair was needed.
+pub fn clean_name(raw: &str) -> Option<(String, bool)> {
+    let mut s = raw.to_string();
+    for w in NAME_NOISE {
+        s = s.replace(w, " ");
+    }
+    let kept: String = s
+        .chars()
+        .map(|c| {
+            if is_cjk(c) && !"、。「」『』・：（）【】".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let parts: Vec<&str> = kept.split_whitespace().collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let joined = parts.join(" ");
+    let (repaired, changed) = repair_lookalikes(&joined);
+    let len = repaired.chars().filter(|c| !c.is_whitespace()).count();
+    if !(2..=12).contains(&len) || parts.len() > 3 {
+        return None;
+    }
+    Some((repaired, changed || parts.len() == 3))
+}
+
+/// Finds the first line (from `from`) whose compact text contains any of `labels`; returns the line
+/// index and the label found.
+pub fn find_line<'a>(lines: &[TextLine], labels: &[&'a str]) -> Option<(usize, &'a str)> {
+    for (i, l) in lines.iter().enumerate() {
+        let t = compact(&l.text());
+        if let Some(label) = labels.iter().find(|lab| t.contains(&compact(lab))) {
+            return Some((i, label));
+        }
+    }
+    None
+}
+
+/// The value for a label: after it on the same line, else the nearest line just below that starts
+/// under the label (table cells laid out vertically).
+pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
+    for (i, l) in lines.iter().enumerate() {
+        let t = compact(&l.text());
+        for label in labels {
+            if !t.contains(&compact(label)) {
+                continue;
+            }
+            if let Some(span) = after_label(l, label) {
+                return Some((i, span));
+            }
+            if let Some(below) = lines.get(i + 1) {
+                let close = below.bbox.y <= l.bbox.bottom() + l.char_height() * 2;
+                if close {
+                    let text = trim_separators(&below.text());
+                    if !text.is_empty() {
+                        return Some((
+                            i + 1,
+                            Span {
+                                text,
+                                confidence: below.confidence_of(0, below.tokens.len()),
+                                bbox: Some(below.bbox),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Confidence after how the value was read.
+pub fn with_reading(conf: f32, reading: Reading) -> f32 {
+    match reading {
+        Reading::Clean => conf,
+        Reading::Repaired => conf.min(0.6),
+    }
+}

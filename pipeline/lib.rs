@@ -7,3 +7,4 @@ pub mod case;
 pub mod decision;
 pub mod document;
 pub mod extract;
+pub mod journal;

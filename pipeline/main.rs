@@ -1,1 +1,162 @@
-fn main() {}
+//! The `kyufu` command line (DESIGN.md, "CLI"): parses arguments, reads the clock and the config, calls
+//! the library, prints. Nothing else lives here.
+//!
+//! Exit codes: 0 success; 1 the run failed; 2 bad arguments. With `--json`, stdout carries only compact
+//! JSON, one object per line; logs and progress go to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use kyufu::config::Config;
+use kyufu::run::{decide_folder, Reader, Runner};
+
+#[derive(Parser)]
+#[command(
+    name = "kyufu",
+    version,
+    about = "ひとり親家庭の給付金: 受付フォルダの書類を読み、決定案と通知書案を作ります"
+)]
+struct Cli {
+    #[command(flatten)]
+    folders: Folders,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Folders {
+    /// Configuration file (default: ./kyufu.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Inbox folder (受付フォルダ).
+    #[arg(long, global = true)]
+    inbox: Option<PathBuf>,
+    /// Outbox folder (出力フォルダ).
+    #[arg(long, global = true)]
+    outbox: Option<PathBuf>,
+    /// State folder: journal, archive, quarantine, duplicates.
+    #[arg(long, global = true)]
+    state: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Process everything now in the inbox, then exit.
+    Run {
+        /// Process once and exit (the only mode of `run`).
+        #[arg(long, required = true)]
+        once: bool,
+    },
+    /// Read documents and print one JSON object per document found.
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON (one compact object per line).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide one submission folder without writing anything; print the decision.
+    Decide {
+        dir: PathBuf,
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KYUFU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kyufu=warn")),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kyufu: エラー: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut cfg = Config::load(cli.folders.config.as_deref())?;
+    if let Some(p) = cli.folders.inbox {
+        cfg.inbox = p;
+    }
+    if let Some(p) = cli.folders.outbox {
+        cfg.outbox = p;
+    }
+    if let Some(p) = cli.folders.state {
+        cfg.state = p;
+    }
+    match cli.command {
+        Command::Run { once: _ } => {
+            let mut runner = Runner::open(cfg)?;
+            let bar = if std::io::stderr().is_terminal() {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let summary = runner.run_once(chrono::Local::now(), &bar)?;
+            eprintln!("{}", summary.line_ja());
+        }
+        Command::Extract { files, json } => {
+            let reader = Reader::new(&cfg)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for path in files {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("{} を読めません", path.display()))?;
+                match reader.read(&name, &bytes) {
+                    Ok(docs) => {
+                        for d in docs {
+                            if json {
+                                writeln!(out, "{}", serde_json::to_string(&d)?)?;
+                            } else {
+                                writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+                            }
+                        }
+                    }
+                    Err(e) => eprintln!("{name}: 読み取れません: {e}"),
+                }
+            }
+        }
+        Command::Decide { dir, json } => {
+            let reader = Reader::new(&cfg)?;
+            let decision = decide_folder(&reader, &dir)?;
+            if json {
+                println!("{}", serde_json::to_string(&decision)?);
+            } else {
+                println!("{}", serde_json::to_string_pretty(&decision)?);
+            }
+        }
+    }
+    Ok(())
+}

@@ -39,3 +39,110 @@ pub struct Case {
     pub application: Application,
     pub documents: Vec<CaseDocument>,
 }
+
+/// A document read from a file, with the file's identity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcedDocument {
+    pub file: String,
+    pub sha256: String,
+    pub doc: Document,
+}
+
+/// Gathers a submission into a case. A field read with confidence below `review_below` is unsure;
+/// so is the breakdown (`items`) when any line is. A name that almost matches the applicant's (one
+/// character off) is unsure too: it is either a misread of the applicant's name or another person's,
+/// and kyufu cannot tell which — a person can.
+pub fn assemble(
+    case_id: &str,
+    application: Application,
+    documents: Vec<SourcedDocument>,
+    review_below: f32,
+) -> Case {
+    let applicant = application
+        .applicant
+        .name
+        .as_deref()
+        .map(crate::extract::normalize::compact);
+    let documents = documents
+        .into_iter()
+        .map(|d| {
+            let mut unsure: BTreeSet<String> = d
+                .doc
+                .fields
+                .iter()
+                .filter(|(_, f)| f.confidence < review_below)
+                .map(|(k, _)| k.clone())
+                .collect();
+            if d.doc.items.iter().any(|i| i.confidence < review_below) {
+                unsure.insert("items".to_string());
+            }
+            for name_field in ["payer_name", "trainee_name"] {
+                if let (Some(read), Some(app)) = (d.doc.text(name_field), applicant.as_deref()) {
+                    let read = crate::extract::normalize::compact(read);
+                    let off = crate::extract::normalize::char_distance(&read, app);
+                    if off == 1 && app.chars().count() >= 3 {
+                        unsure.insert(name_field.to_string());
+                    }
+                }
+            }
+            CaseDocument {
+                file: d.file,
+                sha256: d.sha256,
+                doc: d.doc,
+                unsure,
+            }
+        })
+        .collect();
+    Case {
+        case_id: case_id.to_string(),
+        application,
+        documents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{DocKind, Field, Value};
+
+    fn receipt(payer: &str, conf: f32) -> SourcedDocument {
+        let mut doc = Document {
+            source: "r.jpg".into(),
+            pages: vec![1],
+            kind: DocKind::Receipt,
+            fields: Default::default(),
+            items: vec![],
+            findings: vec![],
+        };
+        doc.fields.insert(
+            "payer_name".into(),
+            Field {
+                confidence: conf,
+                ..Field::sure(Value::Text(payer.into()))
+            },
+        );
+        SourcedDocument {
+            file: "r.jpg".into(),
+            sha256: "00".into(),
+            doc,
+        }
+    }
+
+    fn app(name: &str) -> Application {
+        let mut a = Application::default();
+        a.applicant.name = Some(name.into());
+        a
+    }
+
+    #[test]
+    fn low_confidence_and_near_miss_names_are_unsure() {
+        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花子", 0.5)], 0.8);
+        assert!(!c.documents[0].is_sure("payer_name"), "low confidence");
+        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花了", 0.95)], 0.8);
+        assert!(!c.documents[0].is_sure("payer_name"), "one character off");
+        let c = assemble("1", app("山田 花子"), vec![receipt("佐藤 一郎", 0.95)], 0.8);
+        assert!(c.documents[0].is_sure("payer_name"), "clearly someone else");
+        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花子", 0.95)], 0.8);
+        assert!(c.documents[0].is_sure("payer_name"));
+    }
+}

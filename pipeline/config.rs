@@ -1,0 +1,154 @@
+//! kyufu.toml: where the folders are, how long a file must settle, the decode limits, the office that
+//! issues notices, the OCR models. Strict (unknown keys are refused, with the key named) and
+//! self-documenting: every field has a doc comment with its unit and a named default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::decode::Limits;
+use crate::render::Office;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Folder staff and scanners drop files into.
+    #[serde(default = "default_inbox")]
+    pub inbox: PathBuf,
+    /// Folder decisions and notices are written to (`<outbox>/<case>/`).
+    #[serde(default = "default_outbox")]
+    pub outbox: PathBuf,
+    /// Runtime state: the journal, archived originals, `quarantine/`, `duplicates/`, `unassigned/`.
+    /// Must not be inside the inbox.
+    #[serde(default = "default_state")]
+    pub state: PathBuf,
+    /// Milliseconds a file's size and mtime must hold still before it is taken.
+    #[serde(default = "default_settle_ms")]
+    pub settle_ms: u64,
+    /// OCR worker threads (one Tesseract engine each); 0 = one per core.
+    #[serde(default)]
+    pub workers: usize,
+    /// A value read with a confidence below this (0–1) is not relied on: the case goes to a person.
+    #[serde(default = "default_review_below")]
+    pub review_below: f32,
+    /// Folder of the output-document templates.
+    #[serde(default = "default_templates")]
+    pub templates: PathBuf,
+    /// Limits that protect against hostile files.
+    #[serde(default)]
+    pub limits: Limits,
+    /// The office that issues the notices.
+    #[serde(default)]
+    pub office: Office,
+    #[serde(default)]
+    pub ocr: OcrConfig,
+    #[serde(default)]
+    pub extract: ExtractConfig,
+}
+
+/// Where Tesseract's models are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcrConfig {
+    /// The tessdata folder; default: `TESSDATA_PREFIX`, else Debian's `/usr/share/tesseract-ocr/5/tessdata`.
+    pub tessdata: Option<PathBuf>,
+}
+
+/// Extraction settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractConfig {
+    /// An edited copy of the breakdown lexicon (`pipeline/extract/items.toml` is the default).
+    pub item_lexicon: Option<PathBuf>,
+}
+
+fn default_inbox() -> PathBuf {
+    PathBuf::from("inbox")
+}
+fn default_outbox() -> PathBuf {
+    PathBuf::from("outbox")
+}
+fn default_state() -> PathBuf {
+    PathBuf::from("state")
+}
+fn default_settle_ms() -> u64 {
+    2000
+}
+fn default_review_below() -> f32 {
+    0.80
+}
+fn default_templates() -> PathBuf {
+    PathBuf::from("form-templates")
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // An empty TOML document is the defaults, by construction.
+        toml::from_str("").expect("defaults deserialize")
+    }
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("設定ファイル {path} を読めません: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("設定ファイル {path} の書式が正しくありません: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl Config {
+    /// Reads `path` if given, else `kyufu.toml` in the current folder if present, else the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from("kyufu.toml");
+                if !p.exists() {
+                    return Ok(Config::default());
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Worker threads to run: as configured, else one per core.
+    pub fn worker_count(&self) -> usize {
+        if self.workers > 0 {
+            return self.workers;
+        }
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let err = toml::from_str::<Config>("inbox = \"in\"\nsettle = 5\n").unwrap_err();
+        assert!(err.to_string().contains("settle"), "{err}");
+    }
+
+    #[test]
+    fn defaults_are_the_documented_folders() {
+        let c = Config::default();
+        assert_eq!(c.inbox, PathBuf::from("inbox"));
+        assert_eq!(c.settle_ms, 2000);
+    }
+}

@@ -1,0 +1,102 @@
+//! OCR workers: one Tesseract engine per thread, created once and kept (loading a model costs 0.1 s
+//! and 50 MB: NOTES-OCR.md), fed pages through a queue. Tesseract runs with one OpenMP thread each
+//! (`OMP_THREAD_LIMIT=1`, set by `ocr`); the parallelism is ours, one page per core.
+
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use image::DynamicImage;
+
+use crate::extract::PageInput;
+use crate::ocr::{Engine, Models, OcrError};
+
+use super::page::read_image_page;
+
+struct Job {
+    index: usize,
+    number: u32,
+    image: DynamicImage,
+    reply: Sender<(usize, Result<PageInput, OcrError>)>,
+}
+
+/// A pool of OCR engines.
+pub struct Workers {
+    queue: Option<Sender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts `n` workers; fails if an engine cannot be created (missing model).
+    pub fn start(models: &Models, n: usize) -> Result<Workers, OcrError> {
+        let (tx, rx) = channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        let mut threads = Vec::new();
+        for i in 0..n.max(1) {
+            // Create the engine here so a missing model fails the start, not a page.
+            let engine = Engine::new(models, "jpn")?;
+            let rx = Arc::clone(&rx);
+            let handle = std::thread::Builder::new()
+                .name(format!("ocr-{i}"))
+                .spawn(move || worker(engine, rx))
+                .map_err(|e| OcrError::Thread(e.to_string()))?;
+            threads.push(handle);
+        }
+        Ok(Workers {
+            queue: Some(tx),
+            threads,
+        })
+    }
+
+    /// Reads pages (in parallel across the workers); results in the order given.
+    pub fn read_pages(&self, pages: Vec<(u32, DynamicImage)>) -> Vec<Result<PageInput, OcrError>> {
+        let n = pages.len();
+        let (reply, results) = channel();
+        let Some(queue) = &self.queue else {
+            return Vec::new();
+        };
+        for (index, (number, image)) in pages.into_iter().enumerate() {
+            let job = Job {
+                index,
+                number,
+                image,
+                reply: reply.clone(),
+            };
+            if queue.send(job).is_err() {
+                break;
+            }
+        }
+        drop(reply);
+        let mut out: Vec<Option<Result<PageInput, OcrError>>> = (0..n).map(|_| None).collect();
+        for (index, r) in results.iter() {
+            out[index] = Some(r);
+        }
+        out.into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(OcrError::Thread("OCR worker stopped".into()))))
+            .collect()
+    }
+}
+
+fn worker(mut engine: Engine, rx: Arc<Mutex<Receiver<Job>>>) {
+    loop {
+        let job = {
+            let Ok(guard) = rx.lock() else { return };
+            match guard.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            }
+        };
+        let result = read_image_page(&mut engine, job.number, job.image);
+        // The caller may have gone (a time limit); nothing to do then.
+        let _ = job.reply.send((job.index, result));
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.queue.take();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}

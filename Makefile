@@ -1,0 +1,15 @@
+# Measurements (README "Measuring"). Both build in the dev profile (dependencies at opt-level 3).
+.PHONY: demo accuracy bench test
+
+demo:
+	cargo run -q --bin kyufu-corpus -- --out . --count 8 --seed 1 --inbox-only
+	cargo run -q --bin kyufu -- run --once
+
+accuracy:
+	cargo run -q --bin kyufu-accuracy -- --count 60 --seed 7
+
+bench:
+	cargo bench --bench pipeline
+
+test:
+	cargo test

@@ -407,7 +407,7 @@ impl Runner {
         let stage = self.journal.start_stage(&case_id, "decide", &stamp)?;
         let case = case::assemble(&case_id, read.application.clone(), read.documents, self.cfg.review_below);
         let decision = rules::decide(&case, &self.params);
-        self.write_decision(&decision, &case.application, name, &stamp)?;
+        self.write_decision(&decision, &case, name, &stamp)?;
         self.journal
             .end_stage(stage, decision.outcome.id(), None, None, &stamp)?;
         // Archive the originals byte-identical, by hash.
@@ -449,12 +449,17 @@ impl Runner {
     fn write_decision(
         &self,
         decision: &Decision,
-        app: &Application,
+        case: &case::Case,
         submission: &str,
         stamp: &str,
     ) -> Result<(), RunError> {
         let dir = self.cfg.outbox.join(&decision.case_id);
-        let pdf = render::notice(decision, app, &self.cfg.office, &self.templates)?;
+        // What was read from each document, with confidences and boxes: the reviewer's view of the
+        // scan beside each value.
+        let docs = serde_json::to_string_pretty(&case.documents).unwrap_or_default() + "\n";
+        write_durable(&dir.join("documents.json"), docs.as_bytes())
+            .map_err(io("documents.json を書き出せません"))?;
+        let pdf = render::notice(decision, &case.application, &self.cfg.office, &self.templates)?;
         let pdf_path = dir.join("notice.pdf");
         write_durable(&pdf_path, &pdf).map_err(io("通知書を書き出せません"))?;
         self.journal

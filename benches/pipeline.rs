@@ -1,1 +1,167 @@
-fn main() {}
+//! `make bench`: kyufu's whole job per page against plain `tesseract -l jpn --psm 3` on the same pages,
+//! measured in the same run (the machines are noisy, so only the ratio means much), and kyufu's peak RSS.
+//!
+//! Both sides get the same parallelism: kyufu runs its default workers (one per core); the baseline
+//! runs one `tesseract` process per core with `OMP_THREAD_LIMIT=1`. The baseline reads the page images
+//! directly (PDF pages extracted with `pdfimages` beforehand, outside the timing); kyufu does everything
+//! it does for staff: claim, hash, decode, deskew, OCR, marks, extract, decide, render, journal, archive.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn bin(name: &str) -> PathBuf {
+    // The bench binary lives in target/<profile>/deps; the tools one level up.
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
+    dir.join(name)
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let count = std::env::var("KYUFU_BENCH_SUBMISSIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(22u32);
+    // Build the binaries the bench drives (cargo bench builds only the bench target).
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "-q", "--bins"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = Command::new(bin("kyufu-corpus"))
+        .args(["--out", &root.display().to_string(), "--count", &count.to_string(), "--seed", "3", "--inbox-only"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // The baseline's inputs: every page image of every file.
+    let pages_dir = root.join("pages");
+    std::fs::create_dir_all(&pages_dir).unwrap();
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    let mut files = Vec::new();
+    collect(&root.join("inbox"), &mut files);
+    files.sort();
+    for (i, f) in files.iter().enumerate() {
+        match f.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+            "pdf" => {
+                let prefix = pages_dir.join(format!("p{i:04}"));
+                let ok = Command::new("pdfimages")
+                    .args(["-all", &f.display().to_string(), &prefix.display().to_string()])
+                    .status()
+                    .map(|s| s.success())
+                    .unwrap_or(false);
+                if ok {
+                    let mut imgs: Vec<PathBuf> = std::fs::read_dir(&pages_dir)
+                        .unwrap()
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("p{i:04}")))
+                        .collect();
+                    imgs.sort();
+                    inputs.extend(imgs);
+                }
+            }
+            "jpg" | "jpeg" | "png" | "tif" | "tiff" => inputs.push(f.clone()),
+            _ => {}
+        }
+    }
+    let pages = count_pages(&inputs);
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+
+    // Baseline: plain tesseract CLI, one process per core.
+    let started = Instant::now();
+    let mut queue = inputs.clone();
+    let mut running: Vec<std::process::Child> = Vec::new();
+    while !queue.is_empty() || !running.is_empty() {
+        while running.len() < workers {
+            let Some(p) = queue.pop() else { break };
+            running.push(
+                Command::new("tesseract")
+                    .arg(&p)
+                    .args(["-", "-l", "jpn", "--psm", "3"])
+                    .env("OMP_THREAD_LIMIT", "1")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("tesseract CLI"),
+            );
+        }
+        running.remove(0).wait().unwrap();
+    }
+    let baseline = started.elapsed().as_secs_f64();
+
+    // kyufu, the whole job.
+    let config = root.join("bench.toml");
+    std::fs::write(&config, "settle_ms = 0\n").unwrap();
+    let started = Instant::now();
+    let child = Command::new(bin("kyufu"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--inbox", &root.join("inbox").display().to_string()])
+        .args(["--outbox", &root.join("outbox").display().to_string()])
+        .args(["--state", &root.join("state").display().to_string()])
+        .args(["run", "--once"])
+        .spawn()
+        .unwrap();
+    let (ok, peak_kb) = wait_with_rusage(child);
+    let kyufu = started.elapsed().as_secs_f64();
+    assert!(ok, "kyufu run --once failed");
+
+    println!("pages: {pages} ({} files, {count} submissions), workers: {workers}", files.len());
+    println!("tesseract -l jpn --psm 3 (CLI): {:.3} s/page ({baseline:.1} s)", baseline / pages as f64);
+    println!("kyufu run --once (whole job):   {:.3} s/page ({kyufu:.1} s)", kyufu / pages as f64);
+    println!("ratio kyufu / tesseract: {:.2}", kyufu / baseline);
+    println!("kyufu peak RSS: {:.0} MB", peak_kb as f64 / 1024.0);
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.file_name().is_some_and(|n| n != "application.json") {
+            out.push(p);
+        }
+    }
+}
+
+/// Pages in the inputs (a TIFF may hold several).
+fn count_pages(inputs: &[PathBuf]) -> usize {
+    inputs
+        .iter()
+        .map(|p| {
+            let is_tiff = p.extension().is_some_and(|e| e == "tif" || e == "tiff");
+            if !is_tiff {
+                return 1;
+            }
+            std::fs::File::open(p)
+                .ok()
+                .and_then(|f| tiff::decoder::Decoder::new(std::io::BufReader::new(f)).ok())
+                .map(|mut d| {
+                    let mut n = 1;
+                    while d.more_images() && d.next_image().is_ok() {
+                        n += 1;
+                    }
+                    n
+                })
+                .unwrap_or(1)
+        })
+        .sum()
+}
+
+/// Waits for the child and returns (success, peak RSS in KiB) from `wait4`.
+fn wait_with_rusage(child: std::process::Child) -> (bool, i64) {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4");
+    std::mem::forget(child);
+    (libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, usage.ru_maxrss)
+}

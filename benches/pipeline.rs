@@ -33,7 +33,15 @@ fn main() {
         .unwrap();
     assert!(status.success());
     let status = Command::new(bin("kyufu-corpus"))
-        .args(["--out", &root.display().to_string(), "--count", &count.to_string(), "--seed", "3", "--inbox-only"])
+        .args([
+            "--out",
+            &root.display().to_string(),
+            "--count",
+            &count.to_string(),
+            "--seed",
+            "3",
+            "--inbox-only",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
@@ -50,7 +58,11 @@ fn main() {
             "pdf" => {
                 let prefix = pages_dir.join(format!("p{i:04}"));
                 let ok = Command::new("pdfimages")
-                    .args(["-all", &f.display().to_string(), &prefix.display().to_string()])
+                    .args([
+                        "-all",
+                        &f.display().to_string(),
+                        &prefix.display().to_string(),
+                    ])
                     .status()
                     .map(|s| s.success())
                     .unwrap_or(false);
@@ -59,7 +71,12 @@ fn main() {
                         .unwrap()
                         .flatten()
                         .map(|e| e.path())
-                        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("p{i:04}")))
+                        .filter(|p| {
+                            p.file_name()
+                                .unwrap()
+                                .to_string_lossy()
+                                .starts_with(&format!("p{i:04}"))
+                        })
                         .collect();
                     imgs.sort();
                     inputs.extend(imgs);
@@ -70,7 +87,9 @@ fn main() {
         }
     }
     let pages = count_pages(&inputs);
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
 
     // Baseline: plain tesseract CLI, one process per core.
     let started = Instant::now();
@@ -112,9 +131,18 @@ fn main() {
     let kyufu = started.elapsed().as_secs_f64();
     assert!(ok, "kyufu run --once failed");
 
-    println!("pages: {pages} ({} files, {count} submissions), workers: {workers}", files.len());
-    println!("tesseract -l jpn --psm 3 (CLI): {:.3} s/page ({baseline:.1} s)", baseline / pages as f64);
-    println!("kyufu run --once (whole job):   {:.3} s/page ({kyufu:.1} s)", kyufu / pages as f64);
+    println!(
+        "pages: {pages} ({} files, {count} submissions), workers: {workers}",
+        files.len()
+    );
+    println!(
+        "tesseract -l jpn --psm 3 (CLI): {:.3} s/page ({baseline:.1} s)",
+        baseline / pages as f64
+    );
+    println!(
+        "kyufu run --once (whole job):   {:.3} s/page ({kyufu:.1} s)",
+        kyufu / pages as f64
+    );
     println!("ratio kyufu / tesseract: {:.2}", kyufu / baseline);
     println!("kyufu peak RSS: {:.0} MB", peak_kb as f64 / 1024.0);
 }
@@ -163,5 +191,8 @@ fn wait_with_rusage(child: std::process::Child) -> (bool, i64) {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid, "wait4");
     std::mem::forget(child);
-    (libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, usage.ru_maxrss)
+    (
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        usage.ru_maxrss,
+    )
 }

@@ -8,3 +8,4 @@ pub mod decision;
 pub mod document;
 pub mod extract;
 pub mod journal;
+pub mod watch;

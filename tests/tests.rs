@@ -46,10 +46,21 @@ fn kyufu(dir: &Path, args: &[&str]) -> Output {
 
 fn generate(dir: &Path, count: u32, seed: u64) {
     let out = Command::new(CORPUS)
-        .args(["--out", &dir.display().to_string(), "--count", &count.to_string(), "--seed", &seed.to_string()])
+        .args([
+            "--out",
+            &dir.display().to_string(),
+            "--count",
+            &count.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
         .output()
         .expect("run kyufu-corpus");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn pdftotext(pdf: &Path) -> String {
@@ -67,7 +78,11 @@ fn corpus_run() -> &'static PathBuf {
         let dir = scratch("corpus");
         generate(&dir, 60, 7);
         let out = kyufu(&dir, &["run", "--once"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         dir
     })
 }
@@ -93,14 +108,29 @@ fn corpus_outcomes_and_amounts_meet_the_issue_2_bar() {
     eprintln!("{}", r.render());
     assert_eq!(r.submissions, 60);
     assert_eq!(r.decided, 60, "every submission gets a decision");
-    assert_eq!(r.wrong_pay, 0, "never pay a wrong amount or where the truth is not pay");
-    assert!(r.outcome_rate() >= 0.95, "outcome+amount {:.3}", r.outcome_rate());
-    assert!(r.review_rate() <= 0.10, "needs_review {:.3}", r.review_rate());
+    assert_eq!(
+        r.wrong_pay, 0,
+        "never pay a wrong amount or where the truth is not pay"
+    );
+    assert!(
+        r.outcome_rate() >= 0.95,
+        "outcome+amount {:.3}",
+        r.outcome_rate()
+    );
+    assert!(
+        r.review_rate() <= 0.10,
+        "needs_review {:.3}",
+        r.review_rate()
+    );
     for f in report::KEY_RECEIPT_FIELDS {
         let rate = r.field_rate(&format!("receipt.{f}"));
         assert!(rate >= 0.97, "receipt.{f} exact on {rate:.3}");
     }
-    assert!(r.items_rate() >= 0.95, "item categories {:.3}", r.items_rate());
+    assert!(
+        r.items_rate() >= 0.95,
+        "item categories {:.3}",
+        r.items_rate()
+    );
 }
 
 #[test]
@@ -125,18 +155,29 @@ fn every_notice_shows_amount_reasons_and_appeal_rights_in_a_subset_font() {
             assert!(flat.contains(&yen), "{yen} on {}", pdf.display());
             for ex in d["excluded"].as_array().unwrap() {
                 let label: String = ex["label"].as_str().unwrap().split_whitespace().collect();
-                assert!(flat.contains(&label), "excluded {label} on {}", pdf.display());
+                assert!(
+                    flat.contains(&label),
+                    "excluded {label} on {}",
+                    pdf.display()
+                );
             }
         }
         for reason in d["reasons"].as_array().unwrap() {
-            let msg: String = reason["message"].as_str().unwrap().split_whitespace().collect();
+            let msg: String = reason["message"]
+                .as_str()
+                .unwrap()
+                .split_whitespace()
+                .collect();
             let head: String = msg.chars().take(12).collect();
             assert!(flat.contains(&head), "reason {head} on {}", pdf.display());
         }
         let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
         let fonts = String::from_utf8_lossy(&fonts.stdout);
         let font_line = fonts.lines().nth(2).unwrap_or_default();
-        assert!(font_line.contains("yes yes"), "embedded subset font: {fonts}");
+        assert!(
+            font_line.contains("yes yes"),
+            "embedded subset font: {fonts}"
+        );
     }
 }
 
@@ -175,12 +216,23 @@ fn originals_are_archived_byte_identical_by_hash() {
 fn bad_inputs(inbox: &Path) -> Vec<&'static str> {
     // A truncated JPEG: a real header, then nothing.
     let mut jpeg = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(64, 64, image::Rgb([200, 10, 10])))
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
-        .unwrap();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        64,
+        64,
+        image::Rgb([200, 10, 10]),
+    ))
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
     fs::write(inbox.join("truncated.jpg"), &jpeg[..jpeg.len() / 3]).unwrap();
     fs::write(inbox.join("empty.jpg"), b"").unwrap();
-    fs::write(inbox.join("notes.pdf"), "これはPDFではありません\n".as_bytes()).unwrap();
+    fs::write(
+        inbox.join("notes.pdf"),
+        "これはPDFではありません\n".as_bytes(),
+    )
+    .unwrap();
     fs::write(
         inbox.join("encrypted.pdf"),
         b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\n3 0 obj <</Filter/Standard/V 1/R 2/O(0123456789abcdef0123456789abcdef)/U(0123456789abcdef0123456789abcdef)/P -4>> endobj\ntrailer <</Root 1 0 R/Encrypt 3 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n%%EOF\n",
@@ -198,8 +250,19 @@ fn bad_inputs(inbox: &Path) -> Vec<&'static str> {
     png.extend_from_slice(&ihdr);
     png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
     fs::write(inbox.join("huge.png"), &png).unwrap();
-    fs::write(inbox.join("broken.tif"), b"II*\x00\x08\x00\x00\x00\xff\xff garbage").unwrap();
-    vec!["truncated.jpg", "empty.jpg", "notes.pdf", "encrypted.pdf", "huge.png", "broken.tif"]
+    fs::write(
+        inbox.join("broken.tif"),
+        b"II*\x00\x08\x00\x00\x00\xff\xff garbage",
+    )
+    .unwrap();
+    vec![
+        "truncated.jpg",
+        "empty.jpg",
+        "notes.pdf",
+        "encrypted.pdf",
+        "huge.png",
+        "broken.tif",
+    ]
 }
 
 fn crc32(bytes: &[u8]) -> u32 {
@@ -207,7 +270,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -219,17 +286,36 @@ fn bad_inputs_go_to_quarantine_with_a_japanese_reason_and_the_run_goes_on() {
     generate(&dir, 1, 11);
     let inbox = dir.join("inbox");
     let names = bad_inputs(&inbox);
-    let originals: Vec<Vec<u8>> = names.iter().map(|n| fs::read(inbox.join(n)).unwrap()).collect();
+    let originals: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| fs::read(inbox.join(n)).unwrap())
+        .collect();
     let out = kyufu(&dir, &["run", "--once"]);
-    assert!(out.status.success(), "a bad document is not a failed run: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "a bad document is not a failed run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let q = dir.join("state/quarantine");
     for (name, bytes) in names.iter().zip(&originals) {
-        assert_eq!(&fs::read(q.join(name)).unwrap(), bytes, "{name} kept byte-identical");
+        assert_eq!(
+            &fs::read(q.join(name)).unwrap(),
+            bytes,
+            "{name} kept byte-identical"
+        );
         let reason = fs::read_to_string(q.join(format!("{name}.reason.txt"))).unwrap();
-        assert!(reason.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{name}: reason in Japanese: {reason}");
+        assert!(
+            reason
+                .chars()
+                .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+            "{name}: reason in Japanese: {reason}"
+        );
     }
     let huge = fs::read_to_string(q.join("huge.png.reason.txt")).unwrap();
-    assert!(huge.contains("画素") || huge.contains("ピクセル"), "the limit is named: {huge}");
+    assert!(
+        huge.contains("画素") || huge.contains("ピクセル"),
+        "the limit is named: {huge}"
+    );
     let enc = fs::read_to_string(q.join("encrypted.pdf.reason.txt")).unwrap();
     assert!(enc.contains("暗号"), "{enc}");
     // The good submission beside them was decided.
@@ -241,7 +327,12 @@ fn a_till_receipt_in_place_of_the_receipt_asks_for_a_proper_one_and_is_never_pai
     let dir = scratch("till-receipt");
     generate(&dir, 1, 11);
     let truth: Value = {
-        let t = fs::read_dir(dir.join("truth")).unwrap().flatten().next().unwrap().path();
+        let t = fs::read_dir(dir.join("truth"))
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path();
         serde_json::from_slice(&fs::read(t).unwrap()).unwrap()
     };
     let id = truth["id"].as_str().unwrap();
@@ -251,28 +342,46 @@ fn a_till_receipt_in_place_of_the_receipt_asks_for_a_proper_one_and_is_never_pai
             let _ = fs::remove_file(sub.join(d["file"].as_str().unwrap()));
         }
     }
-    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-samples/till-receipt-photo.jpg");
+    let photo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-samples/till-receipt-photo.jpg");
     fs::copy(&photo, sub.join("receipt.jpg")).unwrap();
     let out = kyufu(&dir, &["run", "--once"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let all = decisions(&dir);
     assert_eq!(all.len(), 1);
     let (case_dir, d) = &all[0];
     assert_eq!(d["outcome"], "incomplete", "{d}");
     assert_eq!(d["amount_yen"], 0);
-    let text: String = pdftotext(&case_dir.join("notice.pdf")).split_whitespace().collect();
+    let text: String = pdftotext(&case_dir.join("notice.pdf"))
+        .split_whitespace()
+        .collect();
     assert!(text.contains("補正"), "a 補正依頼: {text}");
-    assert!(text.contains("領収"), "names the 領収書 and what it must carry: {text}");
+    assert!(
+        text.contains("領収"),
+        "names the 領収書 and what it must carry: {text}"
+    );
 }
 
 #[test]
 fn extract_prints_one_compact_json_object_per_document() {
     let dir = corpus_run();
     // Use the archived originals: the inbox is empty after the run.
-    let month = fs::read_dir(dir.join("state/archive")).unwrap().flatten().next().unwrap().path();
-    let mut files: Vec<PathBuf> = fs::read_dir(month).unwrap().flatten().map(|e| e.path()).filter(|p| {
-        p.extension().is_some_and(|e| e == "jpg" || e == "png")
-    }).collect();
+    let month = fs::read_dir(dir.join("state/archive"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let mut files: Vec<PathBuf> = fs::read_dir(month)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "png"))
+        .collect();
     files.sort();
     files.truncate(2);
     let mut args = vec!["extract".to_string()];
@@ -294,9 +403,18 @@ fn extract_prints_one_compact_json_object_per_document() {
 fn decide_prints_the_decision_without_writing_anything() {
     let dir = scratch("decide");
     generate(&dir, 1, 11);
-    let sub = fs::read_dir(dir.join("inbox")).unwrap().flatten().next().unwrap().path();
+    let sub = fs::read_dir(dir.join("inbox"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
     let out = kyufu(&dir, &["decide", &sub.display().to_string(), "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1);
     let d: Value = serde_json::from_str(stdout.trim()).unwrap();

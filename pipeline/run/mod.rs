@@ -29,6 +29,7 @@ use crate::extract::lexicon::Lexicon;
 use crate::extract::{Extractor, PageInput};
 use crate::journal::{FileState, Journal, JournalError};
 use crate::ocr::{Models, OcrError};
+use crate::watch::{ignored_name, Scanner};
 use crate::render::{self, Templates};
 use crate::rules::{self, Parameters};
 
@@ -130,19 +131,6 @@ pub struct SubmissionRead {
     pub unreadable: Vec<(PathBuf, String, String)>,
     /// Every file: (path, file name, sha256, size).
     pub files: Vec<(PathBuf, String, String, u64)>,
-}
-
-/// Names kyufu never takes: hidden, temporary and system files (DESIGN.md, watch).
-pub fn ignored_name(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    name.starts_with('.')
-        || name.starts_with("~$")
-        || lower.ends_with(".part")
-        || lower.ends_with(".tmp")
-        || lower.ends_with(".crdownload")
-        || lower == "thumbs.db"
-        || lower == "desktop.ini"
-        || name == "@eaDir"
 }
 
 /// Files of a submission folder, recursively, sorted by path (symbolic links are not followed).
@@ -315,37 +303,37 @@ impl Runner {
         })
     }
 
-    /// Waits until nothing in the inbox has changed for `settle_ms`, then processes everything.
+    /// Processes everything in the inbox, waiting for entries that are still settling.
     pub fn run_once(
         &mut self,
         now: DateTime<Local>,
         progress: &indicatif::ProgressBar,
     ) -> Result<Summary, RunError> {
-        wait_settled(&self.cfg.inbox, Duration::from_millis(self.cfg.settle_ms))
-            .map_err(io("受付フォルダを確認できません"))?;
-        let mut entries: Vec<(String, PathBuf, bool)> = Vec::new();
-        for entry in fs::read_dir(&self.cfg.inbox).map_err(io("受付フォルダを読めません"))? {
-            let entry = entry.map_err(io("受付フォルダを読めません"))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if ignored_name(&name) {
-                continue;
-            }
-            let ft = entry.file_type().map_err(io("受付フォルダを読めません"))?;
-            if ft.is_dir() || ft.is_file() {
-                entries.push((name, entry.path(), ft.is_dir()));
-            }
-        }
-        entries.sort();
-        progress.set_length(entries.len() as u64);
+        let settle = Duration::from_millis(self.cfg.settle_ms);
+        let mut scanner = Scanner::default();
         let mut summary = Summary::default();
-        for (name, path, is_dir) in entries {
-            progress.set_message(name.clone());
-            if is_dir {
-                self.process_submission(&name, &path, &now, &mut summary)?;
-            } else {
-                self.process_loose(&name, &path, &now, &mut summary)?;
+        loop {
+            let scan = scanner
+                .scan(&self.cfg.inbox, settle, SystemTime::now())
+                .map_err(io("受付フォルダを読めません"))?;
+            for link in &scan.new_links {
+                warn!(path = %link.display(), "symbolic link in the inbox ignored (never followed)");
             }
-            progress.inc(1);
+            progress.inc_length(scan.ready.len() as u64);
+            for entry in scan.ready {
+                progress.set_message(entry.name.clone());
+                if entry.is_dir {
+                    self.process_submission(&entry.name, &entry.path, &now, &mut summary)?;
+                } else {
+                    self.process_loose(&entry.name, &entry.path, &now, &mut summary)?;
+                }
+                scanner.forget(&entry.path);
+                progress.inc(1);
+            }
+            if scan.settling == 0 {
+                break;
+            }
+            std::thread::sleep((settle / 4).clamp(Duration::from_millis(20), Duration::from_millis(250)));
         }
         progress.finish_and_clear();
         Ok(summary)
@@ -549,36 +537,4 @@ pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> 
         .unwrap_or_default();
     let case = case::assemble(&id, read.application, read.documents, Config::default().review_below);
     Ok(rules::decide(&case, &Parameters::embedded()))
-}
-
-/// Blocks until no file under `dir` has changed (size or mtime) for `settle`.
-fn wait_settled(dir: &Path, settle: Duration) -> std::io::Result<()> {
-    loop {
-        let newest = snapshot(dir)?.values().map(|v| v.1).max();
-        let quiet_for = newest
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .unwrap_or(settle);
-        if quiet_for >= settle {
-            return Ok(());
-        }
-        std::thread::sleep((settle - quiet_for).max(Duration::from_millis(50)));
-    }
-}
-
-type Snapshot = BTreeMap<PathBuf, (u64, SystemTime)>;
-
-fn snapshot(dir: &Path) -> std::io::Result<Snapshot> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = fs::read_dir(&d) else { continue };
-        for entry in rd.flatten() {
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(entry.path());
-            }
-            out.insert(entry.path(), (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
-        }
-    }
-    Ok(out)
 }

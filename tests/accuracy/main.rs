@@ -36,7 +36,14 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let started = Instant::now();
     let status = Command::new(bin_dir.join("kyufu-corpus"))
-        .args(["--out", &dir.display().to_string(), "--count", &count.to_string(), "--seed", &seed.to_string()])
+        .args([
+            "--out",
+            &dir.display().to_string(),
+            "--count",
+            &count.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
         .status()
         .expect("run kyufu-corpus (build it with cargo build --bins)");
     assert!(status.success(), "kyufu-corpus failed");

@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::Value;
 
 /// Receipt fields whose exact-match rate issue 2 holds to 97 %.
-pub const KEY_RECEIPT_FIELDS: [&str; 4] = ["amount_total", "issued_on", "payer_name", "seal_present"];
+pub const KEY_RECEIPT_FIELDS: [&str; 4] =
+    ["amount_total", "issued_on", "payer_name", "seal_present"];
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -59,7 +60,10 @@ impl Report {
             self.wrong_pay
         ));
         for (field, (r, t)) in &self.fields {
-            s.push_str(&format!("  {field:<28} {:>6.1}%  ({r}/{t})\n", 100.0 * ratio(*r, *t)));
+            s.push_str(&format!(
+                "  {field:<28} {:>6.1}%  ({r}/{t})\n",
+                100.0 * ratio(*r, *t)
+            ));
         }
         s.push_str(&format!(
             "  {:<28} {:>6.1}%  ({}/{})\n",
@@ -91,7 +95,9 @@ pub fn compare(dir: &Path) -> Report {
     let mut decided: BTreeMap<String, (Value, Value)> = BTreeMap::new();
     if let Ok(rd) = std::fs::read_dir(dir.join("outbox")) {
         for e in rd.flatten() {
-            let Some(d) = read_json(&e.path().join("decision.json")) else { continue };
+            let Some(d) = read_json(&e.path().join("decision.json")) else {
+                continue;
+            };
             let docs = read_json(&e.path().join("documents.json")).unwrap_or(Value::Null);
             if let Some(sub) = d.get("submission").and_then(|v| v.as_str()) {
                 decided.insert(sub.to_string(), (d, docs));
@@ -103,14 +109,17 @@ pub fn compare(dir: &Path) -> Report {
         .unwrap_or_else(|_| Vec::new());
     truths.sort();
     for path in truths {
-        let Some(truth) = read_json(&path) else { continue };
+        let Some(truth) = read_json(&path) else {
+            continue;
+        };
         let id = truth["id"].as_str().unwrap_or_default().to_string();
         let scenario = truth["scenario"].as_str().unwrap_or_default().to_string();
         r.submissions += 1;
         let want_outcome = truth["expected"]["outcome"].as_str().unwrap_or_default();
         let want_amount = truth["expected"]["amount_yen"].as_i64().unwrap_or(0);
         let Some((decision, docs)) = decided.get(&id) else {
-            r.misses.push(format!("{id} [{scenario}]: no decision written"));
+            r.misses
+                .push(format!("{id} [{scenario}]: no decision written"));
             continue;
         };
         r.decided += 1;
@@ -140,8 +149,13 @@ pub fn compare(dir: &Path) -> Report {
 }
 
 fn compare_documents(r: &mut Report, id: &str, truth_docs: &Value, got_docs: &Value) {
-    let Some(truth_docs) = truth_docs.as_array() else { return };
-    let got: Vec<&Value> = got_docs.as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    let Some(truth_docs) = truth_docs.as_array() else {
+        return;
+    };
+    let got: Vec<&Value> = got_docs
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     for t in truth_docs {
         let file = t["file"].as_str().unwrap_or_default();
         let kind = t["kind"].as_str().unwrap_or_default();
@@ -160,7 +174,9 @@ fn compare_documents(r: &mut Report, id: &str, truth_docs: &Value, got_docs: &Va
                 if got_v == want {
                     e.0 += 1;
                 } else if KEY_RECEIPT_FIELDS.contains(&name.as_str()) || kind != "receipt" {
-                    r.misses.push(format!("{id} {file} {kind}.{name}: want {want}, got {got_v}"));
+                    r.misses.push(format!(
+                        "{id} {file} {kind}.{name}: want {want}, got {got_v}"
+                    ));
                 }
             }
         }

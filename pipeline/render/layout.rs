@@ -123,13 +123,13 @@ fn no_line_end(c: char) -> bool {
 }
 
 /// Splits text into the pieces a line may break between: one Japanese character, or one run of
-/// Latin letters and digits (「59,400」「seed」), with 行頭/行末禁則 characters glued to their neighbour.
+/// Latin letters and digits (「59,400」「seed」「§1.5」), with 行頭/行末禁則 characters glued to their neighbour.
 fn tokens(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut glue_next = false;
     let mut prev_latin = false;
     for c in text.chars() {
-        let latin = c.is_ascii_alphanumeric() || (prev_latin && ",.-/:%".contains(c));
+        let latin = c.is_ascii_alphanumeric() || c == '§' || (prev_latin && ",.-/:%_".contains(c));
         let join = match out.last() {
             None => false,
             Some(_) if glue_next => true,
@@ -489,5 +489,34 @@ mod tests {
             "closing bracket glued back: {t:?}"
         );
         assert_eq!(t.concat(), "金59,400円を支給します。（seed 003）");
+    }
+
+    #[test]
+    fn wrapping_fits_the_width_keeps_every_character_and_no_line_starts_with_a_comma() {
+        let bytes = std::fs::read("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf").unwrap();
+        let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).unwrap();
+        let m = Measure::new(&font);
+        let text = "この決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、\
+                    さくら市長に対して審査請求をすることができます（行政不服審査法第18条第1項）。";
+        // Widths of 10 to 30 characters put a break before 、。） at some width.
+        for chars in 10..=30 {
+            let width = 10.5 * chars as f32;
+            let lines = m.wrap(text, 10.5, width, width);
+            assert_eq!(lines.concat(), text, "width {chars}");
+            for line in &lines {
+                let first = line.chars().next().unwrap();
+                assert!(
+                    !no_line_start(first),
+                    "width {chars}: line starts with {first}: {lines:?}"
+                );
+                let last = line.chars().last().unwrap();
+                assert!(
+                    !no_line_end(last),
+                    "width {chars}: line ends with {last}: {lines:?}"
+                );
+                // 禁則 moves a character to the next line; it never pushes one past the edge.
+                assert!(m.width(line, 10.5) <= width + 0.01, "width {chars}: {line}");
+            }
+        }
     }
 }

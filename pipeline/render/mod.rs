@@ -75,7 +75,8 @@ pub struct Office {
     /// 取消訴訟の被告: the municipality (行政事件訴訟法 11条1項).
     #[serde(default = "default_defendant")]
     pub defendant: String,
-    /// Who represents the defendant in court (行政事件訴訟法 46条1項 requires the notice to say).
+    /// Who represents the defendant in court: printed beside the defendant, as municipal notices
+    /// do (行政事件訴訟法 46条1項 requires the defendant to be named).
     #[serde(default = "default_defendant_representative")]
     pub defendant_representative: String,
 }
@@ -611,6 +612,32 @@ mod tests {
         assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
     }
 
+    fn long_review() -> Decision {
+        let mut d = needs_review();
+        d.reasons = (1..=60)
+            .map(|i| {
+                reason(
+                    &format!("low_confidence:item{i}"),
+                    &format!("内訳{i}行目の金額の読み取りが不確かです。"),
+                    "RULES §1.5",
+                )
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn a_long_review_box_continues_on_the_next_page() {
+        let d = long_review();
+        let pdf = render(&d);
+        let (text, pages) = text_of("long-review", &pdf);
+        assert!(pages >= 2, "{pages} pages");
+        for i in [1, 30, 60] {
+            assert_has(&text, &format!("内訳{i}行目の金額の読み取りが不確かです。"));
+        }
+        assert_has(&text, "金59,400円");
+    }
+
     #[test]
     fn the_same_decision_gives_the_same_bytes() {
         let first = render(&pay());
@@ -667,6 +694,7 @@ mod tests {
                 ("deny", deny()),
                 ("incomplete", incomplete()),
                 ("review", needs_review()),
+                ("long-review", long_review()),
             ] {
                 std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), render(&d)).unwrap();
             }

@@ -717,6 +717,40 @@ mod tests {
     }
 
     #[test]
+    fn a_benefit_with_its_own_template_gets_it_and_the_others_keep_the_general_one() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates");
+        let dir = std::env::temp_dir().join(format!("kyufu-render-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+        let general = std::fs::read_to_string(src.join("output-notice-pay.toml")).unwrap();
+        let own = general
+            .replace(
+                "id = \"notice.pay\"",
+                "id = \"notice.pay\"\nbenefit = \"kotoshokugyo\"",
+            )
+            .replace("{benefit}支給決定通知書", "{benefit}等支給決定通知書");
+        std::fs::write(dir.join("output-notice-pay.kotoshokugyo.toml"), own).unwrap();
+        let t = Templates::load(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let mut stipend = pay();
+        stipend.benefit = Benefit::Kotoshokugyo;
+        let pdf = notice(&stipend, &app(), &Office::default(), &t).unwrap();
+        assert_has(
+            &text_of("own", &pdf).0,
+            "高等職業訓練促進給付金等支給決定通知書（案）",
+        );
+        let pdf = notice(&pay(), &app(), &Office::default(), &t).unwrap();
+        assert_has(
+            &text_of("general", &pdf).0,
+            "自立支援教育訓練給付金支給決定通知書（案）",
+        );
+    }
+
+    #[test]
     fn missing_templates_are_a_load_error() {
         let dir = std::env::temp_dir().join(format!("kyufu-render-empty-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -1,0 +1,522 @@
+//! Lays filled-in blocks out on pages: measures text with the font's own advance widths, wraps
+//! Japanese between any two characters (keeping 、。」） off the start of a line and 「（ off its
+//! end, and Latin words and numbers whole), and flows paragraphs, list items and table rows onto a
+//! next page when one is full (a table repeats its header there).
+//!
+//! Geometry only: what the text says is decided by `notice` (which fills the templates), and how it
+//! becomes PDF operators is `pdf`. Coordinates here are points from the top-left corner of the
+//! page; `pdf` turns them into PDF's bottom-left system. Layout is measurement, not money: the
+//! floats here never touch an amount.
+
+use printpdf::ParsedFont;
+
+use super::template::{Align, FontStyle, Page};
+
+/// Points per millimetre.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Where the glyphs of a line sit inside its box, as a share of the text size: IPAex and most
+/// Japanese fonts put 0.88 em above the baseline and 0.12 em below.
+const ASCENT: f32 = 0.88;
+
+/// One thing drawn on a page (points, from the top-left corner).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    /// Text whose baseline starts at (`x`, `baseline`).
+    Text {
+        x: f32,
+        baseline: f32,
+        size: f32,
+        text: String,
+    },
+    /// A stroked rectangle whose top-left corner is (`x`, `y`).
+    Rect { x: f32, y: f32, w: f32, h: f32 },
+}
+
+/// Advance widths from the font that will be embedded, so wrapping matches what is printed.
+pub struct Measure<'a> {
+    font: &'a ParsedFont,
+    units_per_em: f32,
+}
+
+impl<'a> Measure<'a> {
+    pub fn new(font: &'a ParsedFont) -> Self {
+        let units = font.font_metrics.units_per_em;
+        Measure {
+            font,
+            units_per_em: if units == 0 { 1000.0 } else { f32::from(units) },
+        }
+    }
+
+    /// Whether the font has a glyph for `c` (a missing one prints as an empty box).
+    pub fn has_glyph(&self, c: char) -> bool {
+        self.font.lookup_glyph_index(c as u32).is_some()
+    }
+
+    pub fn char_width(&self, c: char, size: f32) -> f32 {
+        match self.font.lookup_glyph_index(c as u32) {
+            Some(gid) => {
+                f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em * size
+            }
+            // .notdef: assume a full-width box.
+            None => size,
+        }
+    }
+
+    pub fn width(&self, s: &str, size: f32) -> f32 {
+        s.chars().map(|c| self.char_width(c, size)).sum()
+    }
+
+    /// Breaks `text` (one paragraph, no line breaks) into lines: the first at most `first` wide,
+    /// the others at most `rest`.
+    pub fn wrap(&self, text: &str, size: f32, first: f32, rest: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        let mut line_w = 0.0;
+        let limit = |n: usize| if n == 0 { first } else { rest };
+        for token in tokens(text) {
+            let w = self.width(&token, size);
+            if line_w + w <= limit(lines.len()) + 0.01 {
+                line.push_str(&token);
+                line_w += w;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line_w = 0.0;
+            }
+            // A continuation line does not start with the space the break fell on.
+            let token = token.trim_start_matches(' ');
+            let w = self.width(token, size);
+            if w <= limit(lines.len()) + 0.01 {
+                line.push_str(token);
+                line_w = w;
+                continue;
+            }
+            // Longer than a whole line (a long number or URL): break it between characters.
+            for c in token.chars() {
+                let cw = self.char_width(c, size);
+                if line_w + cw > limit(lines.len()) + 0.01 && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_w = 0.0;
+                }
+                line.push(c);
+                line_w += cw;
+            }
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// Characters a line must not start with (行頭禁則).
+fn no_line_start(c: char) -> bool {
+    "、。，．,.・：；？！!?）」』】〕］｝〉》)]}ー゛゜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻"
+        .contains(c)
+}
+
+/// Characters a line must not end with (行末禁則).
+fn no_line_end(c: char) -> bool {
+    "（「『【〔［｛〈《([{".contains(c)
+}
+
+/// Splits text into the pieces a line may break between: one Japanese character, or one run of
+/// Latin letters and digits (「59,400」「seed」「§1.5」), with 行頭/行末禁則 characters glued to their neighbour.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    let mut prev_latin = false;
+    for c in text.chars() {
+        let latin = c.is_ascii_alphanumeric() || c == '§' || (prev_latin && ",.-/:%_".contains(c));
+        let join = match out.last() {
+            None => false,
+            Some(_) if glue_next => true,
+            Some(_) if no_line_start(c) => true,
+            Some(_) => latin && prev_latin,
+        };
+        if join {
+            if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+        } else {
+            out.push(c.to_string());
+        }
+        glue_next = no_line_end(c);
+        prev_latin = latin;
+    }
+    out
+}
+
+/// The pages being filled, and where the next line goes.
+pub struct Flow<'a> {
+    measure: &'a Measure<'a>,
+    pub font: &'a FontStyle,
+    pub page: &'a Page,
+    pages: Vec<Vec<Draw>>,
+    /// Top of the next line, pt from the page top.
+    y: f32,
+    /// A frame being drawn: its left edge, width, and where it started on the current page.
+    frame: Option<(f32, f32, f32)>,
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(measure: &'a Measure<'a>, font: &'a FontStyle, page: &'a Page) -> Self {
+        Flow {
+            measure,
+            font,
+            page,
+            pages: vec![Vec::new()],
+            y: page.margin_top_mm * PT_PER_MM,
+            frame: None,
+        }
+    }
+
+    pub fn left(&self) -> f32 {
+        self.page.margin_left_mm * PT_PER_MM
+    }
+
+    pub fn right(&self) -> f32 {
+        (self.page.width_mm - self.page.margin_right_mm) * PT_PER_MM
+    }
+
+    fn top(&self) -> f32 {
+        self.page.margin_top_mm * PT_PER_MM
+    }
+
+    fn bottom(&self) -> f32 {
+        (self.page.height_mm - self.page.margin_bottom_mm) * PT_PER_MM
+    }
+
+    pub fn line_height(&self, size: f32) -> f32 {
+        size * self.font.line_height
+    }
+
+    fn frame_padding(&self) -> f32 {
+        self.font.frame_padding_mm * PT_PER_MM
+    }
+
+    fn push(&mut self, draw: Draw) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(draw);
+        }
+    }
+
+    fn new_page(&mut self) {
+        let framed = self.frame.take();
+        if let Some((x, w, start)) = framed {
+            let pad = self.frame_padding();
+            self.push(Draw::Rect {
+                x,
+                y: start,
+                w,
+                h: self.y + pad - start,
+            });
+        }
+        self.pages.push(Vec::new());
+        self.y = self.top();
+        if let Some((x, w, _)) = framed {
+            self.frame = Some((x, w, self.y));
+            self.y += self.frame_padding();
+        }
+    }
+
+    /// Makes room for `h` points, starting a new page if the current one is full.
+    fn ensure(&mut self, h: f32) {
+        let pad = if self.frame.is_some() {
+            self.frame_padding()
+        } else {
+            0.0
+        };
+        if self.y + h + pad > self.bottom() + 0.01 && self.y > self.top() + pad + 0.01 {
+            self.new_page();
+        }
+    }
+
+    pub fn space(&mut self, mm: f32) {
+        self.y += mm * PT_PER_MM;
+        if self.y > self.bottom() {
+            self.new_page();
+        }
+    }
+
+    /// Starts a frame around what follows; the text width shrinks by the padding on each side.
+    pub fn begin_frame(&mut self) {
+        let pad = self.frame_padding();
+        self.ensure(pad * 2.0 + self.line_height(self.font.body_pt));
+        self.frame = Some((self.left(), self.right() - self.left(), self.y));
+        self.y += pad;
+    }
+
+    pub fn end_frame(&mut self) {
+        if let Some((x, w, start)) = self.frame.take() {
+            let pad = self.frame_padding();
+            self.y += pad;
+            self.push(Draw::Rect {
+                x,
+                y: start,
+                w,
+                h: self.y - start,
+            });
+        }
+    }
+
+    /// The text area's left edge and width, inside any frame.
+    pub fn text_area(&self) -> (f32, f32) {
+        let inset = if self.frame.is_some() {
+            self.frame_padding()
+        } else {
+            0.0
+        };
+        (
+            self.left() + inset,
+            self.right() - self.left() - 2.0 * inset,
+        )
+    }
+
+    /// One line of text at `x`, moving down a line.
+    fn line(&mut self, x: f32, size: f32, text: String) {
+        let lh = self.line_height(size);
+        self.ensure(lh);
+        let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
+        if !text.is_empty() {
+            self.push(Draw::Text {
+                x,
+                baseline,
+                size,
+                text,
+            });
+        }
+        self.y += lh;
+    }
+
+    /// A paragraph: `indent` and `hang` are in em of `size`.
+    pub fn paragraph(&mut self, text: &str, size: f32, align: Align, indent: f32, hang: f32) {
+        let (left, width) = self.text_area();
+        let indent = indent * size;
+        let hang = hang * size;
+        let lines = self.measure.wrap(
+            text,
+            size,
+            width - indent,
+            (width - indent - hang).max(size),
+        );
+        for (i, line) in lines.into_iter().enumerate() {
+            let lw = self.measure.width(&line, size);
+            let x = match align {
+                Align::Left => left + indent + if i == 0 { 0.0 } else { hang },
+                Align::Center => left + (width - lw) / 2.0,
+                Align::Right => left + width - lw,
+            };
+            self.line(x, size, line);
+        }
+    }
+
+    /// A list item: `marker` on the first line, the text hanging beside it.
+    pub fn item(&mut self, marker: &str, text: &str, size: f32, indent: f32) {
+        let (left, width) = self.text_area();
+        let x = left + indent * size;
+        let mw = self.measure.width(marker, size);
+        let avail = (width - indent * size - mw).max(size);
+        let lines = self.measure.wrap(text, size, avail, avail);
+        let lh = self.line_height(size);
+        // Keep at least the marker line and the next together.
+        self.ensure(lh * lines.len().min(2) as f32);
+        for (i, line) in lines.into_iter().enumerate() {
+            if i == 0 && !marker.is_empty() {
+                self.ensure(lh);
+                let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
+                self.push(Draw::Text {
+                    x,
+                    baseline,
+                    size,
+                    text: marker.to_string(),
+                });
+            }
+            self.line(x + mw, size, line);
+        }
+    }
+
+    /// A ruled table: `header` then `rows`, each a cell per column; `widths` are shares of the
+    /// width. A row that does not fit goes to the next page under a repeated header.
+    pub fn table(
+        &mut self,
+        header: &[String],
+        rows: &[Vec<String>],
+        widths: &[u32],
+        aligns: &[Align],
+        size: f32,
+        indent: f32,
+    ) {
+        let (left, width) = self.text_area();
+        let x0 = left + indent * size;
+        let width = width - indent * size;
+        let total: u32 = widths.iter().sum::<u32>().max(1);
+        let mut xs = Vec::with_capacity(widths.len());
+        let mut x = x0;
+        for w in widths {
+            let cw = width * *w as f32 / total as f32;
+            xs.push((x, cw));
+            x += cw;
+        }
+        let pad = self.font.cell_padding_mm * PT_PER_MM;
+        let lh = self.line_height(size);
+        let wrap_row = |cells: &[String]| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .zip(&xs)
+                .map(|(text, (_, cw))| {
+                    let avail = (cw - 2.0 * pad).max(size);
+                    self.measure.wrap(text, size, avail, avail)
+                })
+                .collect()
+        };
+        let header_cells = wrap_row(header);
+        let header_h = row_height(&header_cells, lh, pad);
+        let max_lines =
+            (((self.bottom() - self.top() - header_h - 2.0 * pad) / lh).floor() as usize).max(1);
+
+        self.ensure(header_h + lh + 2.0 * pad);
+        self.draw_row(
+            &xs,
+            &header_cells,
+            &[Align::Center].repeat(xs.len()),
+            size,
+            pad,
+        );
+        for row in rows {
+            let mut cells = wrap_row(row);
+            // A row taller than a page is cut into pieces that each fit.
+            loop {
+                let rest: Vec<Vec<String>> = cells
+                    .iter_mut()
+                    .map(|c| c.split_off(c.len().min(max_lines)))
+                    .collect();
+                let h = row_height(&cells, lh, pad);
+                if self.y + h > self.bottom() + 0.01 {
+                    self.new_page();
+                    self.draw_row(
+                        &xs,
+                        &header_cells,
+                        &[Align::Center].repeat(xs.len()),
+                        size,
+                        pad,
+                    );
+                }
+                self.draw_row(&xs, &cells, aligns, size, pad);
+                if rest.iter().all(|c| c.is_empty()) {
+                    break;
+                }
+                cells = rest;
+            }
+        }
+    }
+
+    fn draw_row(
+        &mut self,
+        xs: &[(f32, f32)],
+        cells: &[Vec<String>],
+        aligns: &[Align],
+        size: f32,
+        pad: f32,
+    ) {
+        let lh = self.line_height(size);
+        let h = row_height(cells, lh, pad);
+        let top = self.y;
+        for (i, ((x, cw), lines)) in xs.iter().zip(cells).enumerate() {
+            self.push(Draw::Rect {
+                x: *x,
+                y: top,
+                w: *cw,
+                h,
+            });
+            let align = aligns.get(i).copied().unwrap_or_default();
+            for (j, line) in lines.iter().enumerate() {
+                let lw = self.measure.width(line, size);
+                let tx = match align {
+                    Align::Left => x + pad,
+                    Align::Center => x + (cw - lw) / 2.0,
+                    Align::Right => x + cw - pad - lw,
+                };
+                let baseline = top + pad + j as f32 * lh + (lh - size) / 2.0 + size * ASCENT;
+                if !line.is_empty() {
+                    self.push(Draw::Text {
+                        x: tx,
+                        baseline,
+                        size,
+                        text: line.clone(),
+                    });
+                }
+            }
+        }
+        self.y = top + h;
+    }
+
+    /// Adds `draw(page_index, page_count)` to every page, then returns the pages.
+    pub fn finish(mut self, decorate: &dyn Fn(usize, usize) -> Vec<Draw>) -> Vec<Vec<Draw>> {
+        self.end_frame();
+        let count = self.pages.len();
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            page.extend(decorate(i, count));
+        }
+        self.pages
+    }
+}
+
+fn row_height(cells: &[Vec<String>], lh: f32, pad: f32) -> f32 {
+    cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * pad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_numbers_whole_and_apply_kinsoku() {
+        let t = tokens("金59,400円を支給します。（seed 003）");
+        assert!(t.contains(&"59,400".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"す。".to_string()),
+            "句点 stays with its character: {t:?}"
+        );
+        assert!(
+            t.contains(&"（seed".to_string()),
+            "opening bracket glued forward: {t:?}"
+        );
+        assert!(
+            t.contains(&"003）".to_string()),
+            "closing bracket glued back: {t:?}"
+        );
+        assert_eq!(t.concat(), "金59,400円を支給します。（seed 003）");
+    }
+
+    #[test]
+    fn wrapping_fits_the_width_keeps_every_character_and_no_line_starts_with_a_comma() {
+        let bytes = std::fs::read("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf").unwrap();
+        let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).unwrap();
+        let m = Measure::new(&font);
+        let text = "この決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、\
+                    さくら市長に対して審査請求をすることができます（行政不服審査法第18条第1項）。";
+        // Widths of 10 to 30 characters put a break before 、。） at some width.
+        for chars in 10..=30 {
+            let width = 10.5 * chars as f32;
+            let lines = m.wrap(text, 10.5, width, width);
+            assert_eq!(lines.concat(), text, "width {chars}");
+            for line in &lines {
+                let first = line.chars().next().unwrap();
+                assert!(
+                    !no_line_start(first),
+                    "width {chars}: line starts with {first}: {lines:?}"
+                );
+                let last = line.chars().last().unwrap();
+                assert!(
+                    !no_line_end(last),
+                    "width {chars}: line ends with {last}: {lines:?}"
+                );
+                // 禁則 moves a character to the next line; it never pushes one past the edge.
+                assert!(m.width(line, 10.5) <= width + 0.01, "width {chars}: {line}");
+            }
+        }
+    }
+}

@@ -1,0 +1,762 @@
+//! render: decision + template → the notice PDF (DESIGN.md, "render"; RULES.md §5).
+//!
+//! [`notice`] picks the document for the decision's outcome — 支給決定通知書 (`pay`), 支給不承認決定通知書
+//! (`deny`), 補正依頼書 (`incomplete`), or for `needs_review` the draft the computed result would
+//! give with a 要確認 box for the officer — fills its template from the decision, the application
+//! and the office, lays it out and writes a PDF with a subset Japanese font, 和暦 dates and
+//! 金59,400円 amounts. The same decision gives the same bytes in any process.
+//!
+//! It decides nothing (every amount, line and reason comes from the decision) and writes no file:
+//! the caller (the run stage) stores the bytes durably beside `decision.json`. Templates and the
+//! font are loaded once with [`Templates::load`] and shared between notices.
+
+mod layout;
+mod notice;
+mod pdf;
+pub mod template;
+pub mod wareki;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use printpdf::ParsedFont;
+use serde::{Deserialize, Serialize};
+
+use crate::case::Application;
+use crate::decision::Decision;
+use template::{DocumentTemplate, Style};
+
+pub use wareki::format_wareki;
+
+/// Why a notice could not be made. A decision's content never causes one: an empty reason list
+/// or a missing address prints as such. These are set-up problems (a template, the font) or a
+/// failure inside the PDF writer.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{} を読めません: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} の書式が正しくありません: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error("フォント {} を読み込めません: {message}", path.display())]
+    Font { path: PathBuf, message: String },
+    #[error("テンプレート「{id}」がありません（{dir}）")]
+    MissingTemplate { id: String, dir: String },
+    #[error("PDF を書き出せません: {0}")]
+    Pdf(String),
+}
+
+/// The issuing office: `[office]` in `kyufu.toml`. Every field has a default for the fictional
+/// sample municipality さくら市, so a fresh checkout prints a complete (clearly sample) notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    /// 処分庁: who decides, printed under the date (「さくら市長」).
+    #[serde(default = "default_authority")]
+    pub authority: String,
+    /// 担当課, printed with the contact.
+    #[serde(default = "default_department")]
+    pub department: String,
+    /// 担当・電話, printed under 問い合わせ先.
+    #[serde(default = "default_contact")]
+    pub contact: String,
+    /// How a granted benefit is paid, printed on 支給決定 notices.
+    #[serde(default = "default_payment_method")]
+    pub payment_method: String,
+    /// 審査請求をすべき行政庁: the deciding authority itself when it has no superior
+    /// (行政不服審査法 4条1号), as for a 市長's decision.
+    #[serde(default = "default_appeal_to")]
+    pub appeal_to: String,
+    /// 取消訴訟の被告: the municipality (行政事件訴訟法 11条1項).
+    #[serde(default = "default_defendant")]
+    pub defendant: String,
+    /// Who represents the defendant in court: printed beside the defendant, as municipal notices
+    /// do (行政事件訴訟法 46条1項 requires the defendant to be named).
+    #[serde(default = "default_defendant_representative")]
+    pub defendant_representative: String,
+}
+
+fn default_authority() -> String {
+    "さくら市長".to_string()
+}
+fn default_department() -> String {
+    "さくら市 こども家庭部 こども支援課".to_string()
+}
+fn default_contact() -> String {
+    "ひとり親支援係　電話 000-000-0000（内線 000）".to_string()
+}
+fn default_payment_method() -> String {
+    "申請書に記載された申請者名義の口座へ振り込みます。振込日は別途お知らせします。".to_string()
+}
+fn default_appeal_to() -> String {
+    "さくら市長".to_string()
+}
+fn default_defendant() -> String {
+    "さくら市".to_string()
+}
+fn default_defendant_representative() -> String {
+    "さくら市長".to_string()
+}
+
+impl Default for Office {
+    fn default() -> Self {
+        Office {
+            authority: default_authority(),
+            department: default_department(),
+            contact: default_contact(),
+            payment_method: default_payment_method(),
+            appeal_to: default_appeal_to(),
+            defendant: default_defendant(),
+            defendant_representative: default_defendant_representative(),
+        }
+    }
+}
+
+/// 文書番号 and 決定日 of an approved notice (a draft prints both blank).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The number as printed, e.g. 「さ子支第123号」.
+    pub number: String,
+    pub decided_on: NaiveDate,
+}
+
+/// The notice templates of `form-templates/` and the font they are set in.
+pub struct Templates {
+    dir: PathBuf,
+    style: Style,
+    documents: Vec<DocumentTemplate>,
+    font: ParsedFont,
+}
+
+/// Documents every set of templates must provide for any benefit (RULES.md §1.5 outcomes).
+const REQUIRED: [&str; 3] = [notice::PAY, notice::DENY, notice::INCOMPLETE];
+
+impl Templates {
+    /// Reads `output-style.toml` and the other `output-*.toml` files in `dir`, checks every
+    /// placeholder and condition, and loads the font the style names.
+    pub fn load(dir: &Path) -> Result<Templates, RenderError> {
+        let (style, documents) = template::read_all(dir)?;
+        for id in REQUIRED {
+            if !documents.iter().any(|d| d.id == id && d.benefit.is_none()) {
+                return Err(RenderError::MissingTemplate {
+                    id: id.to_string(),
+                    dir: dir.display().to_string(),
+                });
+            }
+        }
+        let font_path = if style.font.path.is_absolute() {
+            style.font.path.clone()
+        } else {
+            dir.join(&style.font.path)
+        };
+        let bytes = std::fs::read(&font_path).map_err(|source| RenderError::Read {
+            path: font_path.clone(),
+            source,
+        })?;
+        let mut warnings = Vec::new();
+        let font =
+            ParsedFont::from_bytes(&bytes, style.font.index, &mut warnings).ok_or_else(|| {
+                RenderError::Font {
+                    path: font_path.clone(),
+                    message: format!("解析できません（警告 {} 件）", warnings.len()),
+                }
+            })?;
+        Ok(Templates {
+            dir: dir.to_path_buf(),
+            style,
+            documents,
+            font,
+        })
+    }
+
+    /// The template `id` for `benefit`: its own if it has one, else the general one.
+    fn document(
+        &self,
+        id: &str,
+        benefit: crate::decision::Benefit,
+    ) -> Result<&DocumentTemplate, RenderError> {
+        self.documents
+            .iter()
+            .find(|d| d.id == id && d.benefit == Some(benefit))
+            .or_else(|| {
+                self.documents
+                    .iter()
+                    .find(|d| d.id == id && d.benefit.is_none())
+            })
+            .ok_or_else(|| RenderError::MissingTemplate {
+                id: id.to_string(),
+                dir: self.dir.display().to_string(),
+            })
+    }
+}
+
+/// The notice for `decision` as PDF bytes: a draft (案, blank 文書番号 and 決定日) while the decision
+/// is a draft. See the module docs for which notice each outcome gets.
+pub fn notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render(decision, app, office, t, None)
+}
+
+/// The notice with its 文書番号 and 決定日 printed, for an approved decision.
+pub fn issued_notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    issue: &Issue,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render(decision, app, office, t, Some(issue))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::process::Command;
+    use std::sync::OnceLock;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::decision::{Benefit, Excluded, Line, Outcome, Reason, Status};
+    use crate::document::ItemCategory;
+
+    fn templates() -> &'static Templates {
+        static T: OnceLock<Templates> = OnceLock::new();
+        T.get_or_init(|| {
+            Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates")).unwrap()
+        })
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn app() -> Application {
+        Application::from_json_bytes(
+            r#"{"benefit": "kyoiku_kunren", "applied_on": "2026-07-10",
+                "applicant": {"name": "山田 花子", "address": "埼玉県さくら市桜町一丁目2番3号"},
+                "children": [{"name": "山田 陽菜", "birth_date": "2015-06-01"}],
+                "course": {"name": "介護職員初任者研修", "institution": "学校法人さくら学園",
+                           "kind": "general", "designated_on": "2025-12-20",
+                           "started_on": "2026-01-10", "completed_on": "2026-06-30"}}"#
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    fn reason(code: &str, message: &str, cites: &str) -> Reason {
+        Reason {
+            code: code.to_string(),
+            message: message.to_string(),
+            cites: cites.to_string(),
+        }
+    }
+
+    fn line(label: &str, amount_yen: i64, cites: &str) -> Line {
+        Line {
+            label: label.to_string(),
+            amount_yen,
+            cites: cites.to_string(),
+        }
+    }
+
+    /// RULES.md §1.3 worked example: 入学料 11,000 + 受講料 88,000 → 59,400円, with an exam fee left out.
+    fn pay() -> Decision {
+        Decision {
+            case_id: "2026-000123".to_string(),
+            benefit: Benefit::KyoikuKunren,
+            status: Status::Draft,
+            outcome: Outcome::Pay,
+            amount_yen: 59_400,
+            lines: vec![
+                line("入学料", 11_000, "seed 003 第1-3-(1)"),
+                line("受講料", 88_000, "seed 003 第1-3-(1)"),
+                line("対象経費", 99_000, "seed 003 第1-3-(1)"),
+                line(
+                    "支給額（対象経費の100分の60、1円未満切り捨て）",
+                    59_400,
+                    "seed 003 第1-3-(3)",
+                ),
+            ],
+            excluded: vec![Excluded {
+                label: "検定試験受験料".to_string(),
+                amount_yen: 5_500,
+                category: ItemCategory::ExamFee,
+                reason: "検定試験の受験料は対象外です".to_string(),
+                cites: "seed 003 第1-3-(2)-ア".to_string(),
+            }],
+            reasons: vec![],
+            documents: vec![],
+            parameters: BTreeMap::from([
+                ("as_of".to_string(), "2026-06-30".to_string()),
+                ("rate".to_string(), "0.60".to_string()),
+            ]),
+            applied_on: Some(date("2026-07-10")),
+            schedule: None,
+            days: None,
+        }
+    }
+
+    fn deny() -> Decision {
+        Decision {
+            outcome: Outcome::Deny,
+            amount_yen: 0,
+            lines: vec![
+                line("対象経費", 20_001, "seed 003 第1-3-(1)"),
+                line("算定額", 12_000, "seed 003 第1-3-(3)"),
+            ],
+            excluded: vec![],
+            reasons: vec![
+                reason(
+                    "amount_not_above_lower_limit",
+                    "算定額が下限額（12,000円）を超えないため、支給の対象となりません。",
+                    "cfa.go.jp 自立支援教育訓練給付金",
+                ),
+                reason(
+                    "no_independence_program",
+                    "申請日において自立支援プログラムの策定等を受けていません。",
+                    "施行令27条（令和6年政令第269号）",
+                ),
+            ],
+            ..pay()
+        }
+    }
+
+    fn incomplete() -> Decision {
+        Decision {
+            outcome: Outcome::Incomplete,
+            amount_yen: 0,
+            lines: vec![],
+            excluded: vec![],
+            reasons: vec![
+                reason(
+                    "missing_certificate",
+                    "教育訓練修了証明書の提出がありません。",
+                    "seed 003 第1-5-(1)",
+                ),
+                reason(
+                    "receipt_field_missing:payer_name",
+                    "領収書に受講者（支払者）の氏名がありません。",
+                    "seed 003 第1-5-(3)-イ",
+                ),
+                reason(
+                    "receipt_no_seal",
+                    "領収書に領収印がありません。",
+                    "seed 003 第1-5-(3)-オ",
+                ),
+            ],
+            ..pay()
+        }
+    }
+
+    fn needs_review() -> Decision {
+        let mut d = pay();
+        d.outcome = Outcome::NeedsReview;
+        d.reasons = vec![
+            reason(
+                "late_application",
+                "修了日から30日を過ぎて申請されています。",
+                "RULES E6（飯塚市 2024-06-13）",
+            ),
+            reason(
+                "low_confidence:amount_total",
+                "領収額の読み取りが不確かです。",
+                "RULES §1.5",
+            ),
+        ];
+        d.parameters.insert(
+            "unconfirmed".to_string(),
+            "application_deadline_days".to_string(),
+        );
+        d
+    }
+
+    fn render(d: &Decision) -> Vec<u8> {
+        notice(d, &app(), &Office::default(), templates()).unwrap()
+    }
+
+    /// Writes the PDF where the poppler tools can read it.
+    fn to_file(name: &str, pdf: &[u8]) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("kyufu-render-{}-{name}.pdf", std::process::id()));
+        std::fs::write(&path, pdf).unwrap();
+        path
+    }
+
+    fn pdftotext(name: &str, pdf: &[u8]) -> String {
+        let tool = "pdftotext";
+        let path = to_file(name, pdf);
+        // `-raw` keeps the content stream's order, so a wrapped table cell reads as one run
+        // instead of interleaving with its neighbours.
+        let out = Command::new(tool)
+            .arg("-raw")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            out.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The notice's text as `pdftotext` reads it, without whitespace (wrapping and table columns
+    /// move line breaks, not characters), and the number of pages.
+    fn text_of(name: &str, pdf: &[u8]) -> (String, usize) {
+        let text = pdftotext(name, pdf);
+        let pages = text.matches('\u{c}').count();
+        (text.chars().filter(|c| !c.is_whitespace()).collect(), pages)
+    }
+
+    fn assert_has(text: &str, want: &str) {
+        let want: String = want.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&want), "「{want}」 missing from:\n{text}");
+    }
+
+    fn assert_font_embedded_as_subset(name: &str, pdf: &[u8]) {
+        let path = to_file(name, pdf);
+        let out = Command::new("pdffonts").arg(&path).output().unwrap();
+        let _ = std::fs::remove_file(&path);
+        let listing = String::from_utf8(out.stdout).unwrap();
+        let rows: Vec<&str> = listing.lines().skip(2).collect();
+        assert_eq!(rows.len(), 1, "one font: {listing}");
+        let cols: Vec<&str> = rows[0].split_whitespace().collect();
+        assert!(
+            cols[0].starts_with("KYUFUF+"),
+            "stable subset tag: {listing}"
+        );
+        // name type… encoding emb sub uni object ID
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "emb sub uni: {listing}"
+        );
+    }
+
+    #[test]
+    fn pay_notice_shows_amount_lines_exclusions_kyoji_and_draft_marks() {
+        let pdf = render(&pay());
+        let (text, pages) = text_of("pay", &pdf);
+        assert_eq!(pages, 1);
+        assert_has(&text, "自立支援教育訓練給付金支給決定通知書（案）");
+        assert_has(&text, "案");
+        assert_has(&text, "第　　　　号");
+        assert_has(&text, "令和　年　月　日");
+        assert_has(&text, "山田 花子　様");
+        assert_has(&text, "埼玉県さくら市桜町一丁目2番3号");
+        assert_has(&text, "さくら市長");
+        assert_has(
+            &text,
+            "令和8年7月10日付けで申請のあった自立支援教育訓練給付金については、次のとおり決定したので通知します。",
+        );
+        assert_has(&text, "金59,400円");
+        assert_has(&text, "入学料");
+        assert_has(&text, "11,000円");
+        assert_has(&text, "88,000円");
+        assert_has(&text, "seed003第1-3-(3)");
+        assert_has(&text, "検定試験受験料");
+        assert_has(&text, "5,500円");
+        assert_has(&text, "検定試験の受験料は対象外です");
+        assert_has(&text, "seed003第1-3-(2)-ア");
+        assert_has(&text, "申請書に記載された申請者名義の口座へ振り込みます");
+        assert_has(&text, "審査請求");
+        assert_has(&text, "3か月以内");
+        assert_has(&text, "行政不服審査法第18条第1項");
+        assert_has(&text, "6か月以内");
+        assert_has(&text, "行政事件訴訟法第14条第1項");
+        assert_has(&text, "1年を経過すると");
+        assert_has(&text, "ひとり親支援係");
+        assert!(!text.contains("要確認"), "no review box on a plain draft");
+        assert_font_embedded_as_subset("pay", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+    }
+
+    #[test]
+    fn deny_notice_lists_every_reason_with_its_citation() {
+        let pdf = render(&deny());
+        let (text, _) = text_of("deny", &pdf);
+        assert_has(&text, "自立支援教育訓練給付金支給不承認決定通知書（案）");
+        assert_has(&text, "不承認");
+        for r in &deny().reasons {
+            assert_has(&text, &r.message);
+            assert_has(&text, &r.cites);
+        }
+        assert_has(&text, "12,000円");
+        assert_has(&text, "審査請求");
+        assert_has(&text, "3か月以内");
+        assert!(
+            !text.contains("支払方法"),
+            "a refusal has no payment method"
+        );
+        assert!(!text.contains("金59,400円"));
+        assert_font_embedded_as_subset("deny", &pdf);
+    }
+
+    #[test]
+    fn correction_request_names_document_field_and_what_to_bring() {
+        let pdf = render(&incomplete());
+        let (text, _) = text_of("incomplete", &pdf);
+        assert_has(&text, "補正依頼書（案）");
+        assert_has(
+            &text,
+            "次の書類に不備がありますので、補正のうえ再度提出してください。",
+        );
+        for r in &incomplete().reasons {
+            assert_has(&text, &r.message);
+        }
+        assert_has(&text, "教育訓練修了証明書");
+        assert_has(&text, "受講者（支払者）氏名が記載された領収書");
+        assert_has(&text, "教育訓練施設の領収印が押された領収書");
+        assert!(
+            !text.contains("審査請求"),
+            "a correction request is not a decision: no 教示"
+        );
+    }
+
+    #[test]
+    fn review_draft_is_the_pay_draft_with_a_box_of_review_reasons() {
+        let pdf = render(&needs_review());
+        let (text, _) = text_of("review", &pdf);
+        assert_has(&text, "支給決定通知書（案）");
+        assert_has(&text, "要確認");
+        assert_has(&text, "修了日から30日を過ぎて申請されています。");
+        assert_has(&text, "領収額の読み取りが不確かです。");
+        assert_has(&text, "low_confidence:amount_total");
+        assert_has(&text, "application_deadline_days");
+        assert_has(&text, "金59,400円");
+    }
+
+    #[test]
+    fn review_draft_without_an_amount_is_a_refusal_draft_without_review_only_reasons() {
+        let mut d = deny();
+        d.outcome = Outcome::NeedsReview;
+        d.reasons.push(reason(
+            "parameters_not_covered",
+            "この日付に適用する金額の定めがありません。",
+            "RULES §1.3",
+        ));
+        let pdf = render(&d);
+        let (text, _) = text_of("review-deny", &pdf);
+        assert_has(&text, "支給不承認決定通知書（案）");
+        assert_has(&text, "要確認");
+        // Listed once, in the box: it asks for review, it is no reason to refuse.
+        assert_eq!(
+            text.matches("この日付に適用する金額の定めがありません。")
+                .count(),
+            1
+        );
+        assert_eq!(
+            text.matches("算定額が下限額（12,000円）を超えないため")
+                .count(),
+            2,
+            "a refusal reason is both in the box and under 理由"
+        );
+    }
+
+    #[test]
+    fn an_issued_notice_prints_number_and_date_and_no_draft_marks() {
+        let mut d = pay();
+        d.status = Status::Approved;
+        let issue = Issue {
+            number: "さ子支第123号".to_string(),
+            decided_on: date("2026-07-24"),
+        };
+        let pdf = issued_notice(&d, &app(), &Office::default(), templates(), &issue).unwrap();
+        let (text, _) = text_of("issued", &pdf);
+        assert_has(&text, "さ子支第123号");
+        assert_has(&text, "令和8年7月24日");
+        assert!(!text.contains("（案）"), "{text}");
+        assert!(!text.contains('案'), "{text}");
+    }
+
+    #[test]
+    fn many_exclusions_flow_onto_a_second_page_with_the_header_repeated() {
+        let mut d = pay();
+        d.excluded = (1..=45)
+            .map(|i| Excluded {
+                label: format!("補助教材{i}"),
+                amount_yen: 1_000 * i,
+                category: ItemCategory::OptionalMaterial,
+                reason: "受講にあたって必ずしも必要とされない補助教材費は対象外です（長い理由が折り返されることを確かめるための文です）"
+                    .to_string(),
+                cites: "seed 003 第1-3-(2)-イ".to_string(),
+            })
+            .collect();
+        let pdf = render(&d);
+        let (text, pages) = text_of("long", &pdf);
+        assert!(pages >= 2, "{pages} pages");
+        for i in [1, 23, 45] {
+            assert_has(&text, &format!("補助教材{i}"));
+        }
+        assert_has(&text, "（1／");
+        assert_has(&text, &format!("（{pages}／{pages}）"));
+        assert!(
+            text.matches("対象としなかった理由").count() >= 2,
+            "header repeated"
+        );
+        assert_has(&text, "審査請求");
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+    }
+
+    fn long_review() -> Decision {
+        let mut d = needs_review();
+        d.reasons = (1..=60)
+            .map(|i| {
+                reason(
+                    &format!("low_confidence:item{i}"),
+                    &format!("内訳{i}行目の金額の読み取りが不確かです。"),
+                    "RULES §1.5",
+                )
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn a_long_review_box_continues_on_the_next_page() {
+        let d = long_review();
+        let pdf = render(&d);
+        let (text, pages) = text_of("long-review", &pdf);
+        assert!(pages >= 2, "{pages} pages");
+        for i in [1, 30, 60] {
+            assert_has(&text, &format!("内訳{i}行目の金額の読み取りが不確かです。"));
+        }
+        assert_has(&text, "金59,400円");
+    }
+
+    #[test]
+    fn the_same_decision_gives_the_same_bytes() {
+        let first = render(&pay());
+        // Move printpdf's process-wide id counter, as other notices rendered before would.
+        let _ = render(&deny());
+        let _ = printpdf::FontId::new();
+        let second = render(&pay());
+        assert_eq!(first, second);
+        let other = render(&needs_review());
+        assert_ne!(first, other);
+    }
+
+    /// Run by `same_bytes_in_another_process` in a child process; does nothing on its own.
+    #[test]
+    #[ignore = "helper: run by same_bytes_in_another_process"]
+    fn write_pay_notice_for_parent() {
+        if let Ok(path) = std::env::var("KYUFU_RENDER_OUT") {
+            std::fs::write(path, render(&pay())).unwrap();
+        }
+    }
+
+    #[test]
+    fn same_bytes_in_another_process() {
+        let path =
+            std::env::temp_dir().join(format!("kyufu-render-child-{}.pdf", std::process::id()));
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "render::tests::write_pay_notice_for_parent",
+                "--include-ignored",
+                "--quiet",
+            ])
+            .env("KYUFU_RENDER_OUT", &path)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+        let child = std::fs::read(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(child, render(&pay()));
+    }
+
+    /// `KYUFU_RENDER_SAMPLES=dir cargo test --lib render::tests::write_samples -- --ignored`
+    /// writes the sample notices for a person to look at.
+    #[test]
+    #[ignore = "writes sample PDFs for a person to look at"]
+    fn write_samples() {
+        if let Ok(dir) = std::env::var("KYUFU_RENDER_SAMPLES") {
+            for (name, d) in [
+                ("pay", pay()),
+                ("deny", deny()),
+                ("incomplete", incomplete()),
+                ("review", needs_review()),
+                ("long-review", long_review()),
+            ] {
+                std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), render(&d)).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn yen_amounts_have_half_width_commas() {
+        let table = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (59_400, "59,400"),
+            (1_600_000, "1,600,000"),
+            (-5_000, "-5,000"),
+        ];
+        for (yen, want) in table {
+            assert_eq!(notice::format_yen(yen), want);
+        }
+    }
+
+    #[test]
+    fn a_benefit_with_its_own_template_gets_it_and_the_others_keep_the_general_one() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates");
+        let dir = std::env::temp_dir().join(format!("kyufu-render-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+        let general = std::fs::read_to_string(src.join("output-notice-pay.toml")).unwrap();
+        let own = general
+            .replace(
+                "id = \"notice.pay\"",
+                "id = \"notice.pay\"\nbenefit = \"kotoshokugyo\"",
+            )
+            .replace("{benefit}支給決定通知書", "{benefit}等支給決定通知書");
+        std::fs::write(dir.join("output-notice-pay.kotoshokugyo.toml"), own).unwrap();
+        let t = Templates::load(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let mut stipend = pay();
+        stipend.benefit = Benefit::Kotoshokugyo;
+        let pdf = notice(&stipend, &app(), &Office::default(), &t).unwrap();
+        assert_has(
+            &text_of("own", &pdf).0,
+            "高等職業訓練促進給付金等支給決定通知書（案）",
+        );
+        let pdf = notice(&pay(), &app(), &Office::default(), &t).unwrap();
+        assert_has(
+            &text_of("general", &pdf).0,
+            "自立支援教育訓練給付金支給決定通知書（案）",
+        );
+    }
+
+    #[test]
+    fn missing_templates_are_a_load_error() {
+        let dir = std::env::temp_dir().join(format!("kyufu-render-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("output-style.toml"), "").unwrap();
+        let err = Templates::load(&dir).err().unwrap().to_string();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(err.contains("notice.pay"), "{err}");
+    }
+}

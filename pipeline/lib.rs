@@ -5,4 +5,6 @@
 
 pub mod case;
 pub mod decision;
+pub mod decode;
 pub mod document;
+pub mod ocr;

@@ -1,0 +1,1 @@
+//! ocr (placeholder while decode is written)

@@ -5,9 +5,14 @@
 //! nothing else.
 
 pub mod case;
+pub mod config;
 pub mod decision;
+pub mod decode;
 pub mod document;
 pub mod extract;
 pub mod journal;
+pub mod ocr;
 pub mod render;
+pub mod rules;
+pub mod run;
 pub mod watch;

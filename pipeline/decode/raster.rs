@@ -1,0 +1,166 @@
+//! Raster files (JPEG, PNG, TIFF) → page images, with the header read and checked before any pixel
+//! buffer is allocated. Called by `decode::decode`; the PDF path also uses [`decode_jpeg_bytes`] for
+//! DCTDecode images.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, ImageReader};
+
+use super::{rfind, DecodeError, Format, Limits, Page, PageContent};
+
+/// A JPEG or PNG file: always one page.
+pub(super) fn decode_single(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Page, DecodeError> {
+    let image = decode_image(bytes, format, 1, limits)?;
+    Ok(Page {
+        number: 1,
+        content: PageContent::Image(image),
+    })
+}
+
+/// JPEG bytes embedded in a PDF (DCTDecode) as page `page`.
+pub(super) fn decode_jpeg_bytes(
+    bytes: &[u8],
+    page: u32,
+    limits: &Limits,
+) -> Result<DynamicImage, DecodeError> {
+    decode_image(bytes, Format::Jpeg, page, limits)
+}
+
+fn decode_image(
+    bytes: &[u8],
+    format: Format,
+    page: u32,
+    limits: &Limits,
+) -> Result<DynamicImage, DecodeError> {
+    let image_format = match format {
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Png => ImageFormat::Png,
+        Format::Tiff | Format::Pdf => {
+            return Err(DecodeError::Corrupt {
+                format: Some(format),
+                page: Some(page),
+                detail: "not a single-image format".to_string(),
+            })
+        }
+    };
+    let corrupt = |e: image::ImageError| DecodeError::Corrupt {
+        format: Some(format),
+        page: Some(page),
+        detail: e.to_string(),
+    };
+    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
+        // The JPEG decoder fills a cut-off scan with grey and reports success; a half-grey receipt
+        // would then be OCR'd as if it were whole. A complete JPEG has an end-of-image marker after
+        // its last start-of-scan.
+        return Err(DecodeError::Corrupt {
+            format: Some(format),
+            page: Some(page),
+            detail: "JPEG ends before its end-of-image marker".to_string(),
+        });
+    }
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), image_format)
+        .into_dimensions()
+        .map_err(corrupt)?;
+    limits.check_image(page, width, height)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_dimension);
+    image_limits.max_image_height = Some(limits.max_dimension);
+    image_limits.max_alloc = Some(limits.max_alloc());
+    reader.limits(image_limits);
+    reader.decode().map_err(corrupt)
+}
+
+/// True when an end-of-image marker (FF D9) follows the last start-of-scan (FF DA).
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    match rfind(bytes, &[0xFF, 0xDA]) {
+        Some(sos) => rfind(&bytes[sos..], &[0xFF, 0xD9]).is_some(),
+        None => false,
+    }
+}
+
+/// Every page (IFD) of a TIFF file.
+pub(super) fn decode_tiff(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DecodeError> {
+    use tiff::decoder::{Decoder, DecodingResult};
+    use tiff::ColorType;
+
+    let corrupt = |page: u32, e: tiff::TiffError| DecodeError::Corrupt {
+        format: Some(Format::Tiff),
+        page: Some(page),
+        detail: e.to_string(),
+    };
+    let mut tiff_limits = tiff::decoder::Limits::default();
+    tiff_limits.decoding_buffer_size = usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX);
+    let mut decoder = Decoder::new(Cursor::new(bytes))
+        .map_err(|e| corrupt(1, e))?
+        .with_limits(tiff_limits);
+    let mut pages = Vec::new();
+    loop {
+        let number = pages.len() as u32 + 1;
+        if number > limits.max_pages {
+            return Err(DecodeError::TooManyPages {
+                pages: u64::from(number),
+                limit: limits.max_pages,
+            });
+        }
+        let (width, height) = decoder.dimensions().map_err(|e| corrupt(number, e))?;
+        limits.check_image(number, width, height)?;
+        let color = decoder.colortype().map_err(|e| corrupt(number, e))?;
+        let data = match decoder.read_image().map_err(|e| corrupt(number, e))? {
+            DecodingResult::U8(data) => data,
+            DecodingResult::U16(data) => data.into_iter().map(|v| (v >> 8) as u8).collect(),
+            _ => {
+                return Err(DecodeError::Unsupported {
+                    page: number,
+                    what: format!("TIFF {color:?}"),
+                })
+            }
+        };
+        let bad_size = || DecodeError::Corrupt {
+            format: Some(Format::Tiff),
+            page: Some(number),
+            detail: "pixel data does not match the image size".to_string(),
+        };
+        let image = match color {
+            ColorType::Gray(8) | ColorType::Gray(16) => {
+                image::GrayImage::from_raw(width, height, data).map(DynamicImage::ImageLuma8)
+            }
+            ColorType::Gray(1) => {
+                // Bilevel scans (fax, office scanners): packed rows, 0 = black as the decoder
+                // normalises PhotometricInterpretation.
+                let gray =
+                    super::pdf::unpack_bits(&data, width, height, 1, false).ok_or_else(bad_size)?;
+                image::GrayImage::from_raw(width, height, gray).map(DynamicImage::ImageLuma8)
+            }
+            ColorType::RGB(8) | ColorType::RGB(16) => {
+                image::RgbImage::from_raw(width, height, data).map(DynamicImage::ImageRgb8)
+            }
+            ColorType::RGBA(8) | ColorType::RGBA(16) => {
+                image::RgbaImage::from_raw(width, height, data).map(DynamicImage::ImageRgba8)
+            }
+            ColorType::GrayA(8) | ColorType::GrayA(16) => {
+                image::GrayAlphaImage::from_raw(width, height, data).map(DynamicImage::ImageLumaA8)
+            }
+            other => {
+                return Err(DecodeError::Unsupported {
+                    page: number,
+                    what: format!("TIFF {other:?}"),
+                })
+            }
+        }
+        .ok_or_else(bad_size)?;
+        pages.push(Page {
+            number,
+            content: PageContent::Image(image),
+        });
+        if !decoder.more_images() {
+            break;
+        }
+        decoder.next_image().map_err(|e| corrupt(number + 1, e))?;
+    }
+    Ok(pages)
+}

@@ -1,0 +1,316 @@
+//! One Tesseract engine: the model is loaded once in [`Engine::new`] (≈0.1 s, ≈50 MB) and reused for
+//! every page given to [`Engine::recognize`].
+//!
+//! Not thread-safe by design: one engine per thread (see `Pool`). Words are read from Tesseract's
+//! TSV output, which carries block/paragraph/line numbers, boxes and confidences in one pass.
+
+use std::sync::Once;
+
+use image::GrayImage;
+use tesseract_rs::{TessPageSegMode, TesseractAPI};
+
+use super::{Models, OcrError, Recognized, Word};
+use crate::document::BBox;
+
+/// Resolution told to Tesseract when the scan does not say: the scans kyufu asks for are 300 dpi, and
+/// without a value Tesseract guesses 70 dpi and warns on every page.
+const DEFAULT_DPI: u32 = 300;
+
+/// How Tesseract segments a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSegMode {
+    /// `--psm 3`: full layout analysis. The default: receipts and certificates have columns, boxes
+    /// and stamps, and a single-block read merges them (see `measure_against_cli`).
+    Auto,
+    /// `--psm 4`: one column of lines of varying size.
+    SingleColumn,
+    /// `--psm 6`: one uniform block of text (a cropped zone of a known form).
+    SingleBlock,
+    /// `--psm 7`: one line (a single field zone).
+    SingleLine,
+    /// `--psm 11`: as much text as possible, in no order.
+    SparseText,
+}
+
+impl PageSegMode {
+    fn tess(self) -> TessPageSegMode {
+        match self {
+            PageSegMode::Auto => TessPageSegMode::PSM_AUTO,
+            PageSegMode::SingleColumn => TessPageSegMode::PSM_SINGLE_COLUMN,
+            PageSegMode::SingleBlock => TessPageSegMode::PSM_SINGLE_BLOCK,
+            PageSegMode::SingleLine => TessPageSegMode::PSM_SINGLE_LINE,
+            PageSegMode::SparseText => TessPageSegMode::PSM_SPARSE_TEXT,
+        }
+    }
+}
+
+/// A loaded Tesseract for one language string (`"jpn"`, `"jpn+eng"`).
+pub struct Engine {
+    api: TesseractAPI,
+    lang: String,
+    psm: PageSegMode,
+    dpi: u32,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("lang", &self.lang)
+            .field("psm", &self.psm)
+            .field("dpi", &self.dpi)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Checks the models against the manifest, then loads them.
+    pub fn new(models: &Models, lang: &str) -> Result<Engine, OcrError> {
+        limit_openmp_threads();
+        // tesseract-rs unwraps on a NUL in the language or a non-UTF-8 path; refuse those here.
+        if lang.is_empty()
+            || !lang
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
+        {
+            return Err(OcrError::UnknownModel {
+                model: lang.to_string(),
+            });
+        }
+        models.check(lang)?;
+        let dir = models.dir.to_str().ok_or_else(|| OcrError::Init {
+            lang: lang.to_string(),
+            dir: models.dir.clone(),
+        })?;
+        let api = TesseractAPI::new();
+        api.init(dir, lang).map_err(|_| OcrError::Init {
+            lang: lang.to_string(),
+            dir: models.dir.clone(),
+        })?;
+        let engine = Engine {
+            api,
+            lang: lang.to_string(),
+            psm: PageSegMode::Auto,
+            dpi: DEFAULT_DPI,
+        };
+        engine.api.set_page_seg_mode(engine.psm.tess())?;
+        Ok(engine)
+    }
+
+    /// Changes how pages are segmented from the next page on.
+    pub fn set_page_seg_mode(&mut self, psm: PageSegMode) -> Result<(), OcrError> {
+        self.api.set_page_seg_mode(psm.tess())?;
+        self.psm = psm;
+        Ok(())
+    }
+
+    /// The scan's resolution, when the file says (default 300 dpi).
+    pub fn set_dpi(&mut self, dpi: u32) {
+        self.dpi = dpi.clamp(70, 1200);
+    }
+
+    /// Sets a Tesseract parameter (e.g. `thresholding_method`) for the pages that follow. Parameters
+    /// read only when the model loads (such as `user_words_file`) have no effect here.
+    pub fn set_variable(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
+        if name.contains('\0') || value.contains('\0') {
+            return Err(OcrError::Tesseract(format!("invalid parameter {name:?}")));
+        }
+        self.api.set_variable(name, value)?;
+        Ok(())
+    }
+
+    /// The language string this engine was loaded with.
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// Reads one page image (8-bit gray, typically [`super::Prepared::gray`]).
+    pub fn recognize(&mut self, img: &GrayImage) -> Result<Recognized, OcrError> {
+        let (width, height) = img.dimensions();
+        let bad = || OcrError::BadImage { width, height };
+        // Tesseract rejects images under 3 px a side; i32 is its coordinate type.
+        if width < 3 || height < 3 {
+            return Err(bad());
+        }
+        let w = i32::try_from(width).map_err(|_| bad())?;
+        let h = i32::try_from(height).map_err(|_| bad())?;
+        self.api.set_image(img.as_raw(), w, h, 1, w)?;
+        self.api.set_source_resolution(self.dpi as i32)?;
+        self.api.recognize()?;
+        let tsv = self.api.get_tsv_text(0);
+        // Free the page (image and results) whatever happened; the model stays loaded.
+        self.api.clear()?;
+        let words = parse_tsv(&tsv?);
+        Ok(Recognized {
+            words,
+            width,
+            height,
+        })
+    }
+}
+
+/// Words (TSV level 5) from Tesseract's TSV: `level page block par line word left top width height
+/// conf text`. Rows that do not parse, and empty words, are skipped.
+fn parse_tsv(tsv: &str) -> Vec<Word> {
+    tsv.lines()
+        .filter_map(|row| {
+            let cols: Vec<&str> = row.splitn(12, '\t').collect();
+            if cols.len() != 12 || cols[0] != "5" {
+                return None;
+            }
+            let num = |i: usize| cols[i].trim().parse::<i64>().ok();
+            let text = cols[11].trim();
+            let confidence: f32 = cols[10].trim().parse().ok()?;
+            if text.is_empty() || confidence < 0.0 {
+                return None;
+            }
+            let non_negative = |i: usize| num(i).and_then(|v| u32::try_from(v).ok());
+            Some(Word {
+                text: text.to_string(),
+                confidence,
+                bbox: BBox {
+                    x: non_negative(6)?,
+                    y: non_negative(7)?,
+                    w: non_negative(8)?,
+                    h: non_negative(9)?,
+                },
+                block: non_negative(2)?,
+                par: non_negative(3)?,
+                line: non_negative(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Sets `OMP_THREAD_LIMIT=1` in the process environment unless the operator chose a value.
+///
+/// Why: Debian's libtesseract is built with OpenMP and asks for several threads per page; with one
+/// engine per core already running, that oversubscribes the cores and a page takes ~5× longer
+/// (NOTES-OCR: 0.95 s → 4.72 s on 2 cores). Caveat, measured: GNU libgomp reads this variable once,
+/// when the library is loaded — before `main` when libtesseract is linked — so setting it here only
+/// helps child processes (the `tesseract` CLI); the limit that counts must be in the environment the
+/// process starts with (see [`openmp_limited_at_start`]).
+pub(crate) fn limit_openmp_threads() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+            std::env::set_var("OMP_THREAD_LIMIT", "1");
+        }
+    });
+}
+
+/// Whether the process was started with `OMP_THREAD_LIMIT=1` — the value libgomp actually uses
+/// (`/proc/self/environ` is the environment at exec, before any change made in-process). `None`
+/// where `/proc` is unavailable.
+pub fn openmp_limited_at_start() -> Option<bool> {
+    let environ = std::fs::read("/proc/self/environ").ok()?;
+    Some(
+        environ
+            .split(|b| *b == 0)
+            .any(|var| var == b"OMP_THREAD_LIMIT=1"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::testpage;
+
+    #[test]
+    fn tsv_rows_become_words_with_their_line_numbers() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t800\t600\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t40\t50\t120\t36\t96.5\t領収書\n\
+                   5\t1\t1\t1\t2\t1\t40\t100\t90\t30\t91.0\t入学料\n\
+                   5\t1\t1\t1\t2\t2\t200\t100\t150\t30\t-1\t \n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].text, "領収書");
+        assert_eq!(
+            words[0].bbox,
+            BBox {
+                x: 40,
+                y: 50,
+                w: 120,
+                h: 36
+            }
+        );
+        assert_eq!((words[1].block, words[1].par, words[1].line), (1, 1, 2));
+        assert!((words[1].confidence - 91.0).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn reads_a_rendered_receipt_line_with_boxes() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        // 10.5 pt at 300 dpi.
+        let (img, spans) = testpage::render_line("領収書 入学料 11,000円", 44.0);
+        let got = engine.recognize(&img).expect("recognizes");
+        assert_eq!((got.width, got.height), img.dimensions());
+        let text: String = got.words.iter().map(|w| w.text.as_str()).collect();
+        // jpn reads IPAex Gothic's thousands comma as "." or ",." at most sizes (NOTES-OCR lists the
+        // same on real receipts): the digits must be right; the separator is extract's to normalise.
+        let digits_only: String = text.chars().filter(|c| *c != ',' && *c != '.').collect();
+        assert_eq!(digits_only, "領収書入学料11000円", "words: {:?}", got.words);
+        // The amount's box covers where it was drawn; words run left to right on one line.
+        let amount = got
+            .words
+            .iter()
+            .find(|w| w.text.starts_with("11"))
+            .expect("the amount is a word");
+        assert!(
+            amount.text.contains([',', '.']),
+            "a separator is read: {:?}",
+            amount.text
+        );
+        let drawn = spans.iter().find(|s| s.text == "11,000円").expect("span");
+        assert!(
+            amount.bbox.x + 4 >= drawn.x && amount.bbox.right() <= drawn.x + drawn.w + 4,
+            "{amount:?} vs {drawn:?}"
+        );
+        assert!(
+            amount.bbox.y + 4 >= drawn.y && amount.bbox.bottom() <= drawn.y + drawn.h + 4,
+            "{amount:?} vs {drawn:?}"
+        );
+        assert!(
+            amount.bbox.w * 10 >= drawn.w * 6,
+            "the box spans the digits: {amount:?} vs {drawn:?}"
+        );
+        // jpn splits Japanese text into short "words" (領収 / 書): order and boxes still follow the line.
+        assert!(got.words[0].text.starts_with("領収"), "{:?}", got.words);
+        assert!(
+            got.words.windows(2).all(|p| p[0].bbox.x < p[1].bbox.x),
+            "left to right: {:?}",
+            got.words
+        );
+        assert!(
+            got.words.iter().all(|w| w.confidence > 50.0),
+            "{:?}",
+            got.words
+        );
+        assert!(got
+            .words
+            .iter()
+            .all(|w| (w.block, w.par, w.line) == (1, 1, 1)));
+    }
+
+    #[test]
+    fn tiny_or_nul_input_is_an_error_not_a_crash() {
+        let models = Models::locate(None).expect("models");
+        assert!(matches!(
+            Engine::new(&models, "jpn\0"),
+            Err(OcrError::UnknownModel { .. })
+        ));
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        assert!(matches!(
+            engine.recognize(&GrayImage::new(2, 2)),
+            Err(OcrError::BadImage { .. })
+        ));
+        // A blank page reads as no words.
+        let blank = GrayImage::from_pixel(600, 400, image::Luma([255]));
+        assert!(engine
+            .recognize(&blank)
+            .expect("blank page")
+            .words
+            .is_empty());
+    }
+}

@@ -6,3 +6,4 @@
 pub mod case;
 pub mod decision;
 pub mod document;
+pub mod rules;

@@ -1,0 +1,446 @@
+//! The scanner: what happens to a sheet between the desk and the inbox, and the file it becomes.
+//!
+//! Degrading (skew, blur, sensor noise, grayscale) and encoding (JPEG, PNG, multi-page grayscale
+//! TIFF, scanned PDF with DCTDecode or FlateDecode image pages) are deterministic functions of the
+//! page and the [`ScanParams`] chosen at planning time, plus the caller's seeded RNG. It does not
+//! draw anything (`layout.rs`, `paint.rs`) or decide what a file holds (`gen.rs`).
+//!
+//! The pixel loops are written out here rather than taken from imageproc: generic code is compiled
+//! at this package's opt-level 1, and these loops on `u8` slices stay fast enough there.
+
+use std::io::Write;
+
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
+use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
+use lopdf::{dictionary, Document, Object, Stream};
+use rand::{Rng, RngCore};
+use rand_chacha::ChaCha8Rng;
+
+use super::{DocSpec, ReceiptLayout};
+
+/// The paper a document is printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    A5Landscape,
+}
+
+impl Paper {
+    /// (width, height) in mm.
+    pub fn mm(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::A5Landscape => (210.0, 148.0),
+        }
+    }
+}
+
+/// What a file is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Jpeg,
+    Png,
+    /// Grayscale, one page per document, Deflate-compressed.
+    Tiff,
+    /// A scanned PDF whose pages are JPEG images (DCTDecode).
+    PdfJpeg,
+    /// A scanned PDF whose pages are raw pixels, Flate-compressed.
+    PdfFlate,
+}
+
+impl FileFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Jpeg => "jpg",
+            FileFormat::Png => "png",
+            FileFormat::Tiff => "tif",
+            FileFormat::PdfJpeg | FileFormat::PdfFlate => "pdf",
+        }
+    }
+
+    /// A format as often as offices send them: JPEG and PDF most.
+    pub fn random(rng: &mut ChaCha8Rng) -> FileFormat {
+        match rng.random_range(0..100) {
+            0..35 => FileFormat::Jpeg,
+            35..50 => FileFormat::Png,
+            50..65 => FileFormat::Tiff,
+            65..87 => FileFormat::PdfJpeg,
+            _ => FileFormat::PdfFlate,
+        }
+    }
+}
+
+/// How one page was scanned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanParams {
+    pub paper: Paper,
+    pub dpi: u32,
+    /// Paper colour (white, or slightly off-white).
+    pub paper_rgb: [u8; 3],
+    /// Rotation, degrees (counter-clockwise positive), within ±3.
+    pub skew_deg: f32,
+    /// Where the sheet lay on the glass: shift in mm.
+    pub shift_mm: (f32, f32),
+    /// Blur radius: 0 none, 1 a 3-tap, 2 a 5-tap kernel.
+    pub blur: u8,
+    /// Sensor noise, standard deviation in grey levels.
+    pub noise: f32,
+    pub gray: bool,
+    pub jpeg_quality: u8,
+}
+
+impl ScanParams {
+    /// Settings for one page of `doc`; `gray` forces grayscale (TIFF).
+    pub fn random(rng: &mut ChaCha8Rng, doc: &DocSpec, gray: bool) -> ScanParams {
+        let paper = match doc {
+            DocSpec::Certificate(_) => Paper::A4,
+            DocSpec::Receipt(r) => match r.layout {
+                ReceiptLayout::Pad => Paper::A5Landscape,
+                ReceiptLayout::Credit => Paper::A4,
+                ReceiptLayout::Table | ReceiptLayout::Letter => {
+                    if rng.random_bool(0.5) {
+                        Paper::A4
+                    } else {
+                        Paper::A5Landscape
+                    }
+                }
+            },
+        };
+        let paper_rgb = if rng.random_bool(0.3) {
+            [
+                rng.random_range(238..=250),
+                rng.random_range(234..=246),
+                rng.random_range(222..=236),
+            ]
+        } else {
+            [252, 252, 251]
+        };
+        // Most pages sit almost straight; a few are visibly crooked.
+        let skew_deg = if rng.random_bool(0.6) {
+            rng.random_range(-0.8..0.8)
+        } else {
+            rng.random_range(-3.0..3.0)
+        };
+        ScanParams {
+            paper,
+            dpi: if rng.random_bool(0.6) { 200 } else { 300 },
+            paper_rgb,
+            skew_deg,
+            shift_mm: (rng.random_range(-4.0..4.0), rng.random_range(-4.0..4.0)),
+            blur: rng.random_range(0..=2),
+            noise: rng.random_range(1.0..6.0),
+            gray: gray || rng.random_bool(0.3),
+            jpeg_quality: rng.random_range(60..=92),
+        }
+    }
+}
+
+/// A scanned page: 1 (gray) or 3 (RGB) channels.
+pub struct Page {
+    pub width: u32,
+    pub height: u32,
+    pub channels: usize,
+    pub data: Vec<u8>,
+    pub dpi: u32,
+}
+
+/// The scanner: grayscale if set, skew and shift, blur, noise.
+pub fn degrade(img: RgbImage, p: &ScanParams, rng: &mut ChaCha8Rng) -> Page {
+    let (width, height) = img.dimensions();
+    let (channels, data) = if p.gray {
+        let gray = img
+            .pixels()
+            .map(|Rgb([r, g, b])| {
+                ((*r as u32 * 299 + *g as u32 * 587 + *b as u32 * 114) / 1000) as u8
+            })
+            .collect();
+        (1, gray)
+    } else {
+        (3, img.into_raw())
+    };
+    let mut page = Page {
+        width,
+        height,
+        channels,
+        data,
+        dpi: p.dpi,
+    };
+    // The scanner lid behind the sheet: a light grey, darker than the paper.
+    let lid = [236u8, 236, 234];
+    let px_per_mm = p.dpi as f32 / 25.4;
+    rotate(
+        &mut page,
+        p.skew_deg,
+        (p.shift_mm.0 * px_per_mm, p.shift_mm.1 * px_per_mm),
+        lid,
+    );
+    match p.blur {
+        1 => blur(&mut page, &[1, 2, 1]),
+        2 => blur(&mut page, &[1, 4, 6, 4, 1]),
+        _ => {}
+    }
+    noise(&mut page, p.noise, rng);
+    page
+}
+
+/// Rotates about the centre and shifts, bilinear, filling uncovered area with `bg`.
+fn rotate(page: &mut Page, deg: f32, shift: (f32, f32), bg: [u8; 3]) {
+    let (w, h, c) = (page.width as usize, page.height as usize, page.channels);
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let src = std::mem::take(&mut page.data);
+    let mut dst = vec![0u8; src.len()];
+    let bgv: Vec<u8> = if c == 1 { vec![bg[1]] } else { bg.to_vec() };
+    for y in 0..h {
+        // Inverse mapping: where in the source does this output pixel come from?
+        let dy = y as f32 + 0.5 - cy - shift.1;
+        for x in 0..w {
+            let dx = x as f32 + 0.5 - cx - shift.0;
+            let sx = cos * dx - sin * dy + cx - 0.5;
+            let sy = sin * dx + cos * dy + cy - 0.5;
+            let out = &mut dst[(y * w + x) * c..(y * w + x + 1) * c];
+            if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+                out.copy_from_slice(&bgv);
+                continue;
+            }
+            let (x0, y0) = (sx as usize, sy as usize);
+            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+            let i00 = (y0 * w + x0) * c;
+            let i10 = i00 + c;
+            let i01 = i00 + w * c;
+            let i11 = i01 + c;
+            for k in 0..c {
+                let top = src[i00 + k] as f32 * (1.0 - fx) + src[i10 + k] as f32 * fx;
+                let bot = src[i01 + k] as f32 * (1.0 - fx) + src[i11 + k] as f32 * fx;
+                out[k] = (top * (1.0 - fy) + bot * fy + 0.5) as u8;
+            }
+        }
+    }
+    page.data = dst;
+}
+
+/// A separable blur with an integer kernel (optics and the JPEG the scanner made).
+fn blur(page: &mut Page, kernel: &[u32]) {
+    let (w, h, c) = (page.width as usize, page.height as usize, page.channels);
+    let sum: u32 = kernel.iter().sum();
+    let r = kernel.len() / 2;
+    let src = &page.data;
+    let mut tmp = vec![0u8; src.len()];
+    for y in 0..h {
+        let row = y * w * c;
+        for x in 0..w {
+            for k in 0..c {
+                let mut acc = 0u32;
+                for (i, kv) in kernel.iter().enumerate() {
+                    let xx = (x + i).saturating_sub(r).min(w - 1);
+                    acc += src[row + xx * c + k] as u32 * kv;
+                }
+                tmp[row + x * c + k] = (acc / sum) as u8;
+            }
+        }
+    }
+    let mut out = vec![0u8; src.len()];
+    // Vertical pass with a u32 accumulator row.
+    let mut acc = vec![0u32; w * c];
+    for y in 0..h {
+        acc.iter_mut().for_each(|a| *a = 0);
+        for (i, kv) in kernel.iter().enumerate() {
+            let yy = (y + i).saturating_sub(r).min(h - 1);
+            let src_row = &tmp[yy * w * c..(yy + 1) * w * c];
+            for (a, s) in acc.iter_mut().zip(src_row) {
+                *a += *s as u32 * kv;
+            }
+        }
+        for (o, a) in out[y * w * c..(y + 1) * w * c].iter_mut().zip(&acc) {
+            *o = (a / sum) as u8;
+        }
+    }
+    page.data = out;
+}
+
+/// Sensor noise: roughly Gaussian (the sum of two uniform draws), the same on every channel.
+fn noise(page: &mut Page, sigma: f32, rng: &mut ChaCha8Rng) {
+    if sigma <= 0.0 {
+        return;
+    }
+    // A triangular variable (u1 + u2 − 255) has standard deviation 255/√6 ≈ 104.1.
+    let k = (sigma / 104.1 * 256.0) as i32;
+    let c = page.channels;
+    let mut bits = 0u64;
+    let mut left = 0;
+    for px in page.data.chunks_exact_mut(c) {
+        if left == 0 {
+            bits = rng.next_u64();
+            left = 4;
+        }
+        let u1 = (bits & 0xff) as i32;
+        let u2 = ((bits >> 8) & 0xff) as i32;
+        bits >>= 16;
+        left -= 1;
+        let n = ((u1 + u2 - 255) * k) >> 8;
+        for v in px.iter_mut() {
+            *v = (*v as i32 + n).clamp(0, 255) as u8;
+        }
+    }
+}
+
+fn color_type(page: &Page) -> ExtendedColorType {
+    if page.channels == 1 {
+        ExtendedColorType::L8
+    } else {
+        ExtendedColorType::Rgb8
+    }
+}
+
+fn jpeg(page: &Page, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
+    enc.set_pixel_density(PixelDensity::dpi(page.dpi as u16));
+    enc.encode(&page.data, page.width, page.height, color_type(page))
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn png(page: &Page) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(&page.data, page.width, page.height, color_type(page))
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn zlib(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut enc = ZlibEncoder::new(Vec::new(), Compression::new(6));
+    enc.write_all(data).map_err(|e| e.to_string())?;
+    enc.finish().map_err(|e| e.to_string())
+}
+
+/// Writes pages to one file of `format`; `scans` gives each page's JPEG quality.
+pub fn encode(pages: &[Page], format: FileFormat, scans: &[ScanParams]) -> Result<Vec<u8>, String> {
+    let first = pages.first().ok_or("no pages")?;
+    match format {
+        FileFormat::Jpeg => jpeg(first, scans[0].jpeg_quality),
+        FileFormat::Png => png(first),
+        FileFormat::Tiff => tiff(pages),
+        FileFormat::PdfJpeg | FileFormat::PdfFlate => {
+            pdf(pages, format == FileFormat::PdfJpeg, scans)
+        }
+    }
+}
+
+/// A little-endian multi-page TIFF: 8-bit (gray or RGB), one Deflate strip per page, with its
+/// resolution. Written by hand because the `tiff` crate is not a direct dependency and the format
+/// needs only a dozen tags.
+fn tiff(pages: &[Page]) -> Result<Vec<u8>, String> {
+    let mut out: Vec<u8> = b"II*\0".to_vec();
+    out.extend_from_slice(&0u32.to_le_bytes()); // patched: offset of the first IFD
+    let mut link_at = 4usize; // where the offset of the next IFD goes
+    for page in pages {
+        let strip = zlib(&page.data)?;
+        let strip_at = out.len() as u32;
+        out.extend_from_slice(&strip);
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        // Out-of-line values: BitsPerSample (RGB), X/YResolution.
+        let bps_at = out.len() as u32;
+        for _ in 0..page.channels {
+            out.extend_from_slice(&8u16.to_le_bytes());
+        }
+        let res_at = out.len() as u32;
+        out.extend_from_slice(&page.dpi.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        let ifd_at = out.len() as u32;
+        out[link_at..link_at + 4].copy_from_slice(&ifd_at.to_le_bytes());
+        let rgb = page.channels == 3;
+        // (tag, type, count, value): type 3 SHORT, 4 LONG, 5 RATIONAL.
+        let entries: [(u16, u16, u32, u32); 12] = [
+            (256, 4, 1, page.width),
+            (257, 4, 1, page.height),
+            (258, 3, page.channels as u32, if rgb { bps_at } else { 8 }),
+            (259, 3, 1, 8),                       // Deflate (Adobe)
+            (262, 3, 1, if rgb { 2 } else { 1 }), // RGB / BlackIsZero
+            (273, 4, 1, strip_at),
+            (277, 3, 1, page.channels as u32),
+            (278, 4, 1, page.height),
+            (279, 4, 1, strip.len() as u32),
+            (282, 5, 1, res_at),
+            (283, 5, 1, res_at),
+            (296, 3, 1, 2), // inches
+        ];
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, typ, count, value) in entries {
+            out.extend_from_slice(&tag.to_le_bytes());
+            out.extend_from_slice(&typ.to_le_bytes());
+            out.extend_from_slice(&count.to_le_bytes());
+            if typ == 3 && count == 1 {
+                out.extend_from_slice(&(value as u16).to_le_bytes());
+                out.extend_from_slice(&[0, 0]);
+            } else {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        link_at = out.len();
+        out.extend_from_slice(&0u32.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// A scanned PDF: each page one image drawn over the whole page, sized from its dpi.
+fn pdf(pages: &[Page], dct: bool, scans: &[ScanParams]) -> Result<Vec<u8>, String> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids: Vec<Object> = Vec::new();
+    for (page, scan) in pages.iter().zip(scans) {
+        let (bytes, filter) = if dct {
+            (jpeg(page, scan.jpeg_quality)?, "DCTDecode")
+        } else {
+            (zlib(&page.data)?, "FlateDecode")
+        };
+        let space = if page.channels == 1 {
+            "DeviceGray"
+        } else {
+            "DeviceRGB"
+        };
+        let mut image = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => page.width as i64,
+                "Height" => page.height as i64,
+                "ColorSpace" => space,
+                "BitsPerComponent" => 8,
+                "Filter" => filter,
+            },
+            bytes,
+        );
+        image.allows_compression = false;
+        let image_id = doc.add_object(image);
+        // Points, to two decimals: the page is exactly the scanned area.
+        let wpt = (page.width as i64 * 7200 / page.dpi as i64) as f32 / 100.0;
+        let hpt = (page.height as i64 * 7200 / page.dpi as i64) as f32 / 100.0;
+        let content = format!("q {wpt:.2} 0 0 {hpt:.2} 0 0 cm /Im0 Do Q");
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), wpt.into(), hpt.into()],
+            "Contents" => content_id,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+        });
+        kids.push(page_id.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}

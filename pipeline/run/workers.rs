@@ -39,7 +39,7 @@ impl Workers {
             let handle = std::thread::Builder::new()
                 .name(format!("ocr-{i}"))
                 .spawn(move || worker(engine, rx))
-                .map_err(|e| OcrError::Thread(e.to_string()))?;
+                .map_err(|_| OcrError::WorkerLost)?;
             threads.push(handle);
         }
         Ok(Workers {
@@ -72,7 +72,7 @@ impl Workers {
             out[index] = Some(r);
         }
         out.into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(OcrError::Thread("OCR worker stopped".into()))))
+            .map(|r| r.unwrap_or_else(|| Err(OcrError::WorkerLost)))
             .collect()
     }
 }

@@ -26,8 +26,10 @@ const THRESHOLDING_METHOD: &str = "2";
 /// How Tesseract segments a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageSegMode {
-    /// `--psm 3`: full layout analysis. The default: receipts and certificates have columns, boxes
-    /// and stamps, and a single-block read merges them (see `measure_against_cli`).
+    /// `--psm 3`: full layout analysis. The default, because certificates and receipts come with
+    /// columns, boxes and stamps in unknown places. Measured (`measure_against_cli`): on the rendered
+    /// receipt psm 3 and psm 6 read the same (96.8%) and psm 6 was ~20% faster; use `SingleBlock`
+    /// for zones of known forms.
     Auto,
     /// `--psm 4`: one column of lines of varying size.
     SingleColumn,

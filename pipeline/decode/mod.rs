@@ -158,8 +158,6 @@ pub enum DecodeError {
     Encrypted,
     #[error("file has no pages")]
     NoPages,
-    #[error("page {page}: neither text nor an image to read")]
-    EmptyPage { page: u32 },
     #[error("{} is damaged{}: {detail}", format.map_or("file", Format::name), page.map_or(String::new(), |p| format!(" (page {p})")))]
     Corrupt {
         format: Option<Format>,
@@ -212,9 +210,6 @@ impl DecodeError {
                 "ファイルにページが見つかりません。ファイルが壊れている可能性があります。保存し直して提出してください。"
                     .to_string()
             }
-            DecodeError::EmptyPage { page } => format!(
-                "{page} ページ目に文字も画像も見つかりません。白紙でないか確認し、スキャンし直してください。"
-            ),
             DecodeError::Corrupt { format, page, .. } => {
                 let what = format.map_or("ファイル", Format::name);
                 let at = page.map_or(String::new(), |p| format!("の {p} ページ目"));
@@ -421,6 +416,45 @@ mod tests {
             assert!(got.to_luma8().get_pixel(40, 80)[0] < 60, "{format:?}");
             assert!(got.to_luma8().get_pixel(300, 10)[0] > 200, "{format:?}");
         }
+    }
+
+    #[test]
+    fn phone_photo_is_turned_upright_by_its_exif_orientation() {
+        let jpeg = encode(
+            &DynamicImage::ImageLuma8(card(320, 200)),
+            image::ImageFormat::Jpeg,
+        );
+        // APP1 Exif with one IFD entry: Orientation (0x0112) = 6, "rotate 90° clockwise to view".
+        let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+        exif.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+        let mut photo = jpeg[..2].to_vec();
+        photo.extend_from_slice(&[0xFF, 0xE1]);
+        photo.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        photo.extend_from_slice(&exif);
+        photo.extend_from_slice(&jpeg[2..]);
+        let pages = decode(&photo, &Limits::default()).expect("decodes");
+        assert_eq!(only_image(&pages).dimensions(), (200, 320));
+    }
+
+    #[test]
+    fn blank_pdf_page_is_an_empty_text_layer_not_an_error() {
+        let mut doc = Document::load_mem(&scanned_pdf(vec![image_stream(
+            8,
+            8,
+            "DeviceGray",
+            8,
+            None,
+            vec![0; 64],
+        )]))
+        .expect("reload");
+        let page_id = doc.page_iter().next().expect("one page");
+        doc.get_dictionary_mut(page_id)
+            .expect("page")
+            .remove(b"Resources");
+        let mut pdf = Vec::new();
+        doc.save_to(&mut pdf).expect("save");
+        let pages = decode(&pdf, &Limits::default()).expect("decodes");
+        assert!(matches!(&pages[0].content, PageContent::Text(t) if t.lines.is_empty()));
     }
 
     #[test]

@@ -107,7 +107,10 @@ fn decode_page(
         .max_by_key(|(_, dict)| dim(dict, b"Width").saturating_mul(dim(dict, b"Height")));
     match largest {
         Some((id, _)) => decode_image_xobject(doc, id, number, limits).map(PageContent::Image),
-        None => Err(DecodeError::EmptyPage { page: number }),
+        // Neither text nor an image: a blank page, or text drawn as vector outlines, which would
+        // need a PDF renderer to OCR. An empty text layer lets the rest of the file through;
+        // `extract` finds nothing on it and the case goes to a person.
+        None => Ok(PageContent::Text(TextLayer::default())),
     }
 }
 

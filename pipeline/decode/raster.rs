@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::{rfind, DecodeError, Format, Limits, Page, PageContent};
 
@@ -72,7 +72,15 @@ fn decode_image(
     image_limits.max_image_height = Some(limits.max_dimension);
     image_limits.max_alloc = Some(limits.max_alloc());
     reader.limits(image_limits);
-    reader.decode().map_err(corrupt)
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
+    // Phones store the camera's orientation in EXIF instead of turning the pixels; OCR needs the
+    // page upright, so apply it here. A missing or unreadable tag means "as stored".
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    image.apply_orientation(orientation);
+    Ok(image)
 }
 
 /// True when an end-of-image marker (FF D9) follows the last start-of-scan (FF DA).

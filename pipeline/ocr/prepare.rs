@@ -5,8 +5,8 @@
 //! phone photos of flat documents are off by a few degrees at most; beyond ±5° the page is left as it
 //! is (it is rotated 90° or not a document, which deskewing cannot fix).
 //!
-//! Binarisation is left to Tesseract (its own Otsu on the gray page): on the rendered receipt and the
-//! real till receipt our Otsu gave the same or worse text and cost time (see `measure_against_cli`).
+//! Binarisation is left to Tesseract (Sauvola, set in `engine`): binarising here with Otsu first read
+//! no better on the rendered receipt and cost time (see `measure_against_cli`).
 //!
 //! Called by `run` between `decode` and `Engine::recognize`. It does not crop, remove backgrounds or
 //! detect orientation.

@@ -69,6 +69,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Tesseract's OpenMP reads OMP_THREAD_LIMIT only at load: restart once with it set.
+    if let Err(e) = kyufu::ocr::reexec_with_openmp_limit() {
+        eprintln!("kyufu: OMP_THREAD_LIMIT=1 で再起動できません: {e}");
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -94,32 +94,58 @@ impl Reader {
 
     /// Reads one file's bytes into the documents it holds.
     pub fn read(&self, name: &str, bytes: &[u8]) -> Result<Vec<Document>, ReadError> {
-        let pages = decode::decode(bytes, &self.limits).map_err(|e| ReadError::Decode(e.reason_ja()))?;
-        let mut inputs: Vec<Option<PageInput>> = Vec::with_capacity(pages.len());
+        self.read_many(&[(name, bytes)]).pop().unwrap_or(Ok(Vec::new()))
+    }
+
+    /// Reads several files at once, so their pages share the OCR workers; results in order.
+    pub fn read_many(&self, files: &[(&str, &[u8])]) -> Vec<Result<Vec<Document>, ReadError>> {
+        // Decode everything, keeping a slot per page; image pages go to the workers in one batch.
+        let mut per_file: Vec<Result<Vec<Option<PageInput>>, ReadError>> = Vec::new();
         let mut images = Vec::new();
-        for page in pages {
-            match page.content {
-                PageContent::Text(layer) => inputs.push(Some(PageInput {
-                    number: page.number,
-                    lines: lines_from_text(&layer.lines),
-                    marks: Default::default(),
-                    text_layer: true,
-                })),
-                PageContent::Image(img) => {
-                    images.push((inputs.len(), page.number, img));
-                    inputs.push(None);
+        for (f, (_, bytes)) in files.iter().enumerate() {
+            match decode::decode(bytes, &self.limits) {
+                Err(e) => per_file.push(Err(ReadError::Decode(e.reason_ja()))),
+                Ok(pages) => {
+                    let mut slots = Vec::with_capacity(pages.len());
+                    for page in pages {
+                        match page.content {
+                            PageContent::Text(layer) => slots.push(Some(PageInput {
+                                number: page.number,
+                                lines: lines_from_text(&layer.lines),
+                                marks: Default::default(),
+                                text_layer: true,
+                            })),
+                            PageContent::Image(img) => {
+                                images.push((f, slots.len(), page.number, img));
+                                slots.push(None);
+                            }
+                        }
+                    }
+                    per_file.push(Ok(slots));
                 }
             }
         }
-        let slots: Vec<usize> = images.iter().map(|i| i.0).collect();
+        let targets: Vec<(usize, usize)> = images.iter().map(|i| (i.0, i.1)).collect();
         let read = self
             .workers
-            .read_pages(images.into_iter().map(|(_, n, img)| (n, img)).collect());
-        for (slot, r) in slots.into_iter().zip(read) {
-            inputs[slot] = Some(r?);
+            .read_pages(images.into_iter().map(|(_, _, n, img)| (n, img)).collect());
+        for ((f, slot), r) in targets.into_iter().zip(read) {
+            match (r, &mut per_file[f]) {
+                (Ok(page), Ok(slots)) => slots[slot] = Some(page),
+                (Err(e), entry @ Ok(_)) => *entry = Err(ReadError::Ocr(e)),
+                (_, Err(_)) => {}
+            }
         }
-        let inputs: Vec<PageInput> = inputs.into_iter().flatten().collect();
-        Ok(self.extractor.extract(name, &inputs))
+        per_file
+            .into_iter()
+            .zip(files)
+            .map(|(r, (name, _))| {
+                r.map(|slots| {
+                    let pages: Vec<PageInput> = slots.into_iter().flatten().collect();
+                    self.extractor.extract(name, &pages)
+                })
+            })
+            .collect()
     }
 }
 
@@ -166,6 +192,7 @@ impl Reader {
             files: Vec::new(),
         };
         let paths = submission_files(dir).map_err(io(format!("{} を読めません", dir.display())))?;
+        let mut scans: Vec<(String, Vec<u8>, String, PathBuf)> = Vec::new();
         for path in paths {
             let name = path
                 .strip_prefix(dir)
@@ -183,10 +210,15 @@ impl Reader {
                 }
                 continue;
             }
-            let started = Instant::now();
-            match self.read(&name, &bytes) {
+            scans.push((name, bytes, sha, path));
+        }
+        let started = Instant::now();
+        let inputs: Vec<(&str, &[u8])> = scans.iter().map(|s| (s.0.as_str(), s.1.as_slice())).collect();
+        let results = self.read_many(&inputs);
+        info!(files = scans.len(), ms = started.elapsed().as_millis() as u64, "read submission");
+        for ((name, _, sha, path), result) in scans.into_iter().zip(results) {
+            match result {
                 Ok(docs) => {
-                    info!(sha = &sha[..12], documents = docs.len(), ms = started.elapsed().as_millis() as u64, "read file");
                     for doc in docs {
                         read.documents.push(SourcedDocument {
                             file: name.clone(),

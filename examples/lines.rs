@@ -1,0 +1,31 @@
+//! Developer tool: prints the lines and marks kyufu reads on each page of a file (for tuning the
+//! extractor on the generated corpus; never run on real applicants' documents, it prints their data).
+//!
+//! `cargo run --example lines -- FILE`
+
+use kyufu::decode::{decode, Limits, PageContent};
+use kyufu::ocr::{Engine, Models};
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: lines FILE");
+    let bytes = std::fs::read(&path).expect("read");
+    let models = Models::locate(None).expect("models");
+    let mut engine = Engine::new(&models, "jpn").expect("engine");
+    for page in decode(&bytes, &Limits::default()).expect("decode") {
+        match page.content {
+            PageContent::Text(t) => {
+                for l in t.lines {
+                    println!("TEXT  {l}");
+                }
+            }
+            PageContent::Image(img) => {
+                let p = kyufu::run::page::read_image_page(&mut engine, page.number, img).expect("ocr");
+                for l in &p.lines {
+                    let conf = l.confidence_of(0, l.tokens.len());
+                    println!("{:>5} {:>4} h{:<3} {:.2} {}", l.bbox.y, l.bbox.x, l.char_height(), conf, l.text());
+                }
+                println!("marks: {:?}", p.marks);
+            }
+        }
+    }
+}

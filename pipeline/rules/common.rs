@@ -3,7 +3,7 @@
 //!
 //! Nothing here knows a particular benefit; `rules::kyoiku_kunren` and its siblings call it.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
@@ -11,6 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::case::{Application, Case};
 use crate::decision::{DocumentRef, Outcome, Reason};
 
+use super::params::{Selected, Used};
 use super::reasons::{Class, ReasonCode};
 
 /// 1円未満切り捨て (seed 003 第1-3-(3): 「小数点以下を切り捨てて整数とすること」): `yen × rate`
@@ -49,6 +50,87 @@ pub fn reaches_age_on(birth: NaiveDate, age: u32) -> Option<NaiveDate> {
 /// Whether a person born on `birth` is still under `age` on `date`.
 pub fn is_under_age(birth: NaiveDate, age: u32, date: NaiveDate) -> bool {
     reaches_age_on(birth, age).is_none_or(|reached| date < reached)
+}
+
+/// The last day of a period of `months` months whose first day is `first_day` (民法143条: the
+/// period ends on the day before the day of the last month that corresponds to the first day; where
+/// the last month has no such day, on that month's last day).
+pub fn period_end(first_day: NaiveDate, months: u32) -> Option<NaiveDate> {
+    let corresponding = first_day.checked_add_months(Months::new(months))?;
+    if corresponding.day() == first_day.day() {
+        corresponding.pred_opt()
+    } else {
+        // Clamped by chrono to the month's last day: no corresponding day in that month.
+        Some(corresponding)
+    }
+}
+
+/// A calendar month (`YYYY-MM`), the unit of the stipend's schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl YearMonth {
+    pub fn of(date: NaiveDate) -> YearMonth {
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Reads `YYYY-MM`; `None` for anything else.
+    pub fn parse(text: &str) -> Option<YearMonth> {
+        let (y, m) = text.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let ym = YearMonth {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
+        ym.first_day().map(|_| ym)
+    }
+
+    pub fn first_day(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1)
+    }
+
+    pub fn next(self) -> YearMonth {
+        if self.month == 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// Months since year 0 (for differences between months).
+    pub fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The month `n` months earlier.
+    pub fn minus(self, n: u32) -> YearMonth {
+        let index = self.index() - i64::from(n);
+        YearMonth {
+            year: i32::try_from(index.div_euclid(12)).unwrap_or(i32::MIN),
+            month: u32::try_from(index.rem_euclid(12) + 1).unwrap_or(1),
+        }
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
 }
 
 /// A name for comparison: NFKC (full-width and half-width forms alike), all whitespace removed (a
@@ -93,7 +175,7 @@ impl Findings {
             Outcome::Incomplete
         } else if self.has(Class::Review) {
             Outcome::NeedsReview
-        } else if self.has(Class::BelowLowerLimit) {
+        } else if self.has(Class::AmountDeny) {
             Outcome::Deny
         } else if self.has(Class::Late) {
             Outcome::NeedsReview
@@ -114,6 +196,40 @@ impl Findings {
             }
         }
         out
+    }
+}
+
+/// 児童 = 20歳に満たない者 (母子及び父子並びに寡婦福祉法 6条3項).
+pub const CHILD_AGE_LIMIT: u32 = 20;
+
+/// 「20歳未満の児童を扶養している」 on `on`: a child born by then who has not reached 20. No child
+/// under 20 → `child_not_under_20`; where that depends on a missing birth date, the date is asked for.
+/// The children list itself is required (DESIGN.md, every benefit).
+pub fn check_child_under_20(app: &Application, on: NaiveDate, found: &mut Findings) {
+    let Some(children) = required(app, "children", app.children.as_ref(), found) else {
+        return;
+    };
+    let under_20 = children.iter().any(|c| {
+        c.birth_date
+            .is_some_and(|b| b <= on && is_under_age(b, CHILD_AGE_LIMIT, on))
+    });
+    if under_20 {
+        return;
+    }
+    if children.iter().any(|c| c.birth_date.is_none()) {
+        found.push(ReasonCode::ApplicationFieldMissing(
+            "children.birth_date".into(),
+        ));
+    } else {
+        found.push(ReasonCode::ChildNotUnder20);
+    }
+}
+
+/// Where an unconfirmed parameter decides the result: name it (review) and list it as relied on.
+pub fn rely_on<T>(selected: &Selected<T>, found: &mut Findings, used: &mut Used) {
+    if !selected.confirmed {
+        used.relied_on(selected);
+        found.push(ReasonCode::ParameterUnconfirmed(selected.name));
     }
 }
 
@@ -183,6 +299,31 @@ mod tests {
             reaches_age_on(date("2004-02-29"), 21),
             Some(date("2025-02-28"))
         );
+    }
+
+    #[test]
+    fn periods_end_as_minpo_143_says() {
+        // 7 years from the day after 2019-03-31: ends 2026-03-31 (the 7th anniversary).
+        assert_eq!(period_end(date("2019-04-01"), 84), Some(date("2026-03-31")));
+        // A first day of 29 February: the last month has no 29th, so its last day.
+        assert_eq!(period_end(date("2024-02-29"), 84), Some(date("2031-02-28")));
+        // A 6-month course from 1 April ends on 30 September.
+        assert_eq!(period_end(date("2026-04-01"), 6), Some(date("2026-09-30")));
+        // From 31 August, 6 months: February has no 31st → 28 February.
+        assert_eq!(period_end(date("2025-08-31"), 6), Some(date("2026-02-28")));
+    }
+
+    #[test]
+    fn year_months_read_count_and_print() {
+        let ym = YearMonth::parse("2026-08").unwrap();
+        assert_eq!(ym.to_string(), "2026-08");
+        assert_eq!(ym.minus(11).to_string(), "2025-09");
+        assert_eq!(
+            YearMonth::parse("2026-12").unwrap().next().to_string(),
+            "2027-01"
+        );
+        assert_eq!(YearMonth::parse("2026-13"), None);
+        assert_eq!(YearMonth::parse("2026-8"), None);
     }
 
     #[test]

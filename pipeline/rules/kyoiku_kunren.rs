@@ -18,16 +18,14 @@ use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, D
 use crate::document::{Item, ItemCategory};
 
 use super::common::{
-    document_refs, floor_to_yen, is_under_age, normalize_name, required, same_name, yen, Findings,
+    check_child_under_20, document_refs, floor_to_yen, normalize_name, required, same_name, yen,
+    Findings,
 };
 use super::params::{
     AmountFormula, E2Formula, EmploymentInsuranceRule, KyoikuKunrenParameters, Parameters,
     Selected, Used,
 };
 use super::reasons::{exclusion, Class, ReasonCode};
-
-/// 20歳未満の児童 (母子及び父子並びに寡婦福祉法 6条: 児童 = 20歳に満たない者).
-const CHILD_AGE_LIMIT: u32 = 20;
 
 /// The application facts §1 needs; `None` where the application lacks them (already reported).
 struct Facts {
@@ -181,22 +179,10 @@ fn check_eligibility(
 
     // E1 — 「ひとり親 (母子家庭の母 or 父子家庭の父) raising a child under 20」
     // (母子及び父子並びに寡婦福祉法 31条).
-    if let (Some(children), Some(applied_on)) = (
-        required(app, "children", app.children.as_ref(), found),
-        facts.applied_on,
-    ) {
-        let under_20 = children.iter().any(|c| {
-            c.birth_date
-                .is_some_and(|b| b <= applied_on && is_under_age(b, CHILD_AGE_LIMIT, applied_on))
-        });
-        if !under_20 {
-            if children.iter().any(|c| c.birth_date.is_none()) {
-                found.push(ReasonCode::ApplicationFieldMissing(
-                    "children.birth_date".into(),
-                ));
-            } else {
-                found.push(ReasonCode::ChildNotUnder20);
-            }
+    match facts.applied_on {
+        Some(applied_on) => check_child_under_20(app, applied_on, found),
+        None => {
+            required(app, "children", app.children.as_ref(), found);
         }
     }
 
@@ -223,7 +209,7 @@ fn check_eligibility(
     // E3 — 「原則として、過去に訓練給付金を受給したことがある者については支給しない」
     // (seed 003 第1-2-(2)); a reviewer may overturn the refusal.
     if required(app, "prior_receipt", app.prior_receipt.as_ref(), found) == Some(true) {
-        found.push(ReasonCode::PriorReceipt);
+        found.push(ReasonCode::PriorReceipt(Benefit::KyoikuKunren));
     }
 
     // E4 — 「受講前に都道府県等から講座の指定を受ける必要」 (cfa.go.jp): designated_on < started_on.
@@ -809,6 +795,7 @@ fn check_timeliness(
         used.relied_on(&deadline);
         found.push(ReasonCode::LateApplication {
             days: deadline.value,
+            benefit: Benefit::KyoikuKunren,
         });
     }
 }

@@ -10,6 +10,8 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod common;
+pub mod jukou_ryohi;
+pub mod kotoshokugyo;
 pub mod kyoiku_kunren;
 pub mod params;
 pub mod reasons;
@@ -27,14 +29,12 @@ use reasons::ReasonCode;
 /// the rules; without it the case is `incomplete`, naming `benefit`.
 pub fn decide(case: &Case, params: &Parameters) -> Decision {
     match case.application.benefit {
-        Some(Benefit::KyoikuKunren) if !case.application.is_malformed("benefit") => {
-            kyoiku_kunren::decide(case, params)
-        }
-        Some(benefit) if !case.application.is_malformed("benefit") => {
-            let mut found = Findings::default();
-            found.push(ReasonCode::BenefitNotSupported(benefit));
-            undecided(case, benefit, found)
-        }
+        Some(benefit) if !case.application.is_malformed("benefit") => match benefit {
+            Benefit::KyoikuKunren => kyoiku_kunren::decide(case, params),
+            Benefit::Kotoshokugyo => kotoshokugyo::decide(case, params),
+            Benefit::KotoshokugyoShuryo => kotoshokugyo::decide_shuryo(case, params),
+            Benefit::JukouRyohi => jukou_ryohi::decide(case, params),
+        },
         _ => {
             let mut found = Findings::default();
             found.push(ReasonCode::ApplicationFieldMissing("benefit".into()));

@@ -217,11 +217,90 @@ impl KyoikuKunrenParameters {
     }
 }
 
+/// 高等職業訓練促進給付金 and its 修了支援給付金 (RULES.md §2).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KotoshokugyoParameters {
+    /// 月額 (円), 住民税非課税世帯, by month.
+    pub monthly_exempt_yen: Series<i64>,
+    /// 月額 (円), 住民税課税世帯, by month.
+    pub monthly_taxed_yen: Series<i64>,
+    /// 加算 (円 per month) in the course's last months, by month.
+    pub final_year_addition_yen: Series<i64>,
+    /// How many of the course's last months get the addition.
+    pub final_period_months: Series<i64>,
+    /// Paid months at most, by application date.
+    pub max_paid_months: Series<i64>,
+    /// Shortest course (months), by application date.
+    pub min_course_months: Series<i64>,
+    /// 修了支援給付金 (円), 住民税非課税世帯, by completion date.
+    pub shuryo_exempt_yen: Series<i64>,
+    /// 修了支援給付金 (円), 住民税課税世帯, by completion date.
+    pub shuryo_taxed_yen: Series<i64>,
+    /// Days to apply for the 修了支援給付金, the completion day being day 1.
+    pub shuryo_deadline_days: Series<i64>,
+}
+
+impl KotoshokugyoParameters {
+    fn validate(&self) -> Result<(), ParametersError> {
+        self.monthly_exempt_yen
+            .validate("kotoshokugyo.monthly_exempt_yen")?;
+        self.monthly_taxed_yen
+            .validate("kotoshokugyo.monthly_taxed_yen")?;
+        self.final_year_addition_yen
+            .validate("kotoshokugyo.final_year_addition_yen")?;
+        self.final_period_months
+            .validate("kotoshokugyo.final_period_months")?;
+        self.max_paid_months
+            .validate("kotoshokugyo.max_paid_months")?;
+        self.min_course_months
+            .validate("kotoshokugyo.min_course_months")?;
+        self.shuryo_exempt_yen
+            .validate("kotoshokugyo.shuryo_exempt_yen")?;
+        self.shuryo_taxed_yen
+            .validate("kotoshokugyo.shuryo_taxed_yen")?;
+        self.shuryo_deadline_days
+            .validate("kotoshokugyo.shuryo_deadline_days")
+    }
+}
+
+/// 就業支援講習会の受講旅費 (RULES.md §3; seed 000 5-(1)-イ-(イ)-b).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JukouRyohiParameters {
+    /// 交通費 cap per day (円, round trip).
+    pub fare_cap_yen: Series<i64>,
+    /// 受講諸費 per day (円).
+    pub expenses_per_day_yen: Series<i64>,
+    /// Walking distance (km, one way) under which no fare is paid.
+    pub walking_limit_km: Series<Decimal>,
+    /// Months after becoming a single parent within which the course must be applied for.
+    pub eligibility_period_months: Series<i64>,
+    /// Previous year's income tax (円) at most.
+    pub income_tax_limit_yen: Series<i64>,
+}
+
+impl JukouRyohiParameters {
+    fn validate(&self) -> Result<(), ParametersError> {
+        self.fare_cap_yen.validate("jukou_ryohi.fare_cap_yen")?;
+        self.expenses_per_day_yen
+            .validate("jukou_ryohi.expenses_per_day_yen")?;
+        self.walking_limit_km
+            .validate("jukou_ryohi.walking_limit_km")?;
+        self.eligibility_period_months
+            .validate("jukou_ryohi.eligibility_period_months")?;
+        self.income_tax_limit_yen
+            .validate("jukou_ryohi.income_tax_limit_yen")
+    }
+}
+
 /// Every dated parameter of every benefit.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameters {
     pub kyoiku_kunren: KyoikuKunrenParameters,
+    pub kotoshokugyo: KotoshokugyoParameters,
+    pub jukou_ryohi: JukouRyohiParameters,
 }
 
 impl Parameters {
@@ -239,6 +318,8 @@ impl Parameters {
         let p: Parameters =
             toml::from_str(text).map_err(|e| ParametersError::Toml(e.to_string()))?;
         p.kyoiku_kunren.validate()?;
+        p.kotoshokugyo.validate()?;
+        p.jukou_ryohi.validate()?;
         Ok(p)
     }
 }

@@ -19,8 +19,8 @@ pub enum Class {
     Incomplete,
     /// A person must look (a guess would change the result): `needs_review`.
     Review,
-    /// (3) The amount is not above the lower limit: `deny`.
-    BelowLowerLimit,
+    /// (3) The amount rule refuses (not above the lower limit, no payable month): `deny`.
+    AmountDeny,
     /// (4) Late application (E6): `needs_review` carrying the amount.
     Late,
 }
@@ -31,19 +31,19 @@ pub enum ReasonCode {
     // ── the application ──
     /// A required fact is absent or unreadable (`path` is the dotted JSON path).
     ApplicationFieldMissing(String),
-    /// The benefit asked for is one these rules do not decide yet.
-    BenefitNotSupported(Benefit),
     // ── eligibility (RULES.md §1.1) ──
     ChildNotUnder20,
     NoIndependenceProgram,
     IncomeOverLimit,
-    PriorReceipt,
+    /// 1 person, 1 time (seed 003 第1-2-(2) for §1; RULES.md §2 for the stipend).
+    PriorReceipt(Benefit),
     NotDesignatedBeforeStart,
     /// E5 before 2016-04-01: entitled to 雇用保険's benefit, when that excluded a person.
     EmploymentInsuranceEntitled,
-    /// E6: applied after the deadline of `days` days.
+    /// Applied after the deadline of `days` days counted from the completion date.
     LateApplication {
         days: i64,
+        benefit: Benefit,
     },
     AppliedBeforeCompletion,
     // ── documents (RULES.md §1.4) ──
@@ -91,6 +91,23 @@ pub enum ReasonCode {
         amount_yen: i64,
         lower_limit_yen: i64,
     },
+    // ── §2 and §3 ──
+    /// Not (yet) a single parent on the date that counts.
+    NotSingleParent,
+    /// Receives a benefit with the same purpose (職業訓練受講給付金 etc.).
+    SamePurposeBenefit,
+    /// The course is shorter than the minimum (`months`).
+    CourseTooShort {
+        months: i64,
+    },
+    /// The 講習会 was applied for after the 7-year period (seed 000 5-(1)-イ-(イ)-b-(b)-i).
+    OverSevenYears,
+    /// Income tax above the limit set by the 職業安定局長 (seed 000 …-(b)-ii).
+    IncomeTaxOverLimit,
+    /// The schedule has no month that can be paid.
+    NoPayableMonth,
+    /// The same day is claimed twice (`date`).
+    DuplicateDay(String),
 }
 
 /// The citation for the application contract and for a request to correct it.
@@ -104,8 +121,13 @@ impl ReasonCode {
             ChildNotUnder20
             | NoIndependenceProgram
             | IncomeOverLimit
-            | PriorReceipt
-            | NotDesignatedBeforeStart => Class::Ineligible,
+            | PriorReceipt(_)
+            | NotDesignatedBeforeStart
+            | NotSingleParent
+            | SamePurposeBenefit
+            | CourseTooShort { .. }
+            | OverSevenYears
+            | IncomeTaxOverLimit => Class::Ineligible,
             ApplicationFieldMissing(_)
             | MissingReceipt
             | MissingCertificate
@@ -117,8 +139,7 @@ impl ReasonCode {
             | CertificateFieldMissing(_)
             | CertificateDatesInvalid
             | TraineeNotApplicant => Class::Incomplete,
-            BenefitNotSupported(_)
-            | EmploymentInsuranceEntitled
+            EmploymentInsuranceEntitled
             | AppliedBeforeCompletion
             | ReceiptTotalMismatch
             | PossibleDuplicateReceipt
@@ -128,8 +149,9 @@ impl ReasonCode {
             | LowConfidence { .. }
             | UnclassifiedItem { .. }
             | ParametersNotCovered { .. }
-            | ParameterUnconfirmed(_) => Class::Review,
-            AmountNotAboveLowerLimit { .. } => Class::BelowLowerLimit,
+            | ParameterUnconfirmed(_)
+            | DuplicateDay(_) => Class::Review,
+            AmountNotAboveLowerLimit { .. } | NoPayableMonth => Class::AmountDeny,
             LateApplication { .. } => Class::Late,
         }
     }
@@ -139,11 +161,10 @@ impl ReasonCode {
         use ReasonCode::*;
         match self {
             ApplicationFieldMissing(path) => format!("application_field_missing:{path}"),
-            BenefitNotSupported(_) => "benefit_not_supported".into(),
             ChildNotUnder20 => "child_not_under_20".into(),
             NoIndependenceProgram => "no_independence_program".into(),
             IncomeOverLimit => "income_over_limit".into(),
-            PriorReceipt => "prior_receipt".into(),
+            PriorReceipt(_) => "prior_receipt".into(),
             NotDesignatedBeforeStart => "not_designated_before_start".into(),
             EmploymentInsuranceEntitled => "employment_insurance_entitled".into(),
             LateApplication { .. } => "late_application".into(),
@@ -168,6 +189,13 @@ impl ReasonCode {
             ParametersNotCovered { .. } => "parameters_not_covered".into(),
             ParameterUnconfirmed(name) => format!("parameter_unconfirmed:{name}"),
             AmountNotAboveLowerLimit { .. } => "amount_not_above_lower_limit".into(),
+            NotSingleParent => "not_single_parent".into(),
+            SamePurposeBenefit => "same_purpose_benefit".into(),
+            CourseTooShort { .. } => "course_too_short".into(),
+            OverSevenYears => "over_seven_years".into(),
+            IncomeTaxOverLimit => "income_tax_over_limit".into(),
+            NoPayableMonth => "no_payable_month".into(),
+            DuplicateDay(_) => "duplicate_day".into(),
         }
     }
 
@@ -183,10 +211,6 @@ impl ReasonCode {
                 ),
                 APPLICATION_CITE.into(),
             ),
-            BenefitNotSupported(b) => (
-                format!("{}の審査は自動では行えません。担当者が審査します。", b.name_ja()),
-                "RULES.md".into(),
-            ),
             ChildNotUnder20 => s(
                 "申請日において20歳未満の児童を扶養していることが確認できないため、支給の対象となりません。",
                 &format!("母子及び父子並びに寡婦福祉法31条; {CFA}"),
@@ -199,9 +223,16 @@ impl ReasonCode {
                 "児童扶養手当を受給しておらず、同様の所得水準にあることも確認できないため、支給の対象となりません。",
                 "母子及び父子並びに寡婦福祉法施行令27条（令和6年政令第269号による改正前）",
             ),
-            PriorReceipt => s(
-                "過去に自立支援教育訓練給付金を受給されているため、原則として支給の対象となりません。",
-                "seed 003 第1-2-(2)",
+            PriorReceipt(benefit) => (
+                format!(
+                    "過去に{}を受給されているため、原則として支給の対象となりません。",
+                    prior_receipt_name(*benefit)
+                ),
+                match benefit {
+                    Benefit::KyoikuKunren => "seed 003 第1-2-(2)",
+                    _ => "RULES.md §2（1人1回）",
+                }
+                .into(),
             ),
             NotDesignatedBeforeStart => s(
                 "受講開始前に講座の指定を受けていないため、支給の対象となりません。",
@@ -211,15 +242,19 @@ impl ReasonCode {
                 "雇用保険の教育訓練給付の受給資格があります。申請時点の制度で対象となるか、担当者が確認します。",
                 "seed 003 第1-2-(1); RULES.md §1.1 E5",
             ),
-            LateApplication { days } => (
+            LateApplication { days, benefit } => (
                 format!(
                     "修了日から{days}日以内（修了日を1日目とします）に申請されていません。担当者が事情を確認します。"
                 ),
-                "RULES.md §1.1 E6（例: 飯塚市）".into(),
+                match benefit {
+                    Benefit::KyoikuKunren => "RULES.md §1.1 E6（例: 飯塚市）",
+                    _ => "RULES.md §2（修了日から起算して30日以内）",
+                }
+                .into(),
             ),
             AppliedBeforeCompletion => s(
                 "申請日が修了日より前になっています。担当者が日付を確認します。",
-                "seed 003 第1-4-(2)",
+                "RULES.md §1.1 E6, §2（修了後に申請）",
             ),
             MissingReceipt => s(
                 "教育訓練経費の領収書（またはクレジット契約証明書）が提出されていません。提出してください。",
@@ -310,7 +345,7 @@ impl ReasonCode {
             ),
             ParametersNotCovered { what, date } => (
                 format!("{date}時点の{what}が確認できていないため、担当者が算定します。"),
-                "RULES.md §1.3 History".into(),
+                "RULES.md（dated parameters: a date no parameter covers is refused）".into(),
             ),
             ParameterUnconfirmed(name) => (
                 format!(
@@ -329,6 +364,34 @@ impl ReasonCode {
                     yen(*lower_limit_yen)
                 ),
                 format!("{CFA}（下限は1万2千1円）"),
+            ),
+            NotSingleParent => s(
+                "配偶者のない方（ひとり親）となった日より前の申請であるため、支給の対象となりません。",
+                "RULES.md §2, §3; seed 000 5-(1)-イ-(イ)-b-(b)-i",
+            ),
+            SamePurposeBenefit => s(
+                "同じ目的の給付（職業訓練受講給付金等）を受けているため、支給の対象となりません。",
+                "RULES.md §2",
+            ),
+            CourseTooShort { months } => (
+                format!("修業期間が{months}か月未満であるため、支給の対象となりません。"),
+                "RULES.md §2（修業期間6か月以上）".into(),
+            ),
+            OverSevenYears => s(
+                "配偶者のない方となった日の翌日から起算して7年（やむを得ない理由で申込みができなかった日数を加えます）を過ぎてから講習会に申し込まれているため、受講旅費の対象となりません。",
+                "seed 000 5-(1)-イ-(イ)-b-(b)-i; 民法143条",
+            ),
+            IncomeTaxOverLimit => s(
+                "前年分の所得税額が定められた額を超えているため、受講旅費の対象となりません。",
+                "seed 000 5-(1)-イ-(イ)-b-(b)-ii",
+            ),
+            NoPayableMonth => s(
+                "申請月から修業期間の終わりまでに、支給できる月がありません。",
+                "RULES.md §2",
+            ),
+            DuplicateDay(date) => (
+                format!("{date}の受講日が重複して申請されています。担当者が確認します。"),
+                "seed 000 5-(1)-イ-(イ)-b-(c)".into(),
             ),
         }
     }
@@ -382,6 +445,71 @@ pub fn exclusion(category: ItemCategory) -> Option<(&'static str, &'static str)>
     }
 }
 
+/// Why a month of a 高等職業訓練促進給付金 schedule is not paid (RULES.md §2, schedule-line codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScheduleCode {
+    /// Before the month of application: paid from the month of application.
+    BeforeApplication,
+    /// After the month in which the youngest child reaches 20.
+    ChildTurned20,
+    /// 休学 or 留年.
+    LeaveOfAbsence,
+    /// Not a single day of attendance, and not a scheduled break.
+    NoAttendance,
+    /// Beyond the maximum number of paid months.
+    Over48Months,
+}
+
+impl ScheduleCode {
+    pub const ALL: [ScheduleCode; 5] = [
+        ScheduleCode::BeforeApplication,
+        ScheduleCode::ChildTurned20,
+        ScheduleCode::LeaveOfAbsence,
+        ScheduleCode::NoAttendance,
+        ScheduleCode::Over48Months,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ScheduleCode::BeforeApplication => "before_application",
+            ScheduleCode::ChildTurned20 => "child_turned_20",
+            ScheduleCode::LeaveOfAbsence => "leave_of_absence",
+            ScheduleCode::NoAttendance => "no_attendance",
+            ScheduleCode::Over48Months => "over_48_months",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<ScheduleCode> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The sentence a month's 不支給 notice prints, and its rule.
+    pub fn text(self) -> (&'static str, &'static str) {
+        match self {
+            ScheduleCode::BeforeApplication => (
+                "申請月より前の月は支給の対象となりません。",
+                "RULES.md §2（申請月から支給）",
+            ),
+            ScheduleCode::ChildTurned20 => (
+                "末子が20歳に達した月の翌月以降は支給の対象となりません。",
+                "RULES.md §2; 年齢計算ニ関スル法律",
+            ),
+            ScheduleCode::LeaveOfAbsence => (
+                "休学・留年中の月は支給の対象となりません。",
+                "RULES.md §2",
+            ),
+            ScheduleCode::NoAttendance => (
+                "月の初日から末日まで1日も出席しなかった月（夏期休暇等カリキュラム上の休みを除く）は支給の対象となりません。",
+                "RULES.md §2（岩美町要領; 東広島市 2024-10）; seed 003 第2-1",
+            ),
+            ScheduleCode::Over48Months => (
+                "支給期間の上限（48か月）を超える月は支給の対象となりません。",
+                "RULES.md §2",
+            ),
+        }
+    }
+}
+
 /// Japanese names of application fields, by dotted path (for 補正依頼 sentences).
 fn application_field_ja(path: &str) -> &str {
     match path {
@@ -410,6 +538,11 @@ fn application_field_ja(path: &str) -> &str {
         "course_applied_on" => "講習会の申込日",
         "prior_year_income_tax_yen" => "前年の所得税額",
         "days" => "受講日",
+        "days.fare_yen" => "受講日の往復運賃",
+        "days.walking_km" => "住居から講習会場までの徒歩での距離",
+        "attendance" => "出席状況",
+        "same_purpose_benefit" => "同じ目的の給付の受給の有無",
+        "extension_days" => "やむを得ない理由で申込みができなかった日数",
         other => other,
     }
 }
@@ -453,6 +586,14 @@ fn document_field_ja(kind: DocKind, field: &str) -> &'static str {
     }
 }
 
+fn prior_receipt_name(benefit: Benefit) -> &'static str {
+    match benefit {
+        // The stipend and its completion payment are one programme: 1 person, 1 time.
+        Benefit::Kotoshokugyo | Benefit::KotoshokugyoShuryo => "高等職業訓練促進給付金",
+        other => other.name_ja(),
+    }
+}
+
 fn parameter_ja(name: &str) -> &str {
     match name {
         "rate" => "支給率",
@@ -460,6 +601,9 @@ fn parameter_ja(name: &str) -> &str {
         "lower_limit_yen" => "下限額",
         "application_deadline_days" => "申請期限",
         "employment_insurance_rule" => "雇用保険の教育訓練給付との調整の取扱い",
+        "income_tax_limit_yen" => "所得税額の上限（職業安定局長が定める額）",
+        "monthly_exempt_yen" | "monthly_taxed_yen" => "訓練促進給付金の月額",
+        "final_year_addition_yen" => "最終12か月の加算額",
         other => other,
     }
 }

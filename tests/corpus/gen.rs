@@ -742,8 +742,12 @@ impl Planner {
                     add_days(course.started_on, -1),
                 )
             } else {
-                let mid = (course.completed_on - course.started_on).num_days() / 2;
-                add_days(course.started_on, mid.max(1))
+                // Later instalments fall due at equal steps through the course.
+                let length = (course.completed_on - course.started_on).num_days();
+                add_days(
+                    course.started_on,
+                    (length * k as i64 / n_receipts as i64).max(1),
+                )
             };
             let total = draft
                 .bare_total
@@ -1042,15 +1046,32 @@ impl Planner {
                 }]
             }
             S::PaySpecialized => {
-                let mut items = vec![item("入学金", admission * 10, ItemCategory::Admission)];
-                for y in 1..=c.years {
-                    items.push(item(
+                let admission = item("入学金", admission * 10, ItemCategory::Admission);
+                let year = |y: i64| {
+                    item(
                         &format!("授業料（{y}年次）"),
                         tuition,
                         ItemCategory::Tuition,
-                    ));
+                    )
+                };
+                if c.years >= 2 && rng.random_bool(0.5) {
+                    // One receipt a year, as schools bill 授業料 yearly.
+                    (1..=c.years)
+                        .map(|y| Draft {
+                            layout: None,
+                            items: if y == 1 {
+                                vec![admission.clone(), year(1)]
+                            } else {
+                                vec![year(y)]
+                            },
+                            bare_total: None,
+                        })
+                        .collect()
+                } else {
+                    let mut items = vec![admission];
+                    items.extend((1..=c.years).map(year));
+                    plain(items)
                 }
-                plain(items)
             }
             S::PayInstalments => {
                 let first = tuition / 2 / 1000 * 1000;

@@ -118,11 +118,11 @@ impl ScanParams {
             },
         };
         let paper_rgb = if rng.random_bool(0.3) {
-            [
-                rng.random_range(238..=250),
-                rng.random_range(234..=246),
-                rng.random_range(222..=236),
-            ]
+            // Cream or recycled paper: a little less blue, never pink.
+            let r: u8 = rng.random_range(240..=250);
+            let g = r - rng.random_range(0..=3);
+            let b = g - rng.random_range(5..=14);
+            [r, g, b]
         } else {
             [252, 252, 251]
         };

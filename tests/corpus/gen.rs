@@ -156,23 +156,56 @@ impl Scenario {
         }
     }
 
-    /// How many of `count` submissions get each scenario: the per-60 quota scaled, rounded by
-    /// largest remainder, so 60 gives the table exactly and any count keeps the proportions.
+    /// How many of `count` submissions get each scenario: first the outcomes (pay, deny,
+    /// incomplete, review) in their per-60 proportions, then each outcome's scenarios, both by
+    /// largest remainder — so 60 gives the table exactly and a small count still has every outcome
+    /// its share allows.
     pub fn quotas(count: usize) -> Vec<(Scenario, usize)> {
-        let total: usize = Self::QUOTA_PER_60.iter().map(|(_, n)| n).sum();
-        let mut out: Vec<(Scenario, usize, usize)> = Self::QUOTA_PER_60
-            .iter()
-            .map(|&(s, n)| (s, n * count / total, n * count % total))
-            .collect();
-        let assigned: usize = out.iter().map(|(_, q, _)| q).sum();
-        let mut order: Vec<usize> = (0..out.len()).collect();
-        // Largest remainder first; ties keep the table order (pay scenarios first).
-        order.sort_by(|&a, &b| out[b].2.cmp(&out[a].2).then(a.cmp(&b)));
-        for &i in order.iter().take(count - assigned) {
-            out[i].1 += 1;
+        let group = |s: Scenario| s.id().split('_').next().unwrap_or("").to_string();
+        let mut groups: Vec<String> = Vec::new();
+        for (s, _) in Self::QUOTA_PER_60 {
+            if !groups.contains(&group(s)) {
+                groups.push(group(s));
+            }
         }
-        out.into_iter().map(|(s, q, _)| (s, q)).collect()
+        let weight_of = |g: &String| -> usize {
+            Self::QUOTA_PER_60
+                .iter()
+                .filter(|(s, _)| &group(*s) == g)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let group_quota =
+            largest_remainder(&groups.iter().map(weight_of).collect::<Vec<_>>(), count);
+        let mut out = Vec::new();
+        for (g, q) in groups.iter().zip(group_quota) {
+            let members: Vec<(Scenario, usize)> = Self::QUOTA_PER_60
+                .iter()
+                .copied()
+                .filter(|(s, _)| &group(*s) == g)
+                .collect();
+            let shares = largest_remainder(&members.iter().map(|(_, n)| *n).collect::<Vec<_>>(), q);
+            out.extend(members.iter().zip(shares).map(|((s, _), n)| (*s, n)));
+        }
+        out
     }
+}
+
+/// Splits `n` in proportion to `weights`, rounding by largest remainder (ties: earlier first).
+fn largest_remainder(weights: &[usize], n: usize) -> Vec<usize> {
+    let total: usize = weights.iter().sum::<usize>().max(1);
+    let mut shares: Vec<usize> = weights.iter().map(|w| w * n / total).collect();
+    let assigned: usize = shares.iter().sum();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (weights[b] * n % total)
+            .cmp(&(weights[a] * n % total))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().take(n - assigned) {
+        shares[i] += 1;
+    }
+    shares
 }
 
 /// The decision the scenario must lead to.
@@ -199,6 +232,9 @@ pub struct TruthDoc {
     pub kind: DocKind,
     pub fields: BTreeMap<String, Value>,
     pub items: Vec<TruthItem>,
+    /// Which paper layout was drawn (`table`, `pad`, `letter`, `credit`, `formal`, `framed`), so
+    /// extraction failures can be grouped by layout.
+    pub layout: String,
 }
 
 /// `truth/<id>.json`.
@@ -685,8 +721,13 @@ impl Planner {
         let mut receipt_specs: Vec<ReceiptSpec> = Vec::new();
         let n_receipts = receipts.len() as u32;
         for (k, draft) in receipts.drain(..).enumerate() {
+            let all_counted = draft.items.iter().all(|i| counts_toward_cost(i.category));
             let layout = draft.layout.unwrap_or_else(|| {
-                if draft.items.len() <= 3 && rng.random_bool(0.3) {
+                // Some pay by card with no fee to the applicant (一括 or 手数料無料): a
+                // クレジット契約証明書 that lists only the course fees.
+                if all_counted && !draft.items.is_empty() && rng.random_bool(0.1) {
+                    ReceiptLayout::Credit
+                } else if draft.items.len() <= 3 && rng.random_bool(0.3) {
                     ReceiptLayout::Pad
                 } else if rng.random_bool(0.5) {
                     ReceiptLayout::Table
@@ -701,8 +742,12 @@ impl Planner {
                     add_days(course.started_on, -1),
                 )
             } else {
-                let mid = (course.completed_on - course.started_on).num_days() / 2;
-                add_days(course.started_on, mid.max(1))
+                // Later instalments fall due at equal steps through the course.
+                let length = (course.completed_on - course.started_on).num_days();
+                add_days(
+                    course.started_on,
+                    (length * k as i64 / n_receipts as i64).max(1),
+                )
             };
             let total = draft
                 .bare_total
@@ -756,7 +801,7 @@ impl Planner {
             self.correction_subs += 1;
             // Unsealed corrections alternate between the receipt and the certificate (both void
             // the document: seed 003 第1-5-(1) and (5)).
-            if !sealed && self.correction_subs % 2 == 0 {
+            if !sealed && self.correction_subs.is_multiple_of(2) {
                 certificate.correction = Some(Correction {
                     target: CorrectionTarget::CompletedOn,
                     old_amount: rng.random_range(1..=9),
@@ -764,6 +809,10 @@ impl Planner {
                     stamp: stamp_name,
                 });
             } else if let Some(r) = receipt_specs.first_mut() {
+                // The card form shows no correctable cash amount: corrections go on a 領収書.
+                if r.layout == ReceiptLayout::Credit {
+                    r.layout = ReceiptLayout::Table;
+                }
                 let target = if r.layout == ReceiptLayout::Pad || r.items.is_empty() {
                     CorrectionTarget::Total
                 } else {
@@ -899,7 +948,7 @@ impl Planner {
         let started_on = add_days(completed_on, -rng.random_range(30..=300));
         let kind = if scenario == Scenario::DenyBelowLowerLimit {
             self.below_limit_subs += 1;
-            if self.below_limit_subs % 2 == 0 {
+            if self.below_limit_subs.is_multiple_of(2) {
                 "specified_general"
             } else {
                 "general"
@@ -976,21 +1025,19 @@ impl Planner {
                     item("受講料", tuition, ItemCategory::Tuition),
                 ];
                 let mut layout = None;
-                for _ in 0..n {
+                for k in 0..n {
                     let cat = EXCLUDED_CYCLE[self.excluded_next % EXCLUDED_CYCLE.len()];
+                    // A クレジット契約証明書 lists only what was financed and the card fee: the
+                    // fee goes on a form of its own, never beside a cash-only line.
+                    if cat == ItemCategory::CreditInterest && k > 0 {
+                        break;
+                    }
                     self.excluded_next += 1;
+                    items.push(excluded_line(cat, admission + tuition, rng));
                     if cat == ItemCategory::CreditInterest {
                         layout = Some(ReceiptLayout::Credit);
+                        break;
                     }
-                    items.push(excluded_line(cat, admission + tuition, rng));
-                }
-                // A クレジット契約証明書 lists only what was financed: keep its lines to the
-                // course fees and the credit company's fee (move a cash line to a second receipt
-                // would change the scenario, so drop the other excluded line instead).
-                if layout == Some(ReceiptLayout::Credit) {
-                    items.retain(|i| {
-                        counts_toward_cost(i.category) || i.category == ItemCategory::CreditInterest
-                    });
                 }
                 vec![Draft {
                     layout,
@@ -999,15 +1046,32 @@ impl Planner {
                 }]
             }
             S::PaySpecialized => {
-                let mut items = vec![item("入学金", admission * 10, ItemCategory::Admission)];
-                for y in 1..=c.years {
-                    items.push(item(
+                let admission = item("入学金", admission * 10, ItemCategory::Admission);
+                let year = |y: i64| {
+                    item(
                         &format!("授業料（{y}年次）"),
                         tuition,
                         ItemCategory::Tuition,
-                    ));
+                    )
+                };
+                if c.years >= 2 && rng.random_bool(0.5) {
+                    // One receipt a year, as schools bill 授業料 yearly.
+                    (1..=c.years)
+                        .map(|y| Draft {
+                            layout: None,
+                            items: if y == 1 {
+                                vec![admission.clone(), year(1)]
+                            } else {
+                                vec![year(y)]
+                            },
+                            bare_total: None,
+                        })
+                        .collect()
+                } else {
+                    let mut items = vec![admission];
+                    items.extend((1..=c.years).map(year));
+                    plain(items)
                 }
-                plain(items)
             }
             S::PayInstalments => {
                 let first = tuition / 2 / 1000 * 1000;
@@ -1122,7 +1186,7 @@ fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng) -> Vec<FileSpec> {
             let pages = vec![r, c];
             let scans = pages
                 .iter()
-                .map(|&i| ScanParams::random(rng, &docs[i], true))
+                .map(|&i| ScanParams::random(rng, &docs[i], FileFormat::Tiff))
                 .collect();
             files.push(FileSpec {
                 name: unique_name(rng, FileFormat::Tiff, &mut used_names),
@@ -1134,12 +1198,11 @@ fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng) -> Vec<FileSpec> {
     }
     for i in remaining {
         let format = FileFormat::random(rng);
-        let gray = format == FileFormat::Tiff;
         files.push(FileSpec {
             name: unique_name(rng, format, &mut used_names),
             format,
             docs: vec![i],
-            scans: vec![ScanParams::random(rng, &docs[i], gray)],
+            scans: vec![ScanParams::random(rng, &docs[i], format)],
         });
     }
     files
@@ -1231,6 +1294,7 @@ fn doc_truth(file: &str, page: u32, doc: &DocSpec) -> TruthDoc {
                 file: file.to_string(),
                 pages: vec![page],
                 kind: DocKind::Receipt,
+                layout: format!("{:?}", r.layout).to_lowercase(),
                 fields,
                 items: r
                     .items
@@ -1259,6 +1323,7 @@ fn doc_truth(file: &str, page: u32, doc: &DocSpec) -> TruthDoc {
                 file: file.to_string(),
                 pages: vec![page],
                 kind: DocKind::CompletionCertificate,
+                layout: format!("{:?}", c.layout).to_lowercase(),
                 fields,
                 items: Vec::new(),
             }
@@ -1329,5 +1394,316 @@ pub fn wareki(d: NaiveDate) -> (&'static str, i32) {
         ("平成", d.year() - 1988)
     } else {
         ("昭和", d.year() - 1925)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the target's tmp dir (no clock, no randomness: named by the test).
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("kyufu-corpus-test-{name}"));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn receipts(sub: &Submission) -> impl Iterator<Item = &ReceiptSpec> {
+        sub.docs.iter().filter_map(|d| match d {
+            DocSpec::Receipt(r) => Some(r),
+            DocSpec::Certificate(_) => None,
+        })
+    }
+
+    #[test]
+    fn the_rules_worked_examples_come_out_of_the_oracle() {
+        // RULES.md §1.3 "Worked examples".
+        assert_eq!(
+            benefit_amount(11_000 + 88_000, "general", 1, 0),
+            Some(59_400)
+        );
+        assert_eq!(benefit_amount(99_000, "general", 1, 19_800), Some(39_600));
+        assert_eq!(benefit_amount(20_001, "general", 1, 0), None);
+        assert_eq!(benefit_amount(20_002, "general", 1, 0), Some(12_001));
+        assert_eq!(
+            benefit_amount(3_000_000, "specialized_practical", 2, 0),
+            Some(800_000)
+        );
+        assert_eq!(
+            benefit_amount(9_000_000, "specialized_practical", 5, 0),
+            Some(1_600_000)
+        );
+        assert_eq!(benefit_amount(1_000_000, "general", 1, 0), Some(200_000));
+    }
+
+    #[test]
+    fn sixty_submissions_follow_the_quota_table_and_any_count_adds_up() {
+        let q = Scenario::quotas(60);
+        assert_eq!(q, Scenario::QUOTA_PER_60.to_vec());
+        for count in [1, 5, 8, 13, 60, 61, 200] {
+            let q = Scenario::quotas(count);
+            assert_eq!(
+                q.iter().map(|(_, n)| n).sum::<usize>(),
+                count,
+                "count {count}"
+            );
+        }
+        // A handful still shows more than one outcome.
+        let subs = plan(7, 8);
+        let outcomes: std::collections::BTreeSet<Outcome> =
+            subs.iter().map(|s| s.expected.outcome).collect();
+        assert!(outcomes.len() >= 3, "{outcomes:?}");
+    }
+
+    #[test]
+    fn outcome_shares_match_the_brief() {
+        let subs = plan(1, 60);
+        let n = |o: Outcome| subs.iter().filter(|s| s.expected.outcome == o).count();
+        assert_eq!(n(Outcome::Pay), 33);
+        assert_eq!(n(Outcome::Deny), 9);
+        assert_eq!(n(Outcome::Incomplete), 15);
+        assert_eq!(n(Outcome::NeedsReview), 3);
+    }
+
+    #[test]
+    fn every_excluded_category_appears_in_sixty() {
+        for seed in [1, 2, 99] {
+            let truths: Vec<Truth> = plan(seed, 60).iter().map(Submission::truth).collect();
+            for cat in EXCLUDED_CYCLE {
+                assert!(
+                    truths
+                        .iter()
+                        .flat_map(|t| &t.documents)
+                        .flat_map(|d| &d.items)
+                        .any(|i| i.category == cat),
+                    "seed {seed}: no {cat:?} line"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_receipt_total_is_its_breakdown() {
+        for seed in [1, 5] {
+            for t in plan(seed, 60).iter().map(Submission::truth) {
+                for d in t.documents.iter().filter(|d| d.kind == DocKind::Receipt) {
+                    let total = d.fields["amount_total"]
+                        .as_yen()
+                        .expect("amount_total is yen");
+                    assert!(total > 0, "{}: {}", t.id, d.file);
+                    if d.items.is_empty() {
+                        assert_eq!(t.scenario, "incomplete_no_breakdown", "{}", t.id);
+                        continue;
+                    }
+                    // Paid lines add up, deductions (△) subtract, 未納 and the card fee stand
+                    // outside the 領収額.
+                    let mut sum = 0;
+                    for i in &d.items {
+                        match i.category {
+                            ItemCategory::Subsidy => sum -= i.amount,
+                            ItemCategory::Unpaid | ItemCategory::CreditInterest => {}
+                            _ => sum += i.amount,
+                        }
+                        assert!(i.amount > 0, "{}: {}", t.id, i.label);
+                    }
+                    assert_eq!(sum, total, "{} {}", t.id, d.file);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pay_amounts_follow_the_receipts_and_the_application() {
+        for sub in plan(3, 60) {
+            let app = &sub.application;
+            let items: Vec<LineItem> = receipts(&sub).flat_map(|r| r.items.clone()).collect();
+            let kind = app["course"]["kind"].as_str().unwrap_or_default();
+            let years = app["course"]["years"].as_i64().unwrap_or(1);
+            let ei = app["employment_insurance"]["benefit_yen"]
+                .as_i64()
+                .unwrap_or(0);
+            match sub.expected.outcome {
+                Outcome::Pay | Outcome::NeedsReview => {
+                    let expected = benefit_amount(training_cost(&items), kind, years, ei);
+                    assert_eq!(Some(sub.expected.amount_yen), expected, "{}", sub.id);
+                    assert!(sub.expected.amount_yen > 12_000);
+                }
+                Outcome::Deny | Outcome::Incomplete => assert_eq!(sub.expected.amount_yen, 0),
+            }
+        }
+    }
+
+    #[test]
+    fn applications_hold_the_facts_each_scenario_needs() {
+        let day = |v: &serde_json::Value| {
+            v.as_str()
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        };
+        for sub in plan(11, 60) {
+            let a = &sub.application;
+            let applied = day(&a["applied_on"]).expect("applied_on");
+            let completed = day(&a["course"]["completed_on"]).expect("completed_on");
+            let started = day(&a["course"]["started_on"]).expect("started_on");
+            let designated = day(&a["course"]["designated_on"]).expect("designated_on");
+            assert!((2025..=2026).contains(&completed.year()), "{}", sub.id);
+            assert!(started < completed);
+            let days_after = (applied - completed).num_days();
+            if sub.scenario == Scenario::ReviewLateApplication {
+                assert!(days_after >= 30, "{}", sub.id);
+            } else {
+                assert!((0..29).contains(&days_after), "{}", sub.id);
+            }
+            assert_eq!(
+                designated >= started,
+                sub.scenario == Scenario::DenyDesignatedLate,
+                "{}",
+                sub.id
+            );
+            let program = day(&a["independence_program_on"]);
+            assert_eq!(
+                program.is_none(),
+                sub.scenario == Scenario::DenyNoIndependenceProgram,
+                "{}",
+                sub.id
+            );
+            let children = a["children"].as_array().expect("children");
+            let all_over_20 = children.iter().all(|c| {
+                day(&c["birth_date"]).is_some_and(|b| applied.years_since(b).unwrap_or(0) >= 20)
+            });
+            assert_eq!(
+                all_over_20,
+                sub.scenario == Scenario::DenyChildOver20,
+                "{}",
+                sub.id
+            );
+            for r in receipts(&sub) {
+                assert!(r.issued_on <= applied, "{}", sub.id);
+                assert_eq!(
+                    r.payer.full() != a["applicant"]["name"].as_str().unwrap_or_default(),
+                    sub.scenario == Scenario::IncompletePayerOther
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_paper_prints_every_amount_the_truth_claims() {
+        let Ok(fonts) = Fonts::load() else {
+            panic!("the system fonts listed in COMMON.md must be installed");
+        };
+        let normalize = |s: &str| -> String {
+            s.chars()
+                .filter_map(|c| match c {
+                    '０'..='９' => char::from_u32(c as u32 - 0xFF10 + '0' as u32),
+                    ',' | '，' => None,
+                    _ => Some(c),
+                })
+                .collect()
+        };
+        for sub in plan(4, 24) {
+            let mut rng = ChaCha8Rng::seed_from_u64(sub.render_seed);
+            for f in &sub.files {
+                for (&d, scan) in f.docs.iter().zip(&f.scans) {
+                    let sheet = layout::draw_sheet(&sub.docs[d], scan, &fonts, &mut rng);
+                    let printed = normalize(&sheet.transcript.join("\n"));
+                    let has_number = |n: i64| {
+                        let n = n.to_string();
+                        printed.match_indices(&n).any(|(i, _)| {
+                            let before = printed[..i].chars().next_back();
+                            let after = printed[i + n.len()..].chars().next();
+                            !before.is_some_and(|c| c.is_ascii_digit())
+                                && !after.is_some_and(|c| c.is_ascii_digit())
+                        })
+                    };
+                    match &sub.docs[d] {
+                        DocSpec::Receipt(r) => {
+                            assert!(has_number(r.total), "{} total {}", sub.id, r.total);
+                            for i in &r.items {
+                                assert!(
+                                    has_number(i.amount),
+                                    "{} {} {}",
+                                    sub.id,
+                                    i.label,
+                                    i.amount
+                                );
+                                assert!(printed.contains(&i.label), "{} {}", sub.id, i.label);
+                            }
+                            assert!(printed.contains(&r.payer.full()));
+                            assert!(printed.contains(&r.course_name));
+                            assert_eq!(
+                                printed.contains("[印:"),
+                                r.sealed || r.correction.as_ref().is_some_and(|c| c.sealed)
+                            );
+                        }
+                        DocSpec::Certificate(c) => {
+                            assert!(printed.contains(&c.trainee.full()));
+                            assert!(printed.contains(&c.course_name));
+                            assert!(printed.contains("修了したことを証明します"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_seed_same_bytes_and_every_file_decodes() {
+        let (a, b) = (scratch("a"), scratch("b"));
+        let run = |out: &Path| {
+            generate(&Options {
+                out: out.to_path_buf(),
+                count: 5,
+                seed: 42,
+                inbox_only: false,
+            })
+            .expect("generate")
+        };
+        let (sa, sb) = (run(&a), run(&b));
+        assert_eq!(sa.files, sb.files);
+        let mut checked = 0;
+        for sub in plan(42, 5) {
+            let truth: Truth = serde_json::from_slice(
+                &fs::read(a.join("truth").join(format!("{}.json", sub.id))).expect("truth"),
+            )
+            .expect("truth parses back");
+            assert_eq!(truth, sub.truth());
+            let dir_a = a.join("inbox").join(&sub.id);
+            let dir_b = b.join("inbox").join(&sub.id);
+            for name in std::iter::once("application.json".to_string())
+                .chain(sub.files.iter().map(|f| f.name.clone()))
+            {
+                let bytes = fs::read(dir_a.join(&name)).expect("file a");
+                assert_eq!(
+                    bytes,
+                    fs::read(dir_b.join(&name)).expect("file b"),
+                    "{name}"
+                );
+                checked += 1;
+            }
+            for f in &sub.files {
+                let bytes = fs::read(dir_a.join(&f.name)).expect("file");
+                match f.format {
+                    FileFormat::PdfJpeg | FileFormat::PdfFlate => {
+                        let doc = lopdf::Document::load_mem(&bytes).expect("pdf loads");
+                        assert_eq!(doc.get_pages().len(), f.docs.len());
+                    }
+                    _ => {
+                        let img = image::load_from_memory(&bytes).expect("image decodes");
+                        let (w, _) = f.scans[0].paper.mm();
+                        let expected_w = (w / 25.4 * f.scans[0].dpi as f32).round() as u32;
+                        assert_eq!(img.width(), expected_w, "{}", f.name);
+                    }
+                }
+                assert!(
+                    bytes.len() < 1_500_000,
+                    "{} is {} bytes",
+                    f.name,
+                    bytes.len()
+                );
+            }
+        }
+        assert!(checked >= 10);
+        let _ = fs::remove_dir_all(&a);
+        let _ = fs::remove_dir_all(&b);
     }
 }

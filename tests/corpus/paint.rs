@@ -81,11 +81,13 @@ impl Fonts {
     }
 
     /// The face that has `c`: the one asked for, else IPAex Gothic (JIS X 0208 and more), else
-    /// Noto Sans.
+    /// Noto Sans. Some handwriting faces map a character (¥) to an empty glyph: that counts as
+    /// missing.
     fn for_char(&self, face: Face, c: char) -> &FontVec {
         for f in [face, Face::IpaGothic, Face::NotoSans] {
             let font = self.get(f);
-            if font.glyph_id(c) != GlyphId(0) {
+            let id = font.glyph_id(c);
+            if id != GlyphId(0) && (c.is_whitespace() || font.outline(id).is_some()) {
                 return font;
             }
         }
@@ -466,9 +468,9 @@ impl<'f> Sheet<'f> {
 
     /// A 訂正印: a small round seal with a surname, over a struck value.
     pub fn correction_seal(&mut self, rng: &mut ChaCha8Rng, cx: f32, cy: f32, surname: &str) {
-        let d = 7.0;
+        let d = rng.random_range(7.5..9.0);
         let r = self.px(d / 2.0);
-        let t = self.px(0.45).max(2.0);
+        let t = self.px(0.55).max(2.0);
         self.ring(rng, self.px(cx), self.px(cy), r, t, false);
         self.seal_chars(rng, cx, cy, d * 0.72, surname, Face::IpaMincho);
     }

@@ -16,6 +16,7 @@ use image::codecs::jpeg::{JpegEncoder, PixelDensity};
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
 use lopdf::{dictionary, Document, Object, Stream};
+use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore};
 use rand_chacha::ChaCha8Rng;
 
@@ -93,8 +94,15 @@ pub struct ScanParams {
 }
 
 impl ScanParams {
-    /// Settings for one page of `doc`; `gray` forces grayscale (TIFF).
-    pub fn random(rng: &mut ChaCha8Rng, doc: &DocSpec, gray: bool) -> ScanParams {
+    /// Settings for one page of `doc` written as `format`.
+    pub fn random(rng: &mut ChaCha8Rng, doc: &DocSpec, format: FileFormat) -> ScanParams {
+        // Lossless formats come from scanners that clean the page (and sensor noise would make
+        // them tens of megabytes); TIFFs are grayscale office scans.
+        let lossless = matches!(
+            format,
+            FileFormat::Png | FileFormat::Tiff | FileFormat::PdfFlate
+        );
+        let gray = format == FileFormat::Tiff || rng.random_bool(if lossless { 0.6 } else { 0.3 });
         let paper = match doc {
             DocSpec::Certificate(_) => Paper::A4,
             DocSpec::Receipt(r) => match r.layout {
@@ -110,11 +118,11 @@ impl ScanParams {
             },
         };
         let paper_rgb = if rng.random_bool(0.3) {
-            [
-                rng.random_range(238..=250),
-                rng.random_range(234..=246),
-                rng.random_range(222..=236),
-            ]
+            // Cream or recycled paper: a little less blue, never pink.
+            let r: u8 = rng.random_range(240..=250);
+            let g = r - rng.random_range(0..=3);
+            let b = g - rng.random_range(5..=14);
+            [r, g, b]
         } else {
             [252, 252, 251]
         };
@@ -124,16 +132,29 @@ impl ScanParams {
         } else {
             rng.random_range(-3.0..3.0)
         };
+        let dpi = if rng.random_bool(if lossless { 0.75 } else { 0.6 }) {
+            200
+        } else {
+            300
+        };
         ScanParams {
             paper,
-            dpi: if rng.random_bool(0.6) { 200 } else { 300 },
+            dpi,
             paper_rgb,
             skew_deg,
             shift_mm: (rng.random_range(-4.0..4.0), rng.random_range(-4.0..4.0)),
-            blur: rng.random_range(0..=2),
-            noise: rng.random_range(1.0..6.0),
-            gray: gray || rng.random_bool(0.3),
-            jpeg_quality: rng.random_range(60..=92),
+            blur: *[0u8, 1, 1, 2].choose(rng).unwrap_or(&1),
+            noise: if lossless {
+                0.0
+            } else {
+                rng.random_range(0.5..2.5)
+            },
+            gray,
+            jpeg_quality: if dpi == 300 {
+                rng.random_range(60..=84)
+            } else {
+                rng.random_range(65..=92)
+            },
         }
     }
 }
@@ -186,7 +207,8 @@ pub fn degrade(img: RgbImage, p: &ScanParams, rng: &mut ChaCha8Rng) -> Page {
     page
 }
 
-/// Rotates about the centre and shifts, bilinear, filling uncovered area with `bg`.
+/// Rotates about the centre and shifts, bilinear, filling uncovered area with `bg`. Fixed-point
+/// (16.16) stepping along each row keeps the inner loop integer-only.
 fn rotate(page: &mut Page, deg: f32, shift: (f32, f32), bg: [u8; 3]) {
     let (w, h, c) = (page.width as usize, page.height as usize, page.channels);
     let (sin, cos) = deg.to_radians().sin_cos();
@@ -194,29 +216,32 @@ fn rotate(page: &mut Page, deg: f32, shift: (f32, f32), bg: [u8; 3]) {
     let src = std::mem::take(&mut page.data);
     let mut dst = vec![0u8; src.len()];
     let bgv: Vec<u8> = if c == 1 { vec![bg[1]] } else { bg.to_vec() };
+    const ONE: f32 = 65536.0;
+    let (step_x, step_y) = ((cos * ONE) as i64, (sin * ONE) as i64);
+    let (max_x, max_y) = (((w - 1) as i64) << 16, ((h - 1) as i64) << 16);
     for y in 0..h {
-        // Inverse mapping: where in the source does this output pixel come from?
+        // Inverse mapping: where in the source does this row's first pixel come from?
         let dy = y as f32 + 0.5 - cy - shift.1;
-        for x in 0..w {
-            let dx = x as f32 + 0.5 - cx - shift.0;
-            let sx = cos * dx - sin * dy + cx - 0.5;
-            let sy = sin * dx + cos * dy + cy - 0.5;
-            let out = &mut dst[(y * w + x) * c..(y * w + x + 1) * c];
-            if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+        let dx = 0.5 - cx - shift.0;
+        let mut sx = ((cos * dx - sin * dy + cx - 0.5) * ONE) as i64;
+        let mut sy = ((sin * dx + cos * dy + cy - 0.5) * ONE) as i64;
+        let row = &mut dst[y * w * c..(y + 1) * w * c];
+        for out in row.chunks_exact_mut(c) {
+            if sx < 0 || sy < 0 || sx >= max_x || sy >= max_y {
                 out.copy_from_slice(&bgv);
-                continue;
+            } else {
+                let (x0, y0) = ((sx >> 16) as usize, (sy >> 16) as usize);
+                let (fx, fy) = ((sx & 0xffff) as u32 >> 8, (sy & 0xffff) as u32 >> 8);
+                let i00 = (y0 * w + x0) * c;
+                let i01 = i00 + w * c;
+                for (k, o) in out.iter_mut().enumerate() {
+                    let top = src[i00 + k] as u32 * (256 - fx) + src[i00 + c + k] as u32 * fx;
+                    let bot = src[i01 + k] as u32 * (256 - fx) + src[i01 + c + k] as u32 * fx;
+                    *o = ((top * (256 - fy) + bot * fy + 32768) >> 16) as u8;
+                }
             }
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-            let i00 = (y0 * w + x0) * c;
-            let i10 = i00 + c;
-            let i01 = i00 + w * c;
-            let i11 = i01 + c;
-            for k in 0..c {
-                let top = src[i00 + k] as f32 * (1.0 - fx) + src[i10 + k] as f32 * fx;
-                let bot = src[i01 + k] as f32 * (1.0 - fx) + src[i11 + k] as f32 * fx;
-                out[k] = (top * (1.0 - fy) + bot * fy + 0.5) as u8;
-            }
+            sx += step_x;
+            sy += step_y;
         }
     }
     page.data = dst;

@@ -18,11 +18,28 @@ fn main() {
                     println!("TEXT  {l}");
                 }
             }
+            PageContent::Image(img) if std::env::var_os("WORDS").is_some() => {
+                let prepared = kyufu::ocr::prepare(&img);
+                println!("skew {}", prepared.skew_degrees);
+                prepared.gray.save("/tmp/prepared.png").expect("save");
+                let r = engine.recognize(&prepared.gray).expect("ocr");
+                for w in r.words {
+                    println!("{:?} {:.0} {:?}", w.text, w.confidence, w.bbox);
+                }
+            }
             PageContent::Image(img) => {
-                let p = kyufu::run::page::read_image_page(&mut engine, page.number, img).expect("ocr");
+                let p =
+                    kyufu::run::page::read_image_page(&mut engine, page.number, img).expect("ocr");
                 for l in &p.lines {
                     let conf = l.confidence_of(0, l.tokens.len());
-                    println!("{:>5} {:>4} h{:<3} {:.2} {}", l.bbox.y, l.bbox.x, l.char_height(), conf, l.text());
+                    println!(
+                        "{:>5} {:>4} h{:<3} {:.2} {}",
+                        l.bbox.y,
+                        l.bbox.x,
+                        l.char_height(),
+                        conf,
+                        l.text()
+                    );
                 }
                 println!("marks: {:?}", p.marks);
             }

@@ -48,11 +48,41 @@ pub struct Config {
 }
 
 /// Where Tesseract's models are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OcrConfig {
     /// The tessdata folder; default: `TESSDATA_PREFIX`, else Debian's `/usr/share/tesseract-ocr/5/tessdata`.
     pub tessdata: Option<PathBuf>,
+    /// Tesseract's page segmentation mode for whole pages: 3 (full layout analysis), 4 (one
+    /// column), 6 (one block) or 11 (sparse). Default 3.
+    #[serde(default = "default_psm")]
+    pub psm: u8,
+}
+
+fn default_psm() -> u8 {
+    3
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            tessdata: None,
+            psm: default_psm(),
+        }
+    }
+}
+
+impl OcrConfig {
+    /// The configured page segmentation mode (an unknown number falls back to 3, full analysis).
+    pub fn page_seg_mode(&self) -> crate::ocr::PageSegMode {
+        use crate::ocr::PageSegMode::*;
+        match self.psm {
+            4 => SingleColumn,
+            6 => SingleBlock,
+            11 => SparseText,
+            _ => Auto,
+        }
+    }
 }
 
 /// Extraction settings.

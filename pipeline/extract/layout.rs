@@ -57,9 +57,9 @@ impl TextLine {
                     .bbox
                     .x
                     .saturating_sub(self.tokens[i - 1].bbox.right());
-                // A gap of about half a character is a real space; Tesseract's own spaces between
-                // Japanese characters are narrower.
-                if gap * 2 > h {
+                // A gap of a third of a character or more is a real space (a half-width space in a
+                // proportional font); the gaps between Japanese characters are narrower.
+                if gap * 10 > h * 3 {
                     s.push(' ');
                 }
             }

@@ -76,13 +76,23 @@ pub fn move_file(from: &Path, to_dir: &Path, name: &str) -> io::Result<PathBuf> 
 }
 
 /// Puts a file in quarantine with `<name>.reason.txt` beside it (in Japanese), byte-identical.
-pub fn quarantine(from: &Path, quarantine_dir: &Path, name: &str, reason: &str) -> io::Result<PathBuf> {
+pub fn quarantine(
+    from: &Path,
+    quarantine_dir: &Path,
+    name: &str,
+    reason: &str,
+) -> io::Result<PathBuf> {
     let to = move_file(from, quarantine_dir, name)?;
     let reason_name = format!(
         "{}.reason.txt",
-        to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        to.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     );
-    write_durable(&quarantine_dir.join(reason_name), format!("{reason}\n").as_bytes())?;
+    write_durable(
+        &quarantine_dir.join(reason_name),
+        format!("{reason}\n").as_bytes(),
+    )?;
     Ok(to)
 }
 

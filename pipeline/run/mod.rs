@@ -29,9 +29,9 @@ use crate::extract::lexicon::Lexicon;
 use crate::extract::{Extractor, PageInput};
 use crate::journal::{FileState, Journal, JournalError};
 use crate::ocr::{Models, OcrError};
-use crate::watch::{ignored_name, Scanner};
 use crate::render::{self, Templates};
 use crate::rules::{self, Parameters};
+use crate::watch::{ignored_name, Scanner};
 
 use files::{extension, move_file, quarantine, sha256_hex, write_durable};
 use workers::Workers;
@@ -80,7 +80,7 @@ pub struct Reader {
 impl Reader {
     pub fn new(cfg: &Config) -> Result<Reader, RunError> {
         let models = Models::locate(cfg.ocr.tessdata.as_deref())?;
-        let workers = Workers::start(&models, cfg.worker_count())?;
+        let workers = Workers::start(&models, cfg.worker_count(), cfg.ocr.page_seg_mode())?;
         let lexicon = match &cfg.extract.item_lexicon {
             Some(p) => Lexicon::load(p)?,
             None => Lexicon::embedded(),
@@ -94,7 +94,9 @@ impl Reader {
 
     /// Reads one file's bytes into the documents it holds.
     pub fn read(&self, name: &str, bytes: &[u8]) -> Result<Vec<Document>, ReadError> {
-        self.read_many(&[(name, bytes)]).pop().unwrap_or(Ok(Vec::new()))
+        self.read_many(&[(name, bytes)])
+            .pop()
+            .unwrap_or(Ok(Vec::new()))
     }
 
     /// Reads several files at once, so their pages share the OCR workers; results in order.
@@ -213,9 +215,16 @@ impl Reader {
             scans.push((name, bytes, sha, path));
         }
         let started = Instant::now();
-        let inputs: Vec<(&str, &[u8])> = scans.iter().map(|s| (s.0.as_str(), s.1.as_slice())).collect();
+        let inputs: Vec<(&str, &[u8])> = scans
+            .iter()
+            .map(|s| (s.0.as_str(), s.1.as_slice()))
+            .collect();
         let results = self.read_many(&inputs);
-        info!(files = scans.len(), ms = started.elapsed().as_millis() as u64, "read submission");
+        info!(
+            files = scans.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "read submission"
+        );
         for ((name, _, sha, path), result) in scans.into_iter().zip(results) {
             match result {
                 Ok(docs) => {
@@ -319,7 +328,12 @@ impl Runner {
         let state = StateDirs {
             root: cfg.state.clone(),
         };
-        for d in [state.claimed(), state.quarantine(), state.duplicates(), state.unassigned()] {
+        for d in [
+            state.claimed(),
+            state.quarantine(),
+            state.duplicates(),
+            state.unassigned(),
+        ] {
             fs::create_dir_all(&d).map_err(io(format!("フォルダ {} を作れません", d.display())))?;
         }
         let journal = Journal::open(&state.journal())?;
@@ -365,7 +379,9 @@ impl Runner {
             if scan.settling == 0 {
                 break;
             }
-            std::thread::sleep((settle / 4).clamp(Duration::from_millis(20), Duration::from_millis(250)));
+            std::thread::sleep(
+                (settle / 4).clamp(Duration::from_millis(20), Duration::from_millis(250)),
+            );
         }
         progress.finish_and_clear();
         Ok(summary)
@@ -393,7 +409,10 @@ impl Runner {
         let read = self.reader.read_submission(&claimed)?;
         let mut ids = Vec::new();
         for (_, file, sha, size) in &read.files {
-            ids.push(self.journal.record_file(sha, file, Some(name), *size, &stamp)?);
+            ids.push(
+                self.journal
+                    .record_file(sha, file, Some(name), *size, &stamp)?,
+            );
         }
         // The same submission dropped twice: every file seen before → duplicates, not a new case.
         let mut seen = Vec::new();
@@ -407,8 +426,14 @@ impl Runner {
                 let flat = file.replace('/', "_");
                 quarantine(p, &self.state.duplicates().join(name), &flat, &reason)
                     .map_err(io("重複フォルダに移せません"))?;
-                self.journal
-                    .set_file_state(*id, FileState::Duplicate, Some(&reason), None, None, &stamp)?;
+                self.journal.set_file_state(
+                    *id,
+                    FileState::Duplicate,
+                    Some(&reason),
+                    None,
+                    None,
+                    &stamp,
+                )?;
             }
             summary.duplicates += 1;
             let _ = fs::remove_dir_all(&claimed);
@@ -420,12 +445,18 @@ impl Runner {
         let mut quarantined = std::collections::BTreeSet::new();
         for (p, file, reason) in &read.unreadable {
             let flat = file.replace('/', "_");
-            quarantine(p, &self.state.quarantine(), &flat, reason).map_err(io("隔離フォルダに移せません"))?;
+            quarantine(p, &self.state.quarantine(), &flat, reason)
+                .map_err(io("隔離フォルダに移せません"))?;
             quarantined.insert(file.clone());
             summary.quarantined += 1;
         }
         let stage = self.journal.start_stage(&case_id, "decide", &stamp)?;
-        let case = case::assemble(&case_id, read.application.clone(), read.documents, self.cfg.review_below);
+        let case = case::assemble(
+            &case_id,
+            read.application.clone(),
+            read.documents,
+            self.cfg.review_below,
+        );
         let decision = rules::decide(&case, &self.params);
         self.write_decision(&decision, &case, name, &stamp)?;
         self.journal
@@ -439,8 +470,14 @@ impl Runner {
                     .iter()
                     .find(|u| &u.1 == file)
                     .map(|u| u.2.as_str());
-                self.journal
-                    .set_file_state(*id, FileState::Quarantined, reason, None, Some(&case_id), &stamp)?;
+                self.journal.set_file_state(
+                    *id,
+                    FileState::Quarantined,
+                    reason,
+                    None,
+                    Some(&case_id),
+                    &stamp,
+                )?;
                 continue;
             }
             let to = archive.join(format!("{sha}.{}", extension(file)));
@@ -479,7 +516,12 @@ impl Runner {
         let docs = serde_json::to_string_pretty(&case.documents).unwrap_or_default() + "\n";
         write_durable(&dir.join("documents.json"), docs.as_bytes())
             .map_err(io("documents.json を書き出せません"))?;
-        let pdf = render::notice(decision, &case.application, &self.cfg.office, &self.templates)?;
+        let pdf = render::notice(
+            decision,
+            &case.application,
+            &self.cfg.office,
+            &self.templates,
+        )?;
         let pdf_path = dir.join("notice.pdf");
         write_durable(&pdf_path, &pdf).map_err(io("通知書を書き出せません"))?;
         self.journal
@@ -493,7 +535,8 @@ impl Runner {
             obj.insert("submission".into(), submission.into());
         }
         let text = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
-        write_durable(&dir.join("decision.json"), text.as_bytes()).map_err(io("decision.json を書き出せません"))?;
+        write_durable(&dir.join("decision.json"), text.as_bytes())
+            .map_err(io("decision.json を書き出せません"))?;
         self.journal.record_decision(
             &decision.case_id,
             decision.outcome.id(),
@@ -501,8 +544,12 @@ impl Runner {
             &text,
             stamp,
         )?;
-        self.journal
-            .record_output(&decision.case_id, "decision.json", &sha256_hex(text.as_bytes()), stamp)?;
+        self.journal.record_output(
+            &decision.case_id,
+            "decision.json",
+            &sha256_hex(text.as_bytes()),
+            stamp,
+        )?;
         Ok(())
     }
 
@@ -522,9 +569,16 @@ impl Runner {
             .record_file(&sha, name, None, bytes.len() as u64, &stamp)?;
         if let Some(first) = self.journal.seen_before(&sha, id)? {
             let reason = format!("同じ内容のファイルがすでに受け付けられています（{first}）。重複のため処理していません。");
-            quarantine(&claimed, &self.state.duplicates(), name, &reason).map_err(io("重複フォルダに移せません"))?;
-            self.journal
-                .set_file_state(id, FileState::Duplicate, Some(&reason), None, None, &stamp)?;
+            quarantine(&claimed, &self.state.duplicates(), name, &reason)
+                .map_err(io("重複フォルダに移せません"))?;
+            self.journal.set_file_state(
+                id,
+                FileState::Duplicate,
+                Some(&reason),
+                None,
+                None,
+                &stamp,
+            )?;
             summary.duplicates += 1;
             return Ok(());
         }
@@ -533,15 +587,25 @@ impl Runner {
                 let reason = e.to_string();
                 quarantine(&claimed, &self.state.quarantine(), name, &reason)
                     .map_err(io("隔離フォルダに移せません"))?;
-                self.journal
-                    .set_file_state(id, FileState::Quarantined, Some(&reason), None, None, &stamp)?;
+                self.journal.set_file_state(
+                    id,
+                    FileState::Quarantined,
+                    Some(&reason),
+                    None,
+                    None,
+                    &stamp,
+                )?;
                 summary.quarantined += 1;
                 warn!(sha = &sha[..12], "quarantined");
             }
             Ok(docs) => {
                 // A readable document that belongs to no case waits, with what was read beside it.
-                let to = move_file(&claimed, &self.state.unassigned(), &format!("{sha}.{}", extension(name)))
-                    .map_err(io("未割当フォルダに移せません"))?;
+                let to = move_file(
+                    &claimed,
+                    &self.state.unassigned(),
+                    &format!("{sha}.{}", extension(name)),
+                )
+                .map_err(io("未割当フォルダに移せません"))?;
                 let json = serde_json::to_string_pretty(&docs).unwrap_or_default();
                 write_durable(&to.with_extension("json"), json.as_bytes())
                     .map_err(io("未割当フォルダに書けません"))?;
@@ -567,6 +631,11 @@ pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let case = case::assemble(&id, read.application, read.documents, Config::default().review_below);
+    let case = case::assemble(
+        &id,
+        read.application,
+        read.documents,
+        Config::default().review_below,
+    );
     Ok(rules::decide(&case, &Parameters::embedded()))
 }

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use image::DynamicImage;
 
 use crate::extract::PageInput;
-use crate::ocr::{Engine, Models, OcrError};
+use crate::ocr::{Engine, Models, OcrError, PageSegMode};
 
 use super::page::read_image_page;
 
@@ -28,13 +28,14 @@ pub struct Workers {
 
 impl Workers {
     /// Starts `n` workers; fails if an engine cannot be created (missing model).
-    pub fn start(models: &Models, n: usize) -> Result<Workers, OcrError> {
+    pub fn start(models: &Models, n: usize, psm: PageSegMode) -> Result<Workers, OcrError> {
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let mut threads = Vec::new();
         for i in 0..n.max(1) {
             // Create the engine here so a missing model fails the start, not a page.
-            let engine = Engine::new(models, "jpn")?;
+            let mut engine = Engine::new(models, "jpn")?;
+            engine.set_page_seg_mode(psm)?;
             let rx = Arc::clone(&rx);
             let handle = std::thread::Builder::new()
                 .name(format!("ocr-{i}"))

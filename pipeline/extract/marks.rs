@@ -13,6 +13,8 @@ use imageproc::region_labelling::{connected_components, Connectivity};
 
 use crate::document::BBox;
 
+use super::layout::TextLine;
+
 /// How the seal was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ink {
@@ -134,61 +136,70 @@ fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
     seals
 }
 
-/// Finds strike-throughs: thin horizontal strokes at least `2 × char_h` long with ink just above and
-/// below along much of their length.
-pub fn find_strikes(gray: &GrayImage, char_h: u32) -> Vec<BBox> {
+/// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
+/// long across the middle band of a line (a line's own character height is the scale, so a large
+/// title's long strokes are not strikes), with ink just above and below along much of it (text, not
+/// a table rule or an underline, which lie above or below the text).
+pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let (w, h) = gray.dimensions();
-    let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 110;
-    let min_len = char_h * 2;
-    let probe = (char_h * 3 / 10).max(3);
+    let dark = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 110;
+    let page_h = {
+        let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
+        hs.sort_unstable();
+        hs.get(hs.len() / 2).copied().unwrap_or(30)
+    };
     let mut runs: Vec<BBox> = Vec::new();
-    for y in probe + 2..h.saturating_sub(probe + 2) {
-        let mut x = 0;
-        while x < w {
-            if !dark(x, y) {
-                x += 1;
+    for line in lines {
+        let ch = line.char_height();
+        // Titles and large print are not where corrections are made.
+        if ch * 2 > page_h * 3 {
+            continue;
+        }
+        let probe = (ch * 3 / 10).max(3);
+        let min_len = ch * 2;
+        let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
+        let x0 = line.bbox.x.saturating_sub(ch);
+        let x1 = (line.bbox.right() + ch).min(w);
+        for y in band {
+            if y < probe + 2 || y + probe + 2 >= h {
                 continue;
             }
-            let start = x;
-            while x < w && dark(x, y) {
-                x += 1;
-            }
-            let len = x - start;
-            if len < min_len || len > char_h * 25 {
-                continue;
-            }
-            // Thin: the stroke is not the middle of a solid region.
-            let thick_above = (start..x).filter(|&xx| dark(xx, y - 3)).count() as u32;
-            if thick_above * 10 > len * 9
-                && (start..x).filter(|&xx| dark(xx, y + 3)).count() as u32 * 10 > len * 9
-            {
-                continue;
-            }
-            // Through text: ink a little above and a little below along the stroke.
-            let step = 2;
-            let mut through = 0;
-            let mut samples = 0;
-            let mut xx = start;
-            while xx < x {
-                samples += 1;
-                let above = (3..probe).any(|d| dark(xx, y - d));
-                let below = (3..probe).any(|d| dark(xx, y + d));
-                if above && below {
-                    through += 1;
+            let mut x = x0;
+            while x < x1 {
+                if !dark(x, y) {
+                    x += 1;
+                    continue;
                 }
-                xx += step;
-            }
-            if through * 100 >= samples * 15 {
-                runs.push(BBox {
-                    x: start,
-                    y,
-                    w: len,
-                    h: 1,
-                });
+                let start = x;
+                while x < x1 && dark(x, y) {
+                    x += 1;
+                }
+                let len = x - start;
+                if len < min_len {
+                    continue;
+                }
+                // Through text: ink a little above and a little below along the stroke.
+                let (mut through, mut samples) = (0u32, 0u32);
+                for xx in (start..x).step_by(2) {
+                    samples += 1;
+                    let above = (3..probe).any(|d| dark(xx, y - d));
+                    let below = (3..probe).any(|d| dark(xx, y + d));
+                    if above && below {
+                        through += 1;
+                    }
+                }
+                if through * 100 >= samples * 15 {
+                    runs.push(BBox {
+                        x: start,
+                        y,
+                        w: len,
+                        h: 1,
+                    });
+                }
             }
         }
     }
-    merge_strikes(runs, char_h)
+    merge_strikes(runs, page_h)
 }
 
 /// Rows of one stroke, and the two strokes of a double line, become one box covering the text.
@@ -215,18 +226,6 @@ fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
             }
         })
         .collect()
-}
-
-/// All marks on a page. `color` is the colour page when the scan had colour.
-pub fn find_marks(gray: &GrayImage, color: Option<&RgbImage>, char_h: u32) -> Marks {
-    let seals = match color {
-        Some(c) => find_red_seals(c, char_h),
-        None => find_gray_seals(gray, char_h),
-    };
-    Marks {
-        seals,
-        strikes: find_strikes(gray, char_h),
-    }
 }
 
 /// Paints red ink white, so a stamp over a name does not spoil the OCR of the name ("drop-out colour",
@@ -284,7 +283,21 @@ mod tests {
             Rect::at(50, 300).of_size(900, 2),
             image::Luma([0]),
         );
-        let strikes = find_strikes(&img, 40);
+        let line = |y: u32| {
+            super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
+                text: "11,000".into(),
+                confidence: 0.9,
+                bbox: BBox {
+                    x: 100,
+                    y,
+                    w: 204,
+                    h: 40,
+                },
+            }])
+        };
+        let mut lines = line(100);
+        lines.extend(line(280));
+        let strikes = find_strikes(&img, &lines);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
         assert!(strikes[0].y <= 119 && strikes[0].bottom() >= 121);
     }

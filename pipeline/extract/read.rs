@@ -109,19 +109,31 @@ fn trim_separators(s: &str) -> String {
     .to_string()
 }
 
-/// An amount on the line: the rightmost one that looks like money (has ¥/円/金 beside it, or digit
-/// grouping, or at least three digits). Returns the amount, how it was read, and the token range.
+/// An amount on the line: see [`amount_in`].
 pub fn amount_on(line: &TextLine) -> Option<(i64, Reading, usize, Span)> {
-    let n = line.tokens.len();
+    amount_in(line, 0, line.tokens.len())
+}
+
+/// Whether a piece of text looks like money rather than a count, a date or an address: a yen sign,
+/// 円, digit grouping, or at least four digits.
+fn money_like(text: &str) -> bool {
+    let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+    let grouped = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| (w[0] == b',' || w[0] == b'.') && w[1].is_ascii_digit());
+    digits >= 1
+        && (text.contains('¥') || text.contains('円') || (grouped && digits >= 4) || digits >= 4)
+}
+
+/// An amount among tokens `from..to`: the rightmost run of tokens that reads as money. Returns the
+/// amount, how it was read, the index of its first token, and its span.
+pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Reading, usize, Span)> {
     // Try growing windows ending at each token, rightmost first, so "11" ",000" "円" joins up.
-    for end in (1..=n).rev() {
-        for start in (end.saturating_sub(4)..end).rev() {
+    for end in (from + 1..=to).rev() {
+        for start in (end.saturating_sub(4).max(from)..end).rev() {
             let text = line.text_of(start, end);
-            let money_like = text.contains('¥')
-                || text.contains('円')
-                || text.contains(',')
-                || text.chars().filter(|c| c.is_ascii_digit()).count() >= 3;
-            if !money_like || looks_like_date_or_phone(&text) {
+            if !money_like(&text) || looks_like_date_or_phone(&text) {
                 continue;
             }
             // Start the window at the first token with a digit or a money sign.
@@ -135,7 +147,7 @@ pub fn amount_on(line: &TextLine) -> Option<(i64, Reading, usize, Span)> {
             if let Some((v, r)) = parse_yen(&text) {
                 // Extend left while the previous token still continues the number.
                 let mut s = start;
-                while s > 0 {
+                while s > from {
                     let wider = line.text_of(s - 1, end);
                     match parse_yen(&wider) {
                         Some((v2, _)) if v2 > v && !looks_like_date_or_phone(&wider) => s -= 1,
@@ -161,6 +173,28 @@ pub fn amount_on(line: &TextLine) -> Option<(i64, Reading, usize, Span)> {
         }
     }
     None
+}
+
+/// Splits a line into segments at wide gaps (two and a half characters or more): the columns of a
+/// form that happen to share a row (the breakdown on the left, the issuer's address on the right).
+pub fn segments(line: &TextLine) -> Vec<(usize, usize)> {
+    let h = line.char_height();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..line.tokens.len() {
+        let gap = line.tokens[i]
+            .bbox
+            .x
+            .saturating_sub(line.tokens[i - 1].bbox.right());
+        if gap * 2 >= h * 5 {
+            out.push((start, i));
+            start = i;
+        }
+    }
+    if !line.tokens.is_empty() {
+        out.push((start, line.tokens.len()));
+    }
+    out
 }
 
 fn looks_like_date_or_phone(text: &str) -> bool {

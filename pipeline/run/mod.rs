@@ -26,7 +26,7 @@ use crate::decode::{self, PageContent};
 use crate::document::Document;
 use crate::extract::layout::lines_from_text;
 use crate::extract::lexicon::Lexicon;
-use crate::extract::{Extractor, PageInput};
+use crate::extract::{Extractor, Hints, PageInput};
 use crate::journal::{FileState, Journal, JournalError};
 use crate::ocr::{Models, OcrError};
 use crate::render::{self, Templates};
@@ -94,13 +94,17 @@ impl Reader {
 
     /// Reads one file's bytes into the documents it holds.
     pub fn read(&self, name: &str, bytes: &[u8]) -> Result<Vec<Document>, ReadError> {
-        self.read_many(&[(name, bytes)])
+        self.read_many(&[(name, bytes)], &Hints::default())
             .pop()
             .unwrap_or(Ok(Vec::new()))
     }
 
     /// Reads several files at once, so their pages share the OCR workers; results in order.
-    pub fn read_many(&self, files: &[(&str, &[u8])]) -> Vec<Result<Vec<Document>, ReadError>> {
+    pub fn read_many(
+        &self,
+        files: &[(&str, &[u8])],
+        hints: &Hints,
+    ) -> Vec<Result<Vec<Document>, ReadError>> {
         // Decode everything, keeping a slot per page; image pages go to the workers in one batch.
         let mut per_file: Vec<Result<Vec<Option<PageInput>>, ReadError>> = Vec::new();
         let mut images = Vec::new();
@@ -144,7 +148,7 @@ impl Reader {
             .map(|(r, (name, _))| {
                 r.map(|slots| {
                     let pages: Vec<PageInput> = slots.into_iter().flatten().collect();
-                    self.extractor.extract(name, &pages)
+                    self.extractor.extract_with(name, &pages, hints)
                 })
             })
             .collect()
@@ -219,7 +223,10 @@ impl Reader {
             .iter()
             .map(|s| (s.0.as_str(), s.1.as_slice()))
             .collect();
-        let results = self.read_many(&inputs);
+        let hints = Hints {
+            names: read.application.applicant.name.iter().cloned().collect(),
+        };
+        let results = self.read_many(&inputs, &hints);
         info!(
             files = scans.len(),
             ms = started.elapsed().as_millis() as u64,

@@ -37,7 +37,7 @@ pub fn read_image_page(
         .collect();
     let lines = lines_from_tokens(tokens);
     let char_h = PageInput::char_height(&lines);
-    let marks = find_marks(&prepared.gray, &ocr_input, color.as_ref(), char_h);
+    let marks = find_marks(&prepared.gray, &ocr_input, color.as_ref(), &lines, char_h);
     Ok(PageInput {
         number,
         lines,
@@ -50,6 +50,7 @@ fn find_marks(
     gray: &GrayImage,
     ocr_input: &GrayImage,
     color: Option<&image::RgbImage>,
+    lines: &[crate::extract::layout::TextLine],
     char_h: u32,
 ) -> Marks {
     let seals = match color {
@@ -60,7 +61,7 @@ fn find_marks(
         seals,
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does not
         // hide it.
-        strikes: marks::find_strikes(ocr_input, char_h),
+        strikes: marks::find_strikes(ocr_input, lines),
     }
 }
 

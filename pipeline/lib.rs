@@ -9,5 +9,6 @@ pub mod decision;
 pub mod document;
 pub mod extract;
 pub mod journal;
+pub mod plans;
 pub mod render;
 pub mod watch;

@@ -6,14 +6,21 @@
 //! and the office, lays it out and writes a PDF with a subset Japanese font, 和暦 dates and
 //! 金59,400円 amounts. The same decision gives the same bytes in any process.
 //!
+//! For the stipend (RULES.md §2) it also prints the 不支給 notice of one unpaid month
+//! ([`month_notice`]) and the 支給予定表 ([`plan_schedule`]); `crate::plans` prints the plans of
+//! RULES.md §4 with the same templates and layout ([`compose`]).
+//!
 //! It decides nothing (every amount, line and reason comes from the decision) and writes no file:
 //! the caller (the run stage) stores the bytes durably beside `decision.json`. Templates and the
 //! font are loaded once with [`Templates::load`] and shared between notices.
 
+pub(crate) mod compose;
 mod layout;
-mod notice;
+pub(crate) mod notice;
 mod pdf;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod wareki;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +56,9 @@ pub enum RenderError {
     MissingTemplate { id: String, dir: String },
     #[error("PDF を書き出せません: {0}")]
     Pdf(String),
+    /// A per-month notice was asked for a month it cannot be printed for (a caller's mistake).
+    #[error("{month} の不支給通知は作れません: {message}")]
+    Month { month: String, message: String },
 }
 
 /// The issuing office: `[office]` in `kyufu.toml`. Every field has a default for the fictional
@@ -133,8 +143,18 @@ pub struct Templates {
     font: ParsedFont,
 }
 
-/// Documents every set of templates must provide for any benefit (RULES.md §1.5 outcomes).
-const REQUIRED: [&str; 3] = [notice::PAY, notice::DENY, notice::INCOMPLETE];
+/// Documents every set of templates must provide for any benefit (RULES.md §1.5 outcomes, the
+/// per-month 不支給 notice and the 支給予定表 of §2, the plans of §4).
+const REQUIRED: [&str; 8] = [
+    notice::PAY,
+    notice::DENY,
+    notice::INCOMPLETE,
+    notice::MONTH,
+    template::SCHEDULE_ID,
+    crate::plans::PROGRAM_ID,
+    crate::plans::PARENT_CHILD_ID,
+    crate::plans::PARENT_CHILD_REFUSAL_ID,
+];
 
 impl Templates {
     /// Reads `output-style.toml` and the other `output-*.toml` files in `dir`, checks every
@@ -174,15 +194,20 @@ impl Templates {
         })
     }
 
+    /// The shared page, font and parts.
+    pub(crate) fn style(&self) -> &Style {
+        &self.style
+    }
+
     /// The template `id` for `benefit`: its own if it has one, else the general one.
-    fn document(
+    pub(crate) fn document(
         &self,
         id: &str,
-        benefit: crate::decision::Benefit,
+        benefit: Option<crate::decision::Benefit>,
     ) -> Result<&DocumentTemplate, RenderError> {
         self.documents
             .iter()
-            .find(|d| d.id == id && d.benefit == Some(benefit))
+            .find(|d| d.id == id && benefit.is_some() && d.benefit == benefit)
             .or_else(|| {
                 self.documents
                     .iter()
@@ -217,25 +242,54 @@ pub fn issued_notice(
     notice::render(decision, app, office, t, Some(issue))
 }
 
+/// The 不支給 notice for one month of a stipend (RULES.md §2: 「…出席が1日もなかった月は支給しない」):
+/// `month` (`YYYY-MM`) must be a month of `decision.schedule` with 0円; its `code` gives the reason
+/// (`[codes]` in `output-style.toml`). A draft while the decision is a draft.
+pub fn month_notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    month: &str,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_month(decision, app, office, t, month, None)
+}
+
+/// [`month_notice`] with its 文書番号 and 決定日 printed.
+pub fn issued_month_notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    month: &str,
+    issue: &Issue,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_month(decision, app, office, t, month, Some(issue))
+}
+
+/// The 支給予定表 of a stipend decision (`plan.pdf` for `kotoshokugyo`): every month of
+/// `decision.schedule` with its amount and, for a month not paid, why (RULES.md §2).
+pub fn plan_schedule(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_schedule(decision, app, office, t)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
     use std::path::Path;
     use std::process::Command;
-    use std::sync::OnceLock;
 
     use chrono::NaiveDate;
 
+    use super::testing::{assert_font_embedded_as_subset, assert_has, templates, text_of};
     use super::*;
     use crate::decision::{Benefit, Excluded, Line, Outcome, Reason, Status};
     use crate::document::ItemCategory;
-
-    fn templates() -> &'static Templates {
-        static T: OnceLock<Templates> = OnceLock::new();
-        T.get_or_init(|| {
-            Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates")).unwrap()
-        })
-    }
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -383,68 +437,6 @@ mod tests {
 
     fn render(d: &Decision) -> Vec<u8> {
         notice(d, &app(), &Office::default(), templates()).unwrap()
-    }
-
-    /// Writes the PDF where the poppler tools can read it.
-    fn to_file(name: &str, pdf: &[u8]) -> std::path::PathBuf {
-        let path =
-            std::env::temp_dir().join(format!("kyufu-render-{}-{name}.pdf", std::process::id()));
-        std::fs::write(&path, pdf).unwrap();
-        path
-    }
-
-    fn pdftotext(name: &str, pdf: &[u8]) -> String {
-        let tool = "pdftotext";
-        let path = to_file(name, pdf);
-        // `-raw` keeps the content stream's order, so a wrapped table cell reads as one run
-        // instead of interleaving with its neighbours.
-        let out = Command::new(tool)
-            .arg("-raw")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .unwrap();
-        let _ = std::fs::remove_file(&path);
-        assert!(
-            out.status.success(),
-            "{tool}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// The notice's text as `pdftotext` reads it, without whitespace (wrapping and table columns
-    /// move line breaks, not characters), and the number of pages.
-    fn text_of(name: &str, pdf: &[u8]) -> (String, usize) {
-        let text = pdftotext(name, pdf);
-        let pages = text.matches('\u{c}').count();
-        (text.chars().filter(|c| !c.is_whitespace()).collect(), pages)
-    }
-
-    fn assert_has(text: &str, want: &str) {
-        let want: String = want.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(text.contains(&want), "「{want}」 missing from:\n{text}");
-    }
-
-    fn assert_font_embedded_as_subset(name: &str, pdf: &[u8]) {
-        let path = to_file(name, pdf);
-        let out = Command::new("pdffonts").arg(&path).output().unwrap();
-        let _ = std::fs::remove_file(&path);
-        let listing = String::from_utf8(out.stdout).unwrap();
-        let rows: Vec<&str> = listing.lines().skip(2).collect();
-        assert_eq!(rows.len(), 1, "one font: {listing}");
-        let cols: Vec<&str> = rows[0].split_whitespace().collect();
-        assert!(
-            cols[0].starts_with("KYUFUF+"),
-            "stable subset tag: {listing}"
-        );
-        // name type… encoding emb sub uni object ID
-        let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            &["yes", "yes", "yes"],
-            "emb sub uni: {listing}"
-        );
     }
 
     #[test]

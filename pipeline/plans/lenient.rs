@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(absent, None);
         let fields: Vec<&str> = r.malformed.iter().map(|m| m.field.as_str()).collect();
         assert_eq!(fields, ["date", "list[1]"]);
-        assert!(matches!(parse_object(b"[1]"), Err(PlanReadError::NotObject)));
+        assert!(matches!(
+            parse_object(b"[1]"),
+            Err(PlanReadError::NotObject)
+        ));
         assert!(matches!(parse_object(b"{"), Err(PlanReadError::NotJson(_))));
     }
 }

@@ -328,11 +328,11 @@ pub fn check_parent_child_with(
     // (イ)-b 「同居親が児童扶養手当の支給を受けており、かつ別居親が…同様の所得水準にあること。又は、
     // 同居親及び別居親とも…同様の所得水準にあること。ただし、都道府県等において…支障が生じないと
     // 認める場合は…いずれか一方が…所得水準にない者であるときであっても、対象者とすることができる。」
-    let custodial = e.custodial_receives_allowance == Some(true)
-        || e.custodial_same_income_level == Some(true);
+    let custodial =
+        e.custodial_receives_allowance == Some(true) || e.custodial_same_income_level == Some(true);
     let noncustodial = e.noncustodial_same_income_level == Some(true);
-    let income_ok =
-        (custodial && noncustodial) || (params.waive_one_side_income && (custodial || noncustodial));
+    let income_ok = (custodial && noncustodial)
+        || (params.waive_one_side_income && (custodial || noncustodial));
     if !income_ok {
         let who = match (custodial, noncustodial) {
             (false, false) => "同居親及び別居親のいずれも",
@@ -516,8 +516,7 @@ const BLANK_DATE: &str = "　　　年　月　日";
 fn plan_context(plan: &ParentChildPlan, as_of: NaiveDate) -> Context {
     let mut ctx = Context::default();
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
-    let date =
-        |d: Option<NaiveDate>| d.map_or_else(|| BLANK_DATE.to_string(), format_wareki);
+    let date = |d: Option<NaiveDate>| d.map_or_else(|| BLANK_DATE.to_string(), format_wareki);
     let b = check_box;
     let g = &mut ctx.globals;
     g.insert("case_id", text(&plan.case_id));
@@ -525,7 +524,10 @@ fn plan_context(plan: &ParentChildPlan, as_of: NaiveDate) -> Context {
     g.insert("applied_on", date(plan.applied_on));
     g.insert("consult_father", date(plan.consultation.father));
     g.insert("consult_mother", date(plan.consultation.mother));
-    for (prefix, p) in [("applicant", &plan.applicant), ("other", &plan.other_parent)] {
+    for (prefix, p) in [
+        ("applicant", &plan.applicant),
+        ("other", &plan.other_parent),
+    ] {
         let key = |k: &str| -> &'static str {
             match (prefix, k) {
                 ("applicant", "name") => "applicant_name",
@@ -587,7 +589,10 @@ fn plan_context(plan: &ParentChildPlan, as_of: NaiveDate) -> Context {
         "box_assist_1",
         b(plan.assistance == Some(Assistance::Coordination)),
     );
-    g.insert("box_assist_2", b(plan.assistance == Some(Assistance::Handover)));
+    g.insert(
+        "box_assist_2",
+        b(plan.assistance == Some(Assistance::Handover)),
+    );
     g.insert(
         "box_assist_3",
         b(plan.assistance == Some(Assistance::Accompaniment)),
@@ -659,7 +664,10 @@ fn refusal_context(
     ctx.set_flags([
         (
             "has_address",
-            plan.applicant.address.as_ref().is_some_and(|a| !a.is_empty()),
+            plan.applicant
+                .address
+                .as_ref()
+                .is_some_and(|a| !a.is_empty()),
         ),
         ("has_reasons", !reasons.is_empty()),
     ]);
@@ -1023,14 +1031,26 @@ mod tests {
         assert_eq!(pages, 1);
         assert_has(&text, "親子交流支援計画書");
         assert_has(&text, "１申込日令和8年5月1日");
-        assert_has(&text, "２事前相談日（父）令和8年5月10日（母）令和8年5月12日");
+        assert_has(
+            &text,
+            "２事前相談日（父）令和8年5月10日（母）令和8年5月12日",
+        );
         // The boxes are drawn; a tick prints ✓ just before its choice.
-        assert_has(&text, "３申請者氏名山田 太郎（✓父・母）子どもと（同居・✓別居）");
-        assert_has(&text, "４相手方氏名鈴木 花子（父・✓母）子どもと（✓同居・別居）");
+        assert_has(
+            &text,
+            "３申請者氏名山田 太郎（✓父・母）子どもと（同居・✓別居）",
+        );
+        assert_has(
+            &text,
+            "４相手方氏名鈴木 花子（父・✓母）子どもと（✓同居・別居）",
+        );
         assert_has(&text, "５親子交流を行う未成年者");
         assert_has(&text, "鈴木 陽菜平成30年6月1日（7歳）男・✓女");
         assert_has(&text, "鈴木 大翔平成24年5月21日（13歳）✓男・女");
-        assert_has(&text, "６援助内容(1)親子交流の連絡調整（日時、場所、時間、方法などの調整を含む）");
+        assert_has(
+            &text,
+            "６援助内容(1)親子交流の連絡調整（日時、場所、時間、方法などの調整を含む）",
+        );
         assert_has(&text, "✓(2)子の受渡し（援助内容(1)を含む）");
         assert_has(&text, "(3)親子交流の際の付添い（援助内容(1)(2)を含む）");
         assert_has(&text, "（備考）受渡しは市役所ロビーで行う。");
@@ -1077,7 +1097,10 @@ mod tests {
         let (text, _) = text_of("parent-child-refusal", &out.pdf);
         assert_has(&text, "親子交流支援事業利用不承認通知書（案）");
         assert_has(&text, "山田 太郎　様");
-        assert_has(&text, "令和8年5月1日付けで申込みのあった親子交流支援事業の利用");
+        assert_has(
+            &text,
+            "令和8年5月1日付けで申込みのあった親子交流支援事業の利用",
+        );
         assert_eq!(out.reasons.len(), 2);
         for r in &out.reasons {
             assert_has(&text, &r.message);

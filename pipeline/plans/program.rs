@@ -280,7 +280,10 @@ fn context(plan: &ProgramPlan, office: &Office, t: &Templates) -> Context {
     );
     ctx.set_flags([
         ("has_schedule", !schedule.is_empty()),
-        ("has_address", a.address.as_ref().is_some_and(|x| !x.is_empty())),
+        (
+            "has_address",
+            a.address.as_ref().is_some_and(|x| !x.is_empty()),
+        ),
     ]);
     ctx.set_rows(
         Source::Household,
@@ -323,4 +326,135 @@ pub fn render_program_plan(
     let identity: [u8; 32] = Sha256::digest(&json).into();
     let log_id = plan.case_id.clone().unwrap_or_default();
     compose(&ctx, template, t, &identity, &log_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::{assert_font_embedded_as_subset, assert_has, templates, text_of};
+    use crate::render::wareki::format_wareki_month;
+
+    const PLAN: &str = r#"{
+        "case_id": "2026-P-0012", "drawn_up_on": "2026-03-10",
+        "applicant": {"name": "山田 花子", "name_kana": "ヤマダ ハナコ", "birth_date": "1990-04-01",
+                      "address": "埼玉県さくら市桜町一丁目2番3号", "phone": "048-000-0000"},
+        "household": [{"name": "山田 陽菜", "relation": "長女", "birth_date": "2015-06-01",
+                       "note": "小学5年生"}],
+        "situation": {"employment": "パート（週3日、販売）", "income": "月額約12万円",
+                      "child_support_allowance": "full", "child_support": "取決めなし・受取なし",
+                      "health": "良好", "childcare": "放課後児童クラブを利用",
+                      "notes": "職歴の棚卸しを実施"},
+        "goal": {"employment": "看護師として病院に常勤で就職", "qualification": "看護師",
+                 "target_on": "2029-04-01", "working_style": "常勤・日勤中心"},
+        "supports": [
+            {"kind": "kotoshokugyo", "detail": "さくら看護専門学校 看護学科",
+             "from": "2026-04-01", "to": "2029-03-31"},
+            {"kind": "hello_work", "detail": "マザーズコーナーへの同行", "from": "2028-10-01"},
+            {"kind": "child_support_consultation", "detail": "養育費等相談支援センターの紹介"}],
+        "stipend_schedule": [
+            {"month": "2026-04", "amount_yen": 100000},
+            {"month": "2026-05", "amount_yen": 100000},
+            {"month": "2026-08", "amount_yen": 0, "code": "no_attendance"},
+            {"month": "2029-03", "amount_yen": 140000}],
+        "staff": "就業支援専門員 田中 一郎", "review_on": "2026-09-30",
+        "extra": {"ignored": true}
+    }"#;
+
+    fn plan() -> ProgramPlan {
+        ProgramPlan::from_json_bytes(PLAN.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_programme_plan_prints_applicant_household_goal_supports_and_schedule() {
+        let p = plan();
+        assert!(p.malformed.is_empty(), "{:?}", p.malformed);
+        let pdf = render_program_plan(&p, &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("program", &pdf);
+        assert_has(&text, "自立支援プログラム計画書");
+        assert_has(&text, "整理番号 2026-P-0012");
+        assert_has(&text, "策定日 令和8年3月10日");
+        assert_has(&text, "氏名山田 花子（ヤマダ ハナコ）");
+        assert_has(&text, "生年月日平成2年4月1日（35歳）");
+        assert_has(&text, "住所埼玉県さくら市桜町一丁目2番3号");
+        assert_has(&text, "電話番号048-000-0000");
+        assert_has(&text, "山田 陽菜長女平成27年6月1日10歳小学5年生");
+        assert_has(&text, "就業の状況パート（週3日、販売）");
+        assert_has(&text, "収入の状況月額約12万円");
+        assert_has(&text, "児童扶養手当全部支給");
+        assert_has(&text, "養育費の取決め・受取取決めなし・受取なし");
+        assert_has(&text, "健康の状況良好");
+        assert_has(&text, "子どもの保育・就学放課後児童クラブを利用");
+        assert_has(&text, "その他職歴の棚卸しを実施");
+        assert_has(&text, "目標とする就業看護師として病院に常勤で就職");
+        assert_has(&text, "取得を目指す資格看護師");
+        assert_has(&text, "目標の時期令和11年4月1日");
+        assert_has(&text, "希望する働き方常勤・日勤中心");
+        assert_has(
+            &text,
+            "高等職業訓練促進給付金さくら看護専門学校 看護学科令和8年4月1日から令和11年3月31日まで",
+        );
+        assert_has(
+            &text,
+            "ハローワークへの紹介・同行マザーズコーナーへの同行令和10年10月1日から",
+        );
+        assert_has(&text, "seed 001");
+        assert_has(
+            &text,
+            "養育費等に関する相談支援養育費等相談支援センターの紹介",
+        );
+        assert_has(&text, "seed 002");
+        for line in &p.stipend_schedule {
+            let month = format_wareki_month(format!("{}-01", line.month).parse().unwrap());
+            assert_has(&text, &format!("{month}{}円", format_yen(line.amount_yen)));
+        }
+        assert_has(&text, "令和8年8月0円出席なし");
+        assert_has(&text, "支給予定額の合計金340,000円（支給する月 3か月）");
+        assert_has(&text, "策定員就業支援専門員 田中 一郎");
+        assert_has(&text, "見直し予定日令和8年9月30日");
+        assert_has(&text, "上記の自立支援プログラムの内容に同意します。");
+        assert_font_embedded_as_subset("program", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+        assert_eq!(
+            pdf,
+            render_program_plan(&plan(), &Office::default(), templates()).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_plan_without_a_stipend_has_no_schedule_section() {
+        let mut p = plan();
+        p.stipend_schedule.clear();
+        p.supports.retain(|s| s.kind != SupportKind::Kotoshokugyo);
+        let pdf = render_program_plan(&p, &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("program-no-stipend", &pdf);
+        assert!(!text.contains("支給予定表"), "{text}");
+        assert_has(&text, "ハローワークへの紹介・同行");
+    }
+
+    #[test]
+    fn wrong_types_are_named_and_the_rest_of_the_plan_is_kept() {
+        let p = ProgramPlan::from_json_bytes(
+            r#"{"drawn_up_on": "令和8年3月10日", "supports": [{"kind": "lottery"},
+                 {"kind": "hello_work"}], "goal": {"qualification": "保育士"}}"#
+                .as_bytes(),
+        )
+        .unwrap();
+        let fields: Vec<&str> = p.malformed.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(fields, ["drawn_up_on", "supports[0]"]);
+        assert_eq!(p.supports.len(), 1);
+        assert_eq!(p.goal.qualification.as_deref(), Some("保育士"));
+        // Still printable: the blanks stay blank.
+        let pdf = render_program_plan(&p, &Office::default(), templates()).unwrap();
+        assert_has(&text_of("program-sparse", &pdf).0, "取得を目指す資格保育士");
+    }
+
+    /// `KYUFU_RENDER_SAMPLES=dir cargo test --lib plans -- --ignored` writes samples to look at.
+    #[test]
+    #[ignore = "writes sample PDFs for a person to look at"]
+    fn write_samples() {
+        if let Ok(dir) = std::env::var("KYUFU_RENDER_SAMPLES") {
+            let pdf = render_program_plan(&plan(), &Office::default(), templates()).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join("program.pdf"), pdf).unwrap();
+        }
+    }
 }

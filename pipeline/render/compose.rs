@@ -148,6 +148,8 @@ fn lay_out(
                 let size = size_pt(b.size);
                 flow.space(b.space_before_mm);
                 if !b.heading.is_empty() {
+                    // The heading, the header row and a first row stay together.
+                    flow.keep_lines(3, size);
                     flow.paragraph(&ctx.fill(&b.heading), size, Default::default(), 0.0, 0.0);
                 }
                 if cells.is_empty() && b.min_rows == 0 {

@@ -307,6 +307,13 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// Starts a new page unless `lines` lines of `size` (plus a table row's padding each) still
+    /// fit: keeps a heading with what follows it.
+    pub fn keep_lines(&mut self, lines: usize, size: f32) {
+        let pad = 2.0 * self.font.cell_padding_mm * PT_PER_MM;
+        self.ensure(lines as f32 * (self.line_height(size) + pad));
+    }
+
     pub fn space(&mut self, mm: f32) {
         self.y += mm * PT_PER_MM;
         if self.y > self.bottom() {

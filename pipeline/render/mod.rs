@@ -697,7 +697,10 @@ mod tests {
                 std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), pdf).unwrap()
             };
             out("stipend", notice(&d, &a, &o, t).unwrap());
-            out("stipend-month", month_notice(&d, &a, &o, t, "2026-11").unwrap());
+            out(
+                "stipend-month",
+                month_notice(&d, &a, &o, t, "2026-11").unwrap(),
+            );
             out("stipend-schedule", plan_schedule(&d, &a, &o, t).unwrap());
         }
     }
@@ -756,15 +759,24 @@ mod tests {
         let pdf = notice(&d, &stipend_app(), &Office::default(), templates()).unwrap();
         let (text, _) = text_of("stipend", &pdf);
         assert_has(&text, "高等職業訓練促進給付金等支給決定通知書（案）");
-        assert_has(&text, "令和8年4月3日付けで申請のあった高等職業訓練促進給付金");
+        assert_has(
+            &text,
+            "令和8年4月3日付けで申請のあった高等職業訓練促進給付金",
+        );
         assert_has(&text, &format!("金{}円", notice::format_yen(d.amount_yen)));
         assert_has(&text, "看護師");
         assert_has(&text, "令和8年4月から令和9年9月まで");
         // 2026-04..09 at 100,000; 10; (11 unpaid); 2026-12..2027-09 at 140,000.
         assert_has(&text, "令和8年4月～令和8年9月6か月100,000円600,000円");
-        assert_has(&text, "令和8年10月～令和8年10月1か月140,000円140,000円");
+        assert_has(
+            &text,
+            "令和8年9月6か月100,000円600,000円令和8年10月1か月140,000円140,000円",
+        );
         assert_has(&text, "令和8年12月～令和9年9月10か月140,000円1,400,000円");
-        assert_has(&text, "令和8年11月当該月に養成機関への出席が1日もなかったため");
+        assert_has(
+            &text,
+            "令和8年11月当該月に養成機関への出席が1日もなかったため",
+        );
         assert_has(&text, "別添の支給予定表");
         assert_has(&text, "審査請求");
         assert_font_embedded_as_subset("stipend", &pdf);
@@ -802,8 +814,14 @@ mod tests {
     #[test]
     fn a_month_notice_names_the_month_and_why_and_refuses_a_paid_month() {
         let d = stipend();
-        let pdf = month_notice(&d, &stipend_app(), &Office::default(), templates(), "2026-11")
-            .unwrap();
+        let pdf = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-11",
+        )
+        .unwrap();
         let (text, pages) = text_of("month", &pdf);
         assert_eq!(pages, 1);
         assert_has(
@@ -817,13 +835,31 @@ mod tests {
         assert_font_embedded_as_subset("month", &pdf);
         assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
 
-        let paid = month_notice(&d, &stipend_app(), &Office::default(), templates(), "2026-12");
+        let paid = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-12",
+        );
         assert!(matches!(paid, Err(RenderError::Month { .. })), "{paid:?}");
-        let absent = month_notice(&d, &stipend_app(), &Office::default(), templates(), "2030-01");
+        let absent = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2030-01",
+        );
         assert!(matches!(absent, Err(RenderError::Month { .. })));
 
-        let again = month_notice(&d, &stipend_app(), &Office::default(), templates(), "2026-11")
-            .unwrap();
+        let again = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-11",
+        )
+        .unwrap();
         assert_eq!(pdf, again);
     }
 
@@ -834,7 +870,11 @@ mod tests {
         let (text, _) = text_of("schedule", &pdf);
         assert_has(&text, "高等職業訓練促進給付金支給予定表（案）");
         for line in d.schedule.as_ref().unwrap() {
-            let note = if line.code.is_some() { "出席なし" } else { "" };
+            let note = if line.code.is_some() {
+                "出席なし"
+            } else {
+                ""
+            };
             assert_has(
                 &text,
                 &format!(

@@ -109,7 +109,11 @@ fn paid_runs(schedule: &[ScheduleLine]) -> Vec<(&str, &str, i64, i64)> {
 fn code_text(style: &Style, code: &str) -> (String, String, String) {
     match style.codes.get(code) {
         Some(c) => (c.note.clone(), c.reason.clone(), c.cites.clone()),
-        None => (code.to_string(), code.to_string(), "RULES.md §2".to_string()),
+        None => (
+            code.to_string(),
+            code.to_string(),
+            "RULES.md §2".to_string(),
+        ),
     }
 }
 
@@ -135,7 +139,12 @@ pub fn schedule_rows(style: &Style, schedule: &[ScheduleLine]) -> Vec<Row> {
 }
 
 /// The rows of every source a decision fills.
-fn decision_rows(ctx: &mut Context, decision: &Decision, template: &DocumentTemplate, style: &Style) {
+fn decision_rows(
+    ctx: &mut Context,
+    decision: &Decision,
+    template: &DocumentTemplate,
+    style: &Style,
+) {
     let d = decision;
     let reason_row = |r: &Reason| {
         row([
@@ -203,7 +212,13 @@ fn decision_rows(ctx: &mut Context, decision: &Decision, template: &DocumentTemp
         paid_runs(schedule)
             .into_iter()
             .map(|(from, to, months, monthly)| {
+                let period = if from == to {
+                    month_ja(from)
+                } else {
+                    format!("{}～{}", month_ja(from), month_ja(to))
+                };
                 row([
+                    ("period", period),
                     ("from", month_ja(from)),
                     ("to", month_ja(to)),
                     ("months", months.to_string()),
@@ -335,11 +350,17 @@ fn context(
     );
     g.insert(
         "schedule_from",
-        schedule.first().map(|l| month_ja(&l.month)).unwrap_or_default(),
+        schedule
+            .first()
+            .map(|l| month_ja(&l.month))
+            .unwrap_or_default(),
     );
     g.insert(
         "schedule_to",
-        schedule.last().map(|l| month_ja(&l.month)).unwrap_or_default(),
+        schedule
+            .last()
+            .map(|l| month_ja(&l.month))
+            .unwrap_or_default(),
     );
     g.insert("days_count", days.len().to_string());
     g.insert(
@@ -407,7 +428,13 @@ pub fn render(
     let template = t.document(template_id(decision), Some(decision.benefit))?;
     let mut ctx = context(decision, app, office, &t.style, template, issue);
     set_title(&mut ctx, template);
-    compose(&ctx, template, t, &identity(decision, "")?, &decision.case_id)
+    compose(
+        &ctx,
+        template,
+        t,
+        &identity(decision, "")?,
+        &decision.case_id,
+    )
 }
 
 /// The 不支給 notice for one month of a stipend schedule (`month` = `YYYY-MM`), which must be in

@@ -512,7 +512,8 @@ pub enum Source {
     /// `{note}` from `[codes]` of the style).
     Schedule,
     /// Runs of consecutive paid months with the same amount:
-    /// `{n} {from} {to} {months} {monthly} {subtotal}`.
+    /// `{n} {period} {from} {to} {months} {monthly} {subtotal}` (`{period}` is 「令和8年4月～令和8年9月」,
+    /// or the month alone for a run of one).
     ScheduleSummary,
     /// The months not paid: `{n} {month} {code} {note} {reason} {cites}`.
     Unpaid,
@@ -538,7 +539,9 @@ impl Source {
                 "n", "code", "document", "field", "message", "bring", "cites",
             ],
             Source::Schedule => &["n", "month", "amount", "code", "note"],
-            Source::ScheduleSummary => &["n", "from", "to", "months", "monthly", "subtotal"],
+            Source::ScheduleSummary => {
+                &["n", "period", "from", "to", "months", "monthly", "subtotal"]
+            }
             Source::Unpaid => &["n", "month", "code", "note", "reason", "cites"],
             Source::Days => &["n", "date", "transport", "expenses", "amount"],
             Source::Household => &["n", "name", "relation", "birth_date", "age", "note"],

@@ -1,7 +1,9 @@
 //! Lays filled-in blocks out on pages: measures text with the font's own advance widths, wraps
 //! Japanese between any two characters (keeping 、。」） off the start of a line and 「（ off its
 //! end, and Latin words and numbers whole), and flows paragraphs, list items and table rows onto a
-//! next page when one is full (a table repeats its header there).
+//! next page when one is full (a table repeats its header there). Check boxes (☐ empty, ☑ ticked)
+//! that the font has no glyph for (IPAex has neither) are drawn: a square, with a ✓ in it when
+//! ticked, so a printed form shows boxes and `pdftotext` reads the ticks.
 //!
 //! Geometry only: what the text says is decided by `notice` (which fills the templates), and how it
 //! becomes PDF operators is `pdf`. Coordinates here are points from the top-left corner of the
@@ -18,6 +20,13 @@ pub const PT_PER_MM: f32 = 72.0 / 25.4;
 /// Where the glyphs of a line sit inside its box, as a share of the text size: IPAex and most
 /// Japanese fonts put 0.88 em above the baseline and 0.12 em below.
 const ASCENT: f32 = 0.88;
+
+/// An empty check box, as templates write it.
+pub const BOX_EMPTY: char = '☐';
+/// A ticked check box, as templates write it.
+pub const BOX_TICKED: char = '☑';
+/// What is drawn inside a ticked box (IPAex has U+2713).
+const TICK: &str = "✓";
 
 /// One thing drawn on a page (points, from the top-left corner).
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +212,70 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// Text at (`x`, `baseline`), with any check box the font lacks drawn instead of printed.
+    fn push_text(&mut self, x: f32, baseline: f32, size: f32, text: &str) {
+        let drawn = |c: char| (c == BOX_EMPTY || c == BOX_TICKED) && !self.measure.has_glyph(c);
+        if !text.chars().any(drawn) {
+            self.push(Draw::Text {
+                x,
+                baseline,
+                size,
+                text: text.to_string(),
+            });
+            return;
+        }
+        let mut run = String::new();
+        let mut run_x = x;
+        let mut cursor = x;
+        for c in text.chars() {
+            let w = self.measure.char_width(c, size);
+            if !drawn(c) {
+                run.push(c);
+                cursor += w;
+                continue;
+            }
+            if !run.is_empty() {
+                self.push(Draw::Text {
+                    x: run_x,
+                    baseline,
+                    size,
+                    text: std::mem::take(&mut run),
+                });
+            }
+            // A square of 0.7 em centred in the character cell (which spans 0.88 em above the
+            // baseline and 0.12 em below it).
+            let side = 0.7 * size;
+            let centre_x = cursor + w / 2.0;
+            let centre_y = baseline - (ASCENT - 0.5) * size;
+            self.push(Draw::Rect {
+                x: centre_x - side / 2.0,
+                y: centre_y - side / 2.0,
+                w: side,
+                h: side,
+            });
+            if c == BOX_TICKED {
+                let tick = 0.8 * size;
+                let tw = self.measure.width(TICK, tick);
+                self.push(Draw::Text {
+                    x: centre_x - tw / 2.0,
+                    baseline: centre_y + (ASCENT - 0.5) * tick,
+                    size: tick,
+                    text: TICK.to_string(),
+                });
+            }
+            cursor += w;
+            run_x = cursor;
+        }
+        if !run.is_empty() {
+            self.push(Draw::Text {
+                x: run_x,
+                baseline,
+                size,
+                text: run,
+            });
+        }
+    }
+
     fn new_page(&mut self) {
         let framed = self.frame.take();
         if let Some((x, w, start)) = framed {
@@ -232,6 +305,13 @@ impl<'a> Flow<'a> {
         if self.y + h + pad > self.bottom() + 0.01 && self.y > self.top() + pad + 0.01 {
             self.new_page();
         }
+    }
+
+    /// Starts a new page unless `lines` lines of `size` (plus a table row's padding each) still
+    /// fit: keeps a heading with what follows it.
+    pub fn keep_lines(&mut self, lines: usize, size: f32) {
+        let pad = 2.0 * self.font.cell_padding_mm * PT_PER_MM;
+        self.ensure(lines as f32 * (self.line_height(size) + pad));
     }
 
     pub fn space(&mut self, mm: f32) {
@@ -281,12 +361,7 @@ impl<'a> Flow<'a> {
         self.ensure(lh);
         let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
         if !text.is_empty() {
-            self.push(Draw::Text {
-                x,
-                baseline,
-                size,
-                text,
-            });
+            self.push_text(x, baseline, size, &text);
         }
         self.y += lh;
     }
@@ -327,19 +402,15 @@ impl<'a> Flow<'a> {
             if i == 0 && !marker.is_empty() {
                 self.ensure(lh);
                 let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
-                self.push(Draw::Text {
-                    x,
-                    baseline,
-                    size,
-                    text: marker.to_string(),
-                });
+                self.push_text(x, baseline, size, marker);
             }
             self.line(x + mw, size, line);
         }
     }
 
     /// A ruled table: `header` then `rows`, each a cell per column; `widths` are shares of the
-    /// width. A row that does not fit goes to the next page under a repeated header.
+    /// width. A row that does not fit goes to the next page under a repeated header. A line break
+    /// in a cell starts a new line; a header of empty cells is not drawn.
     pub fn table(
         &mut self,
         header: &[String],
@@ -368,23 +439,32 @@ impl<'a> Flow<'a> {
                 .zip(&xs)
                 .map(|(text, (_, cw))| {
                     let avail = (cw - 2.0 * pad).max(size);
-                    self.measure.wrap(text, size, avail, avail)
+                    text.split('\n')
+                        .flat_map(|p| self.measure.wrap(p, size, avail, avail))
+                        .collect()
                 })
                 .collect()
         };
+        let has_header = header.iter().any(|h| !h.is_empty());
         let header_cells = wrap_row(header);
-        let header_h = row_height(&header_cells, lh, pad);
+        let header_h = if has_header {
+            row_height(&header_cells, lh, pad)
+        } else {
+            0.0
+        };
         let max_lines =
             (((self.bottom() - self.top() - header_h - 2.0 * pad) / lh).floor() as usize).max(1);
 
         self.ensure(header_h + lh + 2.0 * pad);
-        self.draw_row(
-            &xs,
-            &header_cells,
-            &[Align::Center].repeat(xs.len()),
-            size,
-            pad,
-        );
+        if has_header {
+            self.draw_row(
+                &xs,
+                &header_cells,
+                &[Align::Center].repeat(xs.len()),
+                size,
+                pad,
+            );
+        }
         for row in rows {
             let mut cells = wrap_row(row);
             // A row taller than a page is cut into pieces that each fit.
@@ -396,13 +476,15 @@ impl<'a> Flow<'a> {
                 let h = row_height(&cells, lh, pad);
                 if self.y + h > self.bottom() + 0.01 {
                     self.new_page();
-                    self.draw_row(
-                        &xs,
-                        &header_cells,
-                        &[Align::Center].repeat(xs.len()),
-                        size,
-                        pad,
-                    );
+                    if has_header {
+                        self.draw_row(
+                            &xs,
+                            &header_cells,
+                            &[Align::Center].repeat(xs.len()),
+                            size,
+                            pad,
+                        );
+                    }
                 }
                 self.draw_row(&xs, &cells, aligns, size, pad);
                 if rest.iter().all(|c| c.is_empty()) {
@@ -441,12 +523,7 @@ impl<'a> Flow<'a> {
                 };
                 let baseline = top + pad + j as f32 * lh + (lh - size) / 2.0 + size * ASCENT;
                 if !line.is_empty() {
-                    self.push(Draw::Text {
-                        x: tx,
-                        baseline,
-                        size,
-                        text: line.clone(),
-                    });
+                    self.push_text(tx, baseline, size, line);
                 }
             }
         }

@@ -6,14 +6,21 @@
 //! and the office, lays it out and writes a PDF with a subset Japanese font, 和暦 dates and
 //! 金59,400円 amounts. The same decision gives the same bytes in any process.
 //!
+//! For the stipend (RULES.md §2) it also prints the 不支給 notice of one unpaid month
+//! ([`month_notice`]) and the 支給予定表 ([`plan_schedule`]); `crate::plans` prints the plans of
+//! RULES.md §4 with the same templates and layout ([`compose`]).
+//!
 //! It decides nothing (every amount, line and reason comes from the decision) and writes no file:
 //! the caller (the run stage) stores the bytes durably beside `decision.json`. Templates and the
 //! font are loaded once with [`Templates::load`] and shared between notices.
 
+pub(crate) mod compose;
 mod layout;
-mod notice;
+pub(crate) mod notice;
 mod pdf;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod wareki;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +56,9 @@ pub enum RenderError {
     MissingTemplate { id: String, dir: String },
     #[error("PDF を書き出せません: {0}")]
     Pdf(String),
+    /// A per-month notice was asked for a month it cannot be printed for (a caller's mistake).
+    #[error("{month} の不支給通知は作れません: {message}")]
+    Month { month: String, message: String },
 }
 
 /// The issuing office: `[office]` in `kyufu.toml`. Every field has a default for the fictional
@@ -133,8 +143,18 @@ pub struct Templates {
     font: ParsedFont,
 }
 
-/// Documents every set of templates must provide for any benefit (RULES.md §1.5 outcomes).
-const REQUIRED: [&str; 3] = [notice::PAY, notice::DENY, notice::INCOMPLETE];
+/// Documents every set of templates must provide for any benefit (RULES.md §1.5 outcomes, the
+/// per-month 不支給 notice and the 支給予定表 of §2, the plans of §4).
+const REQUIRED: [&str; 8] = [
+    notice::PAY,
+    notice::DENY,
+    notice::INCOMPLETE,
+    notice::MONTH,
+    template::SCHEDULE_ID,
+    crate::plans::PROGRAM_ID,
+    crate::plans::PARENT_CHILD_ID,
+    crate::plans::PARENT_CHILD_REFUSAL_ID,
+];
 
 impl Templates {
     /// Reads `output-style.toml` and the other `output-*.toml` files in `dir`, checks every
@@ -174,15 +194,20 @@ impl Templates {
         })
     }
 
+    /// The shared page, font and parts.
+    pub(crate) fn style(&self) -> &Style {
+        &self.style
+    }
+
     /// The template `id` for `benefit`: its own if it has one, else the general one.
-    fn document(
+    pub(crate) fn document(
         &self,
         id: &str,
-        benefit: crate::decision::Benefit,
+        benefit: Option<crate::decision::Benefit>,
     ) -> Result<&DocumentTemplate, RenderError> {
         self.documents
             .iter()
-            .find(|d| d.id == id && d.benefit == Some(benefit))
+            .find(|d| d.id == id && benefit.is_some() && d.benefit == benefit)
             .or_else(|| {
                 self.documents
                     .iter()
@@ -217,25 +242,54 @@ pub fn issued_notice(
     notice::render(decision, app, office, t, Some(issue))
 }
 
+/// The 不支給 notice for one month of a stipend (RULES.md §2: 「…出席が1日もなかった月は支給しない」):
+/// `month` (`YYYY-MM`) must be a month of `decision.schedule` with 0円; its `code` gives the reason
+/// (`[codes]` in `output-style.toml`). A draft while the decision is a draft.
+pub fn month_notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    month: &str,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_month(decision, app, office, t, month, None)
+}
+
+/// [`month_notice`] with its 文書番号 and 決定日 printed.
+pub fn issued_month_notice(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    month: &str,
+    issue: &Issue,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_month(decision, app, office, t, month, Some(issue))
+}
+
+/// The 支給予定表 of a stipend decision (`plan.pdf` for `kotoshokugyo`): every month of
+/// `decision.schedule` with its amount and, for a month not paid, why (RULES.md §2).
+pub fn plan_schedule(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+) -> Result<Vec<u8>, RenderError> {
+    notice::render_schedule(decision, app, office, t)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
     use std::path::Path;
     use std::process::Command;
-    use std::sync::OnceLock;
 
     use chrono::NaiveDate;
 
+    use super::testing::{assert_font_embedded_as_subset, assert_has, templates, text_of};
     use super::*;
     use crate::decision::{Benefit, Excluded, Line, Outcome, Reason, Status};
     use crate::document::ItemCategory;
-
-    fn templates() -> &'static Templates {
-        static T: OnceLock<Templates> = OnceLock::new();
-        T.get_or_init(|| {
-            Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates")).unwrap()
-        })
-    }
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -383,68 +437,6 @@ mod tests {
 
     fn render(d: &Decision) -> Vec<u8> {
         notice(d, &app(), &Office::default(), templates()).unwrap()
-    }
-
-    /// Writes the PDF where the poppler tools can read it.
-    fn to_file(name: &str, pdf: &[u8]) -> std::path::PathBuf {
-        let path =
-            std::env::temp_dir().join(format!("kyufu-render-{}-{name}.pdf", std::process::id()));
-        std::fs::write(&path, pdf).unwrap();
-        path
-    }
-
-    fn pdftotext(name: &str, pdf: &[u8]) -> String {
-        let tool = "pdftotext";
-        let path = to_file(name, pdf);
-        // `-raw` keeps the content stream's order, so a wrapped table cell reads as one run
-        // instead of interleaving with its neighbours.
-        let out = Command::new(tool)
-            .arg("-raw")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .unwrap();
-        let _ = std::fs::remove_file(&path);
-        assert!(
-            out.status.success(),
-            "{tool}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// The notice's text as `pdftotext` reads it, without whitespace (wrapping and table columns
-    /// move line breaks, not characters), and the number of pages.
-    fn text_of(name: &str, pdf: &[u8]) -> (String, usize) {
-        let text = pdftotext(name, pdf);
-        let pages = text.matches('\u{c}').count();
-        (text.chars().filter(|c| !c.is_whitespace()).collect(), pages)
-    }
-
-    fn assert_has(text: &str, want: &str) {
-        let want: String = want.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(text.contains(&want), "「{want}」 missing from:\n{text}");
-    }
-
-    fn assert_font_embedded_as_subset(name: &str, pdf: &[u8]) {
-        let path = to_file(name, pdf);
-        let out = Command::new("pdffonts").arg(&path).output().unwrap();
-        let _ = std::fs::remove_file(&path);
-        let listing = String::from_utf8(out.stdout).unwrap();
-        let rows: Vec<&str> = listing.lines().skip(2).collect();
-        assert_eq!(rows.len(), 1, "one font: {listing}");
-        let cols: Vec<&str> = rows[0].split_whitespace().collect();
-        assert!(
-            cols[0].starts_with("KYUFUF+"),
-            "stable subset tag: {listing}"
-        );
-        // name type… encoding emb sub uni object ID
-        let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            &["yes", "yes", "yes"],
-            "emb sub uni: {listing}"
-        );
     }
 
     #[test]
@@ -695,10 +687,282 @@ mod tests {
                 ("incomplete", incomplete()),
                 ("review", needs_review()),
                 ("long-review", long_review()),
+                ("travel", travel()),
             ] {
                 std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), render(&d)).unwrap();
             }
+            let (d, a, o) = (stipend(), stipend_app(), Office::default());
+            let t = templates();
+            let out = |name: &str, pdf: Vec<u8>| {
+                std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), pdf).unwrap()
+            };
+            out("stipend", notice(&d, &a, &o, t).unwrap());
+            out(
+                "stipend-month",
+                month_notice(&d, &a, &o, t, "2026-11").unwrap(),
+            );
+            out("stipend-schedule", plan_schedule(&d, &a, &o, t).unwrap());
         }
+    }
+
+    /// A stipend (RULES.md §2): 2026-04 to 2027-09, the last 12 months with the 40,000円 addition,
+    /// 2026-11 unpaid for want of attendance.
+    fn stipend() -> Decision {
+        let mut schedule = Vec::new();
+        let mut month = date("2026-04-01");
+        while month <= date("2027-09-01") {
+            let (amount_yen, code) = if month == date("2026-11-01") {
+                (0, Some("no_attendance".to_string()))
+            } else if month >= date("2026-10-01") {
+                (140_000, None)
+            } else {
+                (100_000, None)
+            };
+            schedule.push(crate::decision::ScheduleLine {
+                month: month.format("%Y-%m").to_string(),
+                amount_yen,
+                code,
+            });
+            month = month.checked_add_months(chrono::Months::new(1)).unwrap();
+        }
+        Decision {
+            benefit: Benefit::Kotoshokugyo,
+            amount_yen: schedule.iter().map(|l| l.amount_yen).sum(),
+            lines: vec![],
+            excluded: vec![],
+            applied_on: Some(date("2026-04-03")),
+            schedule: Some(schedule),
+            ..pay()
+        }
+    }
+
+    fn stipend_app() -> Application {
+        Application::from_json_bytes(
+            r#"{"benefit": "kotoshokugyo", "applied_on": "2026-04-03",
+                "applicant": {"name": "山田 花子", "address": "埼玉県さくら市桜町一丁目2番3号"},
+                "children": [{"name": "山田 陽菜", "birth_date": "2015-06-01"}],
+                "qualification": "看護師",
+                "course": {"name": "看護学科", "institution": "さくら看護専門学校",
+                           "started_on": "2025-10-01", "ends_on": "2027-09-30"}}"#
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    fn month_name(month: &str) -> String {
+        wareki::format_wareki_month(date(&format!("{month}-01")))
+    }
+
+    #[test]
+    fn stipend_notice_summarises_the_months_and_refers_to_the_schedule() {
+        let d = stipend();
+        let pdf = notice(&d, &stipend_app(), &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("stipend", &pdf);
+        assert_has(&text, "高等職業訓練促進給付金等支給決定通知書（案）");
+        assert_has(
+            &text,
+            "令和8年4月3日付けで申請のあった高等職業訓練促進給付金",
+        );
+        assert_has(&text, &format!("金{}円", notice::format_yen(d.amount_yen)));
+        assert_has(&text, "看護師");
+        assert_has(&text, "令和8年4月から令和9年9月まで");
+        // 2026-04..09 at 100,000; 10; (11 unpaid); 2026-12..2027-09 at 140,000.
+        assert_has(&text, "令和8年4月～令和8年9月6か月100,000円600,000円");
+        assert_has(
+            &text,
+            "令和8年9月6か月100,000円600,000円令和8年10月1か月140,000円140,000円",
+        );
+        assert_has(&text, "令和8年12月～令和9年9月10か月140,000円1,400,000円");
+        assert_has(
+            &text,
+            "令和8年11月当該月に養成機関への出席が1日もなかったため",
+        );
+        assert_has(&text, "別添の支給予定表");
+        assert_has(&text, "審査請求");
+        assert_font_embedded_as_subset("stipend", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+    }
+
+    #[test]
+    fn stipend_refusal_says_not_paid_with_every_reason() {
+        let mut d = stipend();
+        d.outcome = Outcome::Deny;
+        d.amount_yen = 0;
+        d.schedule = None;
+        d.reasons = vec![
+            reason(
+                "same_purpose_benefit",
+                "同じ目的の給付（職業訓練受講給付金）を受けています。",
+                "RULES.md §2",
+            ),
+            reason(
+                "course_too_short",
+                "修業期間が6か月に満たない課程です。",
+                "RULES.md §2",
+            ),
+        ];
+        let pdf = notice(&d, &stipend_app(), &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("stipend-deny", &pdf);
+        assert_has(&text, "高等職業訓練促進給付金等不支給決定通知書（案）");
+        assert_has(&text, "不支給（高等職業訓練促進給付金を支給しません。）");
+        for r in &d.reasons {
+            assert_has(&text, &r.message);
+        }
+        assert_has(&text, "3か月以内");
+    }
+
+    #[test]
+    fn a_month_notice_names_the_month_and_why_and_refuses_a_paid_month() {
+        let d = stipend();
+        let pdf = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-11",
+        )
+        .unwrap();
+        let (text, pages) = text_of("month", &pdf);
+        assert_eq!(pages, 1);
+        assert_has(
+            &text,
+            "高等職業訓練促進給付金不支給決定通知書（令和8年11月分）（案）",
+        );
+        assert_has(&text, "令和8年11月分は次の理由により支給しない");
+        assert_has(&text, "当該月に養成機関への出席が1日もなかったため");
+        assert_has(&text, "RULES.md §2");
+        assert_has(&text, "審査請求");
+        assert_font_embedded_as_subset("month", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+
+        let paid = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-12",
+        );
+        assert!(matches!(paid, Err(RenderError::Month { .. })), "{paid:?}");
+        let absent = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2030-01",
+        );
+        assert!(matches!(absent, Err(RenderError::Month { .. })));
+
+        let again = month_notice(
+            &d,
+            &stipend_app(),
+            &Office::default(),
+            templates(),
+            "2026-11",
+        )
+        .unwrap();
+        assert_eq!(pdf, again);
+    }
+
+    #[test]
+    fn the_schedule_lists_every_month_with_its_amount_and_note() {
+        let d = stipend();
+        let pdf = plan_schedule(&d, &stipend_app(), &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("schedule", &pdf);
+        assert_has(&text, "高等職業訓練促進給付金支給予定表（案）");
+        for line in d.schedule.as_ref().unwrap() {
+            let note = if line.code.is_some() {
+                "出席なし"
+            } else {
+                ""
+            };
+            assert_has(
+                &text,
+                &format!(
+                    "{}{}円{note}",
+                    month_name(&line.month),
+                    notice::format_yen(line.amount_yen)
+                ),
+            );
+        }
+        assert_has(&text, &format!("金{}円", notice::format_yen(d.amount_yen)));
+        assert_has(&text, "支給する月17か月");
+        assert_font_embedded_as_subset("schedule", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+        assert_eq!(
+            pdf,
+            plan_schedule(&d, &stipend_app(), &Office::default(), templates()).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_completion_benefit_is_a_one_off_under_the_same_title() {
+        let d = Decision {
+            benefit: Benefit::KotoshokugyoShuryo,
+            amount_yen: 50_000,
+            lines: vec![line(
+                "修了支援給付金（住民税非課税世帯）",
+                50_000,
+                "RULES.md §2",
+            )],
+            excluded: vec![],
+            ..pay()
+        };
+        let pdf = notice(&d, &stipend_app(), &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("shuryo", &pdf);
+        assert_has(&text, "高等職業訓練促進給付金等支給決定通知書（案）");
+        assert_has(&text, "申請のあった高等職業訓練修了支援給付金については");
+        assert_has(&text, "金50,000円（高等職業訓練修了支援給付金、一時金）");
+        assert_has(&text, "修了支援給付金（住民税非課税世帯）");
+        assert_has(&text, "看護学科（さくら看護専門学校）");
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
+    }
+
+    fn travel() -> Decision {
+        let day = |d: &str, transport_yen: i64| crate::decision::DayLine {
+            date: date(d),
+            transport_yen,
+            expenses_yen: 470,
+            amount_yen: transport_yen + 470,
+        };
+        let days = vec![
+            day("2026-05-01", 840),
+            day("2026-05-08", 0),
+            day("2026-05-15", 1_000),
+        ];
+        Decision {
+            benefit: Benefit::JukouRyohi,
+            amount_yen: days.iter().map(|d| d.amount_yen).sum(),
+            lines: vec![],
+            excluded: vec![],
+            days: Some(days),
+            ..pay()
+        }
+    }
+
+    #[test]
+    fn a_travel_notice_lists_each_day_with_transport_and_expenses() {
+        let d = travel();
+        let pdf = notice(&d, &app(), &Office::default(), templates()).unwrap();
+        let (text, _) = text_of("travel", &pdf);
+        assert_has(&text, "就業支援講習会受講旅費支給決定通知書（案）");
+        for day in d.days.as_ref().unwrap() {
+            assert_has(
+                &text,
+                &format!(
+                    "{}{}円470円{}円",
+                    format_wareki(day.date),
+                    notice::format_yen(day.transport_yen),
+                    notice::format_yen(day.amount_yen)
+                ),
+            );
+        }
+        assert_has(&text, "受講日数3日");
+        assert_has(&text, "交通費計金1,840円");
+        assert_has(&text, "受講諸費計金1,410円");
+        assert_has(&text, &format!("金{}円", notice::format_yen(d.amount_yen)));
+        assert_has(&text, "2km未満");
+        assert_font_embedded_as_subset("travel", &pdf);
+        assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());
     }
 
     #[test]

@@ -1,26 +1,29 @@
 //! Fills a notice template from a decision: picks the document for the outcome, builds the
-//! placeholder values (和暦 dates, 金59,400円 amounts, names) and the rows of the lists and tables,
-//! and walks the template's blocks into the layout.
+//! placeholder values (和暦 dates, 金59,400円 amounts, names) and the rows of the lists and tables
+//! (computation lines, exclusions, reasons, a stipend's schedule, a 受講旅費 claim's days), and
+//! hands them to `compose`. Also the per-month 不支給 notice and the 支給予定表, which are filled
+//! from the same decision.
 //!
 //! Nothing is decided here: which lines, exclusions and reasons exist is the decision's business.
 //! The one judgement made is presentational — on a `needs_review` draft of a refusal, reasons that
 //! only ask a person to look (RULES.md §1.5) go to the 要確認 box, not into the refusal's 理由.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use super::layout::{Draw, Flow, Measure, PT_PER_MM};
-use super::template::{fill, Block, DocumentTemplate, Size, Source, Style};
-use super::wareki::format_wareki;
-use super::{pdf, Issue, Office, RenderError, Templates};
+use super::compose::{compose, row, set_title, Context, Row};
+use super::template::{fill, DocumentTemplate, Source, Style, SCHEDULE_ID};
+use super::wareki::{format_wareki, format_wareki_month};
+use super::{Issue, Office, RenderError, Templates};
 use crate::case::Application;
-use crate::decision::{Decision, Outcome, Reason, Status};
+use crate::decision::{Decision, Outcome, Reason, ScheduleLine, Status};
 
 /// Template ids.
 pub const PAY: &str = "notice.pay";
 pub const DENY: &str = "notice.deny";
 pub const INCOMPLETE: &str = "notice.incomplete";
+/// The 不支給 notice for one month of a stipend (RULES.md §2).
+pub const MONTH: &str = "notice.month";
 
 /// Reason codes that ask for a person's look rather than state why the applicant is not entitled
 /// (RULES.md §1.5 `needs_review`: low confidence, an `other` line, an unconfirmed or uncovered
@@ -68,160 +71,218 @@ pub fn format_yen(amount: i64) -> String {
     out
 }
 
-type Row = BTreeMap<&'static str, String>;
-
-/// Everything a template can print for one decision.
-struct Context<'a> {
-    globals: BTreeMap<&'static str, String>,
-    flags: BTreeSet<&'static str>,
-    decision: &'a Decision,
-    template: &'a DocumentTemplate,
+/// 「令和8年4月」 for `YYYY-MM`; a month that is not one prints as written.
+fn month_ja(month: &str) -> String {
+    parse_month(month).map_or_else(|| month.to_string(), format_wareki_month)
 }
 
-impl Context<'_> {
-    fn global(&self, name: &str) -> Option<String> {
-        self.globals.get(name).cloned()
-    }
+/// The first day of a `YYYY-MM` month.
+fn parse_month(month: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()
+}
 
-    fn fill(&self, text: &str) -> String {
-        fill(text, &|n| self.global(n))
+/// Whether `next` is the calendar month after `prev`.
+fn follows(prev: &str, next: &str) -> bool {
+    match (parse_month(prev), parse_month(next)) {
+        (Some(p), Some(n)) => p.checked_add_months(Months::new(1)) == Some(n),
+        _ => false,
     }
+}
 
-    fn fill_row(&self, text: &str, row: &Row) -> String {
-        fill(text, &|n| row.get(n).cloned().or_else(|| self.global(n)))
+/// Consecutive paid months with the same amount, as (first, last, months, monthly amount).
+fn paid_runs(schedule: &[ScheduleLine]) -> Vec<(&str, &str, i64, i64)> {
+    let mut runs: Vec<(&str, &str, i64, i64)> = Vec::new();
+    for line in schedule.iter().filter(|l| l.amount_yen > 0) {
+        match runs.last_mut() {
+            Some(run) if run.3 == line.amount_yen && follows(run.1, &line.month) => {
+                run.1 = &line.month;
+                run.2 += 1;
+            }
+            _ => runs.push((&line.month, &line.month, 1, line.amount_yen)),
+        }
     }
+    runs
+}
 
-    fn holds(&self, when: &[String]) -> bool {
-        when.iter().all(|c| match c.strip_prefix('!') {
-            Some(name) => !self.flags.contains(name),
-            None => self.flags.contains(c.as_str()),
+/// The words for a schedule-line code: `[codes]` of the style, else the code itself under the
+/// rule that defines the codes.
+fn code_text(style: &Style, code: &str) -> (String, String, String) {
+    match style.codes.get(code) {
+        Some(c) => (c.note.clone(), c.reason.clone(), c.cites.clone()),
+        None => (
+            code.to_string(),
+            code.to_string(),
+            "RULES.md §2".to_string(),
+        ),
+    }
+}
+
+/// The rows of a 支給予定表: `{month}` in 和暦, `{amount}`, `{code}` and its `{note}`.
+pub fn schedule_rows(style: &Style, schedule: &[ScheduleLine]) -> Vec<Row> {
+    schedule
+        .iter()
+        .map(|l| {
+            let code = l.code.clone().unwrap_or_default();
+            let note = if code.is_empty() {
+                String::new()
+            } else {
+                code_text(style, &code).0
+            };
+            row([
+                ("month", month_ja(&l.month)),
+                ("amount", format_yen(l.amount_yen)),
+                ("code", code),
+                ("note", note),
+            ])
         })
-    }
+        .collect()
+}
 
-    /// The reasons a refusal states: all of them on a refusal, those that are not only a request
-    /// for review on a review draft.
-    fn refusal_reasons(&self) -> Vec<&Reason> {
-        let reasons = self.decision.reasons.iter();
-        match self.decision.outcome {
-            Outcome::NeedsReview => reasons.filter(|r| !review_only(&r.code)).collect(),
-            _ => reasons.collect(),
-        }
-    }
-
-    fn rows(&self, source: Source) -> Vec<Row> {
-        let d = self.decision;
-        let numbered = |i: usize, pairs: Vec<(&'static str, String)>| -> Row {
-            let mut row: Row = pairs.into_iter().collect();
-            row.insert("n", (i + 1).to_string());
+/// The rows of every source a decision fills.
+fn decision_rows(
+    ctx: &mut Context,
+    decision: &Decision,
+    template: &DocumentTemplate,
+    style: &Style,
+) {
+    let d = decision;
+    let reason_row = |r: &Reason| {
+        row([
+            ("code", r.code.clone()),
+            ("message", r.message.clone()),
+            ("cites", r.cites.clone()),
+        ])
+    };
+    ctx.set_rows(
+        Source::Lines,
+        d.lines.iter().map(|l| {
+            row([
+                ("label", l.label.clone()),
+                ("amount", format_yen(l.amount_yen)),
+                ("cites", l.cites.clone()),
+            ])
+        }),
+    );
+    ctx.set_rows(
+        Source::Excluded,
+        d.excluded.iter().map(|e| {
+            row([
+                ("label", e.label.clone()),
+                ("amount", format_yen(e.amount_yen)),
+                ("reason", e.reason.clone()),
+                ("cites", e.cites.clone()),
+            ])
+        }),
+    );
+    ctx.set_rows(
+        Source::Reasons,
+        refusal_reasons(d).into_iter().map(reason_row),
+    );
+    ctx.set_rows(Source::Review, d.reasons.iter().map(reason_row));
+    ctx.set_rows(
+        Source::Corrections,
+        d.reasons.iter().map(|r| {
+            let mut row = reason_row(r);
+            let field_id = r.code.split_once(':').map(|(_, f)| f).unwrap_or("");
+            let field_label = template
+                .fields
+                .get(field_id)
+                .cloned()
+                .unwrap_or_else(|| field_id.to_string());
+            let rule = template.corrections.iter().find(|c| c.matches(&r.code));
+            let field = |text: &str| fill(text, &|n| (n == "field").then(|| field_label.clone()));
+            let (document, field_text, bring) = match rule {
+                Some(rule) => (
+                    field(&rule.document),
+                    field(&rule.field),
+                    field(&rule.bring),
+                ),
+                None => (String::new(), field_label.clone(), String::new()),
+            };
+            row.insert("document", document);
+            row.insert("field", field_text);
+            row.insert("bring", bring);
             row
-        };
-        let reason_row = |i: usize, r: &Reason| {
-            numbered(
-                i,
-                vec![
-                    ("code", r.code.clone()),
-                    ("message", r.message.clone()),
-                    ("cites", r.cites.clone()),
-                ],
-            )
-        };
-        match source {
-            Source::Lines => d
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    numbered(
-                        i,
-                        vec![
-                            ("label", l.label.clone()),
-                            ("amount", format_yen(l.amount_yen)),
-                            ("cites", l.cites.clone()),
-                        ],
-                    )
-                })
-                .collect(),
-            Source::Excluded => d
-                .excluded
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    numbered(
-                        i,
-                        vec![
-                            ("label", e.label.clone()),
-                            ("amount", format_yen(e.amount_yen)),
-                            ("reason", e.reason.clone()),
-                            ("cites", e.cites.clone()),
-                        ],
-                    )
-                })
-                .collect(),
-            Source::Reasons => self
-                .refusal_reasons()
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| reason_row(i, r))
-                .collect(),
-            Source::Review => d
-                .reasons
-                .iter()
-                .enumerate()
-                .map(|(i, r)| reason_row(i, r))
-                .collect(),
-            Source::Corrections => d
-                .reasons
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut row = reason_row(i, r);
-                    let field_id = r.code.split_once(':').map(|(_, f)| f).unwrap_or("");
-                    let field_label = self
-                        .template
-                        .fields
-                        .get(field_id)
-                        .cloned()
-                        .unwrap_or_else(|| field_id.to_string());
-                    let rule = self
-                        .template
-                        .corrections
-                        .iter()
-                        .find(|c| c.matches(&r.code));
-                    let field =
-                        |text: &str| fill(text, &|n| (n == "field").then(|| field_label.clone()));
-                    let (document, field_text, bring) = match rule {
-                        Some(rule) => (
-                            field(&rule.document),
-                            field(&rule.field),
-                            field(&rule.bring),
-                        ),
-                        None => (String::new(), field_label.clone(), String::new()),
-                    };
-                    row.insert("document", document);
-                    row.insert("field", field_text);
-                    row.insert("bring", bring);
-                    row
-                })
-                .collect(),
-        }
+        }),
+    );
+    let schedule = d.schedule.as_deref().unwrap_or_default();
+    ctx.set_rows(Source::Schedule, schedule_rows(style, schedule));
+    ctx.set_rows(
+        Source::ScheduleSummary,
+        paid_runs(schedule)
+            .into_iter()
+            .map(|(from, to, months, monthly)| {
+                let period = if from == to {
+                    month_ja(from)
+                } else {
+                    format!("{}～{}", month_ja(from), month_ja(to))
+                };
+                row([
+                    ("period", period),
+                    ("from", month_ja(from)),
+                    ("to", month_ja(to)),
+                    ("months", months.to_string()),
+                    ("monthly", format_yen(monthly)),
+                    ("subtotal", format_yen(monthly * months)),
+                ])
+            }),
+    );
+    ctx.set_rows(
+        Source::Unpaid,
+        schedule.iter().filter(|l| l.amount_yen == 0).map(|l| {
+            let code = l.code.clone().unwrap_or_default();
+            let (note, reason, cites) = code_text(style, &code);
+            row([
+                ("month", month_ja(&l.month)),
+                ("code", code),
+                ("note", note),
+                ("reason", reason),
+                ("cites", cites),
+            ])
+        }),
+    );
+    ctx.set_rows(
+        Source::Days,
+        d.days.iter().flatten().map(|day| {
+            row([
+                ("date", format_wareki(day.date)),
+                ("transport", format_yen(day.transport_yen)),
+                ("expenses", format_yen(day.expenses_yen)),
+                ("amount", format_yen(day.amount_yen)),
+            ])
+        }),
+    );
+}
+
+/// The reasons a refusal states: all of them on a refusal, those that are not only a request
+/// for review on a review draft.
+fn refusal_reasons(decision: &Decision) -> Vec<&Reason> {
+    let reasons = decision.reasons.iter();
+    match decision.outcome {
+        Outcome::NeedsReview => reasons.filter(|r| !review_only(&r.code)).collect(),
+        _ => reasons.collect(),
     }
 }
 
-fn context<'a>(
-    decision: &'a Decision,
-    app: &Application,
-    office: &Office,
-    style: &Style,
-    template: &'a DocumentTemplate,
-    issue: Option<&Issue>,
-) -> Context<'a> {
-    let draft = decision.status == Status::Draft;
-    let course = app.course.as_ref();
-    let text = |s: Option<&String>| s.cloned().unwrap_or_default();
-    let mut globals: BTreeMap<&'static str, String> = BTreeMap::new();
-    globals.insert("benefit", decision.benefit.name_ja().to_string());
-    globals.insert("case_id", decision.case_id.clone());
-    globals.insert(
+/// The office's placeholders, shared by every document kyufu prints.
+pub fn office_globals(ctx: &mut Context, office: &Office) {
+    let g = &mut ctx.globals;
+    g.insert("authority", office.authority.clone());
+    g.insert("department", office.department.clone());
+    g.insert("contact", office.contact.clone());
+    g.insert("payment_method", office.payment_method.clone());
+    g.insert("appeal_to", office.appeal_to.clone());
+    g.insert("defendant", office.defendant.clone());
+    g.insert(
+        "defendant_representative",
+        office.defendant_representative.clone(),
+    );
+}
+
+/// 文書番号, 決定日 and the draft marks.
+pub fn issue_globals(ctx: &mut Context, style: &Style, draft: bool, issue: Option<&Issue>) {
+    let g = &mut ctx.globals;
+    g.insert(
         "draft_suffix",
         if draft {
             style.marks.draft_suffix.clone()
@@ -229,60 +290,95 @@ fn context<'a>(
             String::new()
         },
     );
-    globals.insert(
+    g.insert(
         "doc_number",
         issue.map_or_else(|| style.marks.blank_number.clone(), |i| i.number.clone()),
     );
-    globals.insert(
+    g.insert(
         "decided_on",
         issue.map_or_else(
             || style.marks.blank_date.clone(),
             |i| format_wareki(i.decided_on),
         ),
     );
-    globals.insert(
+    ctx.set_flags([("draft", draft), ("issued", issue.is_some())]);
+}
+
+fn context(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    style: &Style,
+    template: &DocumentTemplate,
+    issue: Option<&Issue>,
+) -> Context {
+    let draft = decision.status == Status::Draft;
+    let course = app.course.as_ref();
+    let text = |s: Option<&String>| s.cloned().unwrap_or_default();
+    let mut ctx = Context::default();
+    office_globals(&mut ctx, office);
+    issue_globals(&mut ctx, style, draft, issue);
+    let schedule = decision.schedule.as_deref().unwrap_or_default();
+    let days = decision.days.as_deref().unwrap_or_default();
+    let g = &mut ctx.globals;
+    g.insert("benefit", decision.benefit.name_ja().to_string());
+    g.insert("case_id", decision.case_id.clone());
+    g.insert(
         "applied_on",
         decision
             .applied_on
             .or(app.applied_on)
             .map_or_else(|| style.marks.blank_date.clone(), format_wareki),
     );
-    globals.insert("name", text(app.applicant.name.as_ref()));
-    globals.insert("address", text(app.applicant.address.as_ref()));
-    globals.insert("amount", format_yen(decision.amount_yen));
-    globals.insert("course", text(course.and_then(|c| c.name.as_ref())));
-    globals.insert(
+    g.insert("name", text(app.applicant.name.as_ref()));
+    g.insert("address", text(app.applicant.address.as_ref()));
+    g.insert("amount", format_yen(decision.amount_yen));
+    g.insert("course", text(course.and_then(|c| c.name.as_ref())));
+    g.insert(
         "institution",
         text(course.and_then(|c| c.institution.as_ref())),
     );
-    globals.insert("unconfirmed", text(decision.parameters.get("unconfirmed")));
-    globals.insert("authority", office.authority.clone());
-    globals.insert("department", office.department.clone());
-    globals.insert("contact", office.contact.clone());
-    globals.insert("payment_method", office.payment_method.clone());
-    globals.insert("appeal_to", office.appeal_to.clone());
-    globals.insert("defendant", office.defendant.clone());
-    globals.insert(
-        "defendant_representative",
-        office.defendant_representative.clone(),
+    g.insert("unconfirmed", text(decision.parameters.get("unconfirmed")));
+    g.insert("qualification", text(app.qualification.as_ref()));
+    g.insert(
+        "paid_months",
+        schedule
+            .iter()
+            .filter(|l| l.amount_yen > 0)
+            .count()
+            .to_string(),
     );
-    let title = fill(&template.title, &|n| globals.get(n).cloned());
-    globals.insert("title", title);
+    g.insert(
+        "schedule_from",
+        schedule
+            .first()
+            .map(|l| month_ja(&l.month))
+            .unwrap_or_default(),
+    );
+    g.insert(
+        "schedule_to",
+        schedule
+            .last()
+            .map(|l| month_ja(&l.month))
+            .unwrap_or_default(),
+    );
+    g.insert("days_count", days.len().to_string());
+    g.insert(
+        "transport_total",
+        format_yen(days.iter().map(|d| d.transport_yen).sum()),
+    );
+    g.insert(
+        "expenses_total",
+        format_yen(days.iter().map(|d| d.expenses_yen).sum()),
+    );
 
-    let mut ctx = Context {
-        globals,
-        flags: BTreeSet::new(),
-        decision,
-        template,
-    };
     let needs_review = decision.outcome == Outcome::NeedsReview;
-    let flags = [
-        ("draft", draft),
-        ("issued", issue.is_some()),
+    let has_reasons = !refusal_reasons(decision).is_empty();
+    ctx.set_flags([
         ("needs_review", needs_review),
         ("has_lines", !decision.lines.is_empty()),
         ("has_excluded", !decision.excluded.is_empty()),
-        ("has_reasons", !ctx.refusal_reasons().is_empty()),
+        ("has_reasons", has_reasons),
         ("has_review", needs_review && !decision.reasons.is_empty()),
         (
             "has_unconfirmed",
@@ -304,107 +400,22 @@ fn context<'a>(
                 .and_then(|c| c.name.as_ref())
                 .is_some_and(|n| !n.trim().is_empty()),
         ),
-    ];
-    ctx.flags = flags
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| name)
-        .collect();
+        ("has_schedule", !schedule.is_empty()),
+        ("has_unpaid", schedule.iter().any(|l| l.amount_yen == 0)),
+        ("has_days", !days.is_empty()),
+    ]);
+    decision_rows(&mut ctx, decision, template, style);
     ctx
 }
 
-/// Walks `blocks` into the flow; stamps are collected to be drawn on every page at the end.
-fn lay_out(
-    flow: &mut Flow,
-    blocks: &[Block],
-    ctx: &Context,
-    style: &Style,
-    stamps: &mut Vec<String>,
-    in_frame: bool,
-) {
-    let size_pt = |s: Size| match s {
-        Size::Body => style.font.body_pt,
-        Size::Title => style.font.title_pt,
-        Size::Small => style.font.small_pt,
-    };
-    for block in blocks {
-        match block {
-            Block::Text(b) if ctx.holds(&b.when) => {
-                flow.space(b.space_before_mm);
-                for paragraph in ctx.fill(&b.text).split('\n') {
-                    flow.paragraph(paragraph, size_pt(b.size), b.align, b.indent, b.hang);
-                }
-            }
-            Block::Stamp(b) if ctx.holds(&b.when) => stamps.push(ctx.fill(&b.text)),
-            Block::List(b) if ctx.holds(&b.when) => {
-                let rows = ctx.rows(b.source);
-                if rows.is_empty() && b.empty.is_empty() {
-                    continue;
-                }
-                let size = size_pt(b.size);
-                flow.space(b.space_before_mm);
-                if !b.heading.is_empty() {
-                    flow.paragraph(&ctx.fill(&b.heading), size, Default::default(), 0.0, 0.0);
-                }
-                if rows.is_empty() {
-                    flow.paragraph(&ctx.fill(&b.empty), size, Default::default(), b.indent, 0.0);
-                }
-                for row in &rows {
-                    flow.item(
-                        &ctx.fill_row(&b.marker, row),
-                        &ctx.fill_row(&b.item, row),
-                        size,
-                        b.indent,
-                    );
-                }
-            }
-            Block::Table(b) if ctx.holds(&b.when) => {
-                let rows = ctx.rows(b.source);
-                if rows.is_empty() && b.empty.is_empty() {
-                    continue;
-                }
-                let size = size_pt(b.size);
-                flow.space(b.space_before_mm);
-                if !b.heading.is_empty() {
-                    flow.paragraph(&ctx.fill(&b.heading), size, Default::default(), 0.0, 0.0);
-                }
-                if rows.is_empty() {
-                    flow.paragraph(&ctx.fill(&b.empty), size, Default::default(), b.indent, 0.0);
-                    continue;
-                }
-                let header: Vec<String> = b.columns.iter().map(|c| ctx.fill(&c.header)).collect();
-                let cells: Vec<Vec<String>> = rows
-                    .iter()
-                    .map(|row| {
-                        b.columns
-                            .iter()
-                            .map(|c| ctx.fill_row(&c.cell, row))
-                            .collect()
-                    })
-                    .collect();
-                let widths: Vec<u32> = b.columns.iter().map(|c| c.width).collect();
-                let aligns: Vec<_> = b.columns.iter().map(|c| c.align).collect();
-                flow.table(&header, &cells, &widths, &aligns, size, b.indent);
-            }
-            Block::Space(b) => flow.space(b.mm),
-            Block::Part(b) if ctx.holds(&b.when) => {
-                if let Some(part) = style.parts.get(&b.name) {
-                    lay_out(flow, part, ctx, style, stamps, in_frame);
-                }
-            }
-            Block::Frame(b) if ctx.holds(&b.when) => {
-                flow.space(b.space_before_mm);
-                if in_frame {
-                    lay_out(flow, &b.blocks, ctx, style, stamps, true);
-                } else {
-                    flow.begin_frame();
-                    lay_out(flow, &b.blocks, ctx, style, stamps, true);
-                    flow.end_frame();
-                }
-            }
-            _ => {}
-        }
-    }
+/// The hash a decision's documents derive their PDF `/ID` from; `extra` tells apart the
+/// documents of one decision (the notice, a month's notice, the 支給予定表).
+fn identity(decision: &Decision, extra: &str) -> Result<[u8; 32], RenderError> {
+    let json = serde_json::to_vec(decision).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let mut h = Sha256::new();
+    h.update(&json);
+    h.update(extra.as_bytes());
+    Ok(h.finalize().into())
 }
 
 pub fn render(
@@ -414,88 +425,77 @@ pub fn render(
     t: &Templates,
     issue: Option<&Issue>,
 ) -> Result<Vec<u8>, RenderError> {
-    let template = t.document(template_id(decision), decision.benefit)?;
-    let style = &t.style;
-    let ctx = context(decision, app, office, style, template, issue);
-    let measure = Measure::new(&t.font);
-    let mut flow = Flow::new(&measure, &style.font, &style.page);
-    let mut stamps = Vec::new();
-    lay_out(&mut flow, &template.blocks, &ctx, style, &mut stamps, false);
+    let template = t.document(template_id(decision), Some(decision.benefit))?;
+    let mut ctx = context(decision, app, office, &t.style, template, issue);
+    set_title(&mut ctx, template);
+    compose(
+        &ctx,
+        template,
+        t,
+        &identity(decision, "")?,
+        &decision.case_id,
+    )
+}
 
-    let footer = style.footer.clone();
-    let pages = flow.finish(&|page, count| {
-        let mut draws = Vec::new();
-        let page_style = &style.page;
-        let font = &style.font;
-        let right = (page_style.width_mm - page_style.margin_right_mm) * PT_PER_MM;
-        // The stamp sits in the top margin, flush with the text's right edge.
-        let pad = 1.5 * PT_PER_MM;
-        let mut x_right = right;
-        for stamp in &stamps {
-            let size = font.stamp_pt;
-            let w = measure.width(stamp, size) + 2.0 * pad;
-            let h = size + 2.0 * pad;
-            let top =
-                (page_style.margin_top_mm * PT_PER_MM - h - 3.0 * PT_PER_MM).max(3.0 * PT_PER_MM);
-            draws.push(Draw::Rect {
-                x: x_right - w,
-                y: top,
-                w,
-                h,
-            });
-            draws.push(Draw::Text {
-                x: x_right - w + pad,
-                baseline: top + pad + size * 0.88,
-                size,
-                text: stamp.clone(),
-            });
-            x_right -= w + pad;
-        }
-        if !footer.is_empty() {
-            let text = fill(&footer, &|n| match n {
-                "page" => Some((page + 1).to_string()),
-                "pages" => Some(count.to_string()),
-                _ => ctx.global(n),
-            });
-            let size = font.small_pt;
-            let w = measure.width(&text, size);
-            draws.push(Draw::Text {
-                x: (page_style.width_mm * PT_PER_MM - w) / 2.0,
-                baseline: (page_style.height_mm - page_style.margin_bottom_mm / 2.0) * PT_PER_MM,
-                size,
-                text,
-            });
-        }
-        draws
-    });
-
-    let missing: usize = pages
+/// The 不支給 notice for one month of a stipend schedule (`month` = `YYYY-MM`), which must be in
+/// the schedule with nothing paid.
+pub fn render_month(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+    month: &str,
+    issue: Option<&Issue>,
+) -> Result<Vec<u8>, RenderError> {
+    let line = decision
+        .schedule
         .iter()
         .flatten()
-        .map(|d| match d {
-            Draw::Text { text, .. } => text.chars().filter(|c| !measure.has_glyph(*c)).count(),
-            Draw::Rect { .. } => 0,
-        })
-        .sum();
-    if missing > 0 {
-        // Never the characters themselves: they may be part of a name.
-        tracing::warn!(
-            case_id = %decision.case_id,
-            missing,
-            "the notice font has no glyph for some characters; they print as empty boxes"
-        );
+        .find(|l| l.month == month)
+        .ok_or_else(|| RenderError::Month {
+            month: month.to_string(),
+            message: "支給予定表にない月です".to_string(),
+        })?;
+    if line.amount_yen != 0 {
+        return Err(RenderError::Month {
+            month: month.to_string(),
+            message: format!("支給する月です（{}円）", format_yen(line.amount_yen)),
+        });
     }
+    let template = t.document(MONTH, Some(decision.benefit))?;
+    let mut ctx = context(decision, app, office, &t.style, template, issue);
+    let code = line.code.clone().unwrap_or_default();
+    let (note, reason, cites) = code_text(&t.style, &code);
+    ctx.globals.insert("month", month_ja(month));
+    ctx.globals.insert("month_code", code);
+    ctx.globals.insert("month_note", note);
+    ctx.globals.insert("month_reason", reason);
+    ctx.globals.insert("month_cites", cites);
+    set_title(&mut ctx, template);
+    compose(
+        &ctx,
+        template,
+        t,
+        &identity(decision, month)?,
+        &decision.case_id,
+    )
+}
 
-    let json = serde_json::to_vec(decision).map_err(|e| RenderError::Pdf(e.to_string()))?;
-    let identity: [u8; 32] = Sha256::digest(&json).into();
-    let title = format!("{}{}", ctx.globals["title"], ctx.globals["draft_suffix"]);
-    pdf::write(
-        &pages,
-        style.page.width_mm,
-        style.page.height_mm,
-        &t.font,
-        &title,
-        style.font.rule_pt,
-        &identity,
+/// The 支給予定表 of a stipend decision (the schedule month by month).
+pub fn render_schedule(
+    decision: &Decision,
+    app: &Application,
+    office: &Office,
+    t: &Templates,
+) -> Result<Vec<u8>, RenderError> {
+    let template = t.document(SCHEDULE_ID, Some(decision.benefit))?;
+    let mut ctx = context(decision, app, office, &t.style, template, None);
+    set_title(&mut ctx, template);
+    compose(
+        &ctx,
+        template,
+        t,
+        &identity(decision, SCHEDULE_ID)?,
+        &decision.case_id,
     )
 }

@@ -49,6 +49,112 @@ pub const GLOBAL_PLACEHOLDERS: &[&str] = &[
 /// Placeholders only the footer may use.
 pub const FOOTER_PLACEHOLDERS: &[&str] = &["page", "pages"];
 
+/// Further placeholders of the documents printed from a decision (`notice.*`, `plan.schedule`):
+/// the stipend's schedule (RULES.md §2), the month a per-month 不支給 notice is about, and the
+/// days of a 受講旅費 claim (RULES.md §3).
+pub const DECISION_PLACEHOLDERS: &[&str] = &[
+    "qualification",
+    "paid_months",
+    "schedule_from",
+    "schedule_to",
+    "month",
+    "month_code",
+    "month_note",
+    "month_reason",
+    "month_cites",
+    "days_count",
+    "transport_total",
+    "expenses_total",
+];
+
+/// Further placeholders of the 自立支援プログラム計画書 (`plan.program`; `plans::ProgramPlan`).
+pub const PROGRAM_PLACEHOLDERS: &[&str] = &[
+    "drawn_up_on",
+    "name_kana",
+    "birth_date",
+    "age",
+    "phone",
+    "employment",
+    "income",
+    "allowance",
+    "child_support",
+    "health",
+    "childcare",
+    "situation_notes",
+    "goal_employment",
+    "goal_qualification",
+    "goal_target_on",
+    "goal_working_style",
+    "staff",
+    "review_on",
+    "schedule_total",
+    "paid_months",
+];
+
+/// Further placeholders of the 親子交流支援計画書 and its refusal (`plan.parent_child*`;
+/// `plans::ParentChildPlan`). `box_*` print a ticked or an empty check box (☑ / ☐).
+pub const PARENT_CHILD_PLACEHOLDERS: &[&str] = &[
+    "as_of",
+    "consult_father",
+    "consult_mother",
+    "applicant_name",
+    "box_applicant_father",
+    "box_applicant_mother",
+    "box_applicant_with",
+    "box_applicant_apart",
+    "other_name",
+    "box_other_father",
+    "box_other_mother",
+    "box_other_with",
+    "box_other_apart",
+    "child1_name",
+    "child1_birth",
+    "child1_age",
+    "box_child1_male",
+    "box_child1_female",
+    "child2_name",
+    "child2_birth",
+    "child2_age",
+    "box_child2_male",
+    "box_child2_female",
+    "child3_name",
+    "child3_birth",
+    "child3_age",
+    "box_child3_male",
+    "box_child3_female",
+    "box_assist_1",
+    "box_assist_2",
+    "box_assist_3",
+    "assistance_note",
+    "box_short",
+    "box_short_1",
+    "box_short_2",
+    "box_continuing",
+    "box_freq_monthly",
+    "box_freq_bimonthly",
+    "box_freq_other",
+    "freq_other",
+    "terms_note",
+    "supporter",
+];
+
+/// The placeholders a document may use besides the global ones, by its id: `notice.*` and
+/// `plan.schedule` are printed from a decision, `plan.program` and `plan.parent_child*` from a plan.
+pub fn document_placeholders(id: &str) -> &'static [&'static str] {
+    if id.starts_with("notice.") || id == SCHEDULE_ID {
+        DECISION_PLACEHOLDERS
+    } else if id.starts_with("plan.program") {
+        PROGRAM_PLACEHOLDERS
+    } else if id.starts_with("plan.parent_child") {
+        PARENT_CHILD_PLACEHOLDERS
+    } else {
+        &[]
+    }
+}
+
+/// The 支給予定表's template id (printed from a decision).
+pub const SCHEDULE_ID: &str = "plan.schedule";
+
 /// Conditions a block's `when` may name (a leading `!` negates).
 pub const CONDITIONS: &[&str] = &[
     "draft",
@@ -61,6 +167,9 @@ pub const CONDITIONS: &[&str] = &[
     "has_unconfirmed",
     "has_address",
     "has_course",
+    "has_schedule",
+    "has_unpaid",
+    "has_days",
 ];
 
 /// `output-style.toml`: page, font, marks, footer and shared parts.
@@ -79,6 +188,22 @@ pub struct Style {
     /// Named block lists a template includes with `kind = "part"` (e.g. `kyoji`, `contact`).
     #[serde(default)]
     pub parts: BTreeMap<String, Vec<Block>>,
+    /// What a stipend schedule line's code means (RULES.md §2 schedule-line codes), keyed by code:
+    /// the 支給予定表's 備考 and the reason of a per-month 不支給 notice.
+    #[serde(default)]
+    pub codes: BTreeMap<String, CodeText>,
+}
+
+/// The words for one schedule-line code (`no_attendance` …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeText {
+    /// Short, for the 備考 column of a 支給予定表 (「出席なし」).
+    pub note: String,
+    /// The reason as a notice states it (「当該月に養成機関への出席が1日もなかったため」).
+    pub reason: String,
+    /// The rule it applies (「RULES.md §2（東広島市 2024-10）」).
+    pub cites: String,
 }
 
 /// The sheet of paper, in millimetres.
@@ -252,7 +377,9 @@ impl Default for Marks {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentTemplate {
-    /// What it prints: `notice.pay`, `notice.deny`, `notice.incomplete`.
+    /// What it prints: `notice.pay`, `notice.deny`, `notice.incomplete`, `notice.month` (one
+    /// unpaid month of a stipend), `plan.schedule` (支給予定表), `plan.program` (自立支援プログラム計画書),
+    /// `plan.parent_child` (親子交流支援計画書) and `plan.parent_child_refusal`.
     pub id: String,
     /// Only for this benefit; absent = for every benefit that has no template of its own.
     #[serde(default)]
@@ -366,7 +493,7 @@ pub struct StampBlock {
 }
 
 /// Rows a list or table is filled from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// The computation lines: `{n} {label} {amount} {cites}`.
@@ -381,6 +508,25 @@ pub enum Source {
     /// The reasons of a 補正依頼, explained by the template's correction rules:
     /// `{n} {code} {document} {field} {message} {bring} {cites}`.
     Corrections,
+    /// Every month of a stipend schedule: `{n} {month} {amount} {code} {note}` (`{month}` in 和暦,
+    /// `{note}` from `[codes]` of the style).
+    Schedule,
+    /// Runs of consecutive paid months with the same amount:
+    /// `{n} {period} {from} {to} {months} {monthly} {subtotal}` (`{period}` is 「令和8年4月～令和8年9月」,
+    /// or the month alone for a run of one).
+    ScheduleSummary,
+    /// The months not paid: `{n} {month} {code} {note} {reason} {cites}`.
+    Unpaid,
+    /// The days of a 受講旅費 claim: `{n} {date} {transport} {expenses} {amount}`.
+    Days,
+    /// A plan's household: `{n} {name} {relation} {birth_date} {age} {note}`.
+    Household,
+    /// A plan's chosen support: `{n} {support} {detail} {period} {cites}`.
+    Supports,
+    /// A plan's 支援経過: `{n} {date} {time} {content} {supporter}`.
+    Progress,
+    /// A plan's refusal reasons: `{n} {code} {message} {cites}`.
+    PlanReasons,
 }
 
 impl Source {
@@ -392,6 +538,16 @@ impl Source {
             Source::Corrections => &[
                 "n", "code", "document", "field", "message", "bring", "cites",
             ],
+            Source::Schedule => &["n", "month", "amount", "code", "note"],
+            Source::ScheduleSummary => {
+                &["n", "period", "from", "to", "months", "monthly", "subtotal"]
+            }
+            Source::Unpaid => &["n", "month", "code", "note", "reason", "cites"],
+            Source::Days => &["n", "date", "transport", "expenses", "amount"],
+            Source::Household => &["n", "name", "relation", "birth_date", "age", "note"],
+            Source::Supports => &["n", "support", "detail", "period", "cites"],
+            Source::Progress => &["n", "date", "time", "content", "supporter"],
+            Source::PlanReasons => &["n", "code", "message", "cites"],
         }
     }
 }
@@ -422,13 +578,24 @@ pub struct ListBlock {
     pub when: Vec<String>,
 }
 
+/// A ruled table: one row per row of `source`, or the fixed `rows` of the template (a form).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableBlock {
-    pub source: Source,
+    /// Where the rows come from; absent = the fixed `rows`.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Fixed rows, a text per column (with the document's placeholders; a line break starts a new
+    /// line in the cell). Only without `source`.
+    #[serde(default)]
+    pub rows: Vec<Vec<String>>,
+    /// Blank rows are added up to this many rows (space to write by hand, as on 支援経過).
+    #[serde(default)]
+    pub min_rows: usize,
     /// Printed above the table (global placeholders only).
     #[serde(default)]
     pub heading: String,
+    /// The columns; when every header is empty the table has no header row.
     pub columns: Vec<Column>,
     /// Printed instead of the table when the source is empty; empty = the block is left out.
     #[serde(default)]
@@ -449,7 +616,8 @@ pub struct TableBlock {
 pub struct Column {
     /// Header cell text.
     pub header: String,
-    /// Cell text with the source's placeholders.
+    /// Cell text with the source's placeholders (unused by a table of fixed `rows`).
+    #[serde(default)]
     pub cell: String,
     /// Share of the table width (the widths of all columns are added up).
     #[serde(default = "default_column_width")]
@@ -509,7 +677,7 @@ pub fn read_all(dir: &Path) -> Result<(Style, Vec<DocumentTemplate>), RenderErro
     }
     paths.sort();
     for (name, blocks) in &style.parts {
-        check_blocks(blocks, &style, &style_path, &format!("parts.{name}"))?;
+        check_blocks(blocks, &style, &[], &style_path, &format!("parts.{name}"))?;
     }
     check_text(&style.footer, FOOTER_PLACEHOLDERS, &style_path, "footer")?;
     let mut documents = Vec::new();
@@ -546,45 +714,96 @@ fn invalid(path: &Path, message: String) -> RenderError {
 }
 
 fn check_document(doc: &DocumentTemplate, style: &Style, path: &Path) -> Result<(), RenderError> {
-    check_text(&doc.title, &[], path, "title")?;
+    let own = document_placeholders(&doc.id);
+    check_text(&doc.title, own, path, "title")?;
     for (i, rule) in doc.corrections.iter().enumerate() {
         let at = format!("corrections[{i}]");
         check_text(&rule.document, &["field"], path, &at)?;
         check_text(&rule.field, &["field"], path, &at)?;
         check_text(&rule.bring, &["field"], path, &at)?;
     }
-    check_blocks(&doc.blocks, style, path, "blocks")
+    check_blocks(&doc.blocks, style, own, path, "blocks")
 }
 
-fn check_blocks(blocks: &[Block], style: &Style, path: &Path, at: &str) -> Result<(), RenderError> {
+/// `own`: the placeholders of the document's kind ([`document_placeholders`]); a source's row
+/// placeholders come on top inside its items and cells.
+fn check_blocks(
+    blocks: &[Block],
+    style: &Style,
+    own: &[&str],
+    path: &Path,
+    at: &str,
+) -> Result<(), RenderError> {
+    let with_source = |source: Source| -> Vec<&str> {
+        own.iter()
+            .copied()
+            .chain(source.placeholders().iter().copied())
+            .collect()
+    };
     for (i, block) in blocks.iter().enumerate() {
         let at = format!("{at}[{i}]");
         match block {
             Block::Text(b) => {
                 check_when(&b.when, path, &at)?;
-                check_text(&b.text, &[], path, &at)?;
+                check_text(&b.text, own, path, &at)?;
             }
             Block::Stamp(b) => {
                 check_when(&b.when, path, &at)?;
-                check_text(&b.text, &[], path, &at)?;
+                check_text(&b.text, own, path, &at)?;
             }
             Block::List(b) => {
                 check_when(&b.when, path, &at)?;
-                check_text(&b.heading, &[], path, &at)?;
-                check_text(&b.empty, &[], path, &at)?;
-                check_text(&b.marker, b.source.placeholders(), path, &at)?;
-                check_text(&b.item, b.source.placeholders(), path, &at)?;
+                check_text(&b.heading, own, path, &at)?;
+                check_text(&b.empty, own, path, &at)?;
+                let names = with_source(b.source);
+                check_text(&b.marker, &names, path, &at)?;
+                check_text(&b.item, &names, path, &at)?;
             }
             Block::Table(b) => {
                 check_when(&b.when, path, &at)?;
-                check_text(&b.heading, &[], path, &at)?;
-                check_text(&b.empty, &[], path, &at)?;
+                check_text(&b.heading, own, path, &at)?;
+                check_text(&b.empty, own, path, &at)?;
                 if b.columns.is_empty() || b.columns.iter().all(|c| c.width == 0) {
                     return Err(invalid(path, format!("{at}: 列がありません")));
                 }
+                match b.source {
+                    Some(source) => {
+                        if !b.rows.is_empty() {
+                            return Err(invalid(
+                                path,
+                                format!("{at}: source と rows は同時に指定できません"),
+                            ));
+                        }
+                        let names = with_source(source);
+                        for c in &b.columns {
+                            check_text(&c.cell, &names, path, &at)?;
+                        }
+                    }
+                    None => {
+                        if b.rows.is_empty() {
+                            return Err(invalid(
+                                path,
+                                format!("{at}: source か rows のどちらかが必要です"),
+                            ));
+                        }
+                        for (r, row) in b.rows.iter().enumerate() {
+                            if row.len() != b.columns.len() {
+                                return Err(invalid(
+                                    path,
+                                    format!(
+                                        "{at}: rows[{r}] のセル数が列の数（{}）と違います",
+                                        b.columns.len()
+                                    ),
+                                ));
+                            }
+                            for cell in row {
+                                check_text(cell, own, path, &at)?;
+                            }
+                        }
+                    }
+                }
                 for c in &b.columns {
-                    check_text(&c.header, &[], path, &at)?;
-                    check_text(&c.cell, b.source.placeholders(), path, &at)?;
+                    check_text(&c.header, own, path, &at)?;
                 }
             }
             Block::Space(_) => {}
@@ -596,7 +815,7 @@ fn check_blocks(blocks: &[Block], style: &Style, path: &Path, at: &str) -> Resul
                 {
                     return Err(invalid(path, format!("{at}: 枠の中に枠は置けません")));
                 }
-                check_blocks(&b.blocks, style, path, &format!("{at}.blocks"))?;
+                check_blocks(&b.blocks, style, own, path, &format!("{at}.blocks"))?;
             }
             Block::Part(b) => {
                 check_when(&b.when, path, &at)?;

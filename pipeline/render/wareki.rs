@@ -32,6 +32,12 @@ const ERAS: [Era; 3] = [
 /// 「令和8年7月10日」. The first year of an era is 元年. A date before 昭和 (no notice should carry
 /// one) is printed in the Western calendar, 「1920年1月1日」, rather than invented.
 pub fn format_wareki(date: NaiveDate) -> String {
+    format!("{}{}日", format_wareki_month(date), date.day())
+}
+
+/// 「令和8年7月」: the era year and month of `date` (a month of a stipend schedule is named by its
+/// first day, so 2019-04 is 平成31年4月 and 2019-05 令和元年5月).
+pub fn format_wareki_month(date: NaiveDate) -> String {
     let key = (date.year(), date.month(), date.day());
     for era in &ERAS {
         if key >= era.first_day {
@@ -41,10 +47,10 @@ pub fn format_wareki(date: NaiveDate) -> String {
             } else {
                 year.to_string()
             };
-            return format!("{}{}年{}月{}日", era.name, year, date.month(), date.day());
+            return format!("{}{}年{}月", era.name, year, date.month());
         }
     }
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    format!("{}年{}月", date.year(), date.month())
 }
 
 #[cfg(test)]
@@ -71,5 +77,12 @@ mod tests {
         for (date, want) in table {
             assert_eq!(format_wareki(date), want, "{date}");
         }
+    }
+
+    #[test]
+    fn months_are_named_by_their_first_day() {
+        assert_eq!(format_wareki_month(d(2019, 4, 1)), "平成31年4月");
+        assert_eq!(format_wareki_month(d(2019, 5, 1)), "令和元年5月");
+        assert_eq!(format_wareki_month(d(2026, 11, 1)), "令和8年11月");
     }
 }

@@ -228,6 +228,84 @@ fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
         .collect()
 }
 
+/// Erases dot leaders (「入学料 ………… 11,000円」): runs of five or more small, evenly spaced specks on
+/// one row. Tesseract reads them as letters and digits, which garbles the label and can prepend a
+/// digit to the amount. Returns the number of dots erased.
+pub fn erase_dot_leaders(gray: &mut GrayImage) -> usize {
+    let (w, h) = gray.dimensions();
+    let dot_max = (w / 200).max(4);
+    let mut mask = GrayImage::new(w, h);
+    for (x, y, p) in gray.enumerate_pixels() {
+        if p.0[0] < 170 {
+            mask.put_pixel(x, y, image::Luma([255]));
+        }
+    }
+    let labels = connected_components(&mask, Connectivity::Eight, image::Luma([0u8]));
+    // Bounding box of every component: (x0, y0, x1, y1).
+    let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32)> = Default::default();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let l = l.0[0];
+        if l == 0 {
+            continue;
+        }
+        let e = boxes.entry(l).or_insert((x, y, x, y));
+        e.0 = e.0.min(x);
+        e.1 = e.1.min(y);
+        e.2 = e.2.max(x);
+        e.3 = e.3.max(y);
+    }
+    let mut dots: Vec<(u32, u32, u32, u32)> = boxes
+        .into_values()
+        .filter(|&(x0, y0, x1, y1)| {
+            let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+            bw >= 2 && bh >= 2 && bw <= dot_max && bh <= dot_max && bw * 2 >= bh && bh * 2 >= bw
+        })
+        .collect();
+    // Rows: same vertical centre within 2 px.
+    dots.sort_by_key(|d| ((d.1 + d.3) / 2, d.0));
+    let mut erased = 0;
+    let mut i = 0;
+    while i < dots.len() {
+        let cy = (dots[i].1 + dots[i].3) / 2;
+        let mut j = i;
+        while j < dots.len() && (dots[j].1 + dots[j].3) / 2 <= cy + 2 {
+            j += 1;
+        }
+        let mut row: Vec<(u32, u32, u32, u32)> = dots[i..j].to_vec();
+        row.sort_by_key(|d| d.0);
+        // Runs of evenly spaced dots.
+        let mut start = 0;
+        for k in 1..=row.len() {
+            let continues = k < row.len() && {
+                let gap = row[k].0.saturating_sub(row[k - 1].2);
+                let pitch = row[k].0 - row[k - 1].0;
+                gap > 0
+                    && pitch <= dot_max * 5
+                    && (k - start < 2 || {
+                        let prev_pitch = row[k - 1].0 - row[k - 2].0;
+                        pitch * 3 >= prev_pitch && pitch <= prev_pitch * 3
+                    })
+            };
+            if !continues {
+                if k - start >= 5 {
+                    for d in &row[start..k] {
+                        // With the anti-aliased halo, which Sauvola would otherwise pick up.
+                        for y in d.1.saturating_sub(2)..=(d.3 + 2).min(h - 1) {
+                            for x in d.0.saturating_sub(2)..=(d.2 + 2).min(w - 1) {
+                                gray.put_pixel(x, y, image::Luma([255]));
+                            }
+                        }
+                    }
+                    erased += k - start;
+                }
+                start = k;
+            }
+        }
+        i = j;
+    }
+    erased
+}
+
 /// Paints red ink white, so a stamp over a name does not spoil the OCR of the name ("drop-out colour",
 /// as form readers do). Returns the number of pixels changed.
 pub fn drop_red(color: &mut RgbImage) -> u64 {
@@ -262,6 +340,30 @@ mod tests {
         assert_eq!(seals.len(), 1, "{seals:?}");
         let s = seals[0].bbox;
         assert!(s.x <= 350 && s.right() >= 450 && s.y <= 250 && s.bottom() >= 350);
+    }
+
+    #[test]
+    fn dot_leaders_are_erased_and_digits_kept() {
+        let mut img = GrayImage::from_pixel(1600, 300, image::Luma([255]));
+        // A leader: 20 dots of 5 px every 16 px on one row.
+        for i in 0..20 {
+            draw_filled_rect_mut(
+                &mut img,
+                Rect::at(200 + i * 16, 150).of_size(5, 5),
+                image::Luma([0]),
+            );
+        }
+        // A "digit" (tall stroke) and a lone decimal point stay.
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(600, 120).of_size(5, 40),
+            image::Luma([0]),
+        );
+        draw_filled_rect_mut(&mut img, Rect::at(620, 155).of_size(5, 5), image::Luma([0]));
+        assert_eq!(erase_dot_leaders(&mut img), 20);
+        assert_eq!(img.get_pixel(202, 152).0[0], 255);
+        assert_eq!(img.get_pixel(602, 140).0[0], 0);
+        assert_eq!(img.get_pixel(622, 157).0[0], 0);
     }
 
     #[test]

@@ -26,9 +26,7 @@ use layout::TextLine;
 use lexicon::{LabelClass, Lexicon};
 use marks::Marks;
 use normalize::{compact, Reading};
-use read::{
-    after_label, amount_on, before_marker, clean_name, dates_on, value_for, with_reading, Span,
-};
+use read::{after_label, before_marker, clean_name, dates_on, value_for, with_reading, Span};
 
 /// One page as the extractor sees it.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +59,10 @@ impl PageInput {
 pub struct Hints {
     /// Names of people in the submission (the applicant), as `姓 名`.
     pub names: Vec<String>,
+    /// Course names the application gives.
+    pub courses: Vec<String>,
+    /// Institutions (with their 法人格) the application gives.
+    pub institutions: Vec<String>,
 }
 
 impl Hints {
@@ -70,6 +72,45 @@ impl Hints {
             .iter()
             .find(|n| compact(n) == c)
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    fn confirms_course(&self, read: &str) -> bool {
+        let c = compact(read);
+        self.courses.iter().any(|k| compact(k) == c)
+    }
+
+    /// The institution printed on the page, found by its full name allowing a few misread or
+    /// stamped-over characters (at most a quarter of them), on one line or two adjacent ones.
+    fn institution_on(&self, lines: &[TextLine]) -> Option<(String, Span)> {
+        for known in &self.institutions {
+            let k = compact(known);
+            let n = k.chars().count();
+            if n < 4 {
+                continue;
+            }
+            for (i, l) in lines.iter().enumerate() {
+                let mut text = compact(&l.text());
+                let mut bbox = l.bbox;
+                for extra in 0..2 {
+                    if extra == 1 {
+                        let Some(next) = lines.get(i + 1) else { break };
+                        text.push_str(&compact(&next.text()));
+                        bbox = bbox.union(&next.bbox);
+                    }
+                    if normalize::substring_distance(&k, &text) * 4 <= n {
+                        return Some((
+                            k.clone(),
+                            Span {
+                                text: k.clone(),
+                                confidence: 0.9,
+                                bbox: Some(bbox),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        None
     }
 }
 
@@ -217,7 +258,7 @@ impl Extractor {
             };
             set(doc, rf::PAYER_NAME, Value::Text(name), &span, conf);
         }
-        if let Some((span, name)) = find_issuer(&lines) {
+        if let Some((span, name)) = find_issuer(&lines, hints) {
             set(
                 doc,
                 rf::ISSUER_NAME,
@@ -226,7 +267,7 @@ impl Extractor {
                 span.confidence,
             );
         }
-        if let Some((span, course)) = find_course(&lines) {
+        if let Some((span, course)) = find_course(&lines, hints) {
             set(
                 doc,
                 rf::COURSE_NAME,
@@ -268,13 +309,46 @@ impl Extractor {
         // the next one to the right).
         let mut items: Vec<Item> = Vec::new();
         let mut totals: Vec<(i64, f32, Span)> = Vec::new();
-        for line in &lines {
+        // Amounts alone on a line: a correction written above (or below) the struck-out value.
+        let mut bare: Vec<Option<(usize, (i64, Reading, usize, Span))>> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
+            .collect();
+        for (li, line) in lines.iter().enumerate() {
             let segs = read::segments(line);
             let mut k = 0;
             while k < segs.len() {
                 let (from, to) = segs[k];
                 let (found, next) = match read::amount_in(line, from, to) {
                     Some(a) => (Some(a), k + 1),
+                    None if k + 1 >= segs.len()
+                        && self.lexicon.classify(&line.text_of(from, to)).is_some() =>
+                    {
+                        // A labelled line without its amount: take the nearest amount standing alone
+                        // just above or below (the corrected value beside a strike-through).
+                        let ch = line.char_height();
+                        let near = bare
+                            .iter_mut()
+                            .filter(|b| {
+                                b.as_ref().is_some_and(|(bi, _)| {
+                                    *bi != li
+                                        && lines[*bi].bbox.y + ch * 2 >= line.bbox.y
+                                        && lines[*bi].bbox.y <= line.bbox.bottom() + ch
+                                        && lines[*bi].bbox.x > line.bbox.x
+                                })
+                            })
+                            .min_by_key(|b| {
+                                b.as_ref()
+                                    .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
+                                    .unwrap_or(u32::MAX)
+                            });
+                        let taken = near.and_then(|b| b.take()).map(|(_, a)| {
+                            let (v, r, _, span) = a;
+                            (v, r, to, span)
+                        });
+                        (taken, k + 1)
+                    }
                     None => match segs.get(k + 1) {
                         Some(&(f2, t2))
                             if self.lexicon.classify(&line.text_of(from, to)).is_some() =>
@@ -494,8 +568,16 @@ fn find_name(
     labels: &[&str],
     hints: &Hints,
 ) -> Option<(Span, String, bool)> {
+    // A reading that equals the applicant's name is cross-checked: sure, and spaced as given.
     let confirm = |(span, name, repaired): (Span, String, bool)| match hints.confirm(&name) {
-        Some(known) => (span, known, false),
+        Some(known) => (
+            Span {
+                confidence: span.confidence.max(0.95),
+                ..span
+            },
+            known,
+            false,
+        ),
         None => (span, name, repaired),
     };
     for l in lines {
@@ -524,18 +606,18 @@ fn find_name(
                 confidence: l.confidence_of(0, l.tokens.len()),
                 bbox: Some(l.bbox),
             };
-            return Some((
-                span,
-                known.split_whitespace().collect::<Vec<_>>().join(" "),
-                false,
-            ));
+            return Some(confirm((span, known.clone(), false)));
         }
     }
     None
 }
 
-/// The institution's printed name with its 法人格.
-fn find_issuer(lines: &[TextLine]) -> Option<(Span, String)> {
+/// The institution's printed name with its 法人格: the application's institution where it is printed
+/// (allowing a stamp over a few characters), else the first line that carries a 法人格.
+fn find_issuer(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
+    if let Some((name, span)) = hints.institution_on(lines) {
+        return Some((span, name));
+    }
     for l in lines {
         let text = l.text();
         let t = compact(&text);
@@ -596,9 +678,13 @@ const COURSE_LABELS: &[&str] = &[
     "コース",
 ];
 
-fn find_course(lines: &[TextLine]) -> Option<(Span, String)> {
-    let (_, span) = value_for(lines, COURSE_LABELS)?;
+fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
+    let (_, mut span) = value_for(lines, COURSE_LABELS)?;
     let course = compact(&span.text);
+    if hints.confirms_course(&course) {
+        // Cross-checked against the application: the same title.
+        span.confidence = span.confidence.max(0.97);
+    }
     (course.chars().count() >= 2).then_some((span, course))
 }
 
@@ -680,7 +766,7 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
             with_reading(span.confidence, r),
         );
     }
-    if let Some((span, course)) = find_course(&lines) {
+    if let Some((span, course)) = find_course(&lines, hints) {
         set(cf::COURSE_NAME, Value::Text(course), &span, span.confidence);
     }
     let started = date_after(&[
@@ -731,7 +817,7 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
             message: "修了日が受講開始日より前になっています。".into(),
         });
     }
-    if let Some((span, name)) = find_issuer(&lines) {
+    if let Some((span, name)) = find_issuer(&lines, hints) {
         doc.fields.insert(
             cf::ISSUER_NAME.into(),
             Field {

@@ -390,6 +390,24 @@ pub fn char_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The fewest edits that turn `pattern` into some substring of `text` (semi-global edit distance):
+/// how well a known name appears somewhere in a line that also holds other words.
+pub fn substring_distance(pattern: &str, text: &str) -> usize {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // prev[j]: cost of matching p[..i] ending at t[..j]; a match may start anywhere (row 0 is 0).
+    let mut prev = vec![0usize; t.len() + 1];
+    for i in 1..=p.len() {
+        let mut cur = vec![i; t.len() + 1];
+        for j in 1..=t.len() {
+            let cost = usize::from(p[i - 1] != t[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev.into_iter().min().unwrap_or(p.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,5 +495,13 @@ mod tests {
         assert_eq!(repair_lookalikes("千代ニ区").0, "千代二区");
         assert_eq!(repair_lookalikes("ヤマダ").0, "ヤマダ");
         assert_eq!(char_distance("山田花子", "山田花了"), 1);
+        assert_eq!(substring_distance("緑風学園", "学校法人緑風学園校長"), 0);
+        assert_eq!(
+            substring_distance(
+                "一般社団法人緑風介護人材育成協会",
+                "一般社団緑風介護材育成協会"
+            ),
+            3
+        );
     }
 }

@@ -223,8 +223,15 @@ impl Reader {
             .iter()
             .map(|s| (s.0.as_str(), s.1.as_slice()))
             .collect();
+        let app = &read.application;
+        let course = app.course.as_ref();
         let hints = Hints {
-            names: read.application.applicant.name.iter().cloned().collect(),
+            names: app.applicant.name.iter().cloned().collect(),
+            courses: course.and_then(|c| c.name.clone()).into_iter().collect(),
+            institutions: course
+                .and_then(|c| c.institution.clone())
+                .into_iter()
+                .collect(),
         };
         let results = self.read_many(&inputs, &hints);
         info!(

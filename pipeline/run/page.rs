@@ -25,6 +25,8 @@ pub fn read_image_page(
         }
         _ => (prepared.gray.clone(), None),
     };
+    let mut ocr_input = ocr_input;
+    marks::erase_dot_leaders(&mut ocr_input);
     let recognized = engine.recognize(&ocr_input)?;
     let tokens: Vec<Token> = recognized
         .words

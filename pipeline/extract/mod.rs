@@ -63,6 +63,11 @@ pub struct Hints {
     pub courses: Vec<String>,
     /// Institutions (with their 法人格) the application gives.
     pub institutions: Vec<String>,
+    /// Dates the application gives for the course (start, completion) and the applicant's birth.
+    pub dates: Vec<chrono::NaiveDate>,
+    pub started_on: Option<chrono::NaiveDate>,
+    pub completed_on: Option<chrono::NaiveDate>,
+    pub birth_date: Option<chrono::NaiveDate>,
 }
 
 impl Hints {
@@ -679,13 +684,71 @@ const COURSE_LABELS: &[&str] = &[
 ];
 
 fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
-    let (_, mut span) = value_for(lines, COURSE_LABELS)?;
-    let course = compact(&span.text);
-    if hints.confirms_course(&course) {
-        // Cross-checked against the application: the same title.
-        span.confidence = span.confidence.max(0.97);
+    let confirm = |mut span: Span, course: String| {
+        if hints.confirms_course(&course) {
+            // Cross-checked against the application: the same title.
+            span.confidence = span.confidence.max(0.97);
+        }
+        (span, course)
+    };
+    // 講座名：… — the label must begin the line (「登録販売者講座」 ends with 講座 but is no label).
+    for (i, l) in lines.iter().enumerate() {
+        let t = compact(&l.text());
+        let Some(label) = COURSE_LABELS.iter().find(|lab| t.starts_with(*lab)) else {
+            continue;
+        };
+        let value = after_label(l, label).or_else(|| {
+            let below = lines.get(i + 1)?;
+            (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
+                text: below.text(),
+                confidence: below.confidence_of(0, below.tokens.len()),
+                bbox: Some(below.bbox),
+            })
+        });
+        if let Some(span) = value {
+            let course = compact(&span.text);
+            if course.chars().count() >= 2 && normalize::parse_date(&course).is_none() {
+                return Some(confirm(span, course));
+            }
+        }
     }
-    (course.chars().count() >= 2).then_some((span, course))
+    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for.
+    for l in lines {
+        let t = compact(&l.text());
+        let Some(rest) = t.strip_prefix("但し").or_else(|| t.strip_prefix("但")) else {
+            continue;
+        };
+        let end = ["受講料", "入学料", "入学金", "授業料", "講座費用", "として"]
+            .iter()
+            .filter_map(|w| rest.find(w))
+            .min()
+            .unwrap_or(rest.len());
+        let course = rest[..end].to_string();
+        if course.chars().count() >= 2 {
+            let span = Span {
+                text: course.clone(),
+                confidence: l.confidence_of(0, l.tokens.len()),
+                bbox: Some(l.bbox),
+            };
+            return Some(confirm(span, course));
+        }
+    }
+    // The label was lost: the application's course printed verbatim is the course.
+    for known in &hints.courses {
+        let k = compact(known);
+        if k.chars().count() < 2 {
+            continue;
+        }
+        if let Some(l) = lines.iter().find(|l| compact(&l.text()).contains(&k)) {
+            let span = Span {
+                text: k.clone(),
+                confidence: 0.97,
+                bbox: Some(l.bbox),
+            };
+            return Some((span, k));
+        }
+    }
+    None
 }
 
 /// A labelled date, else the first date on a line that is not some other date (birth, period).
@@ -712,6 +775,26 @@ fn find_date(
             read::date_on(l)
         }
     })
+}
+
+/// Dates printed above the certifying sentence (「…証明します」), with the line each is on.
+fn body_dates_all(lines: &[TextLine]) -> Vec<(chrono::NaiveDate, Span)> {
+    lines
+        .iter()
+        .take_while(|l| !compact(&l.text()).contains("証明し"))
+        .flat_map(|l| {
+            dates_on(l).into_iter().map(|d| {
+                (
+                    d,
+                    Span {
+                        text: l.text(),
+                        confidence: l.confidence_of(0, l.tokens.len()),
+                        bbox: Some(l.bbox),
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
@@ -802,12 +885,33 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         (Some(s), Some(c)) => s.0 <= c.0,
         _ => true,
     };
+    // A label the OCR lost: a date printed on the certificate that is exactly the one the application
+    // gives for that fact is taken (confirmed, not guessed); anything else stays missing.
+    let body_dates = || body_dates_all(&lines);
+    if let (None, Some(want)) = (&started_on, hints.started_on) {
+        started_on = body_dates()
+            .into_iter()
+            .find(|(d, _)| *d == want)
+            .map(|(d, s)| (d, 0.95, s));
+    }
+    if let (None, Some(want)) = (&completed_on, hints.completed_on) {
+        completed_on = body_dates()
+            .into_iter()
+            .find(|(d, _)| *d == want)
+            .map(|(d, s)| (d, 0.95, s));
+    }
     for (name, v) in [
         (cf::STARTED_ON, started_on),
         (cf::COMPLETED_ON, completed_on),
     ] {
         if let Some((d, conf, span)) = v {
             let conf = if in_order { conf } else { conf.min(0.5) };
+            // The same date as the application gives: cross-checked.
+            let conf = if hints.dates.contains(&d) && in_order {
+                conf.max(0.95)
+            } else {
+                conf
+            };
             set(name, Value::Date(d), &span, conf);
         }
     }

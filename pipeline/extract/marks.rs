@@ -59,28 +59,30 @@ pub fn find_red_seals(color: &RgbImage, char_h: u32) -> Vec<Seal> {
     clusters(&map, char_h, Ink::Red)
 }
 
-/// Finds mid-gray ink clusters (a red stamp on a grayscale scan).
+/// Finds stamp ink on a grayscale scan: a red stamp scans mid-gray (about 100–190), lighter than
+/// black print. The anti-aliased edge of black print is mid-gray too, so a mid-gray pixel counts only
+/// when no dark pixel is within two pixels of it.
 pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
     let (w, h) = gray.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
-    let mut mid = vec![0u16; (cw * ch) as usize];
-    let mut dark = vec![0u16; (cw * ch) as usize];
-    for (x, y, p) in gray.enumerate_pixels() {
-        let v = p.0[0];
-        let i = ((y / CELL) * cw + x / CELL) as usize;
-        if (70..=175).contains(&v) {
-            mid[i] += 1;
-        } else if v < 60 {
-            dark[i] += 1;
+    let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 85;
+    let mut ink = vec![0u16; (cw * ch) as usize];
+    for y in 2..h.saturating_sub(2) {
+        for x in 2..w.saturating_sub(2) {
+            let v = gray.get_pixel(x, y).0[0];
+            if !(100..=190).contains(&v) {
+                continue;
+            }
+            let near_dark = (y - 2..=y + 2).any(|yy| (x - 2..=x + 2).any(|xx| dark(xx, yy)));
+            if !near_dark {
+                ink[((y / CELL) * cw + x / CELL) as usize] += 1;
+            }
         }
     }
     let mut map = GrayImage::new(cw, ch);
-    let cell_px = (CELL * CELL) as u16;
     for y in 0..ch {
         for x in 0..cw {
-            let i = (y * cw + x) as usize;
-            // Mostly mid-gray and little black: stamp ink, not the anti-aliased edge of black print.
-            if mid[i] * 4 >= cell_px && dark[i] * 3 <= mid[i] {
+            if ink[(y * cw + x) as usize] >= 3 {
                 map.put_pixel(x, y, image::Luma([255]));
             }
         }

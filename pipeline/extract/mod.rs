@@ -530,18 +530,24 @@ fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
                     && b.y <= s.bottom() + reach
                     && b.bottom() + reach >= s.y
                     && b.w <= ch * 4
+                    // A 訂正印 is a small stamp, but larger than a character: a glyph or speck of
+                    // gray beside a strike must not pass for one.
+                    && b.w * 10 >= ch * 13
+                    && b.h * 10 >= ch * 13
             });
             match near {
                 Some(i) => used[i] = true,
                 None => unsealed = true,
             }
         }
+        // A 領収印 is well over two characters across; anything smaller that is not a 訂正印 is a
+        // speck, a logo or a glyph, not a seal.
         seal_found |= p
             .marks
             .seals
             .iter()
             .zip(&used)
-            .any(|(s, used)| !used && s.bbox.w >= ch);
+            .any(|(s, used)| !used && s.bbox.w * 5 >= ch * 11 && s.bbox.h * 5 >= ch * 11);
     }
     let conf = if text_layer { 0.5 } else { 0.95 };
     let field = |v: bool| Field {

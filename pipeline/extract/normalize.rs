@@ -240,6 +240,12 @@ const ERAS: &[(&str, i32, Reading)] = &[
     ("信和", 2018, Reading::Repaired),
     ("令禾", 2018, Reading::Repaired),
     ("今和", 2018, Reading::Repaired),
+    // Misreads of 令 seen on scans (念, 合, 全, 金); the year range check below keeps 昭和 out.
+    ("念和", 2018, Reading::Repaired),
+    ("合和", 2018, Reading::Repaired),
+    ("全和", 2018, Reading::Repaired),
+    ("金和", 2018, Reading::Repaired),
+    ("令利", 2018, Reading::Repaired),
     ("平成", 1988, Reading::Clean),
     ("昭和", 1925, Reading::Clean),
     ("R", 2018, Reading::Clean),

@@ -85,7 +85,10 @@ impl Hints {
     }
 
     /// The institution printed on the page, found by its full name allowing a few misread or
-    /// stamped-over characters (at most a quarter of them), on one line or two adjacent ones.
+    /// stamped-over characters (at most a quarter), on one line or two adjacent ones. A stamp over
+    /// the name can split it into pieces Tesseract puts in either order, so two neighbouring lines
+    /// also match when nearly all the name's characters are in them and its distinctive part (the
+    /// words after the 法人格) begins there.
     fn institution_on(&self, lines: &[TextLine]) -> Option<(String, Span)> {
         for known in &self.institutions {
             let k = compact(known);
@@ -93,30 +96,59 @@ impl Hints {
             if n < 4 {
                 continue;
             }
+            let distinctive: String = HOJINKAKU
+                .iter()
+                .find_map(|h| k.strip_prefix(h))
+                .unwrap_or(&k)
+                .chars()
+                .take(2)
+                .collect();
+            let found = |text: &str, bbox: BBox| {
+                Some((
+                    k.clone(),
+                    Span {
+                        text: text.to_string(),
+                        confidence: 0.9,
+                        bbox: Some(bbox),
+                    },
+                ))
+            };
             for (i, l) in lines.iter().enumerate() {
-                let mut text = compact(&l.text());
-                let mut bbox = l.bbox;
-                for extra in 0..2 {
-                    if extra == 1 {
-                        let Some(next) = lines.get(i + 1) else { break };
-                        text.push_str(&compact(&next.text()));
-                        bbox = bbox.union(&next.bbox);
+                let text = compact(&l.text());
+                if normalize::substring_distance(&k, &text) * 4 <= n {
+                    return found(&text, l.bbox);
+                }
+                for other in lines.iter().skip(i + 1).take(2) {
+                    if other.bbox.y > l.bbox.bottom() + l.char_height() * 2 {
+                        break;
                     }
-                    if normalize::substring_distance(&k, &text) * 4 <= n {
-                        return Some((
-                            k.clone(),
-                            Span {
-                                text: k.clone(),
-                                confidence: 0.9,
-                                bbox: Some(bbox),
-                            },
-                        ));
+                    let both = format!("{text}{}", compact(&other.text()));
+                    let bbox = l.bbox.union(&other.bbox);
+                    if normalize::substring_distance(&k, &both) * 4 <= n {
+                        return found(&both, bbox);
+                    }
+                    if both.contains(&distinctive) && shared_chars(&k, &both) * 10 >= n * 8 {
+                        return found(&both, bbox);
                     }
                 }
             }
         }
         None
     }
+}
+
+/// How many characters of `want` (with repeats) occur in `text`.
+fn shared_chars(want: &str, text: &str) -> usize {
+    let mut pool: Vec<char> = text.chars().collect();
+    want.chars()
+        .filter(|c| match pool.iter().position(|p| p == c) {
+            Some(i) => {
+                pool.swap_remove(i);
+                true
+            }
+            None => false,
+        })
+        .count()
 }
 
 /// The extractor, holding its lexicon.
@@ -306,7 +338,7 @@ impl Extractor {
                 rf::ISSUED_ON,
                 Value::Date(date),
                 &span,
-                with_reading(span.confidence, reading.reading),
+                read::date_confidence(span.confidence, reading.reading),
             );
         }
 
@@ -321,6 +353,10 @@ impl Extractor {
             .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
             .collect();
         for (li, line) in lines.iter().enumerate() {
+            // 「但し ○○講座 受講料等として」 states the purpose of the whole sum, not a line of it.
+            if compact(&line.text()).starts_with("但") {
+                continue;
+            }
             let segs = read::segments(line);
             let mut k = 0;
             while k < segs.len() {
@@ -354,14 +390,22 @@ impl Extractor {
                         });
                         (taken, k + 1)
                     }
-                    None => match segs.get(k + 1) {
-                        Some(&(f2, t2))
-                            if self.lexicon.classify(&line.text_of(from, to)).is_some() =>
-                        {
-                            (read::amount_in(line, f2, t2), k + 2)
+                    None if self.lexicon.classify(&line.text_of(from, to)).is_some() => {
+                        // The amount is further right, past leader residue or blank cells, but not
+                        // past another label.
+                        let mut found = (None, k + 1);
+                        for (m, &(f2, t2)) in segs.iter().enumerate().skip(k + 1) {
+                            if let Some(a) = read::amount_in(line, f2, t2) {
+                                found = (Some(a), m + 1);
+                                break;
+                            }
+                            if self.lexicon.classify(&line.text_of(f2, t2)).is_some() {
+                                break;
+                            }
                         }
-                        _ => (None, k + 1),
-                    },
+                        found
+                    }
+                    None => (None, k + 1),
                 };
                 let Some((amount, reading, at, span)) = found else {
                     k = next;
@@ -871,8 +915,9 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         .iter()
         .find(|l| compact(&l.text()).contains("期間"))
         .map(|l| (dates_on(l), l));
-    let mut started_on = started.map(|(d, r, s)| (d, with_reading(s.confidence, r), s));
-    let mut completed_on = completed.map(|(d, r, s)| (d, with_reading(s.confidence, r), s));
+    let mut started_on = started.map(|(d, r, s)| (d, read::date_confidence(s.confidence, r), s));
+    let mut completed_on =
+        completed.map(|(d, r, s)| (d, read::date_confidence(s.confidence, r), s));
     if let Some((dates, l)) = period {
         let span = Span {
             text: l.text(),

@@ -335,3 +335,13 @@ pub fn with_reading(conf: f32, reading: Reading) -> f32 {
         Reading::Repaired => conf.min(0.6),
     }
 }
+
+/// Confidence of a date: a clean reading of a complete date (known era or four-digit year, a real
+/// month and day — `parse_date` checks the calendar) passes the validator, whatever Tesseract's mean
+/// word confidence on the rest of the line; a repaired one stays unsure.
+pub fn date_confidence(conf: f32, reading: Reading) -> f32 {
+    match reading {
+        Reading::Clean => conf.max(0.85),
+        Reading::Repaired => conf.min(0.6),
+    }
+}

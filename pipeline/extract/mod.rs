@@ -72,16 +72,18 @@ pub struct Hints {
 
 impl Hints {
     fn confirm(&self, read: &str) -> Option<String> {
-        let c = compact(read);
         self.names
             .iter()
-            .find(|n| compact(n) == c)
+            .find(|n| normalize::same_modulo_lookalikes(n, read))
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
-    fn confirms_course(&self, read: &str) -> bool {
-        let c = compact(read);
-        self.courses.iter().any(|k| compact(k) == c)
+    /// The application's course title when the reading is that title up to look-alike glyphs.
+    fn confirms_course(&self, read: &str) -> Option<String> {
+        self.courses
+            .iter()
+            .find(|k| normalize::same_modulo_lookalikes(k, read))
+            .map(|k| compact(k))
     }
 
     /// The institution printed on the page, found by its full name allowing a few misread or
@@ -734,12 +736,13 @@ const COURSE_LABELS: &[&str] = &[
 ];
 
 fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
-    let confirm = |mut span: Span, course: String| {
-        if hints.confirms_course(&course) {
-            // Cross-checked against the application: the same title.
+    let confirm = |mut span: Span, course: String| match hints.confirms_course(&course) {
+        Some(known) => {
+            // Cross-checked against the application: the same title (up to look-alike glyphs).
             span.confidence = span.confidence.max(0.97);
+            (span, known)
         }
-        (span, course)
+        None => (span, course),
     };
     // 講座名：… — the label must begin the line (「登録販売者講座」 ends with 講座 but is no label).
     for (i, l) in lines.iter().enumerate() {

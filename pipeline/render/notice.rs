@@ -181,29 +181,39 @@ fn decision_rows(
     ctx.set_rows(Source::Review, d.reasons.iter().map(reason_row));
     ctx.set_rows(
         Source::Corrections,
-        d.reasons.iter().map(|r| {
-            let mut row = reason_row(r);
-            let field_id = r.code.split_once(':').map(|(_, f)| f).unwrap_or("");
-            let field_label = template
-                .fields
-                .get(field_id)
-                .cloned()
-                .unwrap_or_else(|| field_id.to_string());
-            let rule = template.corrections.iter().find(|c| c.matches(&r.code));
-            let field = |text: &str| fill(text, &|n| (n == "field").then(|| field_label.clone()));
-            let (document, field_text, bring) = match rule {
-                Some(rule) => (
-                    field(&rule.document),
-                    field(&rule.field),
-                    field(&rule.bring),
-                ),
-                None => (String::new(), field_label.clone(), String::new()),
-            };
-            row.insert("document", document);
-            row.insert("field", field_text);
-            row.insert("bring", bring);
-            row
-        }),
+        d.reasons
+            .iter()
+            .filter(|r| {
+                !template
+                    .corrections
+                    .iter()
+                    .find(|c| c.matches(&r.code))
+                    .is_some_and(|c| c.omit)
+            })
+            .map(|r| {
+                let mut row = reason_row(r);
+                let field_id = r.code.split_once(':').map(|(_, f)| f).unwrap_or("");
+                let field_label = template
+                    .fields
+                    .get(field_id)
+                    .cloned()
+                    .unwrap_or_else(|| field_id.to_string());
+                let rule = template.corrections.iter().find(|c| c.matches(&r.code));
+                let field =
+                    |text: &str| fill(text, &|n| (n == "field").then(|| field_label.clone()));
+                let (document, field_text, bring) = match rule {
+                    Some(rule) => (
+                        field(&rule.document),
+                        field(&rule.field),
+                        field(&rule.bring),
+                    ),
+                    None => (String::new(), field_label.clone(), String::new()),
+                };
+                row.insert("document", document);
+                row.insert("field", field_text);
+                row.insert("bring", bring);
+                row
+            }),
     );
     let schedule = d.schedule.as_deref().unwrap_or_default();
     ctx.set_rows(Source::Schedule, schedule_rows(style, schedule));

@@ -409,7 +409,12 @@ pub struct CorrectionRule {
     /// The field concerned; `{field}` is the label of the code's field id.
     pub field: String,
     /// What to bring; may use `{field}`.
+    #[serde(default)]
     pub bring: String,
+    /// Leave reasons with this code out of the table: they are for the reviewer (a value kyufu
+    /// could not read surely) or follow from another defect, not something the applicant must bring.
+    #[serde(default)]
+    pub omit: bool,
 }
 
 impl CorrectionRule {
@@ -996,6 +1001,7 @@ mod tests {
             document: String::new(),
             field: String::new(),
             bring: String::new(),
+            omit: false,
         };
         assert!(rule("receipt_field_missing:*").matches("receipt_field_missing:payer_name"));
         assert!(!rule("receipt_field_missing:*").matches("receipt_no_seal"));

@@ -66,6 +66,12 @@ fn main() {
     let ran = started.elapsed();
     let r = report::compare(&dir);
     println!("{}", r.render());
+    for f in report::KEY_RECEIPT_FIELDS {
+        println!(
+            "key receipt field {f}: {:.1}%",
+            100.0 * r.field_rate(&format!("receipt.{f}"))
+        );
+    }
     println!(
         "corpus: {count} submissions (seed {seed}) generated in {:.1} s; kyufu run --once {:.1} s",
         generated.as_secs_f64(),

@@ -7,6 +7,7 @@
 
 #[path = "accuracy/report.rs"]
 mod report;
+mod watch;
 
 use std::fs;
 use std::path::{Path, PathBuf};

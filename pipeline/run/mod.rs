@@ -1029,17 +1029,22 @@ impl Runner {
         if let Some(all) = read_within(&self.reader, &files, None, limit * n as u32) {
             return Ok(all);
         }
-        warn!(files = n, "read outlived its time limit; reading each file alone");
         self.reader = Arc::new(Reader::new(&self.cfg)?);
+        let timeout = || ReadError::Timeout {
+            seconds: limit.as_millis().div_ceil(1000) as u64,
+        };
+        if n == 1 {
+            warn!(sha = short(&sha256_hex(&files[0].1)), "document timed out");
+            return Ok(vec![Err(timeout())]);
+        }
+        warn!(files = n, "read outlived its time limit; reading each file alone");
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             match read_within(&self.reader, &files, Some(i), limit) {
                 Some(mut one) => out.push(one.pop().unwrap_or(Ok(Vec::new()))),
                 None => {
                     warn!(sha = short(&sha256_hex(&files[i].1)), "document timed out");
-                    out.push(Err(ReadError::Timeout {
-                        seconds: limit.as_millis().div_ceil(1000) as u64,
-                    }));
+                    out.push(Err(timeout()));
                     self.reader = Arc::new(Reader::new(&self.cfg)?);
                 }
             }

@@ -9,6 +9,7 @@ mod pdf;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -58,7 +59,7 @@ impl Service {
     }
 
     /// Starts `kyufu watch`, its stderr to `log` (appended).
-    fn start(&self, log: &Path) -> Child {
+    fn start(&self, log: &Path) -> Running {
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -69,11 +70,12 @@ impl Service {
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
+            .map(Running)
             .expect("start kyufu watch")
     }
 
     /// Starts `kyufu watch` and waits until it says it is watching (its signal handler is set then).
-    fn start_ready(&self, log: &Path) -> Child {
+    fn start_ready(&self, log: &Path) -> Running {
         let before = watching_lines(log);
         let child = self.start(log);
         let start = Instant::now();
@@ -109,6 +111,18 @@ impl Service {
     }
 }
 
+/// A running `kyufu watch`, killed if a failing test drops it (so it never outlives the test).
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 fn watching_lines(log: &Path) -> usize {
     fs::read_to_string(log).map_or(0, |t| t.matches("watching the inbox").count())
 }
@@ -118,7 +132,9 @@ fn count_entries(dir: &Path) -> usize {
 }
 
 /// SIGTERM, then the exit code.
-fn stop(mut child: Child) -> Option<i32> {
+fn stop(mut running: Running) -> Option<i32> {
+    let child = &mut running.0;
+    // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let start = Instant::now();
     loop {
@@ -183,7 +199,7 @@ fn a_digital_receipt_is_read_without_ocr() {
 
 /// What a dropped entry is, and so what must become of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Drop {
+enum Dropped {
     /// A new submission: decided.
     Submission(usize),
     /// The same bytes as submission `n` again, under another folder name: a duplicate.
@@ -192,10 +208,10 @@ enum Drop {
     Junk(usize),
 }
 
-fn drop_entry(inbox: &Path, name: &str, what: Drop) {
+fn drop_entry(inbox: &Path, name: &str, what: Dropped) {
     match what {
-        Drop::Submission(n) | Drop::Again(n) => write_submission(inbox, name, &application(n, &person(n))),
-        Drop::Junk(n) => fs::write(inbox.join(name), format!("メモ {}\n", n % 25)).unwrap(),
+        Dropped::Submission(n) | Dropped::Again(n) => write_submission(inbox, name, &application(n, &person(n))),
+        Dropped::Junk(n) => fs::write(inbox.join(name), format!("メモ {}\n", n % 25)).unwrap(),
     }
 }
 
@@ -207,25 +223,25 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20260703);
     // 320 entries in 16 bursts: 80% new submissions, 10% submissions again, 10% junk files (of 25
     // distinct contents, so some junk is itself a duplicate).
-    let mut plan: Vec<(String, Drop)> = Vec::new();
+    let mut plan: Vec<(String, Dropped)> = Vec::new();
     let mut submissions = 0;
     for i in 0..320 {
         let roll = rng.random_range(0..10);
         let what = if roll < 8 || submissions == 0 {
             submissions += 1;
-            Drop::Submission(submissions - 1)
+            Dropped::Submission(submissions - 1)
         } else if roll == 8 {
-            Drop::Again(rng.random_range(0..submissions))
+            Dropped::Again(rng.random_range(0..submissions))
         } else {
-            Drop::Junk(i)
+            Dropped::Junk(i)
         };
         let name = match what {
-            Drop::Junk(_) => format!("loose-{i:04}.pdf"),
+            Dropped::Junk(_) => format!("loose-{i:04}.pdf"),
             _ => format!("sub-{i:04}"),
         };
         plan.push((name, what));
     }
-    let bursts: Vec<Vec<(String, Drop)>> = plan.chunks(20).map(|c| c.to_vec()).collect();
+    let bursts: Vec<Vec<(String, Dropped)>> = plan.chunks(20).map(|c| c.to_vec()).collect();
     let started = Instant::now();
     let dropper = {
         let inbox = s.inbox();
@@ -244,8 +260,8 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
     while kills < 24 || !dropper.is_finished() {
         let mut child = s.start(&log);
         std::thread::sleep(Duration::from_millis(rng.random_range(150..900)));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        child.0.kill().unwrap(); // SIGKILL
+        child.0.wait().unwrap();
         kills += 1;
         assert!(started.elapsed() < Duration::from_secs(240), "bounded in time");
     }
@@ -271,8 +287,8 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
         let (stage, outcome, case_id, content) = &rows[0];
         assert_eq!(stage, "done", "{name}");
         let allowed: &[&str] = match what {
-            Drop::Submission(_) | Drop::Again(_) => &["decided", "duplicate"],
-            Drop::Junk(_) => &["quarantined", "duplicate"],
+            Dropped::Submission(_) | Dropped::Again(_) => &["decided", "duplicate"],
+            Dropped::Junk(_) => &["quarantined", "duplicate"],
         };
         assert!(allowed.contains(&outcome.as_str()), "{name} ({what:?}) became {outcome}");
         if outcome != "duplicate" {
@@ -287,8 +303,8 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
     let distinct_submissions = plan
         .iter()
         .filter_map(|(_, w)| match w {
-            Drop::Submission(n) | Drop::Again(n) => Some(*n),
-            Drop::Junk(_) => None,
+            Dropped::Submission(n) | Dropped::Again(n) => Some(*n),
+            Dropped::Junk(_) => None,
         })
         .collect::<std::collections::BTreeSet<_>>()
         .len();
@@ -339,4 +355,164 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
         .count();
     assert_eq!(in_quarantine as i64, quarantined);
     assert_eq!(count_entries(&s.state().join("claimed")), 0);
+}
+
+/// Writes the bad inputs into `inbox`: (name, what must become of it). `None` = ignored in place.
+fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    // Issue 2's bad inputs (truncated JPEG, zero-byte, text named .pdf, encrypted PDF, 30000×30000
+    // PNG, unreadable TIFF), as the end-to-end test writes them.
+    for name in super::bad_inputs(inbox) {
+        out.push((name, Some("")));
+    }
+    // A decompression bomb: a content stream that inflates to 64 MB of nothing.
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        z.write_all(&chunk).unwrap();
+    }
+    let bomb = z.finish().unwrap();
+    let mut pdf = b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>> endobj\n".to_vec();
+    pdf.extend_from_slice(format!("4 0 obj <</Length {}/Filter/FlateDecode>> stream\n", bomb.len()).as_bytes());
+    pdf.extend_from_slice(&bomb);
+    pdf.extend_from_slice(b"\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
+    fs::write(inbox.join("bomb.pdf"), pdf).unwrap();
+    out.push(("bomb.pdf", Some("")));
+    // A 10,000-page PDF.
+    {
+        use lopdf::{dictionary, Document, Object};
+        let mut doc = Document::with_version("1.4");
+        let pages_id = doc.new_object_id();
+        let kids: Vec<Object> = (0..10_000)
+            .map(|_| {
+                doc.add_object(dictionary! {"Type" => "Page", "Parent" => pages_id,
+                    "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()]})
+                .into()
+            })
+            .collect();
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => 10_000}),
+        );
+        let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+        doc.trailer.set("Root", catalog);
+        doc.save(inbox.join("pages-10000.pdf")).unwrap();
+    }
+    out.push(("pages-10000.pdf", Some("ページ")));
+    // A cyclic page tree: the page-tree node is its own kid.
+    fs::write(
+        inbox.join("cyclic.pdf"),
+        "%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[2 0 R 3 0 R]/Count 2/Parent 2 0 R>> endobj\n3 0 obj <</Type/Page/Parent 3 0 R/MediaBox[0 0 595 842]/Resources 3 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
+    )
+    .unwrap();
+    out.push(("cyclic.pdf", Some("")));
+    // A symbolic link out of the inbox: moved aside, never followed.
+    std::os::unix::fs::symlink("/etc/passwd", inbox.join("passwd.pdf")).unwrap();
+    out.push(("passwd.pdf", Some("シンボリックリンク")));
+    // Read-only, and no permissions at all (root can still read it; others get "cannot open").
+    for (name, mode) in [("readonly.pdf", 0o444), ("noperm.pdf", 0o000)] {
+        fs::write(inbox.join(name), format!("plain words, not a PDF ({name})")).unwrap();
+        fs::set_permissions(inbox.join(name), std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+        out.push((name, Some("")));
+    }
+    let mut files: Vec<(&'static str, Vec<u8>, &'static str)> = vec![
+        ("random.jpg", (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect(), "PDF・TIFF・JPEG・PNG"),
+        ("header-only.jpg", vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], ""),
+        ("no-pages.pdf", b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n".to_vec(), ""),
+        ("cut.pdf", b"%PDF-1.7\n1 0 obj <</Type/Catalog/Pa".to_vec(), ""),
+        ("wide.tif", {
+            // A TIFF whose header claims 1,000,000 × 1 pixels.
+            let mut t = b"II*\x00\x08\x00\x00\x00".to_vec();
+            t.extend_from_slice(&3u16.to_le_bytes());
+            for (tag, typ, val) in [(256u16, 4u16, 1_000_000u32), (257, 4, 1), (258, 3, 8)] {
+                t.extend_from_slice(&tag.to_le_bytes());
+                t.extend_from_slice(&typ.to_le_bytes());
+                t.extend_from_slice(&1u32.to_le_bytes());
+                t.extend_from_slice(&val.to_le_bytes());
+            }
+            t.extend_from_slice(&0u32.to_le_bytes());
+            t
+        }, ""),
+        ("scan.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), "PDF・TIFF・JPEG・PNG"),
+        ("scan.bmp", b"BM\x1e\x00\x00\x00\x00\x00\x00\x00\x1a\x00\x00\x00".to_vec(), "PDF・TIFF・JPEG・PNG"),
+        ("application.json", br#"{"benefit": "kyoiku_kunren"}"#.to_vec(), "PDF・TIFF・JPEG・PNG"),
+        ("bad-crc.png", {
+            let mut p = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00".to_vec();
+            p.extend_from_slice(&[0, 0, 0, 0]);
+            p
+        }, ""),
+    ];
+    // A page that takes longer to read than the time limit (a 2,500 × 3,500 noise scan under a
+    // 300 ms limit): quarantined, not a hang.
+    let mut img = image::GrayImage::new(2500, 3500);
+    for (i, p) in img.pixels_mut().enumerate() {
+        p.0[0] = if (i as u32).wrapping_mul(2654435761) >> 31 == 1 { 0 } else { 255 };
+    }
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    files.push(("slow-page.png", png, "制限時間"));
+    for (name, bytes, reason) in files {
+        fs::write(inbox.join(name), bytes).unwrap();
+        out.push((name, Some(reason)));
+    }
+    // Names kyufu never takes: left where they are.
+    for name in ["~$draft.pdf", "upload.part", "x.tmp", "dl.crdownload", "Thumbs.db", "desktop.ini", ".hidden.pdf"] {
+        fs::write(inbox.join(name), b"%PDF-1.4 not yet").unwrap();
+        out.push((name, None));
+    }
+    out
+}
+
+#[test]
+fn malformed_inputs_are_quarantined_or_ignored_with_a_reason_and_the_service_stays_up() {
+    let s = Service::new("watch-malformed", "document_timeout_ms = 300\n");
+    let log = s.dir.join("watch.log");
+    let mut child = s.start_ready(&log);
+    let inbox = s.inbox();
+    let cases = malformed_inputs(&inbox);
+    // A file deleted while it settles: never taken, never an error.
+    fs::write(inbox.join("gone.jpg"), b"\xFF\xD8\xFF partial").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    fs::remove_file(inbox.join("gone.jpg")).unwrap();
+    // A submission with a broken scan beside a good application: decided, the scan quarantined.
+    write_submission(&inbox, "with-bad-scan", &application(1, "松本 千尋"));
+    fs::write(inbox.join("with-bad-scan/scan1.jpg"), b"\xFF\xD8\xFF\xE0 truncated").unwrap();
+    let quarantined = cases.iter().filter(|c| c.1.is_some()).count();
+    let start = Instant::now();
+    let q = s.state().join("quarantine");
+    loop {
+        let done = cases
+            .iter()
+            .filter(|(n, r)| r.is_some() && q.join(format!("{n}.reason.txt")).exists())
+            .count();
+        if done == quarantined && q.join("scan1.jpg").exists() || start.elapsed() > Duration::from_secs(90) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(child.0.try_wait().unwrap().is_none(), "the service is still up");
+    assert!(quarantined >= 20, "{quarantined} kinds");
+    for (name, reason) in &cases {
+        match reason {
+            Some(expect) => {
+                let text = fs::read_to_string(q.join(format!("{name}.reason.txt")))
+                    .unwrap_or_else(|_| panic!("{name} quarantined with a reason"));
+                assert!(text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{name}: Japanese: {text}");
+                assert!(text.contains(expect), "{name}: {text}");
+                assert!(fs::symlink_metadata(q.join(name)).is_ok(), "{name} kept in quarantine");
+                assert!(fs::symlink_metadata(inbox.join(name)).is_err(), "{name} not left in the inbox");
+            }
+            None => assert!(inbox.join(name).exists(), "{name} ignored, left in place"),
+        }
+    }
+    assert!(q.join("scan1.jpg.reason.txt").exists());
+    assert_eq!(count_entries(&s.dir.join("outbox")), 1, "the good submission was decided");
+    assert!(fs::read_link(q.join("passwd.pdf")).is_ok(), "the link itself, not /etc/passwd's bytes");
+    let status = s.status();
+    assert!(status["quarantined"].as_i64().unwrap() >= 20, "{status}");
+    assert!(!status["last_errors"].as_array().unwrap().is_empty());
+    assert_eq!(stop(child), Some(0));
 }

@@ -29,7 +29,10 @@ impl Service {
         let config = dir.join("kyufu-test.toml");
         fs::write(
             &config,
-            format!("settle_ms = 300\nscan_interval_ms = 200\nworkers = 1\n{extra_config}"),
+            format!(
+                "{}scan_interval_ms = 200\nworkers = 1\n{extra_config}",
+                if extra_config.contains("settle_ms") { "" } else { "settle_ms = 300\n" }
+            ),
         )
         .unwrap();
         Service { dir, config }
@@ -125,6 +128,24 @@ impl Drop for Running {
 
 fn watching_lines(log: &Path) -> usize {
     fs::read_to_string(log).map_or(0, |t| t.matches("watching the inbox").count())
+}
+
+/// The log without its colour codes.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn count_entries(dir: &Path) -> usize {
@@ -515,4 +536,71 @@ fn malformed_inputs_are_quarantined_or_ignored_with_a_reason_and_the_service_sta
     assert!(status["quarantined"].as_i64().unwrap() >= 20, "{status}");
     assert!(!status["last_errors"].as_array().unwrap().is_empty());
     assert_eq!(stop(child), Some(0));
+}
+
+#[test]
+fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_logs_no_personal_data() {
+    // Events off (what a cifs/nfs inbox gives): only the periodic scan sees anything.
+    let s = Service::new("watch-poll", "watch_mode = \"poll\"\nsettle_ms = 1000\n");
+    let log = s.dir.join("watch.log");
+    let child = s.start_ready(&log);
+    let inbox = s.inbox();
+    let (applicant, other) = ("長谷川 美穂", "石井 亜希子");
+    let app = application(77, applicant);
+    write_submission(&inbox, "case-a", &app);
+    // The submission is decided before its receipt arrives.
+    let start = Instant::now();
+    while count_entries(&s.dir.join("outbox")) == 0 {
+        assert!(start.elapsed() < Duration::from_secs(30), "submission decided");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Its receipt, written in 20 chunks over 5 s (pauses shorter than the settle time): never taken
+    // while incomplete, and what is taken is the whole file.
+    let receipt = pdf::receipt_pdf(applicant, "介護職員初任者研修", 99000);
+    let path = inbox.join("receipt-scan.pdf");
+    let chunk = receipt.len().div_ceil(20);
+    let mut f = fs::File::create(&path).unwrap();
+    for part in receipt.chunks(chunk) {
+        std::io::Write::write_all(&mut f, part).unwrap();
+        f.sync_all().unwrap();
+        std::thread::sleep(Duration::from_millis(250));
+        assert!(path.exists(), "taken while still being written");
+    }
+    drop(f);
+    let done = Instant::now();
+    // Another person's receipt: no case to join, so it waits as unassigned.
+    fs::write(inbox.join("other.pdf"), pdf::receipt_pdf(other, "医療事務講座", 50000)).unwrap();
+    assert!(s.wait_idle(Duration::from_secs(30)));
+    let taken_after = done.elapsed();
+    assert!(taken_after >= Duration::from_millis(700), "settled before it was taken: {taken_after:?}");
+    let db = s.journal();
+    let (case_id, versions): (String, i64) = db
+        .query_row(
+            "SELECT case_id, COUNT(*) FROM decisions GROUP BY case_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(versions, 2, "the receipt joined the open case and it was decided again");
+    let sha = kyufu::run::files::sha256_hex(&receipt);
+    let d: Value = serde_json::from_slice(&fs::read(s.dir.join("outbox").join(&case_id).join("decision.json")).unwrap()).unwrap();
+    assert!(
+        d["documents"].as_array().unwrap().iter().any(|x| x["sha256"] == sha.as_str()),
+        "the whole receipt (its full hash) is in the decision: {d}"
+    );
+    let status = s.status();
+    let unassigned = status["unassigned"].as_array().unwrap();
+    assert_eq!(unassigned.len(), 1, "{status}");
+    assert_eq!(unassigned[0]["file"], "other.pdf");
+    assert_eq!(stop(child), Some(0));
+
+    let text = strip_ansi(&fs::read_to_string(&log).unwrap());
+    assert!(text.contains("events=false"), "polling only");
+    let account = app["bank"]["account_number"].as_str().unwrap();
+    let address = app["applicant"]["address"].as_str().unwrap();
+    let phone = app["applicant"]["phone"].as_str().unwrap();
+    for secret in [applicant, other, "長谷川", "石井", account, address, phone] {
+        assert!(!text.contains(secret), "the log names {secret}");
+    }
+    assert!(text.contains(&case_id), "the log carries case ids");
 }

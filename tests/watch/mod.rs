@@ -604,3 +604,75 @@ fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_lo
     }
     assert!(text.contains(&case_id), "the log carries case ids");
 }
+
+/// (VmRSS, VmHWM) of a process, in kB.
+fn memory_kb(pid: u32) -> Option<(u64, u64)> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+#[test]
+fn a_burst_of_2000_small_files_keeps_memory_flat() {
+    let s = Service::new("watch-burst", "");
+    let log = s.dir.join("watch.log");
+    let child = s.start_ready(&log);
+    let pid = child.0.id();
+    let inbox = s.inbox();
+    // Small digital receipts of 2,000 different people: each read (no OCR), none joins a case, so
+    // each waits as unassigned — the full path of a loose document.
+    let n = 2000;
+    let staging = s.dir.join("staging");
+    fs::create_dir_all(&staging).unwrap();
+    for i in 0..n {
+        let name = format!("r-{i:04}.pdf");
+        fs::write(staging.join(&name), pdf::receipt_pdf(&format!("{} {i}", person(i)), "介護職員初任者研修", 10000 + i as u32)).unwrap();
+    }
+    let start = Instant::now();
+    for i in 0..n {
+        let name = format!("r-{i:04}.pdf");
+        fs::rename(staging.join(&name), inbox.join(&name)).unwrap();
+    }
+    let mut samples = Vec::new();
+    let mut quarter_rss = None;
+    loop {
+        let left = count_entries(&inbox) + count_entries(&s.state().join("claimed"));
+        if let Some((rss, _)) = memory_kb(pid) {
+            samples.push(rss);
+            if left <= n * 3 / 4 && quarter_rss.is_none() {
+                quarter_rss = Some(rss);
+            }
+        }
+        if left == 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(240), "burst processed in time ({left} left)");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let elapsed = start.elapsed();
+    let (end_rss, peak) = memory_kb(pid).unwrap();
+    let quarter = quarter_rss.unwrap_or(end_rss);
+    eprintln!(
+        "burst: {n} files in {:.1} s ({:.1} ms/file); RSS after a quarter {} MB, at the end {} MB, peak {} MB",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / n as f64,
+        quarter / 1024,
+        end_rss / 1024,
+        peak / 1024
+    );
+    assert_eq!(stop(child), Some(0));
+    let db = s.journal();
+    let unassigned: i64 = db
+        .query_row("SELECT COUNT(*) FROM files WHERE state = 'unassigned'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unassigned, n as i64);
+    // Flat: the last three quarters of the burst add no more than 32 MB, and the peak stays small.
+    assert!(end_rss <= quarter + 32 * 1024, "RSS grew from {quarter} kB to {end_rss} kB");
+    assert!(peak < 512 * 1024, "peak RSS {peak} kB");
+}

@@ -26,7 +26,14 @@ fn journal_overhead(dir: &Path, n: usize) -> Duration {
         let key = format!("T-{i}");
         let files = [(format!("scan-{i}.pdf"), sha.clone(), 1234)];
         let intake = j
-            .begin_intake(&key, IntakeKind::Loose, Some(&files[0].0), &sha, &files, "t")
+            .begin_intake(
+                &key,
+                IntakeKind::Loose,
+                Some(&files[0].0),
+                &sha,
+                &files,
+                "t",
+            )
             .unwrap();
         let rows = j.intake_files(intake.id).unwrap();
         assert!(j.content_seen(&sha, intake.id).unwrap().is_none());
@@ -53,8 +60,12 @@ fn journal_overhead(dir: &Path, n: usize) -> Duration {
         };
         j.commit_written(intake.id, &w, "t").unwrap();
         let rows = j.intake_files(intake.id).unwrap();
-        j.finish_intake(intake.id, &[(rows[0].id, FileState::Processed, Some("a".into()))], "t")
-            .unwrap();
+        j.finish_intake(
+            intake.id,
+            &[(rows[0].id, FileState::Processed, Some("a".into()))],
+            "t",
+        )
+        .unwrap();
     }
     start.elapsed() / n as u32
 }
@@ -65,7 +76,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Drops `n` files one at a time into a running `kyufu watch`; landing → gone from the inbox.
-fn landing_to_claim(dir: &Path, mode: &str, settle_ms: u64, interval_ms: u64, n: usize) -> Vec<Duration> {
+fn landing_to_claim(
+    dir: &Path,
+    mode: &str,
+    settle_ms: u64,
+    interval_ms: u64,
+    n: usize,
+) -> Vec<Duration> {
     let _ = fs::remove_dir_all(dir);
     let inbox = dir.join("inbox");
     fs::create_dir_all(&inbox).unwrap();

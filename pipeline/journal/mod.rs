@@ -251,6 +251,9 @@ pub struct Written<'a> {
     pub case_json: Option<&'a str>,
 }
 
+/// A file as listed for staff: (sha256, name, received_at, reason).
+pub type FileListing = (String, String, String, Option<String>);
+
 /// One stage run that ended in an error (for `kyufu status`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StageError {
@@ -655,7 +658,9 @@ impl Journal {
             |r| r.get(0),
         )?;
         for (id, state, path) in files {
-            let case = (*state == FileState::Processed).then_some(case_id.as_deref()).flatten();
+            let case = (*state == FileState::Processed)
+                .then_some(case_id.as_deref())
+                .flatten();
             tx.execute(
                 "UPDATE files SET state = ?2, archive_path = COALESCE(?3, archive_path),
                     case_id = COALESCE(?4, case_id), updated_at = ?5 WHERE id = ?1",
@@ -756,7 +761,7 @@ impl Journal {
         &self,
         state: FileState,
         limit: usize,
-    ) -> Result<Vec<(String, String, String, Option<String>)>, JournalError> {
+    ) -> Result<Vec<FileListing>, JournalError> {
         let mut stmt = self.conn.prepare(
             "SELECT sha256, name, received_at, reason FROM files WHERE state = ?1
              ORDER BY id DESC LIMIT ?2",

@@ -223,7 +223,10 @@ mod tests {
         // A key given before is never given again, even once its container is gone.
         let k2 = claim(&inbox.join("b.jpg"), &claimed, "T", &|k| k == k1).unwrap();
         assert_ne!(k1, k2, "two claims in the same second get different keys");
-        assert_eq!(fs::read(claimed.join(&k1).join("sub/a.pdf")).unwrap(), b"%PDF-");
+        assert_eq!(
+            fs::read(claimed.join(&k1).join("sub/a.pdf")).unwrap(),
+            b"%PDF-"
+        );
         assert_eq!(fs::read(claimed.join(&k2).join("b.jpg")).unwrap(), b"jpg");
         assert_eq!(fs::read_dir(&inbox).unwrap().count(), 0);
         // An entry that vanished meanwhile leaves no empty container behind.

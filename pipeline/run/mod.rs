@@ -225,7 +225,9 @@ pub fn case_key(name: &str, course: &str) -> Option<String> {
 
 /// The join key of a document: (payer or trainee) + course.
 fn document_key(doc: &Document) -> Option<String> {
-    let name = doc.text("payer_name").or_else(|| doc.text("trainee_name"))?;
+    let name = doc
+        .text("payer_name")
+        .or_else(|| doc.text("trainee_name"))?;
     case_key(name, doc.text("course_name")?)
 }
 
@@ -318,6 +320,9 @@ pub struct Runner {
     /// Entries whose claim failed (for a reason other than vanishing), so the log says it once.
     unclaimable: BTreeSet<PathBuf>,
 }
+
+/// Each output file's name and SHA-256.
+type OutputHashes = Vec<(&'static str, String)>;
 
 /// Where an intake's files come from: the claimed entry.
 struct Claimed {
@@ -481,11 +486,16 @@ impl Runner {
                         Some(reason),
                         &now.to_rfc3339(),
                     )?;
-                    warn!(name_hash = short(&subject), "symbolic link in the inbox set aside (never followed)");
+                    warn!(
+                        name_hash = short(&subject),
+                        "symbolic link in the inbox set aside (never followed)"
+                    );
                 }
                 Err(_) => {
                     if self.unclaimable.insert(link.path.clone()) {
-                        warn!("symbolic link in the inbox cannot be moved; ignored (never followed)");
+                        warn!(
+                            "symbolic link in the inbox cannot be moved; ignored (never followed)"
+                        );
                     }
                 }
             }
@@ -565,8 +575,7 @@ impl Runner {
     /// Records a claimed entry and its files in the journal, before any work.
     fn begin(&mut self, c: &Claimed, stamp: &str) -> Result<Intake, RunError> {
         let (kind, files) = if c.is_dir {
-            let paths =
-                submission_files(&c.path).map_err(io("提出フォルダを読めません"))?;
+            let paths = submission_files(&c.path).map_err(io("提出フォルダを読めません"))?;
             let mut files = Vec::new();
             for p in paths {
                 let name = p
@@ -587,14 +596,9 @@ impl Runner {
             IntakeKind::Submission => content_id(&files),
             IntakeKind::Loose => files[0].1.clone(),
         };
-        let intake = self.journal.begin_intake(
-            &c.key,
-            kind,
-            Some(&c.name),
-            &content,
-            &files,
-            stamp,
-        )?;
+        let intake =
+            self.journal
+                .begin_intake(&c.key, kind, Some(&c.name), &content, &files, stamp)?;
         debug!(claim = %c.key, content = short(&content), files = files.len(), "recorded");
         Ok(intake)
     }
@@ -634,11 +638,7 @@ impl Runner {
     }
 
     /// What an earlier intake with the same content became, if this one is a duplicate of it.
-    fn duplicate_of(
-        &self,
-        intake: &Intake,
-        files: &[FileRow],
-    ) -> Result<Option<String>, RunError> {
+    fn duplicate_of(&self, intake: &Intake, files: &[FileRow]) -> Result<Option<String>, RunError> {
         if files.is_empty() {
             return Ok(None);
         }
@@ -676,7 +676,10 @@ impl Runner {
             let bytes = match fs::read(c.path.join(&f.name)) {
                 Ok(b) => b,
                 Err(e) => {
-                    unreadable.insert(f.id, ReadError::Unopenable(e.kind().to_string()).to_string());
+                    unreadable.insert(
+                        f.id,
+                        ReadError::Unopenable(e.kind().to_string()).to_string(),
+                    );
                     continue;
                 }
             };
@@ -715,8 +718,13 @@ impl Runner {
         }
         for (id, reason) in &unreadable {
             if let Some(f) = files.iter().find(|f| f.id == *id) {
-                self.journal
-                    .record_stage(short(&f.sha256), "read", "quarantined", Some(reason), &stamp)?;
+                self.journal.record_stage(
+                    short(&f.sha256),
+                    "read",
+                    "quarantined",
+                    Some(reason),
+                    &stamp,
+                )?;
                 warn!(sha = short(&f.sha256), "unreadable file");
             }
         }
@@ -786,8 +794,13 @@ impl Runner {
         };
         let docs = match read {
             Err(reason) => {
-                self.journal
-                    .record_stage(short(&f.sha256), "read", "quarantined", Some(&reason), &stamp)?;
+                self.journal.record_stage(
+                    short(&f.sha256),
+                    "read",
+                    "quarantined",
+                    Some(&reason),
+                    &stamp,
+                )?;
                 let w = Written {
                     outcome: "quarantined",
                     plans: vec![(f.id, FileState::Quarantined, Some(reason))],
@@ -976,7 +989,7 @@ impl Runner {
         decision: &Decision,
         case: &Case,
         submission: &str,
-    ) -> Result<(String, Vec<(&'static str, String)>), RunError> {
+    ) -> Result<(String, OutputHashes), RunError> {
         let dir = self.cfg.outbox.join(&decision.case_id);
         fs::create_dir_all(&dir).map_err(io("出力フォルダを作れません"))?;
         files::remove_temp_files(&dir);
@@ -1037,7 +1050,10 @@ impl Runner {
             warn!(sha = short(&sha256_hex(&files[0].1)), "document timed out");
             return Ok(vec![Err(timeout())]);
         }
-        warn!(files = n, "read outlived its time limit; reading each file alone");
+        warn!(
+            files = n,
+            "read outlived its time limit; reading each file alone"
+        );
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             match read_within(&self.reader, &files, Some(i), limit) {
@@ -1105,7 +1121,10 @@ fn file_identity(path: &Path, name: &str, key: &str) -> (String, String, u64) {
         Ok(bytes) => (name.to_string(), sha256_hex(&bytes), bytes.len() as u64),
         Err(_) => (
             name.to_string(),
-            format!("unopenable-{}", sha256_hex(format!("{key}/{name}").as_bytes())),
+            format!(
+                "unopenable-{}",
+                sha256_hex(format!("{key}/{name}").as_bytes())
+            ),
             0,
         ),
     }
@@ -1202,7 +1221,10 @@ impl Status {
         } else {
             out.push_str("直近のエラー:\n");
             for e in &self.last_errors {
-                out.push_str(&format!("  ・{} {} {}: {}\n", e.at, e.stage, e.subject, e.error));
+                out.push_str(&format!(
+                    "  ・{} {} {}: {}\n",
+                    e.at, e.stage, e.subject, e.error
+                ));
             }
         }
         out

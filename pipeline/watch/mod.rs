@@ -144,9 +144,7 @@ impl Scanner {
                 out.settling += 1;
                 if !empty_dir {
                     // A first sighting must be confirmed unchanged by one more scan, however old.
-                    let due = settle
-                        .saturating_sub(still)
-                        .max(Duration::from_millis(10));
+                    let due = settle.saturating_sub(still).max(Duration::from_millis(10));
                     out.next_due = Some(out.next_due.map_or(due, |d| d.min(due)));
                 }
             }

@@ -31,7 +31,11 @@ impl Service {
             &config,
             format!(
                 "{}scan_interval_ms = 200\nworkers = 1\n{extra_config}",
-                if extra_config.contains("settle_ms") { "" } else { "settle_ms = 300\n" }
+                if extra_config.contains("settle_ms") {
+                    ""
+                } else {
+                    "settle_ms = 300\n"
+                }
             ),
         )
         .unwrap();
@@ -83,7 +87,10 @@ impl Service {
         let child = self.start(log);
         let start = Instant::now();
         while watching_lines(log) == before {
-            assert!(start.elapsed() < Duration::from_secs(30), "kyufu watch did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "kyufu watch did not start"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         child
@@ -105,7 +112,11 @@ impl Service {
 
     fn status(&self) -> Value {
         let out = self.command(&["status", "--json"]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
@@ -192,22 +203,48 @@ fn application(i: usize, name: &str) -> Value {
 
 /// Family names × given names: distinct people.
 fn person(i: usize) -> String {
-    const FAMILY: [&str; 10] = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"];
-    const GIVEN: [&str; 10] = ["美咲", "陽子", "直美", "恵", "由美", "真由美", "智子", "裕子", "愛", "香織"];
-    format!("{} {}{}", FAMILY[i % 10], GIVEN[(i / 10) % 10], ["", "子", "江", "乃"][(i / 100) % 4])
+    const FAMILY: [&str; 10] = [
+        "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
+    ];
+    const GIVEN: [&str; 10] = [
+        "美咲",
+        "陽子",
+        "直美",
+        "恵",
+        "由美",
+        "真由美",
+        "智子",
+        "裕子",
+        "愛",
+        "香織",
+    ];
+    format!(
+        "{} {}{}",
+        FAMILY[i % 10],
+        GIVEN[(i / 10) % 10],
+        ["", "子", "江", "乃"][(i / 100) % 4]
+    )
 }
 
 fn write_submission(inbox: &Path, folder: &str, app: &Value) {
     let dir = inbox.join(folder);
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("application.json"), serde_json::to_vec_pretty(app).unwrap()).unwrap();
+    fs::write(
+        dir.join("application.json"),
+        serde_json::to_vec_pretty(app).unwrap(),
+    )
+    .unwrap();
 }
 
 #[test]
 fn a_digital_receipt_is_read_without_ocr() {
     let s = Service::new("watch-pdf", "");
     let path = s.dir.join("r.pdf");
-    fs::write(&path, pdf::receipt_pdf("山田 花子", "介護職員初任者研修", 99000)).unwrap();
+    fs::write(
+        &path,
+        pdf::receipt_pdf("山田 花子", "介護職員初任者研修", 99000),
+    )
+    .unwrap();
     let out = s
         .command(&["extract", &path.display().to_string(), "--json"])
         .output()
@@ -231,7 +268,9 @@ enum Dropped {
 
 fn drop_entry(inbox: &Path, name: &str, what: Dropped) {
     match what {
-        Dropped::Submission(n) | Dropped::Again(n) => write_submission(inbox, name, &application(n, &person(n))),
+        Dropped::Submission(n) | Dropped::Again(n) => {
+            write_submission(inbox, name, &application(n, &person(n)))
+        }
         Dropped::Junk(n) => fs::write(inbox.join(name), format!("メモ {}\n", n % 25)).unwrap(),
     }
 }
@@ -284,13 +323,23 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
         child.0.kill().unwrap(); // SIGKILL
         child.0.wait().unwrap();
         kills += 1;
-        assert!(started.elapsed() < Duration::from_secs(240), "bounded in time");
+        assert!(
+            started.elapsed() < Duration::from_secs(240),
+            "bounded in time"
+        );
     }
     dropper.join().unwrap();
     let child = s.start_ready(&log);
-    assert!(s.wait_idle(Duration::from_secs(120)), "everything taken after the last restart");
+    assert!(
+        s.wait_idle(Duration::from_secs(120)),
+        "everything taken after the last restart"
+    );
     assert_eq!(stop(child), Some(0), "SIGTERM ends the service with 0");
-    eprintln!("crash test: {} entries, {kills} SIGKILLs, {:.1} s", plan.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "crash test: {} entries, {kills} SIGKILLs, {:.1} s",
+        plan.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     // Every entry has exactly one intake, finished, with an outcome its kind allows.
     let db = s.journal();
@@ -304,14 +353,21 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(rows.len(), 1, "{name} ({what:?}) has exactly one intake: {rows:?}");
+        assert_eq!(
+            rows.len(),
+            1,
+            "{name} ({what:?}) has exactly one intake: {rows:?}"
+        );
         let (stage, outcome, case_id, content) = &rows[0];
         assert_eq!(stage, "done", "{name}");
         let allowed: &[&str] = match what {
             Dropped::Submission(_) | Dropped::Again(_) => &["decided", "duplicate"],
             Dropped::Junk(_) => &["quarantined", "duplicate"],
         };
-        assert!(allowed.contains(&outcome.as_str()), "{name} ({what:?}) became {outcome}");
+        assert!(
+            allowed.contains(&outcome.as_str()),
+            "{name} ({what:?}) became {outcome}"
+        );
         if outcome != "duplicate" {
             *first_of_content.entry(content.clone()).or_default() += 1;
         }
@@ -320,7 +376,10 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
         }
     }
     // Each distinct content was taken in exactly once; all other drops of it are duplicates.
-    assert!(first_of_content.values().all(|n| *n == 1), "{first_of_content:?}");
+    assert!(
+        first_of_content.values().all(|n| *n == 1),
+        "{first_of_content:?}"
+    );
     let distinct_submissions = plan
         .iter()
         .filter_map(|(_, w)| match w {
@@ -342,11 +401,19 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
     assert_eq!(listed, decided_cases, "one outbox folder per decided case");
     for case in &decided_cases {
         let n: i64 = db
-            .query_row("SELECT COUNT(*) FROM decisions WHERE case_id = ?1", [case], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM decisions WHERE case_id = ?1",
+                [case],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 1, "{case} decided once");
         let outputs: i64 = db
-            .query_row("SELECT COUNT(*) FROM outputs WHERE case_id = ?1", [case], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM outputs WHERE case_id = ?1",
+                [case],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(outputs, 3);
         let mut files: Vec<String> = fs::read_dir(s.dir.join("outbox").join(case))
@@ -354,17 +421,32 @@ fn killed_at_random_points_and_restarted_every_file_is_accounted_for_exactly_onc
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        assert_eq!(files, ["decision.json", "documents.json", "notice.pdf"], "{case}");
-        let d: Value = serde_json::from_slice(&fs::read(s.dir.join("outbox").join(case).join("decision.json")).unwrap()).unwrap();
+        assert_eq!(
+            files,
+            ["decision.json", "documents.json", "notice.pdf"],
+            "{case}"
+        );
+        let d: Value = serde_json::from_slice(
+            &fs::read(s.dir.join("outbox").join(case).join("decision.json")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(d["case_id"], case.as_str());
     }
     // Every file row reached its final state; quarantined and duplicate files are in their folders.
     let open: i64 = db
-        .query_row("SELECT COUNT(*) FROM files WHERE state = 'claimed'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM files WHERE state = 'claimed'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(open, 0);
     let quarantined: i64 = db
-        .query_row("SELECT COUNT(*) FROM files WHERE state = 'quarantined'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM files WHERE state = 'quarantined'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let in_quarantine = fs::read_dir(s.state().join("quarantine"))
         .unwrap()
@@ -395,7 +477,13 @@ fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
     }
     let bomb = z.finish().unwrap();
     let mut pdf = b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>> endobj\n".to_vec();
-    pdf.extend_from_slice(format!("4 0 obj <</Length {}/Filter/FlateDecode>> stream\n", bomb.len()).as_bytes());
+    pdf.extend_from_slice(
+        format!(
+            "4 0 obj <</Length {}/Filter/FlateDecode>> stream\n",
+            bomb.len()
+        )
+        .as_bytes(),
+    );
     pdf.extend_from_slice(&bomb);
     pdf.extend_from_slice(b"\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
     fs::write(inbox.join("bomb.pdf"), pdf).unwrap();
@@ -408,8 +496,8 @@ fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
         let kids: Vec<Object> = (0..10_000)
             .map(|_| {
                 doc.add_object(dictionary! {"Type" => "Page", "Parent" => pages_id,
-                    "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()]})
-                .into()
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()]})
+                    .into()
             })
             .collect();
         doc.objects.insert(
@@ -434,7 +522,11 @@ fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
     // Read-only, and no permissions at all (root can still read it; others get "cannot open").
     for (name, mode) in [("readonly.pdf", 0o444), ("noperm.pdf", 0o000)] {
         fs::write(inbox.join(name), format!("plain words, not a PDF ({name})")).unwrap();
-        fs::set_permissions(inbox.join(name), std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+        fs::set_permissions(
+            inbox.join(name),
+            std::os::unix::fs::PermissionsExt::from_mode(mode),
+        )
+        .unwrap();
         out.push((name, Some("")));
     }
     let mut files: Vec<(&'static str, Vec<u8>, &'static str)> = vec![
@@ -468,7 +560,11 @@ fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
     // 300 ms limit): quarantined, not a hang.
     let mut img = image::GrayImage::new(2500, 3500);
     for (i, p) in img.pixels_mut().enumerate() {
-        p.0[0] = if (i as u32).wrapping_mul(2654435761) >> 31 == 1 { 0 } else { 255 };
+        p.0[0] = if (i as u32).wrapping_mul(2654435761) >> 31 == 1 {
+            0
+        } else {
+            255
+        };
     }
     let mut png = Vec::new();
     image::DynamicImage::ImageLuma8(img)
@@ -480,7 +576,15 @@ fn malformed_inputs(inbox: &Path) -> Vec<(&'static str, Option<&'static str>)> {
         out.push((name, Some(reason)));
     }
     // Names kyufu never takes: left where they are.
-    for name in ["~$draft.pdf", "upload.part", "x.tmp", "dl.crdownload", "Thumbs.db", "desktop.ini", ".hidden.pdf"] {
+    for name in [
+        "~$draft.pdf",
+        "upload.part",
+        "x.tmp",
+        "dl.crdownload",
+        "Thumbs.db",
+        "desktop.ini",
+        ".hidden.pdf",
+    ] {
         fs::write(inbox.join(name), b"%PDF-1.4 not yet").unwrap();
         out.push((name, None));
     }
@@ -500,7 +604,11 @@ fn malformed_inputs_are_quarantined_or_ignored_with_a_reason_and_the_service_sta
     fs::remove_file(inbox.join("gone.jpg")).unwrap();
     // A submission with a broken scan beside a good application: decided, the scan quarantined.
     write_submission(&inbox, "with-bad-scan", &application(1, "松本 千尋"));
-    fs::write(inbox.join("with-bad-scan/scan1.jpg"), b"\xFF\xD8\xFF\xE0 truncated").unwrap();
+    fs::write(
+        inbox.join("with-bad-scan/scan1.jpg"),
+        b"\xFF\xD8\xFF\xE0 truncated",
+    )
+    .unwrap();
     let quarantined = cases.iter().filter(|c| c.1.is_some()).count();
     let start = Instant::now();
     let q = s.state().join("quarantine");
@@ -509,29 +617,50 @@ fn malformed_inputs_are_quarantined_or_ignored_with_a_reason_and_the_service_sta
             .iter()
             .filter(|(n, r)| r.is_some() && q.join(format!("{n}.reason.txt")).exists())
             .count();
-        if done == quarantined && q.join("scan1.jpg").exists() || start.elapsed() > Duration::from_secs(90) {
+        if done == quarantined && q.join("scan1.jpg").exists()
+            || start.elapsed() > Duration::from_secs(90)
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(child.0.try_wait().unwrap().is_none(), "the service is still up");
+    assert!(
+        child.0.try_wait().unwrap().is_none(),
+        "the service is still up"
+    );
     assert!(quarantined >= 20, "{quarantined} kinds");
     for (name, reason) in &cases {
         match reason {
             Some(expect) => {
                 let text = fs::read_to_string(q.join(format!("{name}.reason.txt")))
                     .unwrap_or_else(|_| panic!("{name} quarantined with a reason"));
-                assert!(text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{name}: Japanese: {text}");
+                assert!(
+                    text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+                    "{name}: Japanese: {text}"
+                );
                 assert!(text.contains(expect), "{name}: {text}");
-                assert!(fs::symlink_metadata(q.join(name)).is_ok(), "{name} kept in quarantine");
-                assert!(fs::symlink_metadata(inbox.join(name)).is_err(), "{name} not left in the inbox");
+                assert!(
+                    fs::symlink_metadata(q.join(name)).is_ok(),
+                    "{name} kept in quarantine"
+                );
+                assert!(
+                    fs::symlink_metadata(inbox.join(name)).is_err(),
+                    "{name} not left in the inbox"
+                );
             }
             None => assert!(inbox.join(name).exists(), "{name} ignored, left in place"),
         }
     }
     assert!(q.join("scan1.jpg.reason.txt").exists());
-    assert_eq!(count_entries(&s.dir.join("outbox")), 1, "the good submission was decided");
-    assert!(fs::read_link(q.join("passwd.pdf")).is_ok(), "the link itself, not /etc/passwd's bytes");
+    assert_eq!(
+        count_entries(&s.dir.join("outbox")),
+        1,
+        "the good submission was decided"
+    );
+    assert!(
+        fs::read_link(q.join("passwd.pdf")).is_ok(),
+        "the link itself, not /etc/passwd's bytes"
+    );
     let status = s.status();
     assert!(status["quarantined"].as_i64().unwrap() >= 20, "{status}");
     assert!(!status["last_errors"].as_array().unwrap().is_empty());
@@ -539,7 +668,8 @@ fn malformed_inputs_are_quarantined_or_ignored_with_a_reason_and_the_service_sta
 }
 
 #[test]
-fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_logs_no_personal_data() {
+fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_logs_no_personal_data(
+) {
     // Events off (what a cifs/nfs inbox gives): only the periodic scan sees anything.
     let s = Service::new("watch-poll", "watch_mode = \"poll\"\nsettle_ms = 1000\n");
     let log = s.dir.join("watch.log");
@@ -551,7 +681,10 @@ fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_lo
     // The submission is decided before its receipt arrives.
     let start = Instant::now();
     while count_entries(&s.dir.join("outbox")) == 0 {
-        assert!(start.elapsed() < Duration::from_secs(30), "submission decided");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "submission decided"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // Its receipt, written in 20 chunks over 5 s (pauses shorter than the settle time): never taken
@@ -569,10 +702,17 @@ fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_lo
     drop(f);
     let done = Instant::now();
     // Another person's receipt: no case to join, so it waits as unassigned.
-    fs::write(inbox.join("other.pdf"), pdf::receipt_pdf(other, "医療事務講座", 50000)).unwrap();
+    fs::write(
+        inbox.join("other.pdf"),
+        pdf::receipt_pdf(other, "医療事務講座", 50000),
+    )
+    .unwrap();
     assert!(s.wait_idle(Duration::from_secs(30)));
     let taken_after = done.elapsed();
-    assert!(taken_after >= Duration::from_millis(700), "settled before it was taken: {taken_after:?}");
+    assert!(
+        taken_after >= Duration::from_millis(700),
+        "settled before it was taken: {taken_after:?}"
+    );
     let db = s.journal();
     let (case_id, versions): (String, i64) = db
         .query_row(
@@ -581,11 +721,21 @@ fn on_a_network_share_polling_alone_takes_a_slow_write_only_when_complete_and_lo
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(versions, 2, "the receipt joined the open case and it was decided again");
+    assert_eq!(
+        versions, 2,
+        "the receipt joined the open case and it was decided again"
+    );
     let sha = kyufu::run::files::sha256_hex(&receipt);
-    let d: Value = serde_json::from_slice(&fs::read(s.dir.join("outbox").join(&case_id).join("decision.json")).unwrap()).unwrap();
+    let d: Value = serde_json::from_slice(
+        &fs::read(s.dir.join("outbox").join(&case_id).join("decision.json")).unwrap(),
+    )
+    .unwrap();
     assert!(
-        d["documents"].as_array().unwrap().iter().any(|x| x["sha256"] == sha.as_str()),
+        d["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["sha256"] == sha.as_str()),
         "the whole receipt (its full hash) is in the decision: {d}"
     );
     let status = s.status();
@@ -632,7 +782,15 @@ fn a_burst_of_2000_small_files_keeps_memory_flat() {
     fs::create_dir_all(&staging).unwrap();
     for i in 0..n {
         let name = format!("r-{i:04}.pdf");
-        fs::write(staging.join(&name), pdf::receipt_pdf(&format!("{} {i}", person(i)), "介護職員初任者研修", 10000 + i as u32)).unwrap();
+        fs::write(
+            staging.join(&name),
+            pdf::receipt_pdf(
+                &format!("{} {i}", person(i)),
+                "介護職員初任者研修",
+                10000 + i as u32,
+            ),
+        )
+        .unwrap();
     }
     let start = Instant::now();
     for i in 0..n {
@@ -652,7 +810,10 @@ fn a_burst_of_2000_small_files_keeps_memory_flat() {
         if left == 0 {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(240), "burst processed in time ({left} left)");
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "burst processed in time ({left} left)"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let elapsed = start.elapsed();
@@ -669,10 +830,17 @@ fn a_burst_of_2000_small_files_keeps_memory_flat() {
     assert_eq!(stop(child), Some(0));
     let db = s.journal();
     let unassigned: i64 = db
-        .query_row("SELECT COUNT(*) FROM files WHERE state = 'unassigned'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM files WHERE state = 'unassigned'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(unassigned, n as i64);
     // Flat: the last three quarters of the burst add no more than 32 MB, and the peak stays small.
-    assert!(end_rss <= quarter + 32 * 1024, "RSS grew from {quarter} kB to {end_rss} kB");
+    assert!(
+        end_rss <= quarter + 32 * 1024,
+        "RSS grew from {quarter} kB to {end_rss} kB"
+    );
     assert!(peak < 512 * 1024, "peak RSS {peak} kB");
 }

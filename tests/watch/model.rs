@@ -25,13 +25,28 @@ const SETTLE: Duration = Duration::from_millis(1000);
 #[derive(Debug, Clone)]
 enum Op {
     /// Writes a whole file (new or over an old one).
-    Write { name: u8, content: u8 },
+    Write {
+        name: u8,
+        content: u8,
+    },
     /// Writes a file in `steps` parts, each `gap` ms apart (less than the settle time), scanning
     /// between parts.
-    SlowWrite { name: u8, content: u8, steps: u8, gap: u16 },
-    Rename { from: u8, to: u8 },
-    Delete { name: u8 },
-    Advance { ms: u16 },
+    SlowWrite {
+        name: u8,
+        content: u8,
+        steps: u8,
+        gap: u16,
+    },
+    Rename {
+        from: u8,
+        to: u8,
+    },
+    Delete {
+        name: u8,
+    },
+    Advance {
+        ms: u16,
+    },
     Scan,
     /// The service restarts: a new scanner (nothing remembered) and the journal reopened.
     Restart,
@@ -113,17 +128,17 @@ impl World {
         let path = self.inbox.join(name);
         fs::write(&path, bytes).unwrap();
         set_mtime(&path, self.now);
-        self.files.insert(name.to_string(), (bytes.to_vec(), self.now));
+        self.files
+            .insert(name.to_string(), (bytes.to_vec(), self.now));
     }
 
     /// One scan, claiming and processing everything ready, checking each claim against the model.
     fn scan(&mut self) -> Result<(), TestCaseError> {
         let scan = self.scanner.scan(&self.inbox, SETTLE, self.now).unwrap();
         for entry in scan.ready {
-            let (bytes, changed) = self
-                .files
-                .remove(&entry.name)
-                .ok_or_else(|| TestCaseError::fail(format!("{} is not in the inbox", entry.name)))?;
+            let (bytes, changed) = self.files.remove(&entry.name).ok_or_else(|| {
+                TestCaseError::fail(format!("{} is not in the inbox", entry.name))
+            })?;
             prop_assert!(
                 self.now.duration_since(changed).unwrap_or_default() >= SETTLE,
                 "{} taken {:?} after its last change",
@@ -136,21 +151,44 @@ impl World {
             self.scanner.forget(&entry.path);
             let taken = fs::read(self.claimed.join(&key).join(&entry.name)).unwrap();
             prop_assert_eq!(&taken, &bytes, "claimed bytes are the model's");
-            prop_assert!(is_complete(&taken), "a partial write was taken: {} bytes", taken.len());
+            prop_assert!(
+                is_complete(&taken),
+                "a partial write was taken: {} bytes",
+                taken.len()
+            );
             let sha = sha256_hex(&taken);
             let files = [(entry.name.clone(), sha.clone(), taken.len() as u64)];
             let intake = self
                 .journal
-                .begin_intake(&key, IntakeKind::Loose, Some(&entry.name), &sha, &files, "t")
+                .begin_intake(
+                    &key,
+                    IntakeKind::Loose,
+                    Some(&entry.name),
+                    &sha,
+                    &files,
+                    "t",
+                )
                 .unwrap();
-            if self.journal.content_seen(&sha, intake.id).unwrap().is_some() {
+            if self
+                .journal
+                .content_seen(&sha, intake.id)
+                .unwrap()
+                .is_some()
+            {
                 self.duplicates += 1;
             } else {
                 *self.firsts.entry(sha).or_default() += 1;
             }
             // Processed: what `run` does once a file is archived.
             self.journal
-                .commit_written(intake.id, &kyufu::journal::Written { outcome: "decided", ..Default::default() }, "t")
+                .commit_written(
+                    intake.id,
+                    &kyufu::journal::Written {
+                        outcome: "decided",
+                        ..Default::default()
+                    },
+                    "t",
+                )
                 .unwrap();
             fs::remove_dir_all(self.claimed.join(&key)).unwrap();
         }
@@ -160,7 +198,12 @@ impl World {
     fn apply(&mut self, op: &Op) -> Result<(), TestCaseError> {
         match *op {
             Op::Write { name: n, content } => self.write(&name(n), &document(content)),
-            Op::SlowWrite { name: n, content, steps, gap } => {
+            Op::SlowWrite {
+                name: n,
+                content,
+                steps,
+                gap,
+            } => {
                 let full = document(content);
                 let parts = usize::from(steps) + 1;
                 let step = full.len().div_ceil(parts);

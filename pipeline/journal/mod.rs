@@ -834,4 +834,68 @@ mod tests {
         assert_eq!(j.next_case_id(2026, "c", "t").unwrap(), "2026-000003");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_resumed_intake_keeps_its_case_id_and_the_same_content_later_is_a_duplicate() {
+        let dir = std::env::temp_dir().join(format!("kyufu-journal-intake-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let files = [("application.json".to_string(), "aa".to_string(), 10)];
+        let first = {
+            let mut j = Journal::open(&path).unwrap();
+            let i = j
+                .begin_intake("k1", IntakeKind::Submission, Some("sub"), "c1", &files, "t")
+                .unwrap();
+            assert_eq!(
+                j.assign_case(i.id, 2026, "sub", "t").unwrap(),
+                "2026-000001"
+            );
+            i
+        };
+        // A crash, then a restart: the journal knows the claim and gives the same case id again.
+        let mut j = Journal::open(&path).unwrap();
+        let again = j.intake_by_claim("k1").unwrap().unwrap();
+        assert_eq!(again.stage, IntakeStage::Claimed);
+        assert_eq!(
+            j.assign_case(again.id, 2026, "sub", "t").unwrap(),
+            "2026-000001"
+        );
+        let rows = j.intake_files(first.id).unwrap();
+        let w = Written {
+            outcome: "decided",
+            case_id: Some("2026-000001"),
+            decision: Some(DecisionRecord {
+                case_id: "2026-000001",
+                outcome: "pay",
+                amount_yen: 1,
+                json: "{}",
+            }),
+            plans: vec![(rows[0].id, FileState::Processed, None)],
+            ..Written::default()
+        };
+        j.commit_written(first.id, &w, "t").unwrap();
+        j.finish_intake(first.id, &[(rows[0].id, FileState::Processed, None)], "t")
+            .unwrap();
+        assert!(j.unfinished_intakes().unwrap().is_empty());
+        assert_eq!(j.decision_versions("2026-000001").unwrap(), 1);
+        // The same content under another folder name: a duplicate naming the case.
+        let later = j
+            .begin_intake(
+                "k2",
+                IntakeKind::Submission,
+                Some("sub-again"),
+                "c1",
+                &files,
+                "t",
+            )
+            .unwrap();
+        assert_eq!(
+            j.content_seen("c1", later.id).unwrap().as_deref(),
+            Some("2026-000001")
+        );
+        // ... but never of an intake that came after it.
+        assert_eq!(j.content_seen("c1", first.id).unwrap(), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

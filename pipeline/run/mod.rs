@@ -1273,3 +1273,34 @@ pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> 
     let case = case::assemble(&id, application, documents, Config::default().review_below);
     Ok(rules::decide(&case, &Parameters::embedded()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_submission_is_known_by_its_files_not_its_folder_or_their_order() {
+        let a = vec![
+            ("application.json".to_string(), "11".to_string(), 1),
+            ("scan.jpg".to_string(), "22".to_string(), 2),
+        ];
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(content_id(&a), content_id(&b));
+        let mut renamed = a.clone();
+        renamed[1].0 = "scan2.jpg".into();
+        assert_ne!(content_id(&a), content_id(&renamed));
+    }
+
+    #[test]
+    fn the_join_key_ignores_spacing_and_width_but_not_the_person() {
+        let k = case_key("山田 花子", "介護職員初任者研修").unwrap();
+        assert_eq!(
+            case_key("山田　花子", "介護職員 初任者研修").as_ref(),
+            Some(&k)
+        );
+        assert_ne!(case_key("山田 花", "介護職員初任者研修").as_ref(), Some(&k));
+        assert!(!k.contains("山田"), "only a hash is stored");
+        assert_eq!(case_key("", "介護職員初任者研修"), None);
+    }
+}

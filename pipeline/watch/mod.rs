@@ -396,4 +396,40 @@ mod tests {
         assert!(first.ready.is_empty() && first.settling == 0);
         fs::remove_dir_all(&inbox).unwrap();
     }
+
+    #[test]
+    fn a_file_stamped_in_the_future_by_a_share_settles_by_our_own_watch() {
+        let inbox = tmp("future");
+        let path = inbox.join("a.pdf");
+        fs::write(&path, b"%PDF-").unwrap();
+        let t0 = SystemTime::now();
+        // The share's clock runs an hour ahead.
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(t0 + Duration::from_secs(3600))
+            .unwrap();
+        let settle = Duration::from_secs(2);
+        let mut s = Scanner::default();
+        let first = s.scan(&inbox, settle, t0).unwrap();
+        assert!(first.ready.is_empty());
+        assert_eq!(
+            first.next_due,
+            Some(settle),
+            "look again when it may be settled"
+        );
+        assert!(s
+            .scan(&inbox, settle, t0 + Duration::from_secs(1))
+            .unwrap()
+            .ready
+            .is_empty());
+        let later = s.scan(&inbox, settle, t0 + settle).unwrap();
+        assert_eq!(
+            later.ready.len(),
+            1,
+            "held still for the settle time, by our watch"
+        );
+        fs::remove_dir_all(&inbox).unwrap();
+    }
 }

@@ -13,3 +13,7 @@ bench:
 
 test:
 	cargo test
+
+# The watcher's figures: journal overhead per document, landing-to-claim latency (issue 3).
+bench-journal:
+	cargo bench --bench journal

@@ -26,6 +26,17 @@ pub struct Config {
     /// Milliseconds a file's size and mtime must hold still before it is taken.
     #[serde(default = "default_settle_ms")]
     pub settle_ms: u64,
+    /// `kyufu watch`: milliseconds between full scans of the inbox (the scan is the truth; file-system
+    /// events only wake it early).
+    #[serde(default = "default_scan_interval_ms")]
+    pub scan_interval_ms: u64,
+    /// `kyufu watch`: `auto` (file-system events as a hint, except on network shares) or `poll`
+    /// (scans only; for shares whose events are missing or unreliable).
+    #[serde(default)]
+    pub watch_mode: crate::watch::WatchMode,
+    /// Milliseconds one document may take to read (decode + OCR) before it goes to quarantine.
+    #[serde(default = "default_document_timeout_ms")]
+    pub document_timeout_ms: u64,
     /// OCR worker threads (one Tesseract engine each); 0 = one per core.
     #[serde(default)]
     pub workers: usize,
@@ -104,6 +115,12 @@ fn default_state() -> PathBuf {
 }
 fn default_settle_ms() -> u64 {
     2000
+}
+fn default_scan_interval_ms() -> u64 {
+    1000
+}
+fn default_document_timeout_ms() -> u64 {
+    120_000
 }
 fn default_review_below() -> f32 {
     0.80

@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use kyufu::config::Config;
-use kyufu::run::{decide_folder, Reader, Runner};
+use kyufu::run::{decide_folder, status, Reader, Runner};
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +45,14 @@ struct Folders {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The service: take each inbox entry as it settles, until SIGINT/SIGTERM (then exit 0).
+    Watch,
+    /// Show the queue, in-flight work, quarantine, duplicates, unassigned documents, last errors.
+    Status {
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
     /// Process everything now in the inbox, then exit.
     Run {
         /// Process once and exit (the only mode of `run`).
@@ -112,6 +120,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.state = p;
     }
     match cli.command {
+        Command::Watch => {
+            // Before opening anything: a signal from now on finishes the entry in hand, then stops.
+            kyufu::watch::install_stop_handler();
+            let mut runner = Runner::open(cfg)?;
+            let summary = runner.watch(&kyufu::watch::STOP, &chrono::Local::now)?;
+            eprintln!("{}", summary.line_ja());
+        }
+        Command::Status { json } => {
+            let s = status(&cfg, std::time::SystemTime::now())?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                print!("{}", s.render_ja());
+            }
+        }
         Command::Run { once: _ } => {
             let mut runner = Runner::open(cfg)?;
             let bar = if std::io::stderr().is_terminal() {

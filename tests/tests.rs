@@ -7,6 +7,7 @@
 
 #[path = "accuracy/report.rs"]
 mod report;
+mod watch;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -230,7 +231,7 @@ fn format_yen(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

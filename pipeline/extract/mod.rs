@@ -349,7 +349,7 @@ impl Extractor {
         let mut items: Vec<Item> = Vec::new();
         let mut totals: Vec<(i64, f32, Span)> = Vec::new();
         // Amounts alone on a line: a correction written above (or below) the struck-out value.
-        let mut bare: Vec<Option<(usize, (i64, Reading, usize, Span))>> = lines
+        let mut bare: Vec<Option<(usize, AmountRead)>> = lines
             .iter()
             .enumerate()
             .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
@@ -496,6 +496,9 @@ impl Extractor {
         read_marks(doc, pages, page_no);
     }
 }
+
+/// An amount read on a line: value, how it was read, its first token, its span.
+type AmountRead = (i64, Reading, usize, Span);
 
 /// Sum of the breakdown with deductions (subsidies, refunds) taken off.
 fn signed_sum(items: &[Item]) -> i64 {
@@ -682,10 +685,8 @@ fn find_issuer(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
             continue;
         };
         // From the 法人格 to the end, cut where the address, the representative or the phone begins.
-        let start = text.find(kaku).or_else(|| {
-            // The 法人格 may be split by a space in the text; fall back to the line start.
-            Some(0)
-        })?;
+        // The 法人格 may be split by a space in the text; then the name starts with the line.
+        let start = text.find(kaku).unwrap_or(0);
         let mut name = text[start..].to_string();
         for cut in [
             "代表",

@@ -115,15 +115,10 @@ pub fn amount_on(line: &TextLine) -> Option<(i64, Reading, usize, Span)> {
 }
 
 /// Whether a piece of text looks like money rather than a count, a date or an address: a yen sign,
-/// 円, digit grouping, or at least four digits.
+/// 円, or at least four digits (grouped or not).
 fn money_like(text: &str) -> bool {
     let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
-    let grouped = text
-        .as_bytes()
-        .windows(2)
-        .any(|w| (w[0] == b',' || w[0] == b'.') && w[1].is_ascii_digit());
-    digits >= 1
-        && (text.contains('¥') || text.contains('円') || (grouped && digits >= 4) || digits >= 4)
+    digits >= 1 && (text.contains('¥') || text.contains('円') || digits >= 4)
 }
 
 /// An amount among tokens `from..to`: the rightmost run of tokens that reads as money. Returns the

@@ -73,7 +73,7 @@ impl Workers {
             out[index] = Some(r);
         }
         out.into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(OcrError::WorkerLost)))
+            .map(|r| r.unwrap_or(Err(OcrError::WorkerLost)))
             .collect()
     }
 }

@@ -67,12 +67,41 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a plan PDF from its JSON (README, "Plans"): the 自立支援プログラム計画書 or the
+    /// 親子交流支援計画書 (or, where the rules of seed 000 5-(1)-カ refuse it, the refusal notice).
+    Plan {
+        #[command(subcommand)]
+        kind: PlanKind,
+    },
     /// Decide one submission folder without writing anything; print the decision.
     Decide {
         dir: PathBuf,
         /// Print JSON (one compact object).
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanKind {
+    /// 自立支援プログラム計画書
+    Program {
+        /// The plan's JSON.
+        file: PathBuf,
+        /// Where to write the PDF.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 親子交流支援計画書
+    ParentChild {
+        /// The plan's JSON.
+        file: PathBuf,
+        /// Where to write the PDF.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The date the rules are checked on (ages, the one-year limit); default today.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
     },
 }
 
@@ -172,6 +201,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         }
                     }
                     Err(e) => eprintln!("{name}: 読み取れません: {e}"),
+                }
+            }
+        }
+        Command::Plan { kind } => {
+            let templates = kyufu::render::Templates::load(&cfg.templates)?;
+            match kind {
+                PlanKind::Program { file, output } => {
+                    let bytes = std::fs::read(&file)
+                        .with_context(|| format!("{} を読めません", file.display()))?;
+                    let plan = kyufu::plans::ProgramPlan::from_json_bytes(&bytes)?;
+                    let pdf = kyufu::plans::render_program_plan(&plan, &cfg.office, &templates)?;
+                    kyufu::run::files::write_durable(&output, &pdf)?;
+                    eprintln!(
+                        "自立支援プログラム計画書を {} に書き出しました",
+                        output.display()
+                    );
+                }
+                PlanKind::ParentChild {
+                    file,
+                    output,
+                    as_of,
+                } => {
+                    let bytes = std::fs::read(&file)
+                        .with_context(|| format!("{} を読めません", file.display()))?;
+                    let plan = kyufu::plans::ParentChildPlan::from_json_bytes(&bytes)?;
+                    let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+                    let out = kyufu::plans::render_parent_child(
+                        &plan,
+                        as_of,
+                        &kyufu::plans::ParentChildParams::default(),
+                        &cfg.office,
+                        &templates,
+                    )?;
+                    kyufu::run::files::write_durable(&output, &out.pdf)?;
+                    if out.refused() {
+                        eprintln!(
+                            "要件を満たさないため、不承認通知書（案）を {} に書き出しました:",
+                            output.display()
+                        );
+                        for r in &out.reasons {
+                            eprintln!("  - {}（{}）", r.message, r.cites);
+                        }
+                    } else {
+                        eprintln!("親子交流支援計画書を {} に書き出しました", output.display());
+                    }
                 }
             }
         }

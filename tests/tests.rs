@@ -5,6 +5,7 @@
 //! The generated corpus is made and processed once (it is the slow part) and shared by the tests that
 //! look at its results.
 
+mod benefits;
 #[path = "accuracy/report.rs"]
 mod report;
 mod watch;

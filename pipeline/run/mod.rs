@@ -32,7 +32,7 @@ use tracing::{debug, info, warn};
 
 use crate::case::{self, Application, Case, SourcedDocument};
 use crate::config::Config;
-use crate::decision::Decision;
+use crate::decision::{Decision, Outcome};
 use crate::decode::{self, DecodeError, PageContent};
 use crate::document::Document;
 use crate::extract::layout::lines_from_text;
@@ -326,7 +326,7 @@ pub struct Runner {
 }
 
 /// Each output file's name and SHA-256.
-type OutputHashes = Vec<(&'static str, String)>;
+type OutputHashes = Vec<(String, String)>;
 
 /// Where an intake's files come from: the claimed entry.
 struct Claimed {
@@ -751,7 +751,7 @@ impl Runner {
             }),
             outputs: outputs
                 .iter()
-                .map(|(p, h)| (case_id.as_str(), *p, h.clone()))
+                .map(|(p, h)| (case_id.as_str(), p.as_str(), h.clone()))
                 .collect(),
             plans: files
                 .iter()
@@ -899,7 +899,7 @@ impl Runner {
             }),
             outputs: outputs
                 .iter()
-                .map(|(p, h)| (case_id, *p, h.clone()))
+                .map(|(p, h)| (case_id, p.as_str(), h.clone()))
                 .collect(),
             plans: vec![(f.id, FileState::Processed, None)],
             case_keys: case_keys(&case),
@@ -1014,17 +1014,47 @@ impl Runner {
             obj.insert("submission".into(), submission.into());
         }
         let text = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
+        let mut outputs: Vec<(String, Vec<u8>)> = vec![
+            ("documents.json".into(), docs.into_bytes()),
+            ("notice.pdf".into(), pdf),
+        ];
+        // The stipend: its 支給予定表, and a 不支給 notice for each month attendance left unpaid
+        // (RULES.md §2).
+        if let Some(schedule) = &decision.schedule {
+            if matches!(decision.outcome, Outcome::Pay | Outcome::NeedsReview) {
+                let plan = render::plan_schedule(
+                    decision,
+                    &case.application,
+                    &self.cfg.office,
+                    &self.templates,
+                )?;
+                outputs.push(("plan.pdf".into(), plan));
+                for line in schedule.iter().filter(|l| {
+                    l.amount_yen == 0
+                        && matches!(
+                            l.code.as_deref(),
+                            Some("no_attendance" | "leave_of_absence")
+                        )
+                }) {
+                    let month = render::month_notice(
+                        decision,
+                        &case.application,
+                        &self.cfg.office,
+                        &self.templates,
+                        &line.month,
+                    )?;
+                    outputs.push((format!("notice-{}.pdf", line.month), month));
+                }
+            }
+        }
+        outputs.push(("decision.json".into(), text.clone().into_bytes()));
         let mut hashes = Vec::new();
-        for (name, bytes) in [
-            ("documents.json", docs.as_bytes()),
-            ("notice.pdf", pdf.as_slice()),
-            ("decision.json", text.as_bytes()),
-        ] {
+        for (name, bytes) in &outputs {
             let path = dir.join(name);
             if !files::holds(&path, bytes) {
                 write_durable(&path, bytes).map_err(io(format!("{name} を書き出せません")))?;
             }
-            hashes.push((name, sha256_hex(bytes)));
+            hashes.push((name.clone(), sha256_hex(bytes)));
         }
         Ok((text, hashes))
     }

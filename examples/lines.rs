@@ -21,7 +21,6 @@ fn main() {
             PageContent::Image(img) if std::env::var_os("WORDS").is_some() => {
                 let prepared = kyufu::ocr::prepare(&img);
                 println!("skew {}", prepared.skew_degrees);
-                prepared.gray.save("/tmp/prepared.png").expect("save");
                 let r = engine.recognize(&prepared.gray).expect("ocr");
                 for w in r.words {
                     println!("{:?} {:.0} {:?}", w.text, w.confidence, w.bbox);

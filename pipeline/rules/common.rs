@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::{Application, Case};
-use crate::decision::{DocumentRef, Outcome, Reason};
+use crate::decision::{Benefit, DocumentRef, Outcome, Reason};
 
-use super::params::{Selected, Used};
+use super::params::{Selected, Series, Used};
 use super::reasons::{Class, ReasonCode};
 
 /// 1円未満切り捨て (seed 003 第1-3-(3): 「小数点以下を切り捨てて整数とすること」): `yen × rate`
@@ -251,6 +251,45 @@ pub fn required<T: Clone>(
 }
 
 /// The documents a decision rests on, in the order the case holds them.
+/// 「…の日から起算して N 日以内」: applied within `deadline` days counted from `completed_on`, the
+/// completion day being day 1, so the last day is completed_on + (N − 1). Shared by §1 E6 and the
+/// 修了支援給付金 (§2); the number of days is a dated parameter (`param`, looked up at the completion
+/// date). A late application goes to a person; it is not refused automatically.
+pub fn check_deadline(
+    completed_on: Option<NaiveDate>,
+    applied_on: Option<NaiveDate>,
+    (param, series): (&'static str, &Series<i64>),
+    benefit: Benefit,
+    found: &mut Findings,
+    used: &mut Used,
+) {
+    let (Some(completed_on), Some(applied_on)) = (completed_on, applied_on) else {
+        return;
+    };
+    if applied_on < completed_on {
+        found.push(ReasonCode::AppliedBeforeCompletion);
+        return;
+    }
+    let Some(deadline) = series.at(param, completed_on) else {
+        found.push(ReasonCode::ParametersNotCovered {
+            what: "申請期限",
+            date: completed_on.to_string(),
+        });
+        return;
+    };
+    used.record(&deadline);
+    let last_day = u64::try_from(deadline.value.saturating_sub(1))
+        .ok()
+        .and_then(|d| completed_on.checked_add_days(Days::new(d)));
+    if last_day.is_none_or(|last| applied_on > last) {
+        used.relied_on(&deadline);
+        found.push(ReasonCode::LateApplication {
+            days: deadline.value,
+            benefit,
+        });
+    }
+}
+
 pub fn document_refs(case: &Case) -> Vec<DocumentRef> {
     case.documents
         .iter()

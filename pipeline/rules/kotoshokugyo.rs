@@ -13,15 +13,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::case::application::{AttendanceMonth, ChildSupportAllowance, ResidentTax};
 use crate::case::{Application, Case};
 use crate::decision::{Benefit, Decision, Line, Outcome, ScheduleLine, Status};
 
 use super::common::{
-    check_child_under_20, document_refs, period_end, reaches_age_on, rely_on, required, yen,
-    Findings, YearMonth, CHILD_AGE_LIMIT,
+    check_child_under_20, check_deadline, document_refs, period_end, reaches_age_on, rely_on,
+    required, yen, Findings, YearMonth, CHILD_AGE_LIMIT,
 };
 use super::params::{KotoshokugyoParameters, Parameters, Selected, Used};
 use super::reasons::{Class, ReasonCode, ScheduleCode};
@@ -500,34 +500,14 @@ fn check_timeliness(
     found: &mut Findings,
     used: &mut Used,
 ) {
-    let (Some(completed_on), Some(applied_on)) = (facts.completed_on, facts.applied_on) else {
-        return;
-    };
-    if applied_on < completed_on {
-        found.push(ReasonCode::AppliedBeforeCompletion);
-        return;
-    }
-    let Some(deadline) = p
-        .shuryo_deadline_days
-        .at("shuryo_deadline_days", completed_on)
-    else {
-        found.push(ReasonCode::ParametersNotCovered {
-            what: "申請期限",
-            date: completed_on.to_string(),
-        });
-        return;
-    };
-    used.record(&deadline);
-    let last_day = u64::try_from(deadline.value.saturating_sub(1))
-        .ok()
-        .and_then(|d| completed_on.checked_add_days(Days::new(d)));
-    if last_day.is_none_or(|last| applied_on > last) {
-        used.relied_on(&deadline);
-        found.push(ReasonCode::LateApplication {
-            days: deadline.value,
-            benefit: Benefit::KotoshokugyoShuryo,
-        });
-    }
+    check_deadline(
+        facts.completed_on,
+        facts.applied_on,
+        ("shuryo_deadline_days", &p.shuryo_deadline_days),
+        Benefit::KotoshokugyoShuryo,
+        found,
+        used,
+    );
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! It does not read files, the clock or floats: the application date and the completion date in
 //! the case select the dated parameters. Called by [`super::decide`].
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::case::application::{CourseKind, EmploymentInsurance};
@@ -18,8 +18,8 @@ use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, D
 use crate::document::{Item, ItemCategory};
 
 use super::common::{
-    check_child_under_20, document_refs, floor_to_yen, normalize_name, required, same_name, yen,
-    Findings,
+    check_child_under_20, check_deadline, document_refs, floor_to_yen, normalize_name, required,
+    same_name, yen, Findings,
 };
 use super::params::{
     AmountFormula, E2Formula, EmploymentInsuranceRule, KyoikuKunrenParameters, Parameters,
@@ -770,34 +770,14 @@ fn check_timeliness(
     found: &mut Findings,
     used: &mut Used,
 ) {
-    let (Some(completed_on), Some(applied_on)) = (facts.completed_on, facts.applied_on) else {
-        return;
-    };
-    if applied_on < completed_on {
-        found.push(ReasonCode::AppliedBeforeCompletion);
-        return;
-    }
-    let Some(deadline) = p
-        .application_deadline_days
-        .at("application_deadline_days", completed_on)
-    else {
-        found.push(ReasonCode::ParametersNotCovered {
-            what: "申請期限",
-            date: completed_on.to_string(),
-        });
-        return;
-    };
-    used.record(&deadline);
-    let last_day = u64::try_from(deadline.value.saturating_sub(1))
-        .ok()
-        .and_then(|d| completed_on.checked_add_days(Days::new(d)));
-    if last_day.is_none_or(|last| applied_on > last) {
-        used.relied_on(&deadline);
-        found.push(ReasonCode::LateApplication {
-            days: deadline.value,
-            benefit: Benefit::KyoikuKunren,
-        });
-    }
+    check_deadline(
+        facts.completed_on,
+        facts.applied_on,
+        ("application_deadline_days", &p.application_deadline_days),
+        Benefit::KyoikuKunren,
+        found,
+        used,
+    );
 }
 
 #[cfg(test)]
@@ -1155,7 +1135,7 @@ mod tests {
                 c.years = Some(row.years);
                 c.completed_on = Some(completed);
                 c.started_on = Some(started);
-                c.designated_on = Some(started - Days::new(20));
+                c.designated_on = Some(started - chrono::Days::new(20));
             })
     }
 

@@ -46,17 +46,46 @@ fn is_red(p: &image::Rgb<u8>) -> bool {
     r > 110 && r - g > 45 && r - b > 35
 }
 
-/// Finds red-ink clusters of at least `min_side` pixels (the caller passes a few character heights).
+/// Finds red-ink clusters of about seal size (the caller passes the page's character height).
 pub fn find_red_seals(color: &RgbImage, char_h: u32) -> Vec<Seal> {
+    red_seals(&red_map(color), char_h)
+}
+
+/// Where red ink is, one pixel per `CELL`×`CELL` block: small enough to keep while the full colour
+/// page is dropped, which is all the seal finder needs later.
+pub fn red_map(color: &RgbImage) -> GrayImage {
     let (w, h) = color.dimensions();
-    let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
-    let mut map = GrayImage::new(cw, ch);
+    let mut map = GrayImage::new(w.div_ceil(CELL), h.div_ceil(CELL));
     for (x, y, p) in color.enumerate_pixels() {
         if is_red(p) {
             map.put_pixel(x / CELL, y / CELL, image::Luma([255]));
         }
     }
-    clusters(&map, char_h, Ink::Red)
+    map
+}
+
+/// Seals in a [`red_map`].
+pub fn red_seals(map: &GrayImage, char_h: u32) -> Vec<Seal> {
+    clusters(map, char_h, Ink::Red)
+}
+
+/// The page in gray with red ink turned to paper white (drop-out colour, as form readers do), so a
+/// stamp over a name does not spoil the OCR of the name. Made straight from the colour page, without
+/// a second colour copy.
+pub fn gray_without_red(color: &RgbImage) -> GrayImage {
+    let (w, h) = color.dimensions();
+    let mut out = GrayImage::new(w, h);
+    for (x, y, p) in color.enumerate_pixels() {
+        let v = if is_red(p) {
+            255
+        } else {
+            let [r, g, b] = p.0;
+            // Rec. 709 luma in integers, the weights image's to_luma8 uses.
+            ((u32::from(r) * 2126 + u32::from(g) * 7152 + u32::from(b) * 722) / 10000) as u8
+        };
+        out.put_pixel(x, y, image::Luma([v]));
+    }
+    out
 }
 
 /// Finds stamp ink on a grayscale scan: a red stamp scans mid-gray (about 100–190), lighter than
@@ -236,33 +265,56 @@ fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
 pub fn erase_dot_leaders(gray: &mut GrayImage) -> usize {
     let (w, h) = gray.dimensions();
     let dot_max = (w / 200).max(4);
-    let mut mask = GrayImage::new(w, h);
-    for (x, y, p) in gray.enumerate_pixels() {
-        if p.0[0] < 170 {
-            mask.put_pixel(x, y, image::Luma([255]));
+    // Components are labelled a strip at a time (a full-page u32 label image of an A4 page at
+    // 300 dpi is 35 MB); strips overlap by more than a dot, and a dot is kept once, by its top-left.
+    const STRIP: u32 = 384;
+    let overlap = dot_max * 2;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut dots: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut top = 0;
+    while top < h {
+        let bottom = (top + STRIP + overlap).min(h);
+        let mut mask = GrayImage::new(w, bottom - top);
+        for y in top..bottom {
+            for x in 0..w {
+                if gray.get_pixel(x, y).0[0] < 170 {
+                    mask.put_pixel(x, y - top, image::Luma([255]));
+                }
+            }
         }
-    }
-    let labels = connected_components(&mask, Connectivity::Eight, image::Luma([0u8]));
-    // Bounding box of every component: (x0, y0, x1, y1).
-    let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32)> = Default::default();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0];
-        if l == 0 {
-            continue;
+        let labels = connected_components(&mask, Connectivity::Eight, image::Luma([0u8]));
+        // Bounding box of every component: (x0, y0, x1, y1), page coordinates.
+        let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32)> = Default::default();
+        for (x, y, l) in labels.enumerate_pixels() {
+            let l = l.0[0];
+            if l == 0 {
+                continue;
+            }
+            let y = y + top;
+            let e = boxes.entry(l).or_insert((x, y, x, y));
+            e.0 = e.0.min(x);
+            e.1 = e.1.min(y);
+            e.2 = e.2.max(x);
+            e.3 = e.3.max(y);
         }
-        let e = boxes.entry(l).or_insert((x, y, x, y));
-        e.0 = e.0.min(x);
-        e.1 = e.1.min(y);
-        e.2 = e.2.max(x);
-        e.3 = e.3.max(y);
-    }
-    let mut dots: Vec<(u32, u32, u32, u32)> = boxes
-        .into_values()
-        .filter(|&(x0, y0, x1, y1)| {
+        for (x0, y0, x1, y1) in boxes.into_values() {
             let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-            bw >= 2 && bh >= 2 && bw <= dot_max && bh <= dot_max && bw * 2 >= bh && bh * 2 >= bw
-        })
-        .collect();
+            let touches_cut = (y0 == top && top > 0) || (y1 + 1 == bottom && bottom < h);
+            let dot = bw >= 2
+                && bh >= 2
+                && bw <= dot_max
+                && bh <= dot_max
+                && bw * 2 >= bh
+                && bh * 2 >= bw;
+            if dot && !touches_cut && seen.insert((x0, y0)) {
+                dots.push((x0, y0, x1, y1));
+            }
+        }
+        if bottom == h {
+            break;
+        }
+        top += STRIP;
+    }
     // Rows: same vertical centre within 2 px.
     dots.sort_by_key(|d| ((d.1 + d.3) / 2, d.0));
     let mut erased = 0;
@@ -306,19 +358,6 @@ pub fn erase_dot_leaders(gray: &mut GrayImage) -> usize {
         i = j;
     }
     erased
-}
-
-/// Paints red ink white, so a stamp over a name does not spoil the OCR of the name ("drop-out colour",
-/// as form readers do). Returns the number of pixels changed.
-pub fn drop_red(color: &mut RgbImage) -> u64 {
-    let mut n = 0;
-    for p in color.pixels_mut() {
-        if is_red(p) {
-            *p = image::Rgb([255, 255, 255]);
-            n += 1;
-        }
-    }
-    n
 }
 
 #[cfg(test)]

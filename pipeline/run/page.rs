@@ -2,7 +2,7 @@
 //! spoil the text under it, recognise, group words into lines, then find the marks (seals,
 //! strike-throughs) measured in the page's own character height.
 
-use image::{DynamicImage, GrayImage};
+use image::DynamicImage;
 
 use crate::extract::layout::{lines_from_tokens, Token};
 use crate::extract::marks::{self, Marks};
@@ -17,15 +17,15 @@ pub fn read_image_page(
 ) -> Result<PageInput, OcrError> {
     let prepared = ocr::prepare(&image);
     drop(image);
-    let (ocr_input, color) = match prepared.color {
-        Some(color) if has_red(&color) => {
-            let mut dropped = color.clone();
-            marks::drop_red(&mut dropped);
-            (DynamicImage::ImageRgb8(dropped).to_luma8(), Some(color))
-        }
-        _ => (prepared.gray.clone(), None),
+    // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
+    // page with the red dropped out; the colour page itself is let go before OCR.
+    let (mut ocr_input, red) = match prepared.color {
+        Some(color) if has_red(&color) => (
+            marks::gray_without_red(&color),
+            Some(marks::red_map(&color)),
+        ),
+        _ => (prepared.gray, None),
     };
-    let mut ocr_input = ocr_input;
     marks::erase_dot_leaders(&mut ocr_input);
     let recognized = engine.recognize(&ocr_input)?;
     let tokens: Vec<Token> = recognized
@@ -39,32 +39,21 @@ pub fn read_image_page(
         .collect();
     let lines = lines_from_tokens(tokens);
     let char_h = PageInput::char_height(&lines);
-    let marks = find_marks(&prepared.gray, &ocr_input, color.as_ref(), &lines, char_h);
+    let marks = Marks {
+        seals: match &red {
+            Some(map) => marks::red_seals(map, char_h),
+            None => marks::find_gray_seals(&ocr_input, char_h),
+        },
+        // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
+        // not hide it.
+        strikes: marks::find_strikes(&ocr_input, &lines),
+    };
     Ok(PageInput {
         number,
         lines,
         marks,
         text_layer: false,
     })
-}
-
-fn find_marks(
-    gray: &GrayImage,
-    ocr_input: &GrayImage,
-    color: Option<&image::RgbImage>,
-    lines: &[crate::extract::layout::TextLine],
-    char_h: u32,
-) -> Marks {
-    let seals = match color {
-        Some(c) => marks::find_red_seals(c, char_h),
-        None => marks::find_gray_seals(gray, char_h),
-    };
-    Marks {
-        seals,
-        // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does not
-        // hide it.
-        strikes: marks::find_strikes(ocr_input, lines),
-    }
 }
 
 /// Whether a colour page carries red ink worth dropping (a stamp), by a sparse sample.

@@ -264,15 +264,7 @@ impl Extractor {
             .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
             .collect();
         let set = |doc: &mut Document, name: &str, value: Value, span: &Span, conf: f32| {
-            doc.fields.insert(
-                name.to_string(),
-                Field {
-                    value,
-                    confidence: conf.clamp(0.0, 1.0),
-                    bbox: span.bbox,
-                    page: Some(page_no),
-                },
-            );
+            put(doc, page_no, name, value, span, conf)
         };
 
         // 受講者（支払者）氏名: the name before 様/殿, or after a name label.
@@ -499,6 +491,19 @@ impl Extractor {
 
 /// An amount read on a line: value, how it was read, its first token, its span.
 type AmountRead = (i64, Reading, usize, Span);
+
+/// Records a field read from `span` on page `page`.
+fn put(doc: &mut Document, page: u32, name: &str, value: Value, span: &Span, conf: f32) {
+    doc.fields.insert(
+        name.to_string(),
+        Field {
+            value,
+            confidence: conf.clamp(0.0, 1.0),
+            bbox: span.bbox,
+            page: Some(page),
+        },
+    );
+}
 
 /// Sum of the breakdown with deductions (subsidies, refunds) taken off.
 fn signed_sum(items: &[Item]) -> i64 {
@@ -858,15 +863,7 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
         .collect();
     let mut set = |name: &str, value: Value, span: &Span, conf: f32| {
-        doc.fields.insert(
-            name.to_string(),
-            Field {
-                value,
-                confidence: conf.clamp(0.0, 1.0),
-                bbox: span.bbox,
-                page: Some(page_no),
-            },
-        );
+        put(doc, page_no, name, value, span, conf)
     };
     if let Some((span, name, repaired)) = find_name(
         &lines,
@@ -977,14 +974,13 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         });
     }
     if let Some((span, name)) = find_issuer(&lines, hints) {
-        doc.fields.insert(
-            cf::ISSUER_NAME.into(),
-            Field {
-                value: Value::Text(name),
-                confidence: span.confidence,
-                bbox: span.bbox,
-                page: Some(page_no),
-            },
+        put(
+            doc,
+            page_no,
+            cf::ISSUER_NAME,
+            Value::Text(name),
+            &span,
+            span.confidence,
         );
     }
     read_marks(doc, pages, page_no);

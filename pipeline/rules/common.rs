@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::{Application, Case};
-use crate::decision::{Benefit, DocumentRef, Outcome, Reason};
+use crate::decision::{Benefit, Decision, DocumentRef, Outcome, Reason, Status};
 
 use super::params::{Selected, Series, Used};
 use super::reasons::{Class, ReasonCode};
@@ -287,6 +287,33 @@ pub fn check_deadline(
             days: deadline.value,
             benefit,
         });
+    }
+}
+
+/// The draft decision every benefit builds on: the outcome and every reason found, the documents, the
+/// parameters used; no amount and no lines until the benefit's own rules fill them in
+/// (`Decision { amount_yen, lines, ..draft(..) }`).
+pub fn draft(
+    case: &Case,
+    benefit: Benefit,
+    found: &Findings,
+    used: Used,
+    applied_on: Option<NaiveDate>,
+) -> Decision {
+    Decision {
+        case_id: case.case_id.clone(),
+        benefit,
+        status: Status::Draft,
+        outcome: found.outcome(),
+        amount_yen: 0,
+        lines: Vec::new(),
+        excluded: Vec::new(),
+        reasons: found.reasons(),
+        documents: document_refs(case),
+        parameters: used.into_map(),
+        applied_on,
+        schedule: None,
+        days: None,
     }
 }
 

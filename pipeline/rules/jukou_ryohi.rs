@@ -17,9 +17,9 @@ use rust_decimal::Decimal;
 
 use crate::case::application::CourseDay;
 use crate::case::Case;
-use crate::decision::{Benefit, DayLine, Decision, Line, Outcome, Status};
+use crate::decision::{Benefit, DayLine, Decision, Line, Outcome};
 
-use super::common::{document_refs, period_end, rely_on, required, yen, Findings};
+use super::common::{draft, period_end, rely_on, required, yen, Findings};
 use super::params::{JukouRyohiParameters, Parameters, Used};
 use super::reasons::{Class, ReasonCode};
 
@@ -59,19 +59,10 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
         _ => (0, Vec::new(), None),
     };
     Decision {
-        case_id: case.case_id.clone(),
-        benefit: Benefit::JukouRyohi,
-        status: Status::Draft,
-        outcome,
         amount_yen,
         lines,
-        excluded: Vec::new(),
-        reasons: found.reasons(),
-        documents: document_refs(case),
-        parameters: used.into_map(),
-        applied_on,
-        schedule: None,
         days: day_lines,
+        ..draft(case, Benefit::JukouRyohi, &found, used, applied_on)
     }
 }
 

@@ -17,11 +17,11 @@ use chrono::NaiveDate;
 
 use crate::case::application::{AttendanceMonth, ChildSupportAllowance, ResidentTax};
 use crate::case::{Application, Case};
-use crate::decision::{Benefit, Decision, Line, Outcome, ScheduleLine, Status};
+use crate::decision::{Benefit, Decision, Line, Outcome, ScheduleLine};
 
 use super::common::{
-    check_child_under_20, check_deadline, document_refs, period_end, reaches_age_on, rely_on,
-    required, yen, Findings, YearMonth, CHILD_AGE_LIMIT,
+    check_child_under_20, check_deadline, draft, period_end, reaches_age_on, rely_on, required,
+    yen, Findings, YearMonth, CHILD_AGE_LIMIT,
 };
 use super::params::{KotoshokugyoParameters, Parameters, Selected, Used};
 use super::reasons::{Class, ReasonCode, ScheduleCode};
@@ -66,19 +66,10 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
         _ => (0, Vec::new(), None),
     };
     Decision {
-        case_id: case.case_id.clone(),
-        benefit,
-        status: Status::Draft,
-        outcome,
         amount_yen,
         lines,
-        excluded: Vec::new(),
-        reasons: found.reasons(),
-        documents: document_refs(case),
-        parameters: used.into_map(),
-        applied_on: facts.applied_on,
         schedule,
-        days: None,
+        ..draft(case, benefit, &found, used, facts.applied_on)
     }
 }
 
@@ -99,19 +90,9 @@ pub fn decide_shuryo(case: &Case, params: &Parameters) -> Decision {
         _ => (0, Vec::new()),
     };
     Decision {
-        case_id: case.case_id.clone(),
-        benefit,
-        status: Status::Draft,
-        outcome,
         amount_yen,
         lines,
-        excluded: Vec::new(),
-        reasons: found.reasons(),
-        documents: document_refs(case),
-        parameters: used.into_map(),
-        applied_on: facts.applied_on,
-        schedule: None,
-        days: None,
+        ..draft(case, benefit, &found, used, facts.applied_on)
     }
 }
 

@@ -13,13 +13,13 @@ use rust_decimal::Decimal;
 
 use crate::case::application::{CourseKind, EmploymentInsurance};
 use crate::case::{Case, CaseDocument};
-use crate::decision::{Benefit, Decision, Excluded, Line, Outcome, Status};
+use crate::decision::{Benefit, Decision, Excluded, Line, Outcome};
 use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document};
 use crate::document::{Item, ItemCategory};
 
 use super::common::{
-    check_child_under_20, check_deadline, document_refs, floor_to_yen, normalize_name, required,
-    same_name, yen, Findings,
+    check_child_under_20, check_deadline, draft, floor_to_yen, normalize_name, required, same_name,
+    yen, Findings,
 };
 use super::params::{
     AmountFormula, E2Formula, EmploymentInsuranceRule, KyoikuKunrenParameters, Parameters,
@@ -65,10 +65,6 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
         _ => (0, Vec::new()),
     };
     Decision {
-        case_id: case.case_id.clone(),
-        benefit: Benefit::KyoikuKunren,
-        status: Status::Draft,
-        outcome,
         amount_yen,
         lines,
         excluded: if ineligible {
@@ -76,12 +72,7 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
         } else {
             costs.excluded
         },
-        reasons: found.reasons(),
-        documents: document_refs(case),
-        parameters: used.into_map(),
-        applied_on: facts.applied_on,
-        schedule: None,
-        days: None,
+        ..draft(case, Benefit::KyoikuKunren, &found, used, facts.applied_on)
     }
 }
 
@@ -1179,7 +1170,7 @@ mod tests {
         assert_eq!(decision.parameters["cap_yen"], "200000");
         assert_eq!(decision.parameters["lower_limit_yen"], "12000");
         assert!(!decision.parameters.contains_key("unconfirmed"));
-        assert_eq!(decision.status, Status::Draft);
+        assert_eq!(decision.status, crate::decision::Status::Draft);
         assert_eq!(decision.applied_on, Some(d("2026-07-10")));
     }
 

@@ -19,10 +19,10 @@ pub mod reasons;
 pub use params::{Parameters, ParametersError};
 
 use crate::case::Case;
-use crate::decision::{Benefit, Decision, Status};
+use crate::decision::{Benefit, Decision};
 use crate::document::DocKind;
 
-use common::{document_refs, Findings};
+use common::Findings;
 use reasons::ReasonCode;
 
 /// Decides a case with the parameters in force on its dates. `case.application.benefit` selects
@@ -45,21 +45,13 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
 
 /// A decision that could not get as far as the rules of a benefit.
 fn undecided(case: &Case, benefit: Benefit, found: Findings) -> Decision {
-    Decision {
-        case_id: case.case_id.clone(),
+    common::draft(
+        case,
         benefit,
-        status: Status::Draft,
-        outcome: found.outcome(),
-        amount_yen: 0,
-        lines: Vec::new(),
-        excluded: Vec::new(),
-        reasons: found.reasons(),
-        documents: document_refs(case),
-        parameters: Default::default(),
-        applied_on: case.application.applied_on,
-        schedule: None,
-        days: None,
-    }
+        &found,
+        Default::default(),
+        case.application.applied_on,
+    )
 }
 
 /// `Decision::benefit` is not optional; when the application does not say, the documents suggest
@@ -91,7 +83,7 @@ mod tests {
     fn without_a_benefit_the_case_is_incomplete_naming_it() {
         let d = decide(&case_with(Application::default()), &Parameters::embedded());
         assert_eq!(d.outcome, Outcome::Incomplete);
-        assert_eq!(d.status, Status::Draft);
+        assert_eq!(d.status, crate::decision::Status::Draft);
         assert_eq!(d.reasons[0].code, "application_field_missing:benefit");
         assert!(d.reasons[0].message.contains("給付金の種類"));
     }

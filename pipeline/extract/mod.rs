@@ -71,10 +71,22 @@ pub struct Hints {
 }
 
 impl Hints {
+    /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space,
+    /// by what Tesseract makes of 様 or 殿 (「中村由美 欄」); a name that merely starts like the
+    /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
     fn confirm(&self, read: &str) -> Option<String> {
+        const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
+        let trimmed = read
+            .trim_end()
+            .rsplit_once(char::is_whitespace)
+            .filter(|(_, last)| HONORIFIC_MISREADS.contains(last))
+            .map(|(rest, _)| rest);
         self.names
             .iter()
-            .find(|n| normalize::same_modulo_lookalikes(n, read))
+            .find(|n| {
+                normalize::same_modulo_lookalikes(n, read)
+                    || trimmed.is_some_and(|t| normalize::same_modulo_lookalikes(n, t))
+            })
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
@@ -91,7 +103,7 @@ impl Hints {
     /// the name can split it into pieces Tesseract puts in either order, so two neighbouring lines
     /// also match when nearly all the name's characters are in them and its distinctive part (the
     /// words after the 法人格) begins there.
-    fn institution_on(&self, lines: &[TextLine]) -> Option<(String, Span)> {
+    pub fn institution_on(&self, lines: &[TextLine]) -> Option<(String, Span)> {
         for known in &self.institutions {
             let k = compact(known);
             let n = k.chars().count();
@@ -131,6 +143,66 @@ impl Hints {
                     }
                     if both.contains(&distinctive) && shared_chars(&k, &both) * 10 >= n * 8 {
                         return found(&both, bbox);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Hints {
+    /// The institution whose name runs under its own seal: a line that begins the known name (at
+    /// least three fifths of it, its 法人格 and two more characters, at most one misread character in
+    /// six) and ends where a seal large enough to be a 角印 sits, with room under the seal for the
+    /// characters not read. A stamp over the end of the issuer's name is how institutions sign; what
+    /// shows of the name must be the application's institution's, or this finds nothing.
+    pub fn institution_under_seal(&self, pages: &[&PageInput]) -> Option<(String, Span)> {
+        for known in &self.institutions {
+            let k = compact(known);
+            let key: Vec<char> = normalize::lookalike_key(&k).chars().collect();
+            let n = key.len();
+            let kaku = HOJINKAKU
+                .iter()
+                .find(|h| k.starts_with(*h))
+                .map_or(0, |h| h.chars().count());
+            let least = (kaku + 2).max((n * 3).div_ceil(5));
+            if n < 4 || least >= n {
+                continue;
+            }
+            for page in pages {
+                let ch = PageInput::char_height(&page.lines);
+                let seals: Vec<&BBox> = page
+                    .marks
+                    .seals
+                    .iter()
+                    .map(|s| &s.bbox)
+                    .filter(|b| b.w * 5 >= ch * 11 && b.h * 5 >= ch * 11)
+                    .collect();
+                for l in &page.lines {
+                    let text = normalize::lookalike_key(&compact(&l.text()));
+                    let Some(m) = (least..n).rev().find(|&m| {
+                        let prefix: String = key[..m].iter().collect();
+                        normalize::substring_distance(&prefix, &text) * 6 <= m
+                    }) else {
+                        continue;
+                    };
+                    let lh = l.char_height();
+                    let hidden = (n - m) as u32 * lh;
+                    let under_seal = seals.iter().any(|s| {
+                        s.y <= l.bbox.bottom()
+                            && s.bottom() >= l.bbox.y
+                            && s.x <= l.bbox.right() + lh * 2
+                            && s.right() + lh >= l.bbox.right()
+                            && hidden <= s.w + lh * 2
+                    });
+                    if under_seal {
+                        let span = Span {
+                            text: l.text(),
+                            confidence: 0.9,
+                            bbox: Some(l.bbox),
+                        };
+                        return Some((k, span));
                     }
                 }
             }
@@ -189,6 +261,16 @@ const HOJINKAKU: &[&str] = &[
 impl Extractor {
     pub fn new(lexicon: Lexicon) -> Extractor {
         Extractor { lexicon }
+    }
+
+    /// Whether `label` (the words before an amount) says what the amount is: a breakdown line the
+    /// lexicon knows, or the total (金 …, ¥ …, … 也).
+    pub fn knows_label(&self, label: &str) -> bool {
+        let t = compact(label);
+        self.lexicon.classify(&t).is_some()
+            || t.starts_with('金')
+            || t.starts_with('¥')
+            || t.contains('也')
     }
 
     /// Classifies a page by the words its kind always carries.
@@ -289,7 +371,7 @@ impl Extractor {
             };
             set(doc, rf::PAYER_NAME, Value::Text(name), &span, conf);
         }
-        if let Some((span, name)) = find_issuer(&lines, hints) {
+        if let Some((span, name)) = find_issuer(&lines, pages, hints) {
             set(
                 doc,
                 rf::ISSUER_NAME,
@@ -679,8 +761,11 @@ fn find_name(
 
 /// The institution's printed name with its 法人格: the application's institution where it is printed
 /// (allowing a stamp over a few characters), else the first line that carries a 法人格.
-fn find_issuer(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
-    if let Some((name, span)) = hints.institution_on(lines) {
+fn find_issuer(lines: &[TextLine], pages: &[&PageInput], hints: &Hints) -> Option<(Span, String)> {
+    if let Some((name, span)) = hints
+        .institution_on(lines)
+        .or_else(|| hints.institution_under_seal(pages))
+    {
         return Some((span, name));
     }
     for l in lines {
@@ -973,7 +1058,7 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
             message: "修了日が受講開始日より前になっています。".into(),
         });
     }
-    if let Some((span, name)) = find_issuer(&lines, hints) {
+    if let Some((span, name)) = find_issuer(&lines, pages, hints) {
         put(
             doc,
             page_no,
@@ -999,6 +1084,73 @@ mod tests {
             marks: Marks::default(),
             text_layer: true,
         }
+    }
+
+    #[test]
+    fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
+        let hints = Hints {
+            names: vec!["中村 由美".into()],
+            ..Hints::default()
+        };
+        assert_eq!(hints.confirm("中村由美 欄").as_deref(), Some("中村 由美"));
+        assert_eq!(hints.confirm("中村 由美").as_deref(), Some("中村 由美"));
+        assert_eq!(hints.confirm("中村由美子"), None);
+        assert_eq!(hints.confirm("中村 由美子"), None);
+        assert_eq!(hints.confirm("中村 由美 子"), None);
+        assert_eq!(
+            hints.confirm("中村 由 美"),
+            Some("中村 由美".into()),
+            "spaces are not letters"
+        );
+        assert_eq!(hints.confirm("中村 由"), None);
+    }
+
+    #[test]
+    fn an_issuer_name_running_under_its_seal_is_the_applications_institution() {
+        // lines_from_text draws 40 px characters; the name's line is the second.
+        let mut p = page("領収書\n株式会社東雲キャリガ\n理事長 山田 太郎\n株式会社東雲キヤリア");
+        p.text_layer = false;
+        let line = &p.lines[1];
+        let seal = |x: u32| marks::Seal {
+            bbox: BBox {
+                x,
+                y: line.bbox.y.saturating_sub(60),
+                w: 170,
+                h: 170,
+            },
+            ink: marks::Ink::Gray,
+        };
+        let hints = Hints {
+            institutions: vec!["株式会社東雲キャリアスクール".into()],
+            ..Hints::default()
+        };
+        // No seal where the name stops: not confirmed.
+        assert_eq!(hints.institution_under_seal(&[&p]), None);
+        // A 角印 over the end of the name: the rest of the name is under it.
+        p.marks.seals = vec![seal(line.bbox.right() - 40)];
+        let (name, span) = hints.institution_under_seal(&[&p]).expect("confirmed");
+        assert_eq!(name, "株式会社東雲キャリアスクール");
+        assert_eq!(span.bbox, Some(line.bbox));
+        // Another institution's name is not confirmed by a seal.
+        let other = Hints {
+            institutions: vec!["株式会社みなとITカレッジ".into()],
+            ..Hints::default()
+        };
+        assert_eq!(other.institution_under_seal(&[&p]), None);
+        // Nor is too little of the name (the 法人格 and one character).
+        let mut short = page("株式会社東");
+        short.text_layer = false;
+        let l = short.lines[0].bbox;
+        short.marks.seals = vec![marks::Seal {
+            bbox: BBox {
+                x: l.right(),
+                y: l.y,
+                w: 170,
+                h: 170,
+            },
+            ink: marks::Ink::Gray,
+        }];
+        assert_eq!(hints.institution_under_seal(&[&short]), None);
     }
 
     #[test]

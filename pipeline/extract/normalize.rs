@@ -109,12 +109,19 @@ fn parse_arabic_yen(t: &str) -> Option<(i64, Reading)> {
         if chars[i].is_ascii_digit() {
             let start = i;
             let mut j = i;
+            // A space after a separator is a gap in the reading (「213. 000」), not the number's end.
             while j < chars.len()
                 && (chars[j].is_ascii_digit()
                     || ((chars[j] == ',' || chars[j] == '.')
                         && j + 1 < chars.len()
                         && (chars[j + 1].is_ascii_digit()
-                            || (chars[j + 1] == '.' || chars[j + 1] == ','))))
+                            || (chars[j + 1] == '.' || chars[j + 1] == ',')
+                            || (chars[j + 1] == ' '
+                                && chars.get(j + 2).is_some_and(char::is_ascii_digit))))
+                    || (chars[j] == ' '
+                        && j > start
+                        && (chars[j - 1] == ',' || chars[j - 1] == '.')
+                        && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
             {
                 j += 1;
             }
@@ -133,7 +140,7 @@ fn parse_arabic_yen(t: &str) -> Option<(i64, Reading)> {
         }
     }
     let (s, e) = best?;
-    let run: String = chars[s..e].iter().collect();
+    let run: String = chars[s..e].iter().filter(|c| **c != ' ').collect();
     let mut reading = Reading::Clean;
     // Validate grouping: groups after the first separator must be exactly 3 digits.
     let groups: Vec<&str> = run.split([',', '.']).filter(|g| !g.is_empty()).collect();
@@ -394,9 +401,29 @@ fn lookalike_class(c: char) -> char {
         'ハ' => '八',
         'ト' => '卜',
         'ー' | '一' | '-' => '一',
+        // Small kana read as full-size ones and back (キャリア / キヤリア).
+        'ャ' => 'ヤ',
+        'ュ' => 'ユ',
+        'ョ' => 'ヨ',
+        'ッ' => 'ツ',
+        'ァ' => 'ア',
+        'ィ' => 'イ',
+        'ゥ' => 'ウ',
+        'ェ' => '工',
+        'ォ' => 'オ',
+        'ゃ' => 'や',
+        'ゅ' => 'ゆ',
+        'ょ' => 'よ',
+        'っ' => 'つ',
         '人' => '入',
         _ => c,
     }
+}
+
+/// The text with each look-alike glyph replaced by its class (see [`same_modulo_lookalikes`]), for
+/// finding a known text in a reading.
+pub fn lookalike_key(s: &str) -> String {
+    s.chars().map(lookalike_class).collect()
 }
 
 /// Whether two readings are the same text up to look-alike glyphs (士/土, I/T/|, ロ/口 …) and spaces:
@@ -453,6 +480,8 @@ mod tests {
     fn amounts_in_the_forms_receipts_use() {
         let cases = [
             ("¥99,000-", 99_000),
+            ("¥213. 000-", 213_000),
+            ("183, 000円", 183_000),
             ("金99,000円也", 99_000),
             ("９９，０００円", 99_000),
             ("\\2,449", 2_449),

@@ -140,12 +140,17 @@ pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Readin
                 continue;
             }
             if let Some((v, r)) = parse_yen(&text) {
-                // Extend left while the previous token still continues the number.
+                // Extend left while the previous token still continues the number (the value
+                // grows with each token taken: 「30.」「606」 yes, the label 「入学料」 before it no).
                 let mut s = start;
+                let mut value = v;
                 while s > from {
                     let wider = line.text_of(s - 1, end);
                     match parse_yen(&wider) {
-                        Some((v2, _)) if v2 > v && !looks_like_date_or_phone(&wider) => s -= 1,
+                        Some((v2, _)) if v2 > value && !looks_like_date_or_phone(&wider) => {
+                            s -= 1;
+                            value = v2;
+                        }
                         _ => break,
                     }
                 }
@@ -192,7 +197,7 @@ pub fn segments(line: &TextLine) -> Vec<(usize, usize)> {
     out
 }
 
-fn looks_like_date_or_phone(text: &str) -> bool {
+pub fn looks_like_date_or_phone(text: &str) -> bool {
     let t = compact(text);
     t.contains('年') && t.contains('月')
         || t.contains("TEL")

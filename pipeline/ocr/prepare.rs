@@ -5,7 +5,7 @@
 //! phone photos of flat documents are off by a few degrees at most; beyond ±5° the page is left as it
 //! is (it is rotated 90° or not a document, which deskewing cannot fix).
 //!
-//! Binarisation is left to Tesseract (Sauvola, set in `engine`): binarising here with Otsu first read
+//! Binarisation is left to Tesseract (its global Otsu, set in `engine`): binarising here first read
 //! no better on the rendered receipt and cost time (see `measure_against_cli`).
 //!
 //! Called by `run` between `decode` and `Engine::recognize`. It does not crop, remove backgrounds or

@@ -4,13 +4,14 @@
 //! `cargo run --example lines -- FILE`
 
 use kyufu::decode::{decode, Limits, PageContent};
-use kyufu::ocr::{Engine, Models};
+use kyufu::ocr::Models;
+use kyufu::run::page::{read_image_page, PageEngines};
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: lines FILE");
     let bytes = std::fs::read(&path).expect("read");
     let models = Models::locate(None).expect("models");
-    let mut engine = Engine::new(&models, "jpn").expect("engine");
+    let mut engines = PageEngines::new(&models).expect("engines");
     for page in decode(&bytes, &Limits::default()).expect("decode") {
         match page.content {
             PageContent::Text(t) => {
@@ -21,14 +22,20 @@ fn main() {
             PageContent::Image(img) if std::env::var_os("WORDS").is_some() => {
                 let prepared = kyufu::ocr::prepare(&img);
                 println!("skew {}", prepared.skew_degrees);
-                let r = engine.recognize(&prepared.gray).expect("ocr");
+                let r = engines.text.recognize(&prepared.gray).expect("ocr");
                 for w in r.words {
                     println!("{:?} {:.0} {:?}", w.text, w.confidence, w.bbox);
                 }
             }
             PageContent::Image(img) => {
-                let p =
-                    kyufu::run::page::read_image_page(&mut engine, page.number, img).expect("ocr");
+                let p = read_image_page(
+                    &mut engines,
+                    page.number,
+                    img,
+                    &Default::default(),
+                    &Default::default(),
+                )
+                .expect("ocr");
                 for l in &p.lines {
                     let conf = l.confidence_of(0, l.tokens.len());
                     println!(

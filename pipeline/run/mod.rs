@@ -17,6 +17,7 @@
 
 pub mod files;
 pub mod page;
+pub mod reread;
 pub mod workers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,14 +99,20 @@ pub struct Reader {
 impl Reader {
     pub fn new(cfg: &Config) -> Result<Reader, RunError> {
         let models = Models::locate(cfg.ocr.tessdata.as_deref())?;
-        let workers = Workers::start(&models, cfg.worker_count(), cfg.ocr.page_seg_mode())?;
         let lexicon = match &cfg.extract.item_lexicon {
             Some(p) => Lexicon::load(p)?,
             None => Lexicon::embedded(),
         };
+        let extractor = Extractor::new(lexicon);
+        let workers = Workers::start(
+            &models,
+            cfg.worker_count(),
+            cfg.ocr.page_seg_mode(),
+            &extractor,
+        )?;
         Ok(Reader {
             workers,
-            extractor: Extractor::new(lexicon),
+            extractor,
             limits: cfg.limits.clone(),
         })
     }
@@ -150,9 +157,10 @@ impl Reader {
             }
         }
         let targets: Vec<(usize, usize)> = images.iter().map(|i| (i.0, i.1)).collect();
-        let read = self
-            .workers
-            .read_pages(images.into_iter().map(|(_, _, n, img)| (n, img)).collect());
+        let read = self.workers.read_pages(
+            images.into_iter().map(|(_, _, n, img)| (n, img)).collect(),
+            hints,
+        );
         for ((f, slot), r) in targets.into_iter().zip(read) {
             match (r, &mut per_file[f]) {
                 (Ok(page), Ok(slots)) => slots[slot] = Some(page),

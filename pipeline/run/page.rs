@@ -1,19 +1,42 @@
 //! One page image → what the extractor reads: prepare (deskew), drop the red stamp ink so it does not
 //! spoil the text under it, recognise, group words into lines, then find the marks (seals,
-//! strike-throughs) measured in the page's own character height.
+//! strike-throughs) measured in the page's own character height. Lines that nearly say what the
+//! application says, and the money on a receipt whose breakdown does not sum, get a second look
+//! ([`super::reread`]).
 
 use image::DynamicImage;
 
 use crate::extract::layout::{lines_from_tokens, Token};
 use crate::extract::marks::{self, Marks};
-use crate::extract::PageInput;
-use crate::ocr::{self, Engine, OcrError};
+use crate::extract::{Extractor, Hints, PageInput};
+use crate::ocr::{self, Engine, Models, OcrError};
 
-/// Reads one page image with `engine`.
+/// The engines one worker reads pages with: Japanese for the page, English for a second look at
+/// digits (it reads handwritten and rounded digits that the Japanese model does not).
+#[derive(Debug)]
+pub struct PageEngines {
+    pub text: Engine,
+    pub digits: Engine,
+}
+
+impl PageEngines {
+    /// Loads both models (checked against the manifest).
+    pub fn new(models: &Models) -> Result<PageEngines, OcrError> {
+        Ok(PageEngines {
+            text: Engine::new(models, "jpn")?,
+            digits: Engine::new(models, "eng")?,
+        })
+    }
+}
+
+/// Reads one page image; lines that nearly carry what `hints` know, and a receipt's money when its
+/// breakdown does not sum (checked by `extractor`), are read a second time (see [`super::reread`]).
 pub fn read_image_page(
-    engine: &mut Engine,
+    engines: &mut PageEngines,
     number: u32,
     image: DynamicImage,
+    extractor: &Extractor,
+    hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let prepared = ocr::prepare(&image);
     drop(image);
@@ -27,7 +50,7 @@ pub fn read_image_page(
         _ => (prepared.gray, None),
     };
     marks::erase_dot_leaders(&mut ocr_input);
-    let recognized = engine.recognize(&ocr_input)?;
+    let recognized = engines.text.recognize(&ocr_input)?;
     let tokens: Vec<Token> = recognized
         .words
         .into_iter()
@@ -37,7 +60,8 @@ pub fn read_image_page(
             bbox: w.bbox,
         })
         .collect();
-    let lines = lines_from_tokens(tokens);
+    let mut lines = lines_from_tokens(tokens);
+    super::reread::second_look(&mut engines.text, &ocr_input, &mut lines, hints)?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
         seals: match &red {
@@ -48,12 +72,22 @@ pub fn read_image_page(
         // not hide it.
         strikes: marks::find_strikes(&ocr_input, &lines),
     };
-    Ok(PageInput {
+    let mut page = PageInput {
         number,
         lines,
         marks,
         text_layer: false,
-    })
+    };
+    super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
+    super::reread::money_look(
+        &mut engines.text,
+        &mut engines.digits,
+        &ocr_input,
+        &mut page,
+        extractor,
+        hints,
+    )?;
+    Ok(page)
 }
 
 /// Whether a colour page carries red ink worth dropping (a stamp), by a sparse sample.

@@ -8,15 +8,16 @@ use std::thread::JoinHandle;
 
 use image::DynamicImage;
 
-use crate::extract::PageInput;
-use crate::ocr::{Engine, Models, OcrError, PageSegMode};
+use crate::extract::{Extractor, Hints, PageInput};
+use crate::ocr::{Models, OcrError, PageSegMode};
 
-use super::page::read_image_page;
+use super::page::{read_image_page, PageEngines};
 
 struct Job {
     index: usize,
     number: u32,
     image: DynamicImage,
+    hints: Arc<Hints>,
     reply: Sender<(usize, Result<PageInput, OcrError>)>,
 }
 
@@ -28,18 +29,25 @@ pub struct Workers {
 
 impl Workers {
     /// Starts `n` workers; fails if an engine cannot be created (missing model).
-    pub fn start(models: &Models, n: usize, psm: PageSegMode) -> Result<Workers, OcrError> {
+    pub fn start(
+        models: &Models,
+        n: usize,
+        psm: PageSegMode,
+        extractor: &Extractor,
+    ) -> Result<Workers, OcrError> {
+        let extractor = Arc::new(extractor.clone());
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let mut threads = Vec::new();
         for i in 0..n.max(1) {
             // Create the engine here so a missing model fails the start, not a page.
-            let mut engine = Engine::new(models, "jpn")?;
-            engine.set_page_seg_mode(psm)?;
+            let mut engines = PageEngines::new(models)?;
+            engines.text.set_page_seg_mode(psm)?;
             let rx = Arc::clone(&rx);
+            let extractor = Arc::clone(&extractor);
             let handle = std::thread::Builder::new()
                 .name(format!("ocr-{i}"))
-                .spawn(move || worker(engine, rx))
+                .spawn(move || worker(engines, &extractor, rx))
                 .map_err(|_| OcrError::WorkerLost)?;
             threads.push(handle);
         }
@@ -49,8 +57,14 @@ impl Workers {
         })
     }
 
-    /// Reads pages (in parallel across the workers); results in the order given.
-    pub fn read_pages(&self, pages: Vec<(u32, DynamicImage)>) -> Vec<Result<PageInput, OcrError>> {
+    /// Reads pages (in parallel across the workers), confirming against `hints`; results in the
+    /// order given.
+    pub fn read_pages(
+        &self,
+        pages: Vec<(u32, DynamicImage)>,
+        hints: &Hints,
+    ) -> Vec<Result<PageInput, OcrError>> {
+        let hints = Arc::new(hints.clone());
         let n = pages.len();
         let (reply, results) = channel();
         let Some(queue) = &self.queue else {
@@ -61,6 +75,7 @@ impl Workers {
                 index,
                 number,
                 image,
+                hints: Arc::clone(&hints),
                 reply: reply.clone(),
             };
             if queue.send(job).is_err() {
@@ -78,7 +93,7 @@ impl Workers {
     }
 }
 
-fn worker(mut engine: Engine, rx: Arc<Mutex<Receiver<Job>>>) {
+fn worker(mut engines: PageEngines, extractor: &Extractor, rx: Arc<Mutex<Receiver<Job>>>) {
     loop {
         let job = {
             let Ok(guard) = rx.lock() else { return };
@@ -87,7 +102,7 @@ fn worker(mut engine: Engine, rx: Arc<Mutex<Receiver<Job>>>) {
                 Err(_) => return,
             }
         };
-        let result = read_image_page(&mut engine, job.number, job.image);
+        let result = read_image_page(&mut engines, job.number, job.image, extractor, &job.hints);
         // The caller may have gone (a time limit); nothing to do then.
         let _ = job.reply.send((job.index, result));
     }

@@ -1,0 +1,651 @@
+//! A second look at lines that nearly say what the application says.
+//!
+//! Tesseract misreads single glyphs of names and titles (隆→際, 遠→速, 簿→澄 in the corpus), and which
+//! glyph it misreads changes with the scale and the crop it is given: the same 「中村 隆」 line reads
+//! 「中村際」 on the page and 「中村 隆」 cropped at half size. So when a line is within a few characters of
+//! a name, course or institution the application gives — or carries a name label without the
+//! applicant's name — that line alone is read again as one line (`--psm 7`) at a few scales. A reading
+//! that carries the known text verbatim (up to the look-alike glyphs the extractor already allows)
+//! replaces the line's words; every other reading is discarded and the first one stands, so the
+//! extractor's cross-checks decide exactly as before.
+//!
+//! Only an exact reading of the known text is ever taken, never a near one: a receipt made out to
+//! someone else keeps that person's name, because no scale turns 「山本 健」 into 「山本 綾香」.
+
+//! Amounts get a second look of their own. Tesseract's Japanese model reads handwritten and rounded
+//! digits poorly (0→9, 000→666 on the pad receipts), while its English model reads the same digits
+//! well but not the kanji around them. When a receipt page's breakdown does not sum to its total,
+//! each line carrying money is read again with the English model, and the amounts it gives are tried
+//! in place of the Japanese ones, fewest changes first. A set of readings is taken only if the
+//! extractor's own cross-check then passes — the breakdown sums exactly to the total — so a misread
+//! digit can only get through if a second, independent misread makes the sum come out exactly.
+
+use image::imageops::{self, FilterType};
+use image::GrayImage;
+
+use crate::document::{receipt_fields as rf, BBox, DocKind, Document};
+use crate::extract::layout::{lines_from_tokens, TextLine, Token};
+use crate::extract::normalize::{compact, lookalike_key, parse_yen, substring_distance};
+use crate::extract::read::looks_like_date_or_phone;
+use crate::extract::{Extractor, Hints, PageInput};
+use crate::ocr::{Engine, OcrError, PageSegMode};
+
+/// Scales a doubtful line is read at, in order, until one reading carries the known text. Measured on
+/// the seed-7 corpus (`make accuracy`): see the README's "How reading works".
+const SCALES: &[f32] = &[1.0, 0.5, 0.7, 1.4];
+
+/// Labels a person's name follows or precedes on receipts and certificates.
+const NAME_LABELS: &[&str] = &["氏名", "受講者", "受講生", "修了者", "様", "殿"];
+
+/// What a line might be a misreading of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Name,
+    Title,
+}
+
+/// Re-reads the lines of `page` that nearly carry a known text; returns how many were replaced.
+pub fn second_look(
+    engine: &mut Engine,
+    page: &GrayImage,
+    lines: &mut [TextLine],
+    hints: &Hints,
+) -> Result<usize, OcrError> {
+    let known: Vec<(String, Known)> = hints
+        .names
+        .iter()
+        .map(|n| (n, Known::Name))
+        .chain(hints.courses.iter().map(|c| (c, Known::Title)))
+        .chain(hints.institutions.iter().map(|i| (i, Known::Title)))
+        .map(|(k, kind)| (lookalike_key(&compact(k)), kind))
+        .filter(|(k, _)| k.chars().count() >= 2)
+        .collect();
+    let mut replaced = 0;
+    let mut looked = 0;
+    for line in lines.iter_mut() {
+        let wanted: Vec<&String> = known
+            .iter()
+            .filter(|(k, kind)| nearly(line, k, *kind))
+            .map(|(k, _)| k)
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        looked += 1;
+        for &scale in SCALES {
+            let tokens = read_line_at(engine, page, line, scale)?;
+            let text = lookalike_key(&compact(&joined(&tokens)));
+            if wanted.iter().any(|k| text.contains(k.as_str())) {
+                let Some(again) = line_of(tokens) else {
+                    continue;
+                };
+                *line = again;
+                replaced += 1;
+                tracing::debug!(scale, "second look confirmed a line");
+                break;
+            }
+        }
+    }
+    tracing::debug!(looked, replaced, "second look");
+    Ok(replaced)
+}
+
+/// Lines of money a receipt page's second look reads again, at most.
+const MAX_MONEY_LINES: usize = 6;
+
+/// Combinations of readings tried, at most (fewest changes first): each is one extraction, and the
+/// more are tried, the likelier a sum that agrees by chance.
+const MAX_TRIALS: usize = 1024;
+
+/// Re-reads the money on a receipt page whose breakdown does not sum to its total, and keeps the
+/// fewest changed lines that make the sum come out. Each line carrying money gets, besides its first
+/// reading: its amount as `digits` (an English engine) reads it; and, when the words before the
+/// amount are no label the lexicon knows, the first re-reading by `text` at another scale whose
+/// label it does know (with the English amount too). Returns whether the page was changed.
+pub fn money_look(
+    text: &mut Engine,
+    digits: &mut Engine,
+    image: &GrayImage,
+    page: &mut PageInput,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<bool, OcrError> {
+    let docs = extractor.extract_with("", std::slice::from_ref(page), hints);
+    if !docs.iter().any(|d| d.kind == DocKind::Receipt) || docs.iter().any(breakdown_sums) {
+        return Ok(false);
+    }
+    let mut choices: Vec<(usize, Vec<TextLine>)> = Vec::new();
+    for (i, line) in page.lines.iter().enumerate() {
+        if choices.len() >= MAX_MONEY_LINES {
+            break;
+        }
+        if !carries_money(line) {
+            continue;
+        }
+        let english = read_line_at(digits, image, line, 1.0)?;
+        let mut alternatives = Vec::new();
+        alternatives.extend(with_amount_from(line, &english));
+        if !labelled(line, extractor) {
+            for &scale in SCALES {
+                let tokens = read_line_at(text, image, line, scale)?;
+                let Some(again) = line_of(tokens) else {
+                    continue;
+                };
+                if labelled(&again, extractor) {
+                    alternatives.extend(with_amount_from(&again, &english));
+                    alternatives.push(again);
+                    break;
+                }
+            }
+        }
+        alternatives.retain(|a| a.text() != line.text());
+        alternatives.dedup_by(|a, b| a.text() == b.text());
+        if !alternatives.is_empty() {
+            choices.push((i, alternatives));
+        }
+    }
+    let options: Vec<usize> = choices.iter().map(|c| c.1.len()).collect();
+    for pick in combinations(&options).into_iter().take(MAX_TRIALS) {
+        let mut trial = page.clone();
+        for ((i, alternatives), &p) in choices.iter().zip(&pick) {
+            if p > 0 {
+                trial.lines[*i] = alternatives[p - 1].clone();
+            }
+        }
+        let docs = extractor.extract_with("", std::slice::from_ref(&trial), hints);
+        if docs.iter().any(breakdown_sums) {
+            let changed = pick.iter().filter(|p| **p > 0).count();
+            tracing::debug!(changed, "money second look made the sum agree");
+            *page = trial;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Every choice of one option per line (0 = the first reading, k = alternative k) except all-first,
+/// fewest changed lines first.
+fn combinations(options: &[usize]) -> Vec<Vec<usize>> {
+    let mut all: Vec<Vec<usize>> = vec![Vec::new()];
+    for &n in options {
+        all = all
+            .into_iter()
+            .flat_map(|pick| {
+                (0..=n).map(move |p| {
+                    let mut next = pick.clone();
+                    next.push(p);
+                    next
+                })
+            })
+            .collect();
+    }
+    all.retain(|pick| pick.iter().any(|p| *p > 0));
+    all.sort_by_key(|pick| pick.iter().filter(|p| **p > 0).count());
+    all
+}
+
+/// Whether the words before the line's amount are a label the extractor knows.
+fn labelled(line: &TextLine, extractor: &Extractor) -> bool {
+    match crate::extract::read::amount_on(line) {
+        Some((_, _, first, _)) => extractor.knows_label(&line.text_of(0, first)),
+        None => false,
+    }
+}
+
+fn line_of(tokens: Vec<Token>) -> Option<TextLine> {
+    let first = tokens.first()?.bbox;
+    let bbox = tokens.iter().skip(1).fold(first, |a, t| a.union(&t.bbox));
+    Some(TextLine { tokens, bbox })
+}
+
+/// Reads the neighbourhood of each large seal again as a block when the application's institution is
+/// nowhere on the page: Tesseract's layout analysis often takes a stamp and the name under it for a
+/// picture and drops both. The lines found there are added to the page only if the institution is
+/// then found (in full, or running under its seal); otherwise the page is left as it was. Returns
+/// whether lines were added.
+pub fn seal_look(
+    engine: &mut Engine,
+    image: &GrayImage,
+    page: &mut PageInput,
+    hints: &Hints,
+) -> Result<bool, OcrError> {
+    let found = |p: &PageInput| {
+        hints.institution_on(&p.lines).is_some() || hints.institution_under_seal(&[p]).is_some()
+    };
+    if hints.institutions.is_empty() || found(page) {
+        return Ok(false);
+    }
+    let ch = PageInput::char_height(&page.lines);
+    let seals: Vec<BBox> = page
+        .marks
+        .seals
+        .iter()
+        .map(|s| s.bbox)
+        .filter(|b| b.w * 5 >= ch * 11 && b.h * 5 >= ch * 11)
+        .collect();
+    for seal in seals {
+        let x = seal.x.saturating_sub(ch * 14);
+        let y = seal.y.saturating_sub(ch);
+        let w = (seal.right() + ch).min(image.width()).saturating_sub(x);
+        let h = (seal.bottom() + ch).min(image.height()).saturating_sub(y);
+        if w < 3 || h < 3 {
+            continue;
+        }
+        let crop = imageops::crop_imm(image, x, y, w, h).to_image();
+        let read = engine.recognize_as(&crop, PageSegMode::SingleBlock)?;
+        let tokens: Vec<Token> = read
+            .words
+            .into_iter()
+            .map(|word| Token {
+                text: word.text,
+                confidence: (word.confidence / 100.0).clamp(0.0, 1.0),
+                bbox: BBox {
+                    x: x + word.bbox.x,
+                    y: y + word.bbox.y,
+                    ..word.bbox
+                },
+            })
+            .collect();
+        let mut trial = page.clone();
+        for line in lines_from_tokens(tokens) {
+            let overlaps = trial.lines.iter().any(|l| {
+                l.bbox.x < line.bbox.right()
+                    && line.bbox.x < l.bbox.right()
+                    && l.bbox.y < line.bbox.bottom()
+                    && line.bbox.y < l.bbox.bottom()
+            });
+            if !overlaps {
+                trial.lines.push(line);
+            }
+        }
+        trial.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+        if found(&trial) {
+            tracing::debug!("seal look found the institution");
+            *page = trial;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A receipt whose breakdown was read and sums to its total (the extractor's cross-check).
+fn breakdown_sums(doc: &Document) -> bool {
+    doc.kind == DocKind::Receipt
+        && !doc.items.is_empty()
+        && doc
+            .fields
+            .get(rf::AMOUNT_TOTAL)
+            .is_some_and(|f| f.confidence >= 0.97)
+}
+
+/// A line that may state an amount: three digits or more, not an address, a date or a phone number.
+fn carries_money(line: &TextLine) -> bool {
+    let text = compact(&line.text());
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    digits >= 3
+        && !looks_like_date_or_phone(&text)
+        && !["丁目", "番地", "FAX", "No.", "第"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// The line with its amount replaced by the one the English reading gives: the Japanese words left
+/// and right of the English amount's box stay (they carry the label), the words under it become
+/// one word, the amount written plainly (`213,000円`). None when the English reading holds no amount.
+fn with_amount_from(line: &TextLine, english: &[Token]) -> Option<TextLine> {
+    // The English words that make up the amount: the longest run of words reading as digits.
+    let (value, first, last) = english_amount(english)?;
+    let x0 = english[first].bbox.x;
+    let x1 = english[last].bbox.right();
+    let h = line.char_height();
+    let mut tokens: Vec<Token> = line
+        .tokens
+        .iter()
+        .filter(|t| {
+            let centre = t.bbox.x + t.bbox.w / 2;
+            // The 円 right after the amount is written back with it.
+            let yen = t.text == "円" && centre > x0 && centre <= x1 + h * 2;
+            (centre + h / 2 < x0 || centre > x1 + h) && !yen
+        })
+        .cloned()
+        .collect();
+    let bbox = english[first..=last]
+        .iter()
+        .skip(1)
+        .fold(english[first].bbox, |a, t| a.union(&t.bbox));
+    let confidence = english[first..=last]
+        .iter()
+        .map(|t| t.confidence)
+        .fold(1.0f32, f32::min);
+    tokens.push(Token {
+        text: format!("{}円", grouped(value)),
+        confidence,
+        bbox,
+    });
+    tokens.sort_by_key(|t| t.bbox.x);
+    let bbox = tokens
+        .iter()
+        .skip(1)
+        .fold(tokens[0].bbox, |a, t| a.union(&t.bbox));
+    Some(TextLine { tokens, bbox })
+}
+
+/// The amount in an English reading and the words it spans: digits with `,`/`.` between groups of
+/// three, a yen sign or `\` before, and whatever the English model makes of 円 after (`F9`, `A`)
+/// cut off at the first letter.
+fn english_amount(words: &[Token]) -> Option<(i64, usize, usize)> {
+    let mut best: Option<(i64, usize, usize, usize)> = None;
+    for first in 0..words.len() {
+        let mut text = String::new();
+        for (last, w) in words.iter().enumerate().skip(first).take(4) {
+            text.push_str(&w.text);
+            let cut: String = text
+                .chars()
+                .skip_while(|c| matches!(c, '¥' | '\\' | '$'))
+                .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+                .collect();
+            // After a thousands separator a group has three digits; a fourth right after it is 円
+            // as the English model reads it (「183,0007}」, 「30,000F9」 → 「30,0009」 with digits only).
+            let cut = match cut.rfind([',', '.']) {
+                Some(p) if cut.len() - p - 1 > 3 => cut[..p + 4].to_string(),
+                _ => cut,
+            };
+            let digits = cut.chars().filter(char::is_ascii_digit).count();
+            if digits < 3 || !cut.starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let Some((value, _)) = parse_yen(cut.trim_end_matches([',', '.'])) else {
+                continue;
+            };
+            if best.is_none_or(|b| digits > b.3) {
+                best = Some((value, first, last, digits));
+            }
+        }
+    }
+    best.map(|(v, f, l, _)| (v, f, l))
+}
+
+/// `213000` → `213,000`.
+fn grouped(v: i64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether `line` is worth a second look for the known text `k` (already a look-alike key): it does
+/// not carry `k`, but comes within a third of its characters of it, or carries a name label.
+fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
+    let text = compact(&line.text());
+    let key = lookalike_key(&text);
+    if key.contains(k) {
+        return false;
+    }
+    let n = k.chars().count();
+    let d = substring_distance(k, &key);
+    if d <= (n / 3).max(1) {
+        return true;
+    }
+    kind == Known::Name && NAME_LABELS.iter().any(|l| text.contains(l))
+}
+
+/// Reads the line's box (with a margin) alone at `scale`; words come back in page coordinates.
+fn read_line_at(
+    engine: &mut Engine,
+    page: &GrayImage,
+    line: &TextLine,
+    scale: f32,
+) -> Result<Vec<Token>, OcrError> {
+    let h = line.char_height();
+    let crop = BBox {
+        x: line.bbox.x.saturating_sub(h * 2 / 3),
+        y: line.bbox.y.saturating_sub(h / 3),
+        w: line.bbox.w + h * 4 / 3,
+        h: line.bbox.h + h * 2 / 3,
+    };
+    let x = crop.x.min(page.width().saturating_sub(1));
+    let y = crop.y.min(page.height().saturating_sub(1));
+    let w = crop.w.min(page.width() - x);
+    let h = crop.h.min(page.height() - y);
+    let mut img = imageops::crop_imm(page, x, y, w, h).to_image();
+    if (scale - 1.0).abs() > f32::EPSILON {
+        let sw = ((w as f32 * scale).round() as u32).max(3);
+        let sh = ((h as f32 * scale).round() as u32).max(3);
+        img = imageops::resize(&img, sw, sh, FilterType::Triangle);
+    }
+    let read = engine.recognize_line(&img)?;
+
+    let back = |v: u32| (v as f32 / scale).round() as u32;
+    Ok(read
+        .words
+        .into_iter()
+        .map(|word| Token {
+            text: word.text,
+            confidence: (word.confidence / 100.0).clamp(0.0, 1.0),
+            bbox: BBox {
+                x: x + back(word.bbox.x),
+                y: y + back(word.bbox.y),
+                w: back(word.bbox.w).max(1),
+                h: back(word.bbox.h).max(1),
+            },
+        })
+        .collect())
+}
+
+fn joined(tokens: &[Token]) -> String {
+    tokens.iter().map(|t| t.text.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::{testpage, Models};
+
+    fn hints(name: &str) -> Hints {
+        Hints {
+            names: vec![name.to_string()],
+            ..Hints::default()
+        }
+    }
+
+    /// A line as the page reading gave it: `tokens` (text, left edge) over the drawn line's band.
+    fn read_as(tokens: &[(&str, u32)], spans: &[testpage::Span]) -> TextLine {
+        let y = spans.iter().map(|s| s.y).min().unwrap_or(0);
+        let h = spans.iter().map(|s| s.h).max().unwrap_or(1);
+        let right = spans.iter().map(|s| s.x + s.w).max().unwrap_or(1);
+        let tokens: Vec<Token> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (text, x))| {
+                let end = tokens.get(i + 1).map_or(right, |t| t.1.saturating_sub(4));
+                Token {
+                    text: text.to_string(),
+                    confidence: 0.8,
+                    bbox: BBox {
+                        x: *x,
+                        y,
+                        w: end.saturating_sub(*x).max(1),
+                        h,
+                    },
+                }
+            })
+            .collect();
+        let bbox = tokens
+            .iter()
+            .skip(1)
+            .fold(tokens[0].bbox, |a, t| a.union(&t.bbox));
+        TextLine { tokens, bbox }
+    }
+
+    fn line(text: &str) -> TextLine {
+        TextLine {
+            tokens: vec![Token {
+                text: text.into(),
+                confidence: 0.8,
+                bbox: BBox {
+                    x: 10,
+                    y: 10,
+                    w: 400,
+                    h: 40,
+                },
+            }],
+            bbox: BBox {
+                x: 10,
+                y: 10,
+                w: 400,
+                h: 40,
+            },
+        }
+    }
+
+    #[test]
+    fn only_lines_near_a_known_text_or_with_a_name_label_get_a_second_look() {
+        let k = lookalike_key("中村隆");
+        assert!(nearly(&line("氏名 中村 際"), &k, Known::Name));
+        assert!(nearly(&line("氏名"), &k, Known::Name), "label, name unread");
+        assert!(
+            !nearly(&line("氏名 中村 隆"), &k, Known::Name),
+            "already there"
+        );
+        assert!(!nearly(&line("上記の者は課程を修了した"), &k, Known::Name));
+        // Titles: within a third of their characters, look-alike glyphs already allowed.
+        let course = lookalike_key("日商簿記2級講座");
+        assert!(nearly(
+            &line("講座名 日商澄記2級講座"),
+            &course,
+            Known::Title
+        ));
+        assert!(!nearly(
+            &line("講座名 日商簿記2級講座"),
+            &course,
+            Known::Title
+        ));
+        assert!(!nearly(&line("受講料 57,200円"), &course, Known::Title));
+        let bond = lookalike_key("社会保険労務士講座");
+        assert!(
+            !nearly(&line("社会保険労務土講座"), &bond, Known::Title),
+            "土/士 is a look-alike the extractor confirms without a second look"
+        );
+    }
+
+    fn tok(text: &str, x: u32) -> Token {
+        Token {
+            text: text.into(),
+            confidence: 0.9,
+            bbox: BBox {
+                x,
+                y: 100,
+                w: 60,
+                h: 40,
+            },
+        }
+    }
+
+    #[test]
+    fn the_english_reading_of_an_amount_keeps_three_digits_after_a_separator() {
+        // 円 read as 「F9」, 「7}」: cut at the letter, or after the third digit of the group.
+        let words = [tok("ASA", 200), tok("30,", 760), tok("000F9", 850)];
+        assert_eq!(english_amount(&words), Some((30_000, 1, 2)));
+        let words = [tok("ean", 200), tok("183,", 740), tok("0007}", 840)];
+        assert_eq!(english_amount(&words), Some((183_000, 1, 2)));
+        assert_eq!(
+            english_amount(&[tok("¥213,", 700), tok("000-", 960)]).map(|a| a.0),
+            Some(213_000)
+        );
+        // Fewer than three digits is no amount.
+        assert_eq!(
+            english_amount(&[tok("Dd", 10), tok("eH", 90), tok("30", 200)]),
+            None
+        );
+        assert_eq!(grouped(1_130_000), "1,130,000");
+        assert_eq!(grouped(900), "900");
+    }
+
+    #[test]
+    fn the_english_amount_replaces_the_words_under_it_and_the_label_stays() {
+        let line = line_of(vec![
+            tok("入学", 210),
+            tok("料", 272),
+            tok("39.9990", 760),
+            tok("円", 930),
+        ])
+        .expect("line");
+        let english = [tok("Asa", 210), tok("30,", 760), tok("000F9", 850)];
+        let alt = with_amount_from(&line, &english).expect("an amount");
+        assert_eq!(alt.text(), "入学料 30,000円");
+        let extractor = Extractor::default();
+        assert!(labelled(&alt, &extractor));
+        assert!(!labelled(
+            &line_of(vec![tok("へ", 210), tok("れ", 300), tok("30,000円", 760)]).expect("line"),
+            &extractor
+        ));
+    }
+
+    #[test]
+    fn combinations_come_fewest_changes_first_without_the_first_reading_alone() {
+        let all = combinations(&[1, 2]);
+        assert_eq!(all.len(), 2 * 3 - 1);
+        assert!(all.iter().all(|p| p.iter().any(|c| *c > 0)));
+        let changed: Vec<usize> = all
+            .iter()
+            .map(|p| p.iter().filter(|c| **c > 0).count())
+            .collect();
+        assert!(changed.windows(2).all(|w| w[0] <= w[1]), "{changed:?}");
+        assert_eq!(changed, [1, 1, 1, 2, 2]);
+    }
+
+    #[test]
+    fn a_misread_name_is_read_again_and_a_different_name_is_kept() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+
+        // The page said 中村 隆; suppose the page reading gave 際 for 隆.
+        let (img, spans) = testpage::render_line("氏名 中村 隆", 44.0);
+        let mut lines = vec![read_as(
+            &[
+                ("氏名", spans[0].x),
+                ("中村", spans[1].x),
+                ("際", spans[2].x),
+            ],
+            &spans,
+        )];
+        let n = second_look(&mut engine, &img, &mut lines, &hints("中村 隆")).expect("reads");
+        assert_eq!(n, 1);
+        assert!(
+            compact(&lines[0].text()).contains("中村隆"),
+            "{}",
+            lines[0].text()
+        );
+        let name = lines[0]
+            .tokens
+            .iter()
+            .find(|t| t.text.contains('隆'))
+            .expect("a token carries 隆");
+        assert!(
+            name.bbox.x + 8 >= spans[2].x && name.bbox.x <= spans[2].x + spans[2].w,
+            "the word is placed where it was drawn: {name:?} vs {:?}",
+            spans[2]
+        );
+
+        // A receipt made out to someone else: the line is looked at again (it has a name label)
+        // but no reading says the applicant's name, so the first reading stands.
+        let (img, spans) = testpage::render_line("氏名 山本 健", 44.0);
+        let first = read_as(
+            &[
+                ("氏名", spans[0].x),
+                ("山本", spans[1].x),
+                ("健", spans[2].x),
+            ],
+            &spans,
+        );
+        let mut lines = vec![first.clone()];
+        let n = second_look(&mut engine, &img, &mut lines, &hints("山本 綾香")).expect("reads");
+        assert_eq!(n, 0);
+        assert_eq!(lines[0], first);
+    }
+}

@@ -303,3 +303,78 @@ pub mod certificate_fields {
     pub const SEAL_PRESENT: &str = "seal_present";
     pub const HAS_UNSEALED_CORRECTION: &str = "has_unsealed_correction";
 }
+
+/// Whether a receipt's breakdown adds up to its total as receipts state it (checked by extract when
+/// reading and by rules when deciding): a subsidy or refund taken off (a receipt for what the
+/// applicant paid) or listed beside a total before it (a receipt listing an employer's share); an unpaid balance (未納) outside what was received
+/// or inside it; a credit contract's 分割払手数料 outside the contract amount or inside it.
+pub fn breakdown_sums_to(items: &[Item], total: i64) -> bool {
+    let part = |wanted: &[ItemCategory]| -> i64 {
+        items
+            .iter()
+            .filter(|i| wanted.contains(&i.category))
+            .fold(0i64, |s, i| s.saturating_add(i.amount.saturating_abs()))
+    };
+    let subsidy = part(&[ItemCategory::Subsidy]);
+    let unpaid = part(&[ItemCategory::Unpaid]);
+    let interest = part(&[ItemCategory::CreditInterest]);
+    let rest = items
+        .iter()
+        .filter(|i| {
+            !matches!(
+                i.category,
+                ItemCategory::Subsidy | ItemCategory::Unpaid | ItemCategory::CreditInterest
+            )
+        })
+        .fold(0i64, |s, i| s.saturating_add(i.amount));
+    [-subsidy, 0].into_iter().any(|s| {
+        [0, unpaid].into_iter().any(|u| {
+            [0, interest]
+                .into_iter()
+                .any(|c| rest.saturating_add(s).saturating_add(u).saturating_add(c) == total)
+        })
+    })
+}
+
+#[cfg(test)]
+mod breakdown_tests {
+    use super::*;
+
+    fn item(amount: i64, category: ItemCategory) -> Item {
+        Item {
+            label: String::new(),
+            amount,
+            category,
+            confidence: 0.97,
+            bbox: None,
+        }
+    }
+
+    #[test]
+    fn a_breakdown_sums_as_receipts_state_it() {
+        use ItemCategory::*;
+        let paid = [item(15_000, Admission), item(68_000, Tuition)];
+        assert!(breakdown_sums_to(&paid, 83_000));
+        assert!(!breakdown_sums_to(&paid, 83_001));
+        // The employer's share taken off; the unpaid second half not received.
+        let net = [
+            item(15_000, Admission),
+            item(68_000, Tuition),
+            item(33_000, Unpaid),
+            item(12_400, Subsidy),
+        ];
+        assert!(breakdown_sums_to(&net, 70_600));
+        assert!(breakdown_sums_to(&net, 83_000), "before the subsidy");
+        assert!(!breakdown_sums_to(&net, 95_400), "a subsidy is never added");
+        assert!(!breakdown_sums_to(&net, 90_000));
+        // A credit contract: the fees, with or without the instalment charge.
+        let credit = [
+            item(11_000, Admission),
+            item(98_000, Tuition),
+            item(3_270, CreditInterest),
+        ];
+        assert!(breakdown_sums_to(&credit, 109_000));
+        assert!(breakdown_sums_to(&credit, 112_270));
+        assert!(!breakdown_sums_to(&credit, 105_730));
+    }
+}

@@ -521,7 +521,7 @@ impl Extractor {
         let sum = signed_sum(&items);
         let matching = totals
             .iter()
-            .find(|t| t.0 == sum || t.0 == plain_sum(&items));
+            .find(|t| crate::document::breakdown_sums_to(&items, t.0));
         match (matching, totals.first()) {
             (Some((amount, conf, span)), _) if !items.is_empty() => {
                 // Cross-check passed: the breakdown sums to the total.
@@ -599,10 +599,6 @@ fn signed_sum(items: &[Item]) -> i64 {
             }
         })
         .sum()
-}
-
-fn plain_sum(items: &[Item]) -> i64 {
-    items.iter().map(|i| i.amount).sum()
 }
 
 /// 「（内消費税 9,000円）」 restates part of a line above; it is not a line of its own.
@@ -977,13 +973,33 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         let (d, r) = normalize::parse_date(&span.text)?;
         Some((d, r.reading, span))
     };
-    if let Some((d, r, span)) = date_after(&["生年月日"]) {
-        set(
-            cf::BIRTH_DATE,
-            Value::Date(d),
-            &span,
-            with_reading(span.confidence, r),
-        );
+    // The birth date the application gives, printed on the certificate: cross-checked (and found
+    // without its label when the OCR lost it).
+    let birth = date_after(&["生年月日"])
+        .map(|(d, r, span)| {
+            let conf = with_reading(span.confidence, r);
+            let conf = if hints.birth_date == Some(d) {
+                conf.max(0.95)
+            } else {
+                conf
+            };
+            (d, conf, span)
+        })
+        .or_else(|| {
+            let want = hints.birth_date?;
+            lines.iter().find_map(|l| {
+                dates_on(l).contains(&want).then(|| {
+                    let span = Span {
+                        text: l.text(),
+                        confidence: 0.95,
+                        bbox: Some(l.bbox),
+                    };
+                    (want, 0.95, span)
+                })
+            })
+        });
+    if let Some((d, conf, span)) = birth {
+        set(cf::BIRTH_DATE, Value::Date(d), &span, conf);
     }
     if let Some((span, course)) = find_course(&lines, hints) {
         set(cf::COURSE_NAME, Value::Text(course), &span, span.confidence);

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use crate::case::application::{CourseKind, EmploymentInsurance};
 use crate::case::{Case, CaseDocument};
 use crate::decision::{Benefit, Decision, Excluded, Line, Outcome};
+use crate::document::ItemCategory;
 use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document};
-use crate::document::{Item, ItemCategory};
 
 use super::common::{
     check_child_under_20, check_deadline, draft, floor_to_yen, normalize_name, required, same_name,
@@ -362,7 +362,7 @@ fn check_receipts<'a>(
             // without an 入学料 line is complete where none was charged).
             found.push(ReasonCode::ReceiptFieldMissing("items"));
         } else if let Some(total) = total {
-            if !breakdown_matches_total(&d.doc.items, total) {
+            if !crate::document::breakdown_sums_to(&d.doc.items, total) {
                 found.push(ReasonCode::ReceiptTotalMismatch);
             }
         }
@@ -390,20 +390,6 @@ fn check_correction(d: &CaseDocument, field: &str, found: &mut Findings) {
         Read::Unsure => found.push(low_confidence(d, field)),
         Read::Sure(false) | Read::Missing => {}
     }
-}
-
-/// The breakdown must add up to the receipt's total, either before subsidies (a receipt listing
-/// an employer's share) or after them (a receipt for what the applicant paid).
-fn breakdown_matches_total(items: &[Item], total: i64) -> bool {
-    let gross = items
-        .iter()
-        .filter(|i| i.category != ItemCategory::Subsidy)
-        .fold(0i64, |s, i| s.saturating_add(i.amount));
-    let subsidies = items
-        .iter()
-        .filter(|i| i.category == ItemCategory::Subsidy)
-        .fold(0i64, |s, i| s.saturating_add(i.amount.saturating_abs()));
-    total == gross || total == gross.saturating_sub(subsidies)
 }
 
 /// Two different files with the same date, total and breakdown are likely one receipt scanned
@@ -784,6 +770,7 @@ mod tests {
     use super::*;
     use crate::case::application::{Applicant, Child, ChildSupportAllowance, Course, Malformed};
     use crate::case::Application;
+    use crate::document::Item;
     use crate::document::{Field, Value};
     use crate::rules::Parameters;
 

@@ -26,7 +26,7 @@ use image::GrayImage;
 use crate::document::{receipt_fields as rf, BBox, DocKind, Document};
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::{compact, lookalike_key, parse_yen, substring_distance};
-use crate::extract::read::looks_like_date_or_phone;
+use crate::extract::read::{dates_on, looks_like_date_or_phone};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{Engine, OcrError, PageSegMode};
 
@@ -60,6 +60,10 @@ pub fn second_look(
         .map(|(k, kind)| (lookalike_key(&compact(k)), kind))
         .filter(|(k, _)| k.chars().count() >= 2)
         .collect();
+    let dates: Vec<chrono::NaiveDate> = [hints.birth_date, hints.started_on, hints.completed_on]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut replaced = 0;
     let mut looked = 0;
     for line in lines.iter_mut() {
@@ -68,14 +72,18 @@ pub fn second_look(
             .filter(|(k, kind)| nearly(line, k, *kind))
             .map(|(k, _)| k)
             .collect();
-        if wanted.is_empty() {
+        let date_doubt = dated_but_not_as_known(line, &dates);
+        if wanted.is_empty() && !date_doubt {
             continue;
         }
         looked += 1;
         for &scale in SCALES {
             let tokens = read_line_at(engine, page, line, scale)?;
             let text = lookalike_key(&compact(&joined(&tokens)));
-            if wanted.iter().any(|k| text.contains(k.as_str())) {
+            let date_found = date_doubt
+                && line_of(tokens.clone())
+                    .is_some_and(|l| dates_on(&l).iter().any(|d| dates.contains(d)));
+            if date_found || wanted.iter().any(|k| text.contains(k.as_str())) {
                 let Some(again) = line_of(tokens) else {
                     continue;
                 };
@@ -378,6 +386,27 @@ fn grouped(v: i64) -> String {
     out
 }
 
+/// Labels of the dates a certificate states and the application gives too.
+const DATE_LABELS: &[&str] = &[
+    "生年月日",
+    "開始",
+    "開講",
+    "修了日",
+    "修了年月日",
+    "入学日",
+    "入校日",
+];
+
+/// A line labelled with one of the application's dates whose date, as read, is none of them.
+fn dated_but_not_as_known(line: &TextLine, dates: &[chrono::NaiveDate]) -> bool {
+    if dates.is_empty() {
+        return false;
+    }
+    let text = compact(&line.text());
+    DATE_LABELS.iter().any(|l| text.contains(l))
+        && !dates_on(line).iter().any(|d| dates.contains(d))
+}
+
 /// Whether `line` is worth a second look for the known text `k` (already a look-alike key): it does
 /// not carry `k`, but comes within a third of its characters of it, or carries a name label.
 fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
@@ -597,6 +626,25 @@ mod tests {
             .collect();
         assert!(changed.windows(2).all(|w| w[0] <= w[1]), "{changed:?}");
         assert_eq!(changed, [1, 1, 1, 2, 2]);
+    }
+
+    #[test]
+    fn a_labelled_date_other_than_the_applications_gets_a_second_look() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let known = [d(2026, 11, 23), d(1990, 4, 1)];
+        assert!(dated_but_not_as_known(
+            &line("修了日 令和8年1月23日"),
+            &known
+        ));
+        assert!(!dated_but_not_as_known(
+            &line("修了日 令和8年11月23日"),
+            &known
+        ));
+        assert!(
+            !dated_but_not_as_known(&line("発行日 令和8年1月23日"), &known),
+            "not one of the application's"
+        );
+        assert!(!dated_but_not_as_known(&line("修了日 令和8年1月23日"), &[]));
     }
 
     #[test]

@@ -110,15 +110,15 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 /// 97 % on the key receipt fields, 95 % on item categories — are not met yet, and raising these floors
 /// towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.50,
-    review_at_most: 0.35,
+    outcome: 0.68,
+    review_at_most: 0.20,
     fields: [
-        ("amount_total", 0.78),
-        ("issued_on", 0.85),
-        ("payer_name", 0.65),
-        ("seal_present", 0.95),
+        ("amount_total", 0.86),
+        ("issued_on", 0.90),
+        ("payer_name", 0.87),
+        ("seal_present", 0.97),
     ],
-    items: 0.72,
+    items: 0.80,
 };
 
 struct Floors {

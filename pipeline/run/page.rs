@@ -6,7 +6,7 @@
 
 use image::DynamicImage;
 
-use crate::extract::layout::{lines_from_tokens, Token};
+use crate::extract::layout::lines_from_tokens;
 use crate::extract::marks::{self, Marks};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{self, Engine, Models, OcrError};
@@ -51,15 +51,7 @@ pub fn read_image_page(
     };
     marks::erase_dot_leaders(&mut ocr_input);
     let recognized = engines.text.recognize(&ocr_input)?;
-    let tokens: Vec<Token> = recognized
-        .words
-        .into_iter()
-        .map(|w| Token {
-            text: w.text,
-            confidence: (w.confidence / 100.0).clamp(0.0, 1.0),
-            bbox: w.bbox,
-        })
-        .collect();
+    let tokens = super::reread::tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
     super::reread::second_look(&mut engines.text, &ocr_input, &mut lines, hints)?;
     let char_h = PageInput::char_height(&lines);

@@ -28,7 +28,7 @@ use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::{compact, lookalike_key, parse_yen, substring_distance};
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
 use crate::extract::{Extractor, Hints, PageInput};
-use crate::ocr::{Engine, OcrError, PageSegMode};
+use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. Measured on
 /// the seed-7 corpus (`make accuracy`): see the README's "How reading works".
@@ -241,19 +241,7 @@ pub fn seal_look(
         }
         let crop = imageops::crop_imm(image, x, y, w, h).to_image();
         let read = engine.recognize_as(&crop, PageSegMode::SingleBlock)?;
-        let tokens: Vec<Token> = read
-            .words
-            .into_iter()
-            .map(|word| Token {
-                text: word.text,
-                confidence: (word.confidence / 100.0).clamp(0.0, 1.0),
-                bbox: BBox {
-                    x: x + word.bbox.x,
-                    y: y + word.bbox.y,
-                    ..word.bbox
-                },
-            })
-            .collect();
+        let tokens = tokens_on_page(read.words, x, y, 1.0);
         let mut trial = page.clone();
         for line in lines_from_tokens(tokens) {
             let overlaps = trial.lines.iter().any(|l| {
@@ -448,10 +436,14 @@ fn read_line_at(
         img = imageops::resize(&img, sw, sh, FilterType::Triangle);
     }
     let read = engine.recognize_line(&img)?;
+    Ok(tokens_on_page(read.words, x, y, scale))
+}
 
+/// Words read from a crop at (`x`, `y`) of the page, scaled by `scale`, as tokens in page
+/// coordinates with confidences 0–1.
+pub fn tokens_on_page(words: Vec<Word>, x: u32, y: u32, scale: f32) -> Vec<Token> {
     let back = |v: u32| (v as f32 / scale).round() as u32;
-    Ok(read
-        .words
+    words
         .into_iter()
         .map(|word| Token {
             text: word.text,
@@ -459,11 +451,11 @@ fn read_line_at(
             bbox: BBox {
                 x: x + back(word.bbox.x),
                 y: y + back(word.bbox.y),
-                w: back(word.bbox.w).max(1),
-                h: back(word.bbox.h).max(1),
+                w: back(word.bbox.w),
+                h: back(word.bbox.h),
             },
         })
-        .collect())
+        .collect()
 }
 
 fn joined(tokens: &[Token]) -> String {

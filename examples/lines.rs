@@ -1,14 +1,25 @@
 //! Developer tool: prints the lines and marks kyufu reads on each page of a file (for tuning the
 //! extractor on the generated corpus; never run on real applicants' documents, it prints their data).
 //!
-//! `cargo run --example lines -- FILE`
+//! `cargo run --example lines -- FILE [APPLICATION.json]` (with the application, its names, course,
+//! institution and dates are the hints the second looks confirm against, as in `run`).
 
 use kyufu::decode::{decode, Limits, PageContent};
 use kyufu::ocr::Models;
 use kyufu::run::page::{read_image_page, PageEngines};
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: lines FILE");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: lines FILE [APPLICATION.json]");
+    let hints = std::env::args()
+        .nth(2)
+        .map(|app| {
+            let bytes = std::fs::read(app).expect("read application");
+            let app = kyufu::case::Application::from_json_bytes(&bytes).expect("application");
+            kyufu::run::hints_from(&app)
+        })
+        .unwrap_or_default();
     let bytes = std::fs::read(&path).expect("read");
     let models = Models::locate(None).expect("models");
     let mut engines = PageEngines::new(&models).expect("engines");
@@ -28,14 +39,9 @@ fn main() {
                 }
             }
             PageContent::Image(img) => {
-                let p = read_image_page(
-                    &mut engines,
-                    page.number,
-                    img,
-                    &Default::default(),
-                    &Default::default(),
-                )
-                .expect("ocr");
+                let p =
+                    read_image_page(&mut engines, page.number, img, &Default::default(), &hints)
+                        .expect("ocr");
                 for l in &p.lines {
                     let conf = l.confidence_of(0, l.tokens.len());
                     println!(

@@ -272,6 +272,10 @@ fn parse_wareki(t: &str) -> Option<(NaiveDate, DateReading)> {
                 let n = leading_number(rest)?;
                 (n.0 as i32, n.1)
             };
+            // An era year has at most two digits: 「念和2025年」 is a Western year with a stray glyph.
+            if !(1..=99).contains(&year) {
+                continue;
+            }
             let rest = &rest[used..];
             let Some((month, day, tail_ok)) = month_day(rest) else {
                 continue;
@@ -539,6 +543,11 @@ mod tests {
             Some((d(1989, 1, 8), Reading::Clean))
         );
         assert_eq!(clean("令和8年2月30日"), None, "not a real date");
+        assert_eq!(
+            parse_date("念和2025年6月28日").map(|(d, r)| (d, r.reading)),
+            Some((d(2025, 6, 28), Reading::Clean)),
+            "a stray glyph before a Western year is no era"
+        );
         let (date, r) = parse_date("平成31年5月10日").unwrap();
         assert_eq!(date, d(2019, 5, 10));
         assert!(r.heisei_after_2019);

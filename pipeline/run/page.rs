@@ -71,7 +71,7 @@ pub fn read_image_page(
         text_layer: false,
     };
     super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
-    super::reread::money_look(
+    let summed = super::reread::money_look(
         &mut engines.text,
         &mut engines.digits,
         &ocr_input,
@@ -79,6 +79,16 @@ pub fn read_image_page(
         extractor,
         hints,
     )?;
+    if !summed {
+        super::reread::sparse_look(
+            &mut engines.text,
+            &mut engines.digits,
+            &ocr_input,
+            &mut page,
+            extractor,
+            hints,
+        )?;
+    }
     Ok(page)
 }
 

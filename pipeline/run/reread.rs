@@ -1,24 +1,27 @@
-//! A second look at lines that nearly say what the application says.
+//! Second looks: parts of a page read again, while its image is still in memory, when the first
+//! reading does not agree with what the rest of the submission says. Nothing read a second time is
+//! taken unless it passes a cross-check the first reading failed; otherwise the first reading stands
+//! and the extractor decides exactly as before.
 //!
-//! Tesseract misreads single glyphs of names and titles (隆→際, 遠→速, 簿→澄 in the corpus), and which
-//! glyph it misreads changes with the scale and the crop it is given: the same 「中村 隆」 line reads
-//! 「中村際」 on the page and 「中村 隆」 cropped at half size. So when a line is within a few characters of
-//! a name, course or institution the application gives — or carries a name label without the
-//! applicant's name — that line alone is read again as one line (`--psm 7`) at a few scales. A reading
-//! that carries the known text verbatim (up to the look-alike glyphs the extractor already allows)
-//! replaces the line's words; every other reading is discarded and the first one stands, so the
-//! extractor's cross-checks decide exactly as before.
-//!
-//! Only an exact reading of the known text is ever taken, never a near one: a receipt made out to
-//! someone else keeps that person's name, because no scale turns 「山本 健」 into 「山本 綾香」.
-
-//! Amounts get a second look of their own. Tesseract's Japanese model reads handwritten and rounded
-//! digits poorly (0→9, 000→666 on the pad receipts), while its English model reads the same digits
-//! well but not the kanji around them. When a receipt page's breakdown does not sum to its total,
-//! each line carrying money is read again with the English model, and the amounts it gives are tried
-//! in place of the Japanese ones, fewest changes first. A set of readings is taken only if the
-//! extractor's own cross-check then passes — the breakdown sums exactly to the total — so a misread
-//! digit can only get through if a second, independent misread makes the sum come out exactly.
+//! - **Known texts** ([`second_look`]). Tesseract misreads single glyphs of names and titles (隆→際,
+//!   遠→速, 簿→澄 in the corpus), and which glyph changes with the scale and crop: the 「中村 隆」 line
+//!   reads 「中村際」 on the page and 「中村 隆」 cropped at half size. A line within a few characters of
+//!   a name, course or institution the application gives (or with a name label but not the name, or
+//!   a labelled date other than the application's) is read alone (`--psm 7`) at a few scales, and
+//!   replaced only by a reading that carries the known text verbatim (up to the look-alikes the
+//!   extractor allows): no scale turns 「山本 健」 into 「山本 綾香」, so someone else's receipt keeps
+//!   its name. A date read only with a repaired era (信和 for 令和) is written back plainly when a
+//!   reading alone gives the same date.
+//! - **Seals** ([`seal_look`]). Layout analysis often drops a stamp together with the name under it;
+//!   when the application's institution is nowhere on the page, each large seal's neighbourhood is
+//!   read as a block and kept only if the institution is then found.
+//! - **Money** ([`money_look`], then [`sparse_look`]). The Japanese model reads handwritten and
+//!   rounded digits poorly (0→9, 000→666 on pad receipts); the English one reads them well but not
+//!   the kanji around them. On a receipt whose breakdown does not sum, each line of money is read by
+//!   the English model (and, unlabelled, by the Japanese one at other scales), and the fewest changes
+//!   that make the breakdown sum exactly to the total are kept; failing that, the page is read as
+//!   sparse text and its lines of money are tried the same way. A misread digit gets through only if
+//!   a second, independent misread makes the sum come out exactly.
 
 use image::imageops::{self, FilterType};
 use image::GrayImage;
@@ -91,9 +94,17 @@ pub fn second_look(
         // A date alone is read without the words before it (a title in another size spoils it).
         let date_only = wanted.is_empty() && !date_doubt;
         let from = if date_only { date_start(line) } else { 0 };
-        let Some(part) = line_of(line.tokens[from..].to_vec()) else {
+        let Some(mut part) = line_of(line.tokens[from..].to_vec()) else {
             continue;
         };
+        // A known text read short may have lost its end (「大型自動第一種運転」 for …運転免許): the
+        // crop reaches as many characters further right as the reading is off by.
+        let missing = wanted
+            .iter()
+            .map(|k| substring_distance(k, &first))
+            .max()
+            .unwrap_or(0);
+        part.bbox.w += missing as u32 * part.char_height();
         for &scale in SCALES {
             let mut tokens = line.tokens[..from].to_vec();
             tokens.extend(read_line_at(engine, page, &part, scale)?);

@@ -75,7 +75,6 @@ impl Hints {
     /// by what Tesseract makes of 様 or 殿 (「中村由美 欄」); a name that merely starts like the
     /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
     fn confirm(&self, read: &str) -> Option<String> {
-        const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
         let trimmed = read
             .trim_end()
             .rsplit_once(char::is_whitespace)
@@ -210,6 +209,9 @@ impl Hints {
         None
     }
 }
+
+/// What Tesseract makes of 様 (or 殿) after a name on some receipts.
+pub const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
 
 /// How many characters of `want` (with repeats) occur in `text`.
 fn shared_chars(want: &str, text: &str) -> usize {
@@ -735,6 +737,24 @@ fn find_name(
     if let Some((_, span)) = value_for(lines, labels) {
         if let Some((name, repaired)) = clean_name(&span.text) {
             return Some(confirm((span, name, repaired)));
+        }
+    }
+    // 様 misread (「渡辺 花子 欄」): the glyph alone at the end of a line, after a gap, ends a name
+    // there too — read as unsure unless it is the applicant's.
+    for l in lines {
+        let Some(last) = l.tokens.last() else {
+            continue;
+        };
+        if l.tokens.len() < 2 || !HONORIFIC_MISREADS.contains(&last.text.as_str()) {
+            continue;
+        }
+        let span = Span {
+            text: l.text_of(0, l.tokens.len() - 1),
+            confidence: l.confidence_of(0, l.tokens.len() - 1),
+            bbox: l.bbox_of(0, l.tokens.len() - 1),
+        };
+        if let Some((name, _)) = clean_name(&span.text) {
+            return Some(confirm((span, name, true)));
         }
     }
     // The label was misread: look for a known name printed as it is.

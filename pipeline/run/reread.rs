@@ -32,7 +32,7 @@ use crate::extract::normalize::{
     compact, lookalike_key, parse_date, parse_yen, substring_distance, Reading,
 };
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
-use crate::extract::{Extractor, Hints, PageInput};
+use crate::extract::{Extractor, Hints, PageInput, HONORIFIC_MISREADS};
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
@@ -523,7 +523,12 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
     if d <= (n / 3).max(1) {
         return true;
     }
-    kind == Known::Name && NAME_LABELS.iter().any(|l| text.contains(l))
+    kind == Known::Name
+        && (NAME_LABELS.iter().any(|l| text.contains(l))
+            || line
+                .tokens
+                .last()
+                .is_some_and(|t| HONORIFIC_MISREADS.contains(&t.text.as_str())))
 }
 
 /// Reads the line's box (with a margin) alone at `scale`; words come back in page coordinates.

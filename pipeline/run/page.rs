@@ -70,7 +70,6 @@ pub fn read_image_page(
         marks,
         text_layer: false,
     };
-    super::reread::certificate_look(&mut engines.text, &ocr_input, &mut page, extractor, hints)?;
     super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
     let summed = super::reread::money_look(
         &mut engines.text,

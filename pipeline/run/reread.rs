@@ -12,9 +12,6 @@
 //!   extractor allows): no scale turns 「山本 健」 into 「山本 綾香」, so someone else's receipt keeps
 //!   its name. A date read only with a repaired era (信和 for 令和) is written back plainly when a
 //!   reading alone gives the same date.
-//! - **Certificates** ([`certificate_look`]). Layout analysis garbles some tables (「馬 日 30日」 for
-//!   生年月日 1978年7月30日); when something the application gives is read nowhere on a certificate,
-//!   the page is read as sparse text and lines carrying the missing text or date verbatim are put in.
 //! - **Seals** ([`seal_look`]). Layout analysis often drops a stamp together with the name under it;
 //!   when the application's institution is nowhere on the page, each large seal's neighbourhood is
 //!   read as a block and kept only if the institution is then found.
@@ -35,7 +32,7 @@ use crate::extract::normalize::{
     compact, lookalike_key, parse_date, parse_yen, substring_distance, Reading,
 };
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
-use crate::extract::{Extractor, Hints, PageInput, HONORIFIC_MISREADS};
+use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
@@ -244,86 +241,6 @@ pub fn sparse_look(
         return Ok(true);
     }
     Ok(false)
-}
-
-/// A certificate page on which something the application gives (the trainee's name, the course,
-/// the birth, start and completion dates) is not read anywhere: the page is read again as sparse
-/// text (`--psm 11`), whose lines do not depend on the layout analysis that garbles some tables
-/// (「馬 日 30日」 for 生年月日 1978年7月30日). A sparse line that carries a missing text or date
-/// verbatim takes the place of the first reading's lines across it. Returns whether any did.
-pub fn certificate_look(
-    text: &mut Engine,
-    image: &GrayImage,
-    page: &mut PageInput,
-    extractor: &Extractor,
-    hints: &Hints,
-) -> Result<bool, OcrError> {
-    if extractor.classify(page) != Some(DocKind::CompletionCertificate) {
-        return Ok(false);
-    }
-    let texts: Vec<String> = hints
-        .names
-        .iter()
-        .chain(&hints.courses)
-        .map(|k| lookalike_key(&compact(k)))
-        .filter(|k| k.chars().count() >= 2)
-        .collect();
-    let dates: Vec<chrono::NaiveDate> = [hints.birth_date, hints.started_on, hints.completed_on]
-        .into_iter()
-        .flatten()
-        .collect();
-    let missing = |lines: &[TextLine]| -> (Vec<String>, Vec<chrono::NaiveDate>) {
-        let keys: Vec<String> = lines
-            .iter()
-            .map(|l| lookalike_key(&compact(&l.text())))
-            .collect();
-        let read: Vec<chrono::NaiveDate> = lines.iter().flat_map(dates_on).collect();
-        (
-            texts
-                .iter()
-                .filter(|k| !keys.iter().any(|l| l.contains(k.as_str())))
-                .cloned()
-                .collect(),
-            dates
-                .iter()
-                .filter(|d| !read.contains(d))
-                .copied()
-                .collect(),
-        )
-    };
-    let (lost_texts, lost_dates) = missing(&page.lines);
-    if lost_texts.is_empty() && lost_dates.is_empty() {
-        return Ok(false);
-    }
-    let read = text.recognize_as(image, PageSegMode::SparseText)?;
-    let sparse = lines_from_tokens(tokens_on_page(read.words, 0, 0, 1.0));
-    let mut found = 0;
-    for line in sparse {
-        let key = lookalike_key(&compact(&line.text()));
-        let carries = lost_texts.iter().any(|k| key.contains(k.as_str()))
-            || dates_on(&line).iter().any(|d| lost_dates.contains(d));
-        if !carries {
-            continue;
-        }
-        put_line(&mut page.lines, line);
-        found += 1;
-    }
-    tracing::debug!(found, "certificate look");
-    Ok(found > 0)
-}
-
-/// Puts `line` among `lines` in place of the lines it lies across (their middle within its band,
-/// their extent overlapping its own), keeping top-to-bottom order.
-fn put_line(lines: &mut Vec<TextLine>, line: TextLine) {
-    let (top, bottom) = (line.bbox.y, line.bbox.bottom());
-    lines.retain(|l| {
-        let centre = l.bbox.y + l.bbox.h / 2;
-        let across = centre >= top && centre <= bottom;
-        let beside = l.bbox.x < line.bbox.right() && line.bbox.x < l.bbox.right();
-        !(across && beside)
-    });
-    lines.push(line);
-    lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
 }
 
 /// A receipt page whose breakdown was not read or does not sum to its total.
@@ -606,12 +523,7 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
     if d <= (n / 3).max(1) {
         return true;
     }
-    kind == Known::Name
-        && (NAME_LABELS.iter().any(|l| text.contains(l))
-            || line
-                .tokens
-                .last()
-                .is_some_and(|t| HONORIFIC_MISREADS.contains(&t.text.as_str())))
+    kind == Known::Name && NAME_LABELS.iter().any(|l| text.contains(l))
 }
 
 /// Reads the line's box (with a margin) alone at `scale`; words come back in page coordinates.
@@ -857,36 +769,6 @@ mod tests {
         assert_eq!(again.text(), "領収証 2024年11月22日");
         assert_eq!(repaired_date(&again), None, "now read cleanly");
         assert_eq!(repaired_date(&line("令和6年11月22日")), None);
-    }
-
-    #[test]
-    fn a_sparse_line_takes_the_place_of_the_garbled_ones_across_it() {
-        let at = |text: &str, x: u32, y: u32, w: u32| TextLine {
-            tokens: vec![Token {
-                text: text.into(),
-                confidence: 0.5,
-                bbox: BBox { x, y, w, h: 40 },
-            }],
-            bbox: BBox { x, y, w, h: 40 },
-        };
-        let mut lines = vec![
-            at("氏名 清水 香織", 230, 560, 400),
-            at("馬 日 30日", 200, 646, 300),
-            at("TEL 046", 1200, 650, 200),
-            at("修了日 2026年5月22日", 230, 1067, 600),
-        ];
-        put_line(&mut lines, at("生年月日 1978年7月30日", 230, 640, 620));
-        let texts: Vec<String> = lines.iter().map(|l| l.text()).collect();
-        assert_eq!(
-            texts,
-            [
-                "氏名 清水 香織",
-                "生年月日 1978年7月30日",
-                "TEL 046",
-                "修了日 2026年5月22日"
-            ],
-            "the garbled line goes, the other column stays"
-        );
     }
 
     #[test]

@@ -110,12 +110,12 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 /// 97 % on the key receipt fields, 95 % on item categories — are not met yet, and raising these floors
 /// towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.72,
+    outcome: 0.76,
     review_at_most: 0.16,
     fields: [
         ("amount_total", 0.93),
         ("issued_on", 0.90),
-        ("payer_name", 0.87),
+        ("payer_name", 0.89),
         ("seal_present", 0.97),
     ],
     items: 0.90,

@@ -71,24 +71,14 @@ pub fn read_image_page(
         text_layer: false,
     };
     super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
-    let summed = super::reread::money_look(
-        &mut engines.text,
-        &mut engines.digits,
-        &ocr_input,
-        &mut page,
+    super::reread::MoneyLook {
+        text: &mut engines.text,
+        digits: &mut engines.digits,
+        image: &ocr_input,
         extractor,
         hints,
-    )?;
-    if !summed {
-        super::reread::sparse_look(
-            &mut engines.text,
-            &mut engines.digits,
-            &ocr_input,
-            &mut page,
-            extractor,
-            hints,
-        )?;
     }
+    .run(&mut page)?;
     Ok(page)
 }
 

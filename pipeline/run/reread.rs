@@ -139,6 +139,25 @@ pub fn second_look(
     Ok(replaced)
 }
 
+/// What the money looks read with and check against: the page's engines, its image (as the page
+/// was read), the extractor whose cross-check decides, and the application's hints.
+pub struct MoneyLook<'a> {
+    pub text: &'a mut Engine,
+    pub digits: &'a mut Engine,
+    pub image: &'a GrayImage,
+    pub extractor: &'a Extractor,
+    pub hints: &'a Hints,
+}
+
+impl MoneyLook<'_> {
+    /// The money on a receipt page whose breakdown does not sum: re-read line by line
+    /// ([`money_look`]), then, failing that, from a sparse reading of the page ([`sparse_look`]).
+    /// Returns whether the page was changed (and now sums).
+    pub fn run(&mut self, page: &mut PageInput) -> Result<bool, OcrError> {
+        Ok(money_look(self, page)? || sparse_look(self, page)?)
+    }
+}
+
 /// Lines of money a receipt page's second look reads again, at most.
 const MAX_MONEY_LINES: usize = 6;
 
@@ -151,14 +170,8 @@ const MAX_TRIALS: usize = 1024;
 /// reading: its amount as `digits` (an English engine) reads it; and, when the words before the
 /// amount are no label the lexicon knows, the first re-reading by `text` at another scale whose
 /// label it does know (with the English amount too). Returns whether the page was changed.
-pub fn money_look(
-    text: &mut Engine,
-    digits: &mut Engine,
-    image: &GrayImage,
-    page: &mut PageInput,
-    extractor: &Extractor,
-    hints: &Hints,
-) -> Result<bool, OcrError> {
+fn money_look(look: &mut MoneyLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+    let (extractor, hints, image) = (look.extractor, look.hints, look.image);
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
@@ -170,12 +183,12 @@ pub fn money_look(
         if !carries_money(line) {
             continue;
         }
-        let english = read_line_at(digits, image, line, 1.0)?;
+        let english = read_line_at(look.digits, image, line, 1.0)?;
         let mut alternatives = Vec::new();
         alternatives.extend(with_amount_from(line, &english));
         if !labelled(line, extractor) {
             for &scale in SCALES {
-                let tokens = read_line_at(text, image, line, scale)?;
+                let tokens = read_line_at(look.text, image, line, scale)?;
                 let Some(again) = line_of(tokens) else {
                     continue;
                 };
@@ -216,26 +229,20 @@ pub fn money_look(
 /// box, a breakdown row next to a stamp. Its lines of money take the place of the first reading's
 /// (the rest of the page stays as first read), the money look runs on them, and the result is kept
 /// only if the breakdown then sums to the total.
-pub fn sparse_look(
-    text: &mut Engine,
-    digits: &mut Engine,
-    image: &GrayImage,
-    page: &mut PageInput,
-    extractor: &Extractor,
-    hints: &Hints,
-) -> Result<bool, OcrError> {
+fn sparse_look(look: &mut MoneyLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+    let (extractor, hints) = (look.extractor, look.hints);
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
-    let read = text.recognize_as(image, PageSegMode::SparseText)?;
+    let read = look
+        .text
+        .recognize_as(look.image, PageSegMode::SparseText)?;
     let sparse = lines_from_tokens(tokens_on_page(read.words, 0, 0, 1.0));
     let mut trial = page.clone();
     trial.lines.retain(|l| !carries_money(l));
     trial.lines.extend(sparse.into_iter().filter(carries_money));
     trial.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
-    if !unsummed_receipt(&trial, extractor, hints)
-        || money_look(text, digits, image, &mut trial, extractor, hints)?
-    {
+    if !unsummed_receipt(&trial, extractor, hints) || money_look(look, &mut trial)? {
         tracing::debug!("sparse look made the breakdown sum");
         *page = trial;
         return Ok(true);

@@ -76,11 +76,18 @@ pub fn assemble(
             if d.doc.items.iter().any(|i| i.confidence < review_below) {
                 unsure.insert("items".to_string());
             }
+            // A name one character off the applicant's may be a misread of it (子 read as チ),
+            // unless every second reading gave it alike (鈴木 洋子 for 鈴木 陽子: another person).
             for name_field in ["payer_name", "trainee_name"] {
+                let agreed = d
+                    .doc
+                    .fields
+                    .get(name_field)
+                    .is_some_and(|f| f.confidence >= crate::extract::AGREED);
                 if let (Some(read), Some(app)) = (d.doc.text(name_field), applicant.as_deref()) {
                     let read = crate::extract::normalize::compact(read);
                     let off = crate::extract::normalize::char_distance(&read, app);
-                    if off == 1 && app.chars().count() >= 3 {
+                    if off == 1 && app.chars().count() >= 3 && !agreed {
                         unsure.insert(name_field.to_string());
                     }
                 }
@@ -140,6 +147,11 @@ mod tests {
         assert!(!c.documents[0].is_sure("payer_name"), "low confidence");
         let c = assemble("1", app("山田 花子"), vec![receipt("山田 花了", 0.95)], 0.8);
         assert!(!c.documents[0].is_sure("payer_name"), "one character off");
+        let c = assemble("1", app("山田 花子"), vec![receipt("山田 洋子", 0.99)], 0.8);
+        assert!(
+            c.documents[0].is_sure("payer_name"),
+            "agreed on by every reading"
+        );
         let c = assemble("1", app("山田 花子"), vec![receipt("佐藤 一郎", 0.95)], 0.8);
         assert!(c.documents[0].is_sure("payer_name"), "clearly someone else");
         let c = assemble("1", app("山田 花子"), vec![receipt("山田 花子", 0.95)], 0.8);

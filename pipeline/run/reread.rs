@@ -10,7 +10,8 @@
 //!   a labelled date other than the application's) is read alone (`--psm 7`) at a few scales, and
 //!   replaced only by a reading that carries the known text verbatim (up to the look-alikes the
 //!   extractor allows): no scale turns 「山本 健」 into 「山本 綾香」, so someone else's receipt keeps
-//!   its name. A date read only with a repaired era (信和 for 令和) is written back plainly when a
+//!   its name; when every reading gives that other name alike, it is read as sure ([`AGREED`]), so
+//!   a receipt made out to someone else is told apart from a misread one. A date read only with a repaired era (信和 for 令和) is written back plainly when a
 //!   reading alone gives the same date.
 //! - **Seals** ([`seal_look`]). Layout analysis often drops a stamp together with the name under it;
 //!   when the application's institution is nowhere on the page, each large seal's neighbourhood is
@@ -32,7 +33,7 @@ use crate::extract::normalize::{
     compact, lookalike_key, parse_date, parse_yen, substring_distance, Reading,
 };
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
-use crate::extract::{Extractor, Hints, PageInput};
+use crate::extract::{Extractor, Hints, PageInput, AGREED, HONORIFIC_MISREADS};
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
@@ -73,11 +74,12 @@ pub fn second_look(
     let mut replaced = 0;
     let mut looked = 0;
     for line in lines.iter_mut() {
-        let wanted: Vec<&String> = known
+        let near: Vec<&(String, Known)> = known
             .iter()
             .filter(|(k, kind)| nearly(line, k, *kind))
-            .map(|(k, _)| k)
             .collect();
+        let wanted: Vec<&String> = near.iter().map(|(k, _)| k).collect();
+        let name_doubt = near.iter().any(|(_, kind)| *kind == Known::Name);
         let date_doubt = dated_but_not_as_known(line, &dates);
         let repaired = repaired_date(line);
         if wanted.is_empty() && !date_doubt && repaired.is_none() {
@@ -105,12 +107,17 @@ pub fn second_look(
             .max()
             .unwrap_or(0);
         part.bbox.w += missing as u32 * part.char_height();
+        let first_text = compact(&line.text());
+        let mut agreed = 0;
         for &scale in SCALES {
             let mut tokens = line.tokens[..from].to_vec();
             tokens.extend(read_line_at(engine, page, &part, scale)?);
             let Some(again) = line_of(tokens) else {
                 continue;
             };
+            if compact(&again.text()) == first_text {
+                agreed += 1;
+            }
             let text = lookalike_key(&compact(&again.text()));
             let known_text = wanted.iter().any(|k| text.contains(k.as_str()));
             let known_date = date_doubt && dates_on(&again).iter().any(|d| dates.contains(d));
@@ -131,8 +138,18 @@ pub fn second_look(
                 *line = again;
                 replaced += 1;
                 tracing::debug!(scale, "second look confirmed a line");
+                agreed = 0;
                 break;
             }
+        }
+        // A name other than the application's that every reading gives alike is read as sure:
+        // someone else's name is then told apart from a misread one (which the scales read
+        // differently: 「天藤 半」, 「形藤 団」, 「著藤 半」 for 遠藤 剛).
+        if name_doubt && agreed == SCALES.len() {
+            for t in &mut line.tokens {
+                t.confidence = t.confidence.max(AGREED);
+            }
+            tracing::debug!("every second reading agreed with the first");
         }
     }
     tracing::debug!(looked, replaced, "second look");
@@ -518,7 +535,8 @@ fn dated_but_not_as_known(line: &TextLine, dates: &[chrono::NaiveDate]) -> bool 
 }
 
 /// Whether `line` is worth a second look for the known text `k` (already a look-alike key): it does
-/// not carry `k`, but comes within a third of its characters of it, or carries a name label.
+/// not carry `k`, but comes within a third of its characters of it, or carries a name label (or ends
+/// in what 様 is misread as).
 fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
     let text = compact(&line.text());
     let key = lookalike_key(&text);
@@ -530,7 +548,9 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
     if d <= (n / 3).max(1) {
         return true;
     }
-    kind == Known::Name && NAME_LABELS.iter().any(|l| text.contains(l))
+    kind == Known::Name
+        && (NAME_LABELS.iter().any(|l| text.contains(l))
+            || HONORIFIC_MISREADS.iter().any(|m| text.ends_with(m)))
 }
 
 /// Reads the line's box (with a margin) alone at `scale`; words come back in page coordinates.
@@ -812,7 +832,8 @@ mod tests {
         );
 
         // A receipt made out to someone else: the line is looked at again (it has a name label)
-        // but no reading says the applicant's name, so the first reading stands.
+        // but no reading says the applicant's name, so the first reading stands; every reading
+        // agrees with it, so it is now sure.
         let (img, spans) = testpage::render_line("氏名 山本 健", 44.0);
         let first = read_as(
             &[
@@ -825,6 +846,21 @@ mod tests {
         let mut lines = vec![first.clone()];
         let n = second_look(&mut engine, &img, &mut lines, &hints("山本 綾香")).expect("reads");
         assert_eq!(n, 0);
-        assert_eq!(lines[0], first);
+        assert_eq!(lines[0].text(), first.text());
+        assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
+
+        // The same line first read with a wrong glyph: the readings do not agree with it, so it
+        // stays as read, and as unsure.
+        let misread = read_as(
+            &[
+                ("氏名", spans[0].x),
+                ("山本", spans[1].x),
+                ("建", spans[2].x),
+            ],
+            &spans,
+        );
+        let mut lines = vec![misread.clone()];
+        second_look(&mut engine, &img, &mut lines, &hints("山本 綾香")).expect("reads");
+        assert_eq!(lines[0], misread);
     }
 }

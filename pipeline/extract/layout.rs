@@ -88,6 +88,10 @@ impl TextLine {
     }
 }
 
+/// The confidence from which a word sets a line's band (with three fifths of the page's typical
+/// height; see [`lines_from_tokens`]).
+const SEEDS_LINES_FROM: f32 = 0.2;
+
 /// Groups tokens into lines by vertical overlap, top to bottom.
 pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
     let mut tokens: Vec<Token> = tokens
@@ -95,12 +99,26 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
         .filter(|t| !t.text.trim().is_empty() && t.bbox.h > 0 && t.bbox.w > 0)
         .collect();
     tokens.sort_by_key(|t| (t.bbox.y + t.bbox.h / 2, t.bbox.x));
+    // Words of a full height read with some confidence set the lines' bands; noise and
+    // punctuation (a speck read as 「。」 at confidence 0, a 「、」) join them after, so they
+    // cannot cut a line in two with a thin band of their own.
+    let mut heights: Vec<u32> = tokens.iter().map(|t| t.bbox.h).collect();
+    heights.sort_unstable();
+    let typical = heights.get(heights.len() / 2).copied().unwrap_or(0);
+    let (sure, doubtful): (Vec<Token>, Vec<Token>) = tokens
+        .into_iter()
+        .partition(|t| t.confidence >= SEEDS_LINES_FROM && t.bbox.h * 5 >= typical * 3);
     let mut groups: Vec<(BBox, Vec<Token>)> = Vec::new();
-    for t in tokens {
+    for (t, near) in sure
+        .into_iter()
+        .map(|t| (t, 4))
+        .chain(doubtful.into_iter().map(|t| (t, usize::MAX)))
+    {
         let centre = t.bbox.y + t.bbox.h / 2;
         // Join the line whose vertical band holds this token's centre and whose height is alike
-        // (a tall seal-covered glyph or a large title must not swallow two lines).
-        let found = groups.iter_mut().rev().take(4).find(|(b, _)| {
+        // (a tall seal-covered glyph or a large title must not swallow two lines); words in
+        // reading order look at the last few lines only, noise at all of them.
+        let found = groups.iter_mut().rev().take(near).find(|(b, _)| {
             centre >= b.y && centre <= b.bottom() && t.bbox.h * 2 >= b.h.min(t.bbox.h * 3) / 2
         });
         match found {
@@ -185,6 +203,32 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].text(), "入学料 11,000円");
         assert_eq!(lines[1].text(), "受講料 88,000円");
+    }
+
+    #[test]
+    fn specks_and_commas_do_not_cut_a_line_in_two() {
+        // As read on a pad receipt (sub016 of seed 7): a speck read 「。」 at confidence 0 and a
+        // 「、」 sit higher than the words, and come first top to bottom.
+        let speck = Token {
+            confidence: 0.0,
+            ..tok("。", 258, 1342, 35, 17)
+        };
+        let comma = Token {
+            confidence: 0.29,
+            ..tok("、", 327, 1345, 9, 14)
+        };
+        let lines = lines_from_tokens(vec![
+            speck,
+            comma,
+            tok("入学", 213, 1345, 77, 34),
+            tok("料", 306, 1338, 43, 41),
+            tok("5,000円", 789, 1346, 180, 33),
+            tok("受講料", 215, 1414, 137, 41),
+            tok("45,000円", 763, 1412, 195, 40),
+        ]);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].text().contains("5,000円"));
+        assert!(lines[0].text().starts_with("入学"));
     }
 
     #[test]

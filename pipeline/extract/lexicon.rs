@@ -105,7 +105,11 @@ impl Lexicon {
 
     /// Classifies a label; `None` when no keyword occurs in it.
     pub fn classify(&self, label: &str) -> Option<LabelClass> {
-        let label = compact(label);
+        // Punctuation is no part of a label; Tesseract puts specks inside one (「入学。料、」).
+        let label: String = compact(label)
+            .chars()
+            .filter(|c| !"。、，．・".contains(*c))
+            .collect();
         self.rules
             .iter()
             .filter(|r| label.contains(&r.keyword))
@@ -124,6 +128,7 @@ mod tests {
         let cases = [
             ("入学料", LabelClass::Item(ItemCategory::Admission)),
             ("入 学 金", LabelClass::Item(ItemCategory::Admission)),
+            ("入学。料、", LabelClass::Item(ItemCategory::Admission)),
             ("受講料", LabelClass::Item(ItemCategory::Tuition)),
             ("教材費", LabelClass::Item(ItemCategory::RequiredMaterial)),
             (

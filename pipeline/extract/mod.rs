@@ -515,9 +515,19 @@ impl Extractor {
                         }
                     }
                     None => {
-                        // 「金 99,000円也」, 「¥99,000-」 alone: the amount received.
+                        // 「金 99,000円也」, 「¥99,000-」 alone: the amount received. 金 and 也
+                        // may stand apart from the amount (「金　　¥50,000-　　也」), and the
+                        // revenue-stamp box's 「収入印紙」 before it.
                         let t = compact(&line.text_of(from, to));
-                        if t.starts_with('金') || t.starts_with('¥') || t.contains('也') {
+                        let before = compact(&line.text_of(0, from));
+                        let after = compact(&line.text_of(to, line.tokens.len()));
+                        if t.starts_with('金')
+                            || t.starts_with('¥')
+                            || t.contains('也')
+                            || before.starts_with('金')
+                            || before.ends_with('金')
+                            || after.starts_with('也')
+                        {
                             totals.push((amount, conf, span));
                         }
                     }
@@ -1193,6 +1203,32 @@ mod tests {
             ink: marks::Ink::Gray,
         }];
         assert_eq!(hints.institution_under_seal(&[&short]), None);
+    }
+
+    #[test]
+    fn the_amount_received_is_read_with_its_kin_and_nari_far_apart() {
+        for total_line in [
+            "金        50,000円        也",
+            "収入印紙        金        1,240,000円",
+        ] {
+            let amount = if total_line.contains("1,240") {
+                1_240_000
+            } else {
+                50_000
+            };
+            let items = if amount == 50_000 {
+                "入学料  5,000円\n受講料  45,000円"
+            } else {
+                "入学金  110,000円\n授業料（1年次）  1,130,000円"
+            };
+            let p = page(&format!(
+                "領 収 証\n山田 花子 様\n{total_line}\n内訳\n{items}\n"
+            ));
+            let docs = Extractor::default().extract("r.pdf", &[p]);
+            let total = docs[0].field(rf::AMOUNT_TOTAL).expect("total read");
+            assert_eq!(total.value, Value::Yen(amount), "{total_line}");
+            assert!(total.confidence >= 0.97, "the breakdown sums: {total_line}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! One page image → what the extractor reads: prepare (deskew), drop the red stamp ink so it does not
 //! spoil the text under it, recognise, group words into lines, then find the marks (seals,
 //! strike-throughs) measured in the page's own character height. Lines that nearly say what the
-//! application says, and the money on a receipt whose breakdown does not sum, get a second look
-//! ([`super::reread`]).
+//! application says, a receipt's date when none was read, and its money when the breakdown does not
+//! sum, get a second look ([`super::reread`]).
 
 use image::DynamicImage;
 
@@ -71,7 +71,7 @@ pub fn read_image_page(
         text_layer: false,
     };
     super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
-    super::reread::MoneyLook {
+    super::reread::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
         image: &ocr_input,

@@ -16,6 +16,9 @@
 //! - **Seals** ([`seal_look`]). Layout analysis often drops a stamp together with the name under it;
 //!   when the application's institution is nowhere on the page, each large seal's neighbourhood is
 //!   read as a block and kept only if the institution is then found.
+//! - **Issue dates** ([`date_look`]). On a receipt where no date was read, the lines near the top
+//!   that look dated are read again by the English model and at other scales; a date two readings
+//!   give alike is written back plainly (「2025/03/68」 read by `jpn` is 2025/03/08 to `eng`).
 //! - **Money** ([`money_look`], then [`sparse_look`]). The Japanese model reads handwritten and
 //!   rounded digits poorly (0→9, 000→666 on pad receipts); the English one reads them well but not
 //!   the kanji around them. On a receipt whose breakdown does not sum, each line of money is read by
@@ -156,9 +159,10 @@ pub fn second_look(
     Ok(replaced)
 }
 
-/// What the money looks read with and check against: the page's engines, its image (as the page
-/// was read), the extractor whose cross-check decides, and the application's hints.
-pub struct MoneyLook<'a> {
+/// What the receipt's date and money looks read with and check against: the page's engines, its
+/// image (as the page was read), the extractor whose cross-check decides, and the application's
+/// hints.
+pub struct ReceiptLook<'a> {
     pub text: &'a mut Engine,
     pub digits: &'a mut Engine,
     pub image: &'a GrayImage,
@@ -166,13 +170,91 @@ pub struct MoneyLook<'a> {
     pub hints: &'a Hints,
 }
 
-impl MoneyLook<'_> {
-    /// The money on a receipt page whose breakdown does not sum: re-read line by line
-    /// ([`money_look`]), then, failing that, from a sparse reading of the page ([`sparse_look`]).
-    /// Returns whether the page was changed (and now sums).
+impl ReceiptLook<'_> {
+    /// A receipt page's issue date when none was read ([`date_look`]); then its money when the
+    /// breakdown does not sum: re-read line by line ([`money_look`]), then, failing that, from a
+    /// sparse reading of the page ([`sparse_look`]). Returns whether the page was changed.
     pub fn run(&mut self, page: &mut PageInput) -> Result<bool, OcrError> {
-        Ok(money_look(self, page)? || sparse_look(self, page)?)
+        let dated = date_look(self, page)?;
+        Ok(money_look(self, page)? || sparse_look(self, page)? || dated)
     }
+}
+
+/// Lines a receipt page's date look reads again, at most (the date is printed near the top).
+const MAX_DATE_LINES: usize = 3;
+
+/// The issue date of a receipt page on which none was read: each line near the top that looks
+/// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
+/// English engine reads 2025/03/08 that the Japanese one gives as 03/68) and by `text` at the other
+/// scales; a date two readings give alike is written back plainly. Returns whether a date was found.
+fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+    let (extractor, hints, image) = (look.extractor, look.hints, look.image);
+    if !undated_receipt(page, extractor, hints) {
+        return Ok(false);
+    }
+    let candidates: Vec<usize> = page
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| might_be_dated(l))
+        .map(|(i, _)| i)
+        .take(MAX_DATE_LINES)
+        .collect();
+    for i in candidates {
+        let line = &page.lines[i];
+        let from = date_start(line);
+        let Some(part) = line_of(line.tokens[from..].to_vec()) else {
+            continue;
+        };
+        let mut seen: Vec<chrono::NaiveDate> = Vec::new();
+        let readings = [(true, 1.0), (false, 0.5), (false, 0.7), (true, 0.7)];
+        for (english, scale) in readings {
+            let engine = if english {
+                &mut *look.digits
+            } else {
+                &mut *look.text
+            };
+            let tokens = read_line_at(engine, image, &part, scale)?;
+            let Some(again) = line_of(tokens) else {
+                continue;
+            };
+            let Some((d, _)) = parse_date(&again.text()) else {
+                continue;
+            };
+            if seen.contains(&d) {
+                let mut trial = page.clone();
+                trial.lines[i] = dated(line, from, &part, d);
+                if !undated_receipt(&trial, extractor, hints) {
+                    tracing::debug!("date look: two readings agreed on the issue date");
+                    *page = trial;
+                    return Ok(true);
+                }
+            }
+            seen.push(d);
+        }
+    }
+    Ok(false)
+}
+
+/// A receipt page on which no issue date was read.
+fn undated_receipt(page: &PageInput, extractor: &Extractor, hints: &Hints) -> bool {
+    let docs = extractor.extract_with("", std::slice::from_ref(page), hints);
+    docs.iter().any(|d| d.kind == DocKind::Receipt)
+        && !docs
+            .iter()
+            .any(|d| d.kind == DocKind::Receipt && d.fields.contains_key(rf::ISSUED_ON))
+}
+
+/// A line that may hold a date: an era's name or first glyph, 年 or 月 with a digit, or digits
+/// between slashes; not a line of money.
+fn might_be_dated(line: &TextLine) -> bool {
+    let text = compact(&line.text());
+    let digit = text.chars().any(|c| c.is_ascii_digit());
+    let marked = ["令和", "平成", "年", "月"]
+        .iter()
+        .any(|w| text.contains(w))
+        || text.matches('/').count() >= 2;
+    (marked && digit || text.contains("令和")) && !carries_money(line)
 }
 
 /// Lines of money a receipt page's second look reads again, at most.
@@ -187,7 +269,7 @@ const MAX_TRIALS: usize = 1024;
 /// reading: its amount as `digits` (an English engine) reads it; and, when the words before the
 /// amount are no label the lexicon knows, the first re-reading by `text` at another scale whose
 /// label it does know (with the English amount too). Returns whether the page was changed.
-fn money_look(look: &mut MoneyLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
     let (extractor, hints, image) = (look.extractor, look.hints, look.image);
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
@@ -246,7 +328,7 @@ fn money_look(look: &mut MoneyLook<'_>, page: &mut PageInput) -> Result<bool, Oc
 /// box, a breakdown row next to a stamp. Its lines of money take the place of the first reading's
 /// (the rest of the page stays as first read), the money look runs on them, and the result is kept
 /// only if the breakdown then sums to the total.
-fn sparse_look(look: &mut MoneyLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+fn sparse_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
     let (extractor, hints) = (look.extractor, look.hints);
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
@@ -380,11 +462,12 @@ fn breakdown_sums(doc: &Document) -> bool {
 fn carries_money(line: &TextLine) -> bool {
     let text = compact(&line.text());
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    digits >= 3
-        && !looks_like_date_or_phone(&text)
-        && !["丁目", "番地", "FAX", "No.", "第"]
-            .iter()
-            .any(|w| text.contains(w))
+    // 第 numbers a licence class or a document, unless the line ends in 円 (「受講料（第2回）35,000円」).
+    let numbered = ["丁目", "番地", "FAX", "No."]
+        .iter()
+        .any(|w| text.contains(w))
+        || text.contains('第') && !text.ends_with('円');
+    digits >= 3 && !looks_like_date_or_phone(&text) && !numbered
 }
 
 /// The line with its amount replaced by the one the English reading gives: the Japanese words left
@@ -796,6 +879,66 @@ mod tests {
         assert_eq!(again.text(), "領収証 2024年11月22日");
         assert_eq!(repaired_date(&again), None, "now read cleanly");
         assert_eq!(repaired_date(&line("令和6年11月22日")), None);
+    }
+
+    /// A receipt page whose first line is `first` (read over `img`) and whose other lines, below
+    /// the image, are read as given.
+    fn receipt_page(first: TextLine, rest: &[&str]) -> PageInput {
+        let mut lines = vec![first];
+        for (i, text) in rest.iter().enumerate() {
+            let mut l = line(text);
+            l.bbox.y = 1000 + 60 * i as u32;
+            l.tokens[0].bbox.y = l.bbox.y;
+            l.tokens[0].confidence = 0.95;
+            lines.push(l);
+        }
+        PageInput {
+            number: 1,
+            lines,
+            marks: Default::default(),
+            text_layer: false,
+        }
+    }
+
+    #[test]
+    fn an_issue_date_two_readings_agree_on_is_written_back_and_a_line_without_one_is_left_alone() {
+        let models = Models::locate(None).expect("models");
+        let mut text = Engine::new(&models, "jpn").expect("jpn");
+        let mut digits = Engine::new(&models, "eng").expect("eng");
+        let extractor = Extractor::default();
+        let hints = Hints::default();
+        let rest = [
+            "領収証",
+            "山田 花子 様",
+            "金 50,000円 也",
+            "学校法人 さくら学園",
+        ];
+
+        // The page said 2025/03/08; suppose the page reading gave 03/68 (no such day).
+        let (img, spans) = testpage::render_line("2025/03/08", 44.0);
+        let first = read_as(&[("2025/03/68", spans[0].x)], &spans);
+        let mut page = receipt_page(first, &rest);
+        let mut look = ReceiptLook {
+            text: &mut text,
+            digits: &mut digits,
+            image: &img,
+            extractor: &extractor,
+            hints: &hints,
+        };
+        assert!(date_look(&mut look, &mut page).expect("reads"));
+        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        assert_eq!(
+            docs[0].date(rf::ISSUED_ON),
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 8)
+        );
+
+        // A line whose image holds no date at all: nothing is written back.
+        let (img, spans) = testpage::render_line("上記正に領収いたしました", 44.0);
+        let first = read_as(&[("上記正に領収年月", spans[0].x)], &spans);
+        let mut page = receipt_page(first.clone(), &rest);
+        look.image = &img;
+        assert!(!date_look(&mut look, &mut page).expect("reads"));
+        assert_eq!(page.lines[0], first);
     }
 
     #[test]

@@ -39,6 +39,13 @@ fn main() {
                 }
             }
             PageContent::Image(img) => {
+                if let Some(out) = std::env::var_os("DUMP") {
+                    // The page as prepared for OCR (deskewed, gray): what the boxes refer to.
+                    kyufu::ocr::prepare(&img)
+                        .gray
+                        .save(&out)
+                        .expect("write the prepared page");
+                }
                 let p =
                     read_image_page(&mut engines, page.number, img, &Default::default(), &hints)
                         .expect("ocr");

@@ -26,6 +26,9 @@ pub enum Ink {
 pub struct Seal {
     pub bbox: BBox,
     pub ink: Ink,
+    /// Whether its ink closes a ring around its centre, as a round 訂正印's does; a cluster of
+    /// light print (a small corrected value scans mid-gray too) does not.
+    pub ring: bool,
 }
 
 /// What the detectors found on a page.
@@ -152,7 +155,7 @@ fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
                 && bh <= max_side
                 && square
                 && fill_ok)
-                .then_some(Seal {
+                .then(|| Seal {
                     bbox: BBox {
                         x: x0 * CELL,
                         y: y0 * CELL,
@@ -160,11 +163,49 @@ fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
                         h: bh,
                     },
                     ink,
+                    ring: rings(map, x0, y0, x1, y1),
                 })
         })
         .collect();
     seals.sort_by_key(|s| (s.bbox.y, s.bbox.x));
     seals
+}
+
+/// Points on a circle looked at for a ring.
+const RING_POINTS: u32 = 48;
+
+/// Whether ink in `map` closes a ring inside the box (cells `x0..=x1`, `y0..=y1`): the box is about
+/// round, and at some radius between seven tenths of its half-width and the rim, three quarters of
+/// the circle is ink. Characters in light print (a small corrected value) cover a circle patchily.
+fn rings(map: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> bool {
+    let (w, h) = (x1 - x0 + 1, y1 - y0 + 1);
+    if w * 4 > h * 5 || h * 4 > w * 5 {
+        return false;
+    }
+    let cx = (x0 + x1) as f32 / 2.0;
+    let cy = (y0 + y1) as f32 / 2.0;
+    let r = w.min(h) as f32 / 2.0;
+    if r < 2.5 {
+        return false;
+    }
+    let ink = |x: f32, y: f32| {
+        let (x, y) = (x.round(), y.round());
+        x >= 0.0
+            && y >= 0.0
+            && (x as u32) < map.width()
+            && (y as u32) < map.height()
+            && map.get_pixel(x as u32, y as u32).0[0] > 0
+    };
+    (0..=6).any(|i| {
+        let d = r * (0.7 + 0.05 * i as f32);
+        let on = (0..RING_POINTS)
+            .filter(|k| {
+                let a = *k as f32 * std::f32::consts::TAU / RING_POINTS as f32;
+                ink(cx + a.cos() * d, cy + a.sin() * d)
+            })
+            .count() as u32;
+        on * 4 >= RING_POINTS * 3
+    })
 }
 
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
@@ -179,18 +220,22 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         hs.sort_unstable();
         hs.get(hs.len() / 2).copied().unwrap_or(30)
     };
+    // Titles and large print are not where corrections are made.
+    let title = |l: &TextLine| l.char_height() * 2 > page_h * 3;
+    let titles: Vec<BBox> = lines.iter().filter(|l| title(l)).map(|l| l.bbox).collect();
     let mut runs: Vec<BBox> = Vec::new();
     for line in lines {
         let ch = line.char_height();
-        // Titles and large print are not where corrections are made.
-        if ch * 2 > page_h * 3 {
+        if title(line) {
             continue;
         }
         let probe = (ch * 3 / 10).max(3);
         let min_len = ch * 2;
         let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
+        // On to the right edge: the struck words themselves are often not read at all (the
+        // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
         let x0 = line.bbox.x.saturating_sub(ch);
-        let x1 = (line.bbox.right() + ch).min(w);
+        let x1 = w;
         for y in band {
             if y < probe + 2 || y + probe + 2 >= h {
                 continue;
@@ -206,7 +251,11 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
                     x += 1;
                 }
                 let len = x - start;
-                if len < min_len {
+                // Nor is a title's long stroke, reached from a line beside it.
+                let in_title = titles
+                    .iter()
+                    .any(|t| t.x < x && start < t.right() && t.y <= y && y < t.bottom());
+                if len < min_len || in_title {
                     continue;
                 }
                 // Through text: ink a little above and a little below along the stroke.
@@ -443,5 +492,57 @@ mod tests {
         let strikes = find_strikes(&img, &lines);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
         assert!(strikes[0].y <= 119 && strikes[0].bottom() >= 121);
+
+        // The struck value was not read at all: only its label, far left, is a line. The strike
+        // right of it is still found (「教科書代 ……… 11,700円」 with the amount struck).
+        let label = super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
+            text: "教科書代".into(),
+            confidence: 0.9,
+            bbox: BBox {
+                x: 0,
+                y: 100,
+                w: 60,
+                h: 40,
+            },
+        }]);
+        let strikes = find_strikes(&img, &label);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+    }
+
+    #[test]
+    fn a_gray_ring_closes_and_a_patch_of_light_print_does_not() {
+        // As find_gray_seals maps ink, one pixel a cell: a ring of 16 cells across…
+        let mut map = GrayImage::new(40, 40);
+        draw_hollow_circle_mut(&mut map, (20, 20), 8, image::Luma([255]));
+        draw_hollow_circle_mut(&mut map, (20, 20), 7, image::Luma([255]));
+        let ring = clusters(&map, 20, Ink::Gray);
+        assert_eq!(ring.len(), 1, "{ring:?}");
+        assert!(ring[0].ring);
+        // …and light print: strokes of glyphs side by side, half as wide again as tall.
+        let mut map = GrayImage::new(60, 40);
+        for x in (10..32).step_by(3) {
+            draw_filled_rect_mut(&mut map, Rect::at(x, 12).of_size(1, 14), image::Luma([255]));
+        }
+        draw_filled_rect_mut(
+            &mut map,
+            Rect::at(10, 18).of_size(22, 1),
+            image::Luma([255]),
+        );
+        let print = clusters(&map, 20, Ink::Gray);
+        assert_eq!(print.len(), 1, "{print:?}");
+        assert!(!print[0].ring);
+        // Square print no wider than tall is no ring either.
+        let mut map = GrayImage::new(40, 40);
+        for x in (12..28).step_by(3) {
+            draw_filled_rect_mut(&mut map, Rect::at(x, 12).of_size(1, 16), image::Luma([255]));
+        }
+        draw_filled_rect_mut(
+            &mut map,
+            Rect::at(12, 19).of_size(16, 1),
+            image::Luma([255]),
+        );
+        let print = clusters(&map, 20, Ink::Gray);
+        assert_eq!(print.len(), 1, "{print:?}");
+        assert!(!print[0].ring, "{print:?}");
     }
 }

@@ -294,7 +294,8 @@ impl Extractor {
             Some(DocKind::AttendanceReport)
         } else if has(&["支給申請書"]) {
             Some(DocKind::Application)
-        } else if has(&["領収", "契約証明", "領收"]) {
+        } else if has(&["領収", "契約証明", "領收", "クレジット契約", "契約額"]) {
+            // A クレジット契約証明書 whose title is misread still names its contract amount.
             Some(DocKind::Receipt)
         } else {
             None
@@ -667,12 +668,13 @@ fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
     let text_layer = pages.iter().all(|p| p.text_layer);
     let mut seal_found = false;
     let mut unsealed = false;
+    let mut doubtful = false;
     for p in pages {
         let ch = PageInput::char_height(&p.lines);
         let mut used = vec![false; p.marks.seals.len()];
         for s in &p.marks.strikes {
             let reach = ch * 2;
-            let near = p.marks.seals.iter().position(|seal| {
+            let beside = |seal: &&marks::Seal| {
                 let b = seal.bbox;
                 b.x <= s.right() + reach
                     && b.right() + reach >= s.x
@@ -683,9 +685,18 @@ fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
                     // gray beside a strike must not pass for one.
                     && b.w * 10 >= ch * 13
                     && b.h * 10 >= ch * 13
-            });
-            match near {
+            };
+            // Red ink is a stamp's (black print over it takes part of its ring away); gray ink is a
+            // stamp's only when it closes a ring — light print scans gray too (the corrected value
+            // itself, written small above the strike).
+            let stamped = p
+                .marks
+                .seals
+                .iter()
+                .position(|seal| beside(&seal) && (seal.ink == marks::Ink::Red || seal.ring));
+            match stamped {
                 Some(i) => used[i] = true,
+                None if p.marks.seals.iter().any(|seal| beside(&seal)) => doubtful = true,
                 None => unsealed = true,
             }
         }
@@ -710,8 +721,17 @@ fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
         _ => rf::SEAL_PRESENT,
     };
     doc.fields.insert(seal_name.into(), field(seal_found));
+    // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.
+    let correction = if !unsealed && doubtful {
+        Field {
+            confidence: 0.5,
+            ..field(true)
+        }
+    } else {
+        field(unsealed)
+    };
     doc.fields
-        .insert(rf::HAS_UNSEALED_CORRECTION.into(), field(unsealed));
+        .insert(rf::HAS_UNSEALED_CORRECTION.into(), correction);
     if text_layer {
         doc.findings.push(Finding {
             code: "seal_not_visible".into(),
@@ -1171,6 +1191,7 @@ mod tests {
                 h: 170,
             },
             ink: marks::Ink::Gray,
+            ring: false,
         };
         let hints = Hints {
             institutions: vec!["株式会社東雲キャリアスクール".into()],
@@ -1201,8 +1222,64 @@ mod tests {
                 h: 170,
             },
             ink: marks::Ink::Gray,
+            ring: false,
         }];
         assert_eq!(hints.institution_under_seal(&[&short]), None);
+    }
+
+    #[test]
+    fn a_credit_contract_with_its_title_misread_is_still_a_receipt() {
+        let ex = Extractor::default();
+        let kind = |text: &str| ex.classify(&page(text));
+        // Seed 3 sub020: 「クレジット契約証明書」 read as 「の レジンツ ト 契絶 証明 書」.
+        let misread =
+            "の レジンツ ト 契絶 証明 書\n受講者氏名 鈴木 早苗 様\nクレ ジッ ト契約 額 ¥30,000\n";
+        assert_eq!(kind(misread), Some(DocKind::Receipt));
+        assert_eq!(
+            kind("上記の者は本校所定の課程を修了したことを証明します"),
+            Some(DocKind::CompletionCertificate)
+        );
+        assert_eq!(kind("お知らせ\n来月の講座日程について"), None);
+    }
+
+    #[test]
+    fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful() {
+        let mut p =
+            page("領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n");
+        p.text_layer = false;
+        let line = p.lines[3].bbox;
+        let strike = BBox {
+            x: line.right() - 120,
+            y: line.y + 18,
+            w: 120,
+            h: 4,
+        };
+        p.marks.strikes = vec![strike];
+        let stamp = |ink, ring| marks::Seal {
+            bbox: BBox {
+                x: strike.x + 20,
+                y: line.y - 10,
+                w: 64,
+                h: 64,
+            },
+            ink,
+            ring,
+        };
+        let correction = |p: &PageInput| {
+            let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(p));
+            let f = docs[0]
+                .field(rf::HAS_UNSEALED_CORRECTION)
+                .expect("read")
+                .clone();
+            (f.value, f.confidence >= 0.8)
+        };
+        assert_eq!(correction(&p), (Value::Bool(true), true), "no stamp");
+        p.marks.seals = vec![stamp(marks::Ink::Red, false)];
+        assert_eq!(correction(&p), (Value::Bool(false), true), "red stamp");
+        p.marks.seals = vec![stamp(marks::Ink::Gray, true)];
+        assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
+        p.marks.seals = vec![stamp(marks::Ink::Gray, false)];
+        assert_eq!(correction(&p), (Value::Bool(true), false), "gray, no ring");
     }
 
     #[test]

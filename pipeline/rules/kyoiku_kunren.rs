@@ -51,6 +51,7 @@ pub fn decide(case: &Case, params: &Parameters) -> Decision {
     check_eligibility(case, &facts, p, &mut found, &mut used);
     let receipts = check_receipts(case, &facts, &mut found);
     check_certificates(case, &facts, &mut found);
+    check_unknown_documents(case, &mut found);
     check_course_names(case, &facts, &mut found);
     let costs = classify_items(&receipts, &mut found);
     let computed = compute_amount(&facts, &costs, p, &mut found, &mut used);
@@ -380,6 +381,19 @@ fn check_receipts<'a>(
     }
     check_duplicates(&receipts, found);
     receipts
+}
+
+/// A document whose kind could not be read may be a receipt or certificate the amount turns on (a
+/// クレジット契約証明書 whose title was misread): a person looks at it (RULES §1.5: unsure of a
+/// fact that would change the result → `needs_review`).
+fn check_unknown_documents(case: &Case, found: &mut Findings) {
+    for d in case
+        .documents
+        .iter()
+        .filter(|d| d.doc.kind == DocKind::Unknown)
+    {
+        found.push(low_confidence(d, "kind"));
+    }
 }
 
 /// A correction without 訂正印 makes a receipt or certificate invalid (seed 003 第1-5-(1), (5)).
@@ -833,6 +847,8 @@ mod tests {
         app: Application,
         receipts: Vec<Spec>,
         certificate: Option<Vec<Edit>>,
+        /// Further documents, read as of these kinds with no fields.
+        others: Vec<DocKind>,
     }
 
     /// The standard case: a mother of a 10-year-old, 一般教育訓練 completed 2026-06-30, applied
@@ -872,6 +888,7 @@ mod tests {
             },
             receipts: Vec::new(),
             certificate: Some(Vec::new()),
+            others: Vec::new(),
         }
     }
 
@@ -911,6 +928,10 @@ mod tests {
         }
         fn no_certificate(mut self) -> Self {
             self.certificate = None;
+            self
+        }
+        fn other_document(mut self, kind: DocKind) -> Self {
+            self.others.push(kind);
             self
         }
 
@@ -980,6 +1001,9 @@ mod tests {
                     edit(&mut doc);
                 }
                 documents.push(doc);
+            }
+            for (i, kind) in self.others.iter().enumerate() {
+                documents.push(doc(&format!("scan{}.png", i + 1), *kind, BTreeMap::new()));
             }
             Case {
                 case_id: "2026-000123".into(),
@@ -1250,6 +1274,7 @@ mod tests {
         ReasonRow { case: "領収印の有無が読めない（欄なし）", build: || standard().receipt_edit(without(rf::SEAL_PRESENT)), outcome: 補正, code: "receipt_no_seal", rule: "seed 003 第1-5-(3)-オ" },
         ReasonRow { case: "領収書に訂正印のない訂正", build: || standard().receipt_edit(set(rf::HAS_UNSEALED_CORRECTION, Value::Bool(true))), outcome: 補正, code: "unsealed_correction", rule: "seed 003 第1-5-(5)" },
         ReasonRow { case: "修了証明書に訂正印のない訂正", build: || standard().certificate_edit(set(cf::HAS_UNSEALED_CORRECTION, Value::Bool(true))), outcome: 補正, code: "unsealed_correction", rule: "seed 003 第1-5-(1)" },
+        ReasonRow { case: "種類を判別できない書類がある", build: || standard().other_document(DocKind::Unknown), outcome: 要確認, code: "low_confidence:kind", rule: "RULES §1.5" },
         ReasonRow { case: "支払者が申請者と別人", build: || standard().receipt_edit(set(rf::PAYER_NAME, Value::Text("山田 太郎".into()))), outcome: 補正, code: "payer_not_applicant", rule: "seed 003 第1-5-(2)" },
         ReasonRow { case: "領収日が申請日より後", build: || standard().receipt_edit(set(rf::ISSUED_ON, Value::Date(d("2026-07-11")))), outcome: 補正, code: "receipt_after_application", rule: "RULES §1.4" },
         ReasonRow { case: "証明書の受講者氏名がない", build: || standard().certificate_edit(without(cf::TRAINEE_NAME)), outcome: 補正, code: "certificate_field_missing:trainee_name", rule: "seed 003 第1-5-(1)" },

@@ -328,6 +328,16 @@ impl ReasonCode {
                 "申請書・領収書・修了証明書の講座名が一致しません。担当者が確認します。",
                 "seed 003 第1-5-(4)-ア; RULES.md §1.4",
             ),
+            LowConfidence {
+                kind: DocKind::Unknown,
+                file,
+                ..
+            } => (
+                format!(
+                    "提出された書類（{file}）が何の書類か読み取れませんでした。領収書や修了証明書であれば支給額が変わるため、担当者が原本で確認します。"
+                ),
+                "RULES.md §1.5".into(),
+            ),
             LowConfidence { kind, file, field } => (
                 format!(
                     "{}（{file}）の「{}」を確実に読み取れませんでした。担当者が原本で確認します。",
@@ -623,6 +633,11 @@ mod tests {
                 kind: DocKind::Receipt,
                 file: "scan01.jpg".into(),
                 field: "payer_name".into(),
+            },
+            ReasonCode::LowConfidence {
+                kind: DocKind::Unknown,
+                file: "scan02.png".into(),
+                field: "kind".into(),
             },
             ReasonCode::AmountNotAboveLowerLimit {
                 amount_yen: 12_000,

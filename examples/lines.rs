@@ -41,10 +41,11 @@ fn main() {
             PageContent::Image(img) => {
                 if let Some(out) = std::env::var_os("DUMP") {
                     // The page as prepared for OCR (deskewed, gray): what the boxes refer to.
-                    kyufu::ocr::prepare(&img)
-                        .gray
-                        .save(&out)
-                        .expect("write the prepared page");
+                    let mut gray = kyufu::ocr::prepare(&img).gray;
+                    if std::env::var_os("UNRULED").is_some() {
+                        kyufu::extract::marks::erase_rules(&mut gray);
+                    }
+                    gray.save(&out).expect("write the prepared page");
                 }
                 let p =
                     read_image_page(&mut engines, page.number, img, &Default::default(), &hints)

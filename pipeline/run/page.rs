@@ -1,8 +1,9 @@
 //! One page image → what the extractor reads: prepare (deskew), drop the red stamp ink so it does not
 //! spoil the text under it, recognise, group words into lines, then find the marks (seals,
 //! strike-throughs) measured in the page's own character height. Lines that nearly say what the
-//! application says, a receipt's date when none was read, and its money when the breakdown does not
-//! sum, get a second look ([`super::reread`]).
+//! application says, a certificate's ruled table when its rows were not all read, a receipt's date
+//! when none was read, and its money when the breakdown does not sum, get a second look
+//! ([`super::reread`]).
 
 use image::DynamicImage;
 
@@ -53,6 +54,7 @@ pub fn read_image_page(
     let recognized = engines.text.recognize(&ocr_input)?;
     let tokens = super::reread::tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
+    super::reread::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
     super::reread::second_look(&mut engines.text, &ocr_input, &mut lines, hints)?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {

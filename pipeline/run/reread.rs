@@ -13,6 +13,9 @@
 //!   its name; when every reading gives that other name alike, it is read as sure ([`AGREED`]), so
 //!   a receipt made out to someone else is told apart from a misread one. A date read only with a repaired era (信和 for 令和) is written back plainly when a
 //!   reading alone gives the same date.
+//! - **Ruled tables** ([`grid_look`]). A certificate set out as a ruled table whose rows were not
+//!   all read is read again with the table's rules erased; the new reading is kept when it gives
+//!   more of the table's fields.
 //! - **Seals** ([`seal_look`]). Layout analysis often drops a stamp together with the name under it;
 //!   when the application's institution is nowhere on the page, each large seal's neighbourhood is
 //!   read as a block and kept only if the institution is then found.
@@ -30,8 +33,9 @@
 use image::imageops::{self, FilterType};
 use image::GrayImage;
 
-use crate::document::{receipt_fields as rf, BBox, DocKind, Document};
+use crate::document::{certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document};
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
+use crate::extract::marks;
 use crate::extract::normalize::{
     compact, lookalike_key, parse_date, parse_yen, substring_distance, Reading,
 };
@@ -157,6 +161,65 @@ pub fn second_look(
     }
     tracing::debug!(looked, replaced, "second look");
     Ok(replaced)
+}
+
+/// The certificate fields a grid look tries to recover (the ones a table's rows carry).
+const TABLE_FIELDS: [&str; 5] = [
+    cf::TRAINEE_NAME,
+    cf::BIRTH_DATE,
+    cf::COURSE_NAME,
+    cf::STARTED_ON,
+    cf::COMPLETED_ON,
+];
+
+/// A certificate page set out as a ruled table whose rows were not all read: Tesseract's layout
+/// analysis drops a ruled table's cells whole at times (a table-style 修了証明書's 講座名 and
+/// dates). The page is read again with the table's rules erased ([`marks::erase_rules`]), and the
+/// new lines are kept when they give more of the table's fields. Receipts are not looked at so:
+/// their underlines and boxes read better left as they are. Returns whether lines were replaced.
+pub fn grid_look(
+    engine: &mut Engine,
+    image: &GrayImage,
+    lines: &mut Vec<TextLine>,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<bool, OcrError> {
+    let found = |lines: &[TextLine]| {
+        let page = PageInput {
+            number: 1,
+            lines: lines.to_vec(),
+            marks: Default::default(),
+            text_layer: false,
+        };
+        extractor
+            .extract_with("", std::slice::from_ref(&page), hints)
+            .iter()
+            .filter(|d| d.kind == DocKind::CompletionCertificate)
+            .map(|d| {
+                TABLE_FIELDS
+                    .iter()
+                    .filter(|f| d.fields.contains_key(**f))
+                    .count()
+            })
+            .max()
+    };
+    let before = match found(lines) {
+        Some(n) if n < TABLE_FIELDS.len() => n,
+        _ => return Ok(false),
+    };
+    let mut unruled = image.clone();
+    if marks::erase_rules(&mut unruled) == 0 {
+        return Ok(false);
+    }
+    let read = engine.recognize(&unruled)?;
+    drop(unruled);
+    let again = lines_from_tokens(tokens_on_page(read.words, 0, 0, 1.0));
+    if found(&again).is_some_and(|n| n > before) {
+        tracing::debug!("grid look read more of the certificate's table");
+        *lines = again;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// What the receipt's date and money looks read with and check against: the page's engines, its

@@ -71,6 +71,20 @@ pub struct Hints {
 }
 
 impl Hints {
+    /// Whether `date` lies more than two years before the course starts or more than one after it
+    /// ends (as the application gives them); false when the application gives neither.
+    pub fn far_from_course(&self, date: chrono::NaiveDate) -> bool {
+        let before = self
+            .started_on
+            .or(self.completed_on)
+            .is_some_and(|s| date < s - chrono::Days::new(730));
+        let after = self
+            .completed_on
+            .or(self.started_on)
+            .is_some_and(|c| date > c + chrono::Days::new(365));
+        before || after
+    }
+
     /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space,
     /// by what Tesseract makes of 様 or 殿 (「中村由美 欄」); a name that merely starts like the
     /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
@@ -143,6 +157,26 @@ impl Hints {
                     if both.contains(&distinctive) && shared_chars(&k, &both) * 10 >= n * 8 {
                         return found(&both, bbox);
                     }
+                }
+            }
+            // A stamp over the name garbles much of it (「株式会会社旧曲ごだ【まりキャ1リアアス日」 for
+            // 株式会社陽だまりキャリアスクール): its 法人格 within one character, then three fifths of
+            // the rest in order, on a line not much longer than the name.
+            let Some(kaku) = HOJINKAKU.iter().find(|h| k.starts_with(**h)) else {
+                continue;
+            };
+            let rest: String = k.chars().skip(kaku.chars().count()).collect();
+            let m = rest.chars().count();
+            if m < 4 {
+                continue;
+            }
+            for l in lines {
+                let text = compact(&l.text());
+                if text.chars().count() > n + 6 || normalize::substring_distance(kaku, &text) > 1 {
+                    continue;
+                }
+                if in_order(&rest, &text) * 5 >= m * 3 {
+                    return found(&text, l.bbox);
                 }
             }
         }
@@ -219,6 +253,25 @@ pub const AGREED: f32 = 0.99;
 pub const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
 
 /// How many characters of `want` (with repeats) occur in `text`.
+/// How many of `want`'s characters `text` has in the same order (longest common subsequence).
+fn in_order(want: &str, text: &str) -> usize {
+    let a: Vec<char> = want.chars().collect();
+    let b: Vec<char> = text.chars().collect();
+    let mut prev = vec![0usize; b.len() + 1];
+    for &ca in &a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = if ca == cb {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn shared_chars(want: &str, text: &str) -> usize {
     let mut pool: Vec<char> = text.chars().collect();
     want.chars()
@@ -372,7 +425,8 @@ impl Extractor {
             ],
             hints,
         ) {
-            let conf = if repaired {
+            // A repaired reading is unsure, unless every second reading gave it alike.
+            let conf = if repaired && span.confidence < AGREED {
                 span.confidence.min(0.6)
             } else {
                 span.confidence
@@ -417,13 +471,15 @@ impl Extractor {
                         .into(),
                 });
             }
-            set(
-                doc,
-                rf::ISSUED_ON,
-                Value::Date(date),
-                &span,
-                read::date_confidence(span.confidence, reading.reading),
-            );
+            // A receipt is issued around the course: a date years away from it is a misread digit
+            // (「2029」 for 2025) as likely as a real date, so a person looks.
+            let conf = read::date_confidence(span.confidence, reading.reading);
+            let conf = if hints.far_from_course(date) {
+                conf.min(0.5)
+            } else {
+                conf
+            };
+            set(doc, rf::ISSUED_ON, Value::Date(date), &span, conf);
         }
 
         // The breakdown and the total, segment by segment (a label's amount is in its own segment or
@@ -789,8 +845,7 @@ fn find_name(
             bbox: l.bbox_of(0, l.tokens.len() - 1),
         };
         if let Some((name, _)) = clean_name(&span.text) {
-            let agreed = span.confidence >= AGREED;
-            return Some(confirm((span, name, !agreed)));
+            return Some(confirm((span, name, true)));
         }
     }
     // The label was misread: look for a known name printed as it is.
@@ -1008,7 +1063,7 @@ fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
         &["受講者氏名", "氏名", "受講者", "修了者"],
         hints,
     ) {
-        let conf = if repaired {
+        let conf = if repaired && span.confidence < AGREED {
             span.confidence.min(0.6)
         } else {
             span.confidence
@@ -1225,6 +1280,61 @@ mod tests {
             ring: false,
         }];
         assert_eq!(hints.institution_under_seal(&[&short]), None);
+    }
+
+    #[test]
+    fn an_institution_garbled_under_its_stamp_is_known_by_its_kaku_and_most_of_its_name() {
+        let hints = Hints {
+            institutions: vec!["株式会社陽だまりキャリアスクール".into()],
+            ..Hints::default()
+        };
+        let on = |text: &str| hints.institution_on(&page(text).lines).map(|(n, _)| n);
+        assert_eq!(
+            on("株式会会社旧曲ごだ【まりキャ1リアアス日"),
+            Some("株式会社陽だまりキャリアスクール".into())
+        );
+        assert_eq!(on("株式会社みなとITカレッジ"), None, "another institution");
+        assert_eq!(on("学校法人ひだまり学園"), None, "another 法人格");
+    }
+
+    #[test]
+    fn a_misread_honorific_after_a_labelled_name_is_dropped_and_the_name_unsure() {
+        assert_eq!(
+            read::clean_name("坂本 敏子 欄"),
+            Some(("坂本 敏子".to_string(), true))
+        );
+        assert_eq!(
+            read::clean_name("坂本 敏子"),
+            Some(("坂本 敏子".to_string(), false))
+        );
+    }
+
+    #[test]
+    fn an_issue_date_years_from_the_course_is_unsure() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let hints = Hints {
+            started_on: Some(d("2025-04-01")),
+            completed_on: Some(d("2025-09-30")),
+            ..Hints::default()
+        };
+        let issued = |date: &str| {
+            let p = page(&format!(
+                "領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n発行日 {date}\n"
+            ));
+            let docs = Extractor::default().extract_with("r.pdf", &[p], &hints);
+            docs[0].field(rf::ISSUED_ON).expect("read").confidence
+        };
+        assert!(
+            issued("2025/03/20") >= 0.8,
+            "before the course, paid in advance"
+        );
+        assert!(issued("2025/10/10") >= 0.8, "after it");
+        assert!(issued("2029/04/27") < 0.8, "2029 for 2025");
+        assert!(issued("2021/04/27") < 0.8, "2021 for 2025");
+        assert!(
+            !Hints::default().far_from_course(d("2029-04-27")),
+            "nothing to compare"
+        );
     }
 
     #[test]

@@ -270,9 +270,15 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
             }
         })
         .collect();
-    let parts: Vec<&str> = kept.split_whitespace().collect();
+    let mut parts: Vec<&str> = kept.split_whitespace().collect();
     if parts.is_empty() {
         return None;
+    }
+    // 「坂本 敏子 欄」: 様 misread after the name, apart from it, is no part of it (and the reading is
+    // unsure, as with any third part).
+    let misread_honorific = parts.len() == 3 && super::HONORIFIC_MISREADS.contains(&parts[2]);
+    if misread_honorific {
+        parts.pop();
     }
     let joined = parts.join(" ");
     let (repaired, changed) = repair_lookalikes(&joined);
@@ -280,7 +286,7 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
     if !(2..=12).contains(&len) || parts.len() > 3 {
         return None;
     }
-    Some((repaired, changed || parts.len() == 3))
+    Some((repaired, changed || parts.len() == 3 || misread_honorific))
 }
 
 /// Finds the first line (from `from`) whose compact text contains any of `labels`; returns the line

@@ -314,7 +314,8 @@ fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
 /// dropped whole by its layout analysis (a table-style certificate's 講座名 and dates, seed 11;
 /// a ruled breakdown, seed 3 sub009). Underlines and the boxes round a single value cross no
 /// column rules and stay: text that touches them reads better with them. Strikes are looked for on
-/// the page as it was. Returns the number of pixels turned to paper.
+/// the page as it was. A page with no table (a frame round it at most) is left as it is. Returns
+/// the number of pixels turned to paper.
 pub fn erase_rules(gray: &mut GrayImage) -> usize {
     let (w, h) = gray.dimensions();
     let rows = rules_along(gray, w, h, w / 6, |x, y| (x, y));
@@ -336,6 +337,13 @@ pub fn erase_rules(gray: &mut GrayImage) -> usize {
         rows.iter().filter(|r| crosses(r, &cols)).copied().collect();
     let grid_cols: Vec<(u32, u32, u32)> =
         cols.iter().filter(|c| crosses(c, &rows)).copied().collect();
+    // A frame round the page is two rules (or two pairs) crossing two: no table, nothing to erase.
+    let mut ys: Vec<u32> = grid_rows.iter().map(|r| r.0).collect();
+    ys.sort_unstable();
+    let separate = ys.windows(2).filter(|w| w[1] - w[0] > 16).count() + usize::from(!ys.is_empty());
+    if separate < 3 {
+        return 0;
+    }
     let mut pixels = Vec::new();
     for (y, x0, x1) in grid_rows {
         thickness(gray, x0..x1, y, h, |x, y| (x, y), &mut pixels);
@@ -645,6 +653,16 @@ mod tests {
         }
         assert_eq!(img.get_pixel(151, 350).0[0], 20, "text in a cell stays");
         assert_eq!(img.get_pixel(400, 901).0[0], 20, "an underline stays");
+
+        // A frame round the page, no table: left as it is.
+        let mut framed = GrayImage::from_pixel(1200, 1200, image::Luma([250]));
+        for y in [50, 1140] {
+            draw_filled_rect_mut(&mut framed, Rect::at(50, y).of_size(1100, 3), ink);
+        }
+        for x in [50, 1147] {
+            draw_filled_rect_mut(&mut framed, Rect::at(x, 50).of_size(3, 1093), ink);
+        }
+        assert_eq!(erase_rules(&mut framed), 0);
     }
 
     #[test]

@@ -110,15 +110,15 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 /// 97 % on the key receipt fields, 95 % on item categories — are not met yet, and raising these floors
 /// towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.76,
-    review_at_most: 0.16,
+    outcome: 0.86,
+    review_at_most: 0.12,
     fields: [
-        ("amount_total", 0.93),
-        ("issued_on", 0.90),
+        ("amount_total", 0.96),
+        ("issued_on", 0.93),
         ("payer_name", 0.89),
         ("seal_present", 0.97),
     ],
-    items: 0.90,
+    items: 0.94,
 };
 
 struct Floors {

@@ -514,13 +514,22 @@ struct Costs {
     /// Amounts the applicant did not pay (subsidies, refunds): deducted.
     subsidies_yen: i64,
     excluded: Vec<Excluded>,
+    /// Whether every receipt's breakdown and total were read surely: otherwise the amount is only
+    /// provisional, and not compared with the lower limit.
+    read_surely: bool,
 }
 
 /// RULES.md §1.2 (seed 003 第1-3-(1), (2), (5), (6)): counted, excluded with its reason, deducted,
 /// or — for a line kyufu cannot classify — left to a person. Instalments on several receipts add up
 /// (第1-3-(4)).
 fn classify_items(receipts: &[&CaseDocument], found: &mut Findings) -> Costs {
-    let mut costs = Costs::default();
+    let mut costs = Costs {
+        read_surely: !receipts.is_empty()
+            && receipts.iter().all(|d| {
+                !d.doc.items.is_empty() && d.is_sure("items") && d.is_sure(rf::AMOUNT_TOTAL)
+            }),
+        ..Costs::default()
+    };
     for item in receipts.iter().flat_map(|d| d.doc.items.iter()) {
         use ItemCategory::*;
         match item.category {
@@ -629,7 +638,9 @@ fn compute_amount(
             found.push(ReasonCode::ParameterUnconfirmed(name));
         }
     }
-    if !c.above_lower_limit {
+    // An amount from a breakdown not surely read is no ground for a refusal (nor for telling the
+    // applicant so on a 補正依頼): the unread breakdown is the reason given.
+    if !c.above_lower_limit && costs.read_surely {
         found.push(ReasonCode::AmountNotAboveLowerLimit {
             amount_yen: c.amount_yen,
             lower_limit_yen: ap.lower_limit.value,
@@ -1410,6 +1421,29 @@ mod tests {
             "領収書（receipt1.jpg）の「受講者（支払者）氏名」を確実に読み取れませんでした。担当者が原本で確認します。"
         );
         assert_eq!(decision.amount_yen, 59_400);
+    }
+
+    #[test]
+    fn a_small_amount_from_an_unsure_breakdown_is_no_refusal_and_no_lower_limit_reason() {
+        // The breakdown as misread (「入学料 16」): unsure, so a person looks, and neither the
+        // decision nor a notice speaks of the lower limit.
+        let misread = case()
+            .receipt(&[("入学料", 16, 入学料)])
+            .receipt_edit(unsure("items"))
+            .decide();
+        let codes: Vec<&str> = misread.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(misread.outcome, Outcome::NeedsReview);
+        assert!(
+            !codes.contains(&"amount_not_above_lower_limit"),
+            "{codes:?}"
+        );
+        // The same amount read surely is refused for it.
+        let sure = case().receipt(&[("受講料", 20_001, 受講料)]).decide();
+        assert_eq!(sure.outcome, Outcome::Deny);
+        assert!(sure
+            .reasons
+            .iter()
+            .any(|r| r.code == "amount_not_above_lower_limit"));
     }
 
     // ── RULES.md §1.5: precedence ──────────────────────────────────────────────────────────

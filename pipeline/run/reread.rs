@@ -342,15 +342,15 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         if choices.len() >= MAX_MONEY_LINES {
             break;
         }
-        if !carries_money(line) {
+        let Some(part) = money_part(line) else {
             continue;
-        }
-        let english = read_line_at(look.digits, image, line, 1.0)?;
+        };
+        let english = read_line_at(look.digits, image, &part, 1.0)?;
         let mut alternatives = Vec::new();
         alternatives.extend(with_amount_from(line, &english));
         if !labelled(line, extractor) {
             for &scale in SCALES {
-                let tokens = read_line_at(look.text, image, line, scale)?;
+                let tokens = read_line_at(look.text, image, &part, scale)?;
                 let Some(again) = line_of(tokens) else {
                     continue;
                 };
@@ -521,16 +521,31 @@ fn breakdown_sums(doc: &Document) -> bool {
             .is_some_and(|f| f.confidence >= 0.97)
 }
 
-/// A line that may state an amount: three digits or more, not an address, a date or a phone number.
+/// A line that may state an amount (see [`money_part`]).
 fn carries_money(line: &TextLine) -> bool {
-    let text = compact(&line.text());
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    // 第 numbers a licence class or a document, unless the line ends in 円 (「受講料（第2回）35,000円」).
-    let numbered = ["丁目", "番地", "FAX", "No."]
-        .iter()
-        .any(|w| text.contains(w))
-        || text.contains('第') && !text.ends_with('円');
-    digits >= 3 && !looks_like_date_or_phone(&text) && !numbered
+    money_part(line).is_some()
+}
+
+/// The part of a line that states an amount, from its start to the end of the first segment (words
+/// apart from the rest by a wide gap) with three digits or more that is not an address, a date or a
+/// phone number: a breakdown row read together with the address column beside it
+/// (「入学料 30,000円 … TEL 024-000-6575」) still carries its amount, and is read again without it.
+fn money_part(line: &TextLine) -> Option<TextLine> {
+    for (from, to) in crate::extract::read::segments(line) {
+        let segment = compact(&line.text_of(from, to));
+        let before = compact(&line.text_of(0, to));
+        let digits = segment.chars().filter(char::is_ascii_digit).count();
+        // 第 numbers a licence class or a document, unless the amount ends in 円
+        // (「受講料（第2回）35,000円」).
+        let numbered = ["丁目", "番地", "FAX", "No."]
+            .iter()
+            .any(|w| before.contains(w))
+            || before.contains('第') && !segment.ends_with('円');
+        if digits >= 3 && !looks_like_date_or_phone(&segment) && !numbered {
+            return line_of(line.tokens[..to].to_vec());
+        }
+    }
+    None
 }
 
 /// The line with its amount replaced by the one the English reading gives: the Japanese words left
@@ -849,6 +864,27 @@ mod tests {
                 h: 40,
             },
         }
+    }
+
+    #[test]
+    fn a_breakdown_row_read_with_the_address_beside_it_still_carries_its_amount() {
+        // Seed 3 sub015: the row and the institution's telephone number on one line.
+        let row = line_of(vec![
+            tok("入学料", 100),
+            tok("30,000円", 500),
+            tok("TEL024-000-6575", 1200),
+        ])
+        .expect("line");
+        let part = money_part(&row).expect("carries money");
+        assert_eq!(part.text(), "入学料 30,000円");
+        // A telephone number or an address alone carries none; an instalment row does.
+        let phone = line_of(vec![tok("TEL", 100), tok("024-000-6575", 200)]).expect("line");
+        assert!(money_part(&phone).is_none());
+        let address = line_of(vec![tok("川口市3丁目16番4号", 100)]).expect("line");
+        assert!(money_part(&address).is_none());
+        let instalment =
+            line_of(vec![tok("受講料（第2回）", 100), tok("35,000円", 500)]).expect("line");
+        assert!(money_part(&instalment).is_some());
     }
 
     #[test]

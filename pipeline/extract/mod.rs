@@ -105,9 +105,14 @@ impl Hints {
 
     /// The application's course title when the reading is that title up to look-alike glyphs.
     fn confirms_course(&self, read: &str) -> Option<String> {
+        // An underline under the title is read as dashes after it (「…実務者研修ーー」).
+        let trimmed = read.trim_end_matches(['ー', '一', '-', '_', ' ']);
         self.courses
             .iter()
-            .find(|k| normalize::same_modulo_lookalikes(k, read))
+            .find(|k| {
+                normalize::same_modulo_lookalikes(k, read)
+                    || normalize::same_modulo_lookalikes(k, trimmed)
+            })
             .map(|k| compact(k))
     }
 
@@ -1307,6 +1312,23 @@ mod tests {
             read::clean_name("坂本 敏子"),
             Some(("坂本 敏子".to_string(), false))
         );
+    }
+
+    #[test]
+    fn a_course_title_read_with_its_underline_is_confirmed() {
+        let hints = Hints {
+            courses: vec!["介護福祉士実務者研修".into(), "データ分析セミナー".into()],
+            ..Hints::default()
+        };
+        assert_eq!(
+            hints.confirms_course("介護福祉士実務者研修ーー"),
+            Some("介護福祉士実務者研修".into())
+        );
+        assert_eq!(
+            hints.confirms_course("データ分析セミナー"),
+            Some("データ分析セミナー".into())
+        );
+        assert_eq!(hints.confirms_course("介護福祉士実務者研修会"), None);
     }
 
     #[test]

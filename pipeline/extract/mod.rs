@@ -352,8 +352,18 @@ impl Extractor {
             Some(DocKind::AttendanceReport)
         } else if has(&["支給申請書"]) {
             Some(DocKind::Application)
-        } else if has(&["領収", "契約証明", "領收", "クレジット契約", "契約額"]) {
-            // A クレジット契約証明書 whose title is misread still names its contract amount.
+        } else if has(&[
+            "領収",
+            "契約証明",
+            "領收",
+            "クレジット契約",
+            "契約額",
+            "収証",
+            "収書",
+            "上記正に",
+        ]) {
+            // A クレジット契約証明書 whose title is misread still names its contract amount; a
+            // 領収証 whose 領 is misread everywhere (「可収証」, 「儲収」) still says 「上記正に」.
             Some(DocKind::Receipt)
         } else {
             None
@@ -1367,6 +1377,11 @@ mod tests {
         let misread =
             "の レジンツ ト 契絶 証明 書\n受講者氏名 鈴木 早苗 様\nクレ ジッ ト契約 額 ¥30,000\n";
         assert_eq!(kind(misread), Some(DocKind::Receipt));
+        // Seed 11 sub047: 領 misread in the title and in the receipt's sentence.
+        assert_eq!(
+            kind("可 収 証 2024 年 7 月 20日\n上記 正に 儲 収 いたしまし た\n"),
+            Some(DocKind::Receipt)
+        );
         assert_eq!(
             kind("上記の者は本校所定の課程を修了したことを証明します"),
             Some(DocKind::CompletionCertificate)

@@ -159,7 +159,7 @@ impl Hints {
                     if normalize::substring_distance(&k, &both) * 4 <= n {
                         return found(&both, bbox);
                     }
-                    if both.contains(&distinctive) && shared_chars(&k, &both) * 10 >= n * 8 {
+                    if both.contains(&distinctive) && shared_chars(&k, &both) * 4 >= n * 3 {
                         return found(&both, bbox);
                     }
                 }

@@ -487,25 +487,30 @@ pub fn seal_look(
             continue;
         }
         let crop = imageops::crop_imm(image, x, y, w, h).to_image();
-        let read = engine.recognize_as(&crop, PageSegMode::SingleBlock)?;
-        let tokens = tokens_on_page(read.words, x, y, 1.0);
-        let mut trial = page.clone();
-        for line in lines_from_tokens(tokens) {
-            let overlaps = trial.lines.iter().any(|l| {
-                l.bbox.x < line.bbox.right()
-                    && line.bbox.x < l.bbox.right()
-                    && l.bbox.y < line.bbox.bottom()
-                    && line.bbox.y < l.bbox.bottom()
-            });
-            if !overlaps {
-                trial.lines.push(line);
+        // As a block first; a block reading can drop the line the stamp covers most, which a
+        // sparse one keeps (「学校法人 衝衝強」 under 春日野学園's 角印).
+        for mode in [PageSegMode::SingleBlock, PageSegMode::SparseText] {
+            let read = engine.recognize_as(&crop, mode)?;
+            let tokens = tokens_on_page(read.words, x, y, 1.0);
+            let mut trial = page.clone();
+            for line in lines_from_tokens(tokens) {
+                // Only what the page reading had is kept over the new reading's lines.
+                let overlaps = page.lines.iter().any(|l| {
+                    l.bbox.x < line.bbox.right()
+                        && line.bbox.x < l.bbox.right()
+                        && l.bbox.y < line.bbox.bottom()
+                        && line.bbox.y < l.bbox.bottom()
+                });
+                if !overlaps {
+                    trial.lines.push(line);
+                }
             }
-        }
-        trial.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
-        if found(&trial) {
-            tracing::debug!("seal look found the institution");
-            *page = trial;
-            return Ok(true);
+            trial.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+            if found(&trial) {
+                tracing::debug!(?mode, "seal look found the institution");
+                *page = trial;
+                return Ok(true);
+            }
         }
     }
     Ok(false)

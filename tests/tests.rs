@@ -105,12 +105,13 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
-/// as such. The rates are *regression floors* just under what this build measures on seed 7 (see the
-/// closing note of the session that set them); issue 2's targets — 95 % outcome+amount, ≤ 10 % review,
+/// as such. The rates are *regression floors* just under what this build measures on seed 7 (93 %
+/// outcome+amount, 8 % review, 98.6 % items; see the closing note of the session that set them —
+/// seeds 3 and 11, not tuned on, measure lower); issue 2's targets — 95 % outcome+amount, ≤ 10 % review,
 /// 97 % on the key receipt fields, 95 % on item categories — are not met yet, and raising these floors
 /// towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.86,
+    outcome: 0.88,
     review_at_most: 0.12,
     fields: [
         ("amount_total", 0.96),
@@ -118,7 +119,7 @@ const FLOORS: Floors = Floors {
         ("payer_name", 0.89),
         ("seal_present", 0.97),
     ],
-    items: 0.94,
+    items: 0.95,
 };
 
 struct Floors {

@@ -246,6 +246,9 @@ impl ReceiptLook<'_> {
 /// Lines a receipt page's date look reads again, at most (the date is printed near the top).
 const MAX_DATE_LINES: usize = 3;
 
+/// The readings a date look takes of a line, in order: (by the English engine?, scale).
+const DATE_READINGS: &[(bool, f32)] = &[(true, 1.0), (false, 0.5), (false, 0.7), (true, 0.7)];
+
 /// The issue date of a receipt page on which none was read: each line near the top that looks
 /// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
 /// English engine reads 2025/03/08 that the Japanese one gives as 03/68) and by `text` at the other
@@ -270,8 +273,7 @@ fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, O
             continue;
         };
         let mut seen: Vec<chrono::NaiveDate> = Vec::new();
-        let readings = [(true, 1.0), (false, 0.5), (false, 0.7), (true, 0.7)];
-        for (english, scale) in readings {
+        for &(english, scale) in DATE_READINGS {
             let engine = if english {
                 &mut *look.digits
             } else {

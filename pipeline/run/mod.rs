@@ -554,7 +554,21 @@ impl Runner {
             .ok()
             .and_then(|mut rd| rd.find_map(|e| e.ok()));
         let Some(child) = child else {
-            // A crash between creating the container and the rename, or after the intake was done.
+            // A crash between creating the container and the rename, after the intake was done —
+            // or after `finish` moved the last file but before it journaled that: the intake is
+            // finished now (its files are where the plan says), or it would stay `written` forever.
+            if let Some(intake) = self.journal.intake_by_claim(key)? {
+                if intake.stage == IntakeStage::Written {
+                    let name = intake.submission.clone().unwrap_or_default();
+                    let gone = Claimed {
+                        key: key.to_string(),
+                        path: container.join(&name),
+                        name,
+                        is_dir: intake.kind == IntakeKind::Submission,
+                    };
+                    self.finish(&intake, &gone, now)?;
+                }
+            }
             let _ = fs::remove_dir(&container);
             return Ok(());
         };

@@ -255,6 +255,54 @@ fn a_digital_receipt_is_read_without_ocr() {
     assert_eq!(doc["fields"]["course_name"]["value"], "介護職員初任者研修");
 }
 
+/// The narrowest crash window, made on purpose: `finish` has moved an intake's last file but not yet
+/// journaled it done. The restart finds the claim's folder empty; the intake must still end `done`
+/// (the random crash test once left one `written` this way).
+#[test]
+fn a_crash_after_the_last_file_moved_but_before_done_is_finished_on_restart() {
+    let s = Service::new("watch-written", "settle_ms = 0\n");
+    fs::write(s.inbox().join("junk.pdf"), "this is not a pdf").unwrap();
+    let run = |s: &Service| {
+        let out = s.command(&["run", "--once"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&s);
+    let db = s.journal();
+    let (id, claim): (i64, String) = db
+        .query_row(
+            "SELECT id, claim FROM intakes WHERE submission = 'junk.pdf' AND stage = 'done'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the junk file was taken and finished");
+    // Back to the moment before `finish` journaled: files moved, intake `written`, folder left.
+    db.execute("UPDATE intakes SET stage = 'written' WHERE id = ?1", [id])
+        .unwrap();
+    db.execute("UPDATE files SET state = 'claimed' WHERE intake = ?1", [id])
+        .unwrap();
+    drop(db);
+    fs::create_dir_all(s.state().join("claimed").join(&claim)).unwrap();
+    run(&s);
+    let db = s.journal();
+    let stage: String = db
+        .query_row("SELECT stage FROM intakes WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stage, "done");
+    let state: String = db
+        .query_row("SELECT state FROM files WHERE intake = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(state, "quarantined", "its planned place");
+    assert!(!s.state().join("claimed").join(&claim).exists());
+}
+
 /// What a dropped entry is, and so what must become of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dropped {

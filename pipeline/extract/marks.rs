@@ -674,31 +674,28 @@ mod tests {
         let ring = clusters(&map, 20, Ink::Gray);
         assert_eq!(ring.len(), 1, "{ring:?}");
         assert!(ring[0].ring);
-        // …and light print: strokes of glyphs side by side, half as wide again as tall.
-        let mut map = GrayImage::new(60, 40);
-        for x in (10..32).step_by(3) {
-            draw_filled_rect_mut(&mut map, Rect::at(x, 12).of_size(1, 14), image::Luma([255]));
+        // …and light print: glyph strokes side by side with a bar across, `w` cells wide and `h`
+        // tall — half as wide again as tall, or square.
+        let print = |w: u32, h: u32| {
+            let mut map = GrayImage::new(w + 20, h + 20);
+            for x in (10..10 + w).step_by(3) {
+                draw_filled_rect_mut(
+                    &mut map,
+                    Rect::at(x as i32, 10).of_size(1, h),
+                    image::Luma([255]),
+                );
+            }
+            draw_filled_rect_mut(
+                &mut map,
+                Rect::at(10, 10 + h as i32 / 2).of_size(w, 1),
+                image::Luma([255]),
+            );
+            clusters(&map, 20, Ink::Gray)
+        };
+        for (w, h) in [(22, 14), (16, 16)] {
+            let seals = print(w, h);
+            assert_eq!(seals.len(), 1, "{w}×{h}: {seals:?}");
+            assert!(!seals[0].ring, "{w}×{h}: {seals:?}");
         }
-        draw_filled_rect_mut(
-            &mut map,
-            Rect::at(10, 18).of_size(22, 1),
-            image::Luma([255]),
-        );
-        let print = clusters(&map, 20, Ink::Gray);
-        assert_eq!(print.len(), 1, "{print:?}");
-        assert!(!print[0].ring);
-        // Square print no wider than tall is no ring either.
-        let mut map = GrayImage::new(40, 40);
-        for x in (12..28).step_by(3) {
-            draw_filled_rect_mut(&mut map, Rect::at(x, 12).of_size(1, 16), image::Luma([255]));
-        }
-        draw_filled_rect_mut(
-            &mut map,
-            Rect::at(12, 19).of_size(16, 1),
-            image::Luma([255]),
-        );
-        let print = clusters(&map, 20, Ink::Gray);
-        assert_eq!(print.len(), 1, "{print:?}");
-        assert!(!print[0].ring, "{print:?}");
     }
 }

@@ -589,11 +589,7 @@ fn with_amount_from(line: &TextLine, english: &[Token]) -> Option<TextLine> {
         bbox,
     });
     tokens.sort_by_key(|t| t.bbox.x);
-    let bbox = tokens
-        .iter()
-        .skip(1)
-        .fold(tokens[0].bbox, |a, t| a.union(&t.bbox));
-    Some(TextLine { tokens, bbox })
+    line_of(tokens)
 }
 
 /// The amount in an English reading and the words it spans: digits with `,`/`.` between groups of
@@ -662,11 +658,7 @@ fn dated(line: &TextLine, from: usize, part: &TextLine, d: chrono::NaiveDate) ->
         confidence: part.confidence_of(0, part.tokens.len()),
         bbox: part.bbox,
     });
-    let bbox = tokens
-        .iter()
-        .skip(1)
-        .fold(tokens[0].bbox, |a, t| a.union(&t.bbox));
-    TextLine { tokens, bbox }
+    line_of(tokens).unwrap_or_else(|| part.clone())
 }
 
 /// The first word of the date on a line: the first with a digit or an era's first glyph (as read).
@@ -802,11 +794,7 @@ mod tests {
                 }
             })
             .collect();
-        let bbox = tokens
-            .iter()
-            .skip(1)
-            .fold(tokens[0].bbox, |a, t| a.union(&t.bbox));
-        TextLine { tokens, bbox }
+        line_of(tokens).expect("a token at least")
     }
 
     fn line(text: &str) -> TextLine {

@@ -213,8 +213,7 @@ fn rings(map: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> bool {
 /// title's long strokes are not strikes), with ink just above and below along much of it (text, not
 /// a table rule or an underline, which lie above or below the text).
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
-    let (w, h) = gray.dimensions();
-    let dark = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 110;
+    let w = gray.width();
     let page_h = {
         let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
         hs.sort_unstable();
@@ -229,57 +228,83 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         if title(line) {
             continue;
         }
-        let probe = (ch * 3 / 10).max(3);
-        let min_len = ch * 2;
         let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
-        let x0 = line.bbox.x.saturating_sub(ch);
-        let x1 = w;
-        for y in band {
-            if y < probe + 2 || y + probe + 2 >= h {
+        let across = line.bbox.x.saturating_sub(ch)..w;
+        strike_runs(gray, band, across, ch, &titles, &mut runs);
+    }
+    merge_strikes(runs, page_h)
+}
+
+/// Finds strike-throughs anywhere in `area` of a page whose print is `char_h` tall: for a ruled
+/// table read again with its rules erased ([`erase_rules`]), whose struck cells the first reading
+/// may not have read at all (no line to look along).
+pub fn strikes_in(gray: &GrayImage, area: BBox, char_h: u32) -> Vec<BBox> {
+    let bottom = area.bottom().min(gray.height());
+    let right = area.right().min(gray.width());
+    let mut runs = Vec::new();
+    strike_runs(gray, area.y..bottom, area.x..right, char_h, &[], &mut runs);
+    merge_strikes(runs, char_h)
+}
+
+/// Strokes through text on the rows `band`, within `across`, of print `ch` tall: dark runs two
+/// characters long or more, outside `titles`, with ink a little above and below along much of them.
+fn strike_runs(
+    gray: &GrayImage,
+    band: std::ops::Range<u32>,
+    across: std::ops::Range<u32>,
+    ch: u32,
+    titles: &[BBox],
+    runs: &mut Vec<BBox>,
+) {
+    let (w, h) = gray.dimensions();
+    let dark = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 110;
+    let probe = (ch * 3 / 10).max(3);
+    let min_len = ch * 2;
+    let (x0, x1) = (across.start, across.end);
+    for y in band {
+        if y < probe + 2 || y + probe + 2 >= h {
+            continue;
+        }
+        let mut x = x0;
+        while x < x1 {
+            if !dark(x, y) {
+                x += 1;
                 continue;
             }
-            let mut x = x0;
-            while x < x1 {
-                if !dark(x, y) {
-                    x += 1;
-                    continue;
+            let start = x;
+            while x < x1 && dark(x, y) {
+                x += 1;
+            }
+            let len = x - start;
+            // Nor is a title's long stroke, reached from a line beside it.
+            let in_title = titles
+                .iter()
+                .any(|t| t.x < x && start < t.right() && t.y <= y && y < t.bottom());
+            if len < min_len || in_title {
+                continue;
+            }
+            // Through text: ink a little above and a little below along the stroke.
+            let (mut through, mut samples) = (0u32, 0u32);
+            for xx in (start..x).step_by(2) {
+                samples += 1;
+                let above = (3..probe).any(|d| dark(xx, y - d));
+                let below = (3..probe).any(|d| dark(xx, y + d));
+                if above && below {
+                    through += 1;
                 }
-                let start = x;
-                while x < x1 && dark(x, y) {
-                    x += 1;
-                }
-                let len = x - start;
-                // Nor is a title's long stroke, reached from a line beside it.
-                let in_title = titles
-                    .iter()
-                    .any(|t| t.x < x && start < t.right() && t.y <= y && y < t.bottom());
-                if len < min_len || in_title {
-                    continue;
-                }
-                // Through text: ink a little above and a little below along the stroke.
-                let (mut through, mut samples) = (0u32, 0u32);
-                for xx in (start..x).step_by(2) {
-                    samples += 1;
-                    let above = (3..probe).any(|d| dark(xx, y - d));
-                    let below = (3..probe).any(|d| dark(xx, y + d));
-                    if above && below {
-                        through += 1;
-                    }
-                }
-                if through * 100 >= samples * 15 {
-                    runs.push(BBox {
-                        x: start,
-                        y,
-                        w: len,
-                        h: 1,
-                    });
-                }
+            }
+            if through * 100 >= samples * 15 {
+                runs.push(BBox {
+                    x: start,
+                    y,
+                    w: len,
+                    h: 1,
+                });
             }
         }
     }
-    merge_strikes(runs, page_h)
 }
 
 /// Rows of one stroke, and the two strokes of a double line, become one box covering the text.
@@ -309,17 +334,18 @@ fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
 }
 
 /// Erases the rules of ruled tables (long rules along rows, over a sixth of the page's width, that
-/// cross two long rules down columns, over a tenth of it, and those column rules; a pixel of slant
+/// cross two long rules down columns, over a tenth of its shorter side — a three-row breakdown on
+/// an A5 receipt is no taller — and those column rules; a pixel of slant
 /// either way allowed) from the image Tesseract reads: a ruled table's cells are otherwise often
 /// dropped whole by its layout analysis (a table-style certificate's 講座名 and dates, seed 11;
 /// a ruled breakdown, seed 3 sub009). Underlines and the boxes round a single value cross no
 /// column rules and stay: text that touches them reads better with them. Strikes are looked for on
 /// the page as it was. A page with no table (a frame round it at most) is left as it is. Returns
-/// the number of pixels turned to paper.
-pub fn erase_rules(gray: &mut GrayImage) -> usize {
+/// the table whose rules were erased, if there was one.
+pub fn erase_rules(gray: &mut GrayImage) -> Option<Table> {
     let (w, h) = gray.dimensions();
     let rows = rules_along(gray, w, h, w / 6, |x, y| (x, y));
-    let cols = rules_along(gray, h, w, w / 10, |y, x| (x, y));
+    let cols = rules_along(gray, h, w, w.min(h) / 10, |y, x| (x, y));
     // (along, from, to) of one run: a row's y and x range, a column's x and y range.
     // Crossed by two rules at least a few pixels apart (a rule's own rows are one rule).
     let crosses = |a: &(u32, u32, u32), others: &[(u32, u32, u32)]| {
@@ -342,24 +368,71 @@ pub fn erase_rules(gray: &mut GrayImage) -> usize {
     ys.sort_unstable();
     let separate = ys.windows(2).filter(|w| w[1] - w[0] > 16).count() + usize::from(!ys.is_empty());
     if separate < 3 {
-        return 0;
+        return None;
     }
     let mut pixels = Vec::new();
     for (y, x0, x1) in grid_rows {
         thickness(gray, x0..x1, y, h, |x, y| (x, y), &mut pixels);
     }
-    for (x, y0, y1) in grid_cols {
+    let along_rows = pixels.len();
+    for &(x, y0, y1) in &grid_cols {
         thickness(gray, y0..y1, x, w, |y, x| (x, y), &mut pixels);
     }
-    let mut erased = 0;
-    for (x, y) in pixels {
-        let p = gray.get_pixel_mut(x, y);
-        if p.0[0] < 255 {
-            p.0[0] = 255;
-            erased += 1;
+    let before = gray.clone();
+    let mut erased = GrayImage::new(w, h);
+    for &(x, y) in &pixels {
+        gray.put_pixel(x, y, image::Luma([255]));
+        erased.put_pixel(x, y, image::Luma([1]));
+    }
+    // A stroke of print across a row's rule (a corrected value written over it) is joined again
+    // where the rule ran: ink just above and just below the erased rows.
+    let ink_beyond = |x: u32, y: u32, up: bool| {
+        (1..=8)
+            .map(|d| if up { y.checked_sub(d) } else { Some(y + d) })
+            .map_while(|yy| yy.filter(|&yy| yy < h))
+            .find(|&yy| erased.get_pixel(x, yy).0[0] == 0)
+            .is_some_and(|yy| before.get_pixel(x, yy).0[0] < FAINT)
+    };
+    for &(x, y) in &pixels[..along_rows] {
+        if ink_beyond(x, y, true) && ink_beyond(x, y, false) {
+            gray.put_pixel(x, y, *before.get_pixel(x, y));
         }
     }
-    erased
+    let mut bbox: Option<BBox> = None;
+    for &(x, y) in &pixels {
+        if before.get_pixel(x, y).0[0] < 255 {
+            let dot = BBox { x, y, w: 1, h: 1 };
+            bbox = Some(bbox.map_or(dot, |t| t.union(&dot)));
+        }
+    }
+    let mut xs: Vec<u32> = grid_cols.iter().map(|c| c.0).collect();
+    xs.sort_unstable();
+    bbox.map(|bbox| Table {
+        bbox,
+        rows: one_each(ys),
+        cols: one_each(xs),
+    })
+}
+
+/// Sorted positions of rules, one a rule (a rule's rows, and a double rule's two, are one).
+fn one_each(sorted: Vec<u32>) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for v in sorted {
+        match out.last() {
+            Some(last) if v - *last <= 16 => {}
+            _ => out.push(v),
+        }
+    }
+    out
+}
+
+/// A ruled table found on a page: the box round its rules, and where its row rules (top to
+/// bottom) and column rules (left to right) run, one position a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub bbox: BBox,
+    pub rows: Vec<u32>,
+    pub cols: Vec<u32>,
 }
 
 /// Runs of ink at least `long` long along one direction, as (row, from, to): `at(i, j)` maps
@@ -401,8 +474,13 @@ fn rules_along(
     runs
 }
 
-/// The pixels of a rule's run (`span` along it, at `j` across) with its whole thickness and faint
-/// edge, up to 4 px either side.
+/// Darker than this beside a rule is no faint edge of it: a rule's own dark rows are runs of their
+/// own, and dark ink beside one is print across it (a corrected value written over a row's rule),
+/// which stays.
+const FAINT: u8 = 120;
+
+/// The pixels of a rule's run (`span` along it, at `j` across) with its faint edge, up to 4 px
+/// either side.
 fn thickness(
     gray: &GrayImage,
     span: std::ops::Range<u32>,
@@ -418,13 +496,13 @@ fn thickness(
     for i in span {
         pixels.push(at(i, j));
         for jj in (j.saturating_sub(4)..j).rev() {
-            if value(i, jj) >= 245 {
+            if !(FAINT..245).contains(&value(i, jj)) {
                 break;
             }
             pixels.push(at(i, jj));
         }
         for jj in j + 1..=(j + 4).min(across - 1) {
-            if value(i, jj) >= 245 {
+            if !(FAINT..245).contains(&value(i, jj)) {
                 break;
             }
             pixels.push(at(i, jj));
@@ -647,7 +725,7 @@ mod tests {
         // Text in a cell, and an underline under a name elsewhere.
         draw_filled_rect_mut(&mut img, Rect::at(150, 330).of_size(4, 40), ink);
         draw_filled_rect_mut(&mut img, Rect::at(100, 900).of_size(600, 3), ink);
-        assert!(erase_rules(&mut img) > 0);
+        assert!(erase_rules(&mut img).is_some());
         for (x, y) in [(700, 301), (250, 500), (101, 450), (401, 350), (1098, 550)] {
             assert_eq!(img.get_pixel(x, y).0[0], 255, "rule at ({x}, {y})");
         }
@@ -662,7 +740,7 @@ mod tests {
         for x in [50, 1147] {
             draw_filled_rect_mut(&mut framed, Rect::at(x, 50).of_size(3, 1093), ink);
         }
-        assert_eq!(erase_rules(&mut framed), 0);
+        assert_eq!(erase_rules(&mut framed), None);
     }
 
     #[test]

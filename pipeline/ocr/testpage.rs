@@ -16,7 +16,7 @@ pub struct Span {
     pub h: u32,
 }
 
-fn font() -> FontVec {
+pub fn font() -> FontVec {
     let bytes = std::fs::read(FONT).expect("IPAex Gothic is installed (scripts/setup.sh)");
     FontVec::try_from_vec(bytes).expect("font parses")
 }

@@ -208,7 +208,7 @@ pub fn grid_look(
         _ => return Ok(false),
     };
     let mut unruled = image.clone();
-    if marks::erase_rules(&mut unruled) == 0 {
+    if marks::erase_rules(&mut unruled).is_none() {
         return Ok(false);
     }
     let read = engine.recognize(&unruled)?;
@@ -235,11 +235,12 @@ pub struct ReceiptLook<'a> {
 
 impl ReceiptLook<'_> {
     /// A receipt page's issue date when none was read ([`date_look`]); then its money when the
-    /// breakdown does not sum: re-read line by line ([`money_look`]), then, failing that, from a
-    /// sparse reading of the page ([`sparse_look`]). Returns whether the page was changed.
+    /// breakdown does not sum: re-read line by line ([`money_look`]), then, failing that, its ruled
+    /// table read alone without its rules ([`table_look`]), then a sparse reading of the page
+    /// ([`sparse_look`]). Returns whether the page was changed.
     pub fn run(&mut self, page: &mut PageInput) -> Result<bool, OcrError> {
         let dated = date_look(self, page)?;
-        Ok(money_look(self, page)? || sparse_look(self, page)? || dated)
+        Ok(money_look(self, page)? || table_look(self, page)? || sparse_look(self, page)? || dated)
     }
 }
 
@@ -386,6 +387,348 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         }
     }
     Ok(false)
+}
+
+/// A receipt whose breakdown is set out as a ruled table and does not sum: Tesseract's layout
+/// analysis drops a ruled table's rows whole at times (seed 3 sub010: 内訳, 受講料 and 合計 not read
+/// at all), and a corrected cell — the right value written small above the struck one, across the
+/// row's rule — reads as neither (「受講料 すす86」). The table's rules are erased
+/// ([`marks::erase_rules`]); strikes in it are found without needing a line to look along
+/// ([`marks::strikes_in`]), the struck values whited out, and the value written above each read
+/// alone ([`value_above`]) and whited out in turn; then each row between two rules is read alone
+/// (a block reading of the table drops a row with little in it: 「受講料」 beside a whited-out cell).
+/// These lines take the place of the first reading's in the table, the strikes join the page's
+/// marks (their 訂正印 is looked for as on any other correction), and the result is kept only if
+/// the breakdown then sums to the total, after the money look if need be.
+fn table_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
+    let (extractor, hints) = (look.extractor, look.hints);
+    if !unsummed_receipt(page, extractor, hints) {
+        return Ok(false);
+    }
+    let mut unruled = look.image.clone();
+    let (w, h) = unruled.dimensions();
+    // A breakdown takes a part of the page; rules round most of it are a form's frame and boxes
+    // (a pad receipt), whose lines the page reading reads better.
+    let Some(table) = marks::erase_rules(&mut unruled).filter(|t| t.bbox.h * 5 < h * 2) else {
+        return Ok(false);
+    };
+    let ch = PageInput::char_height(&page.lines);
+    let x = table.bbox.x.saturating_sub(ch / 2);
+    let y = table.bbox.y.saturating_sub(ch / 2);
+    let area = BBox {
+        x,
+        y,
+        w: (table.bbox.right() + ch / 2).min(w) - x,
+        h: (table.bbox.bottom() + ch / 2).min(h) - y,
+    };
+    let mut strikes = page.marks.strikes.clone();
+    strikes.extend(
+        marks::strikes_in(&unruled, area, ch)
+            .into_iter()
+            .filter(|s| !page.marks.strikes.iter().any(|p| overlap(p, s))),
+    );
+    // With the ends of the struck glyphs the stroke does not reach.
+    for s in &strikes {
+        let x = s.x.saturating_sub(ch / 2);
+        white_out(
+            &mut unruled,
+            &BBox {
+                x,
+                w: s.right() + ch / 2 - x,
+                ..*s
+            },
+        );
+    }
+    // The value written above each strike in the table, read alone by either engine; then whited
+    // out, so the row above, which it may touch, reads alone too.
+    let mut values: Vec<Vec<TextLine>> = Vec::new();
+    for s in strikes.iter().filter(|s| centred_in(s, &area)) {
+        let Some((place, found)) = value_above(look, &unruled, s, ch)? else {
+            continue;
+        };
+        white_out(&mut unruled, &place);
+        if !found.is_empty() {
+            values.push(found);
+        }
+    }
+    erase_faint_rules(&mut unruled, &area, ch * 6);
+    // Each row alone; a row that gives no amount so, cell by cell between the column rules: a
+    // label alone in its cell reads, but not beside the remains of a whited-out value in the
+    // next (and 「受講料」 alone in a row does not read at all).
+    let mut cells = Vec::new();
+    let mut edges = vec![area.x];
+    edges.extend(
+        table
+            .cols
+            .iter()
+            .filter(|&&x| x > area.x + ch && x + ch < area.right()),
+    );
+    edges.push(area.right());
+    for band in text_rows(&unruled, &area, ch) {
+        // A band of more than a row is text set closer than a table's rows (the 但し line and
+        // the framed total the table's box may take in).
+        let mode = if band.h > ch * 2 {
+            PageSegMode::SingleBlock
+        } else {
+            PageSegMode::SingleLine
+        };
+        let mut tokens = read_cut(look.text, &unruled, &band, mode, false)?;
+        let priced = |tokens: &[Token]| {
+            line_of(tokens.to_vec()).is_some_and(|l| crate::extract::read::amount_on(&l).is_some())
+        };
+        if mode == PageSegMode::SingleLine && !priced(&tokens) && edges.len() > 2 {
+            let mut by_cell = Vec::new();
+            for pair in edges.windows(2) {
+                let cell = BBox {
+                    x: pair[0],
+                    w: pair[1] - pair[0],
+                    ..band
+                };
+                by_cell.extend(read_cut(look.text, &unruled, &cell, mode, false)?);
+            }
+            if !by_cell.is_empty() {
+                tokens = by_cell;
+            }
+        }
+        cells.extend(lines_from_tokens(tokens));
+    }
+    drop(unruled);
+    // Only the breakdown's rows are taken: the box round the rules can take in the lines above
+    // (a framed total, the name and date beside it), which their first reading reads better.
+    let rows: Vec<TextLine> = cells
+        .into_iter()
+        .filter(|l| {
+            (carries_money(l) || extractor.knows_label(&l.text()))
+                && !compact(&l.text()).starts_with('但')
+        })
+        .collect();
+    let mut trial = page.clone();
+    trial.lines.retain(|l| {
+        !rows.iter().any(|r| {
+            let mid = l.bbox.y + l.bbox.h / 2;
+            mid >= r.bbox.y && mid < r.bbox.bottom() && l.bbox.x < area.right()
+        })
+    });
+    trial.lines.extend(rows);
+    trial.marks.strikes = strikes;
+    let options: Vec<usize> = values.iter().map(Vec::len).collect();
+    let mut tries = vec![trial.clone()];
+    for pick in combinations(&options).into_iter().take(MAX_TRIALS) {
+        let mut t = trial.clone();
+        for (found, &p) in values.iter().zip(&pick) {
+            if p > 0 {
+                t.lines.push(found[p - 1].clone());
+            }
+        }
+        tries.push(t);
+    }
+    for t in &mut tries {
+        t.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+        if !unsummed_receipt(t, extractor, hints) {
+            tracing::debug!("table look made the breakdown sum");
+            *page = t.clone();
+            return Ok(true);
+        }
+    }
+    let mut trial = tries.swap_remove(0);
+    if money_look(look, &mut trial)? {
+        tracing::debug!("table look and money look made the breakdown sum");
+        *page = trial;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Turns `place` on `page` to paper.
+fn white_out(page: &mut GrayImage, place: &BBox) {
+    let (w, h) = page.dimensions();
+    for y in place.y..place.bottom().min(h) {
+        for x in place.x..place.right().min(w) {
+            page.put_pixel(x, y, image::Luma([255]));
+        }
+    }
+}
+
+/// Whether two boxes share any pixel.
+fn overlap(a: &BBox, b: &BBox) -> bool {
+    a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
+}
+
+/// Darker than this is ink, where rows of print are looked for; paler than [`PAPER`] is paper in a
+/// cut-out read alone (a table's thin inner rules scan light gray, too light for the rule finder,
+/// and a block reading takes the two rows they run between for one).
+const INK: u8 = 150;
+const PAPER: u8 = 200;
+
+/// Turns to paper every horizontal run of gray in `area` at least `long` pixels long (a pixel of
+/// slant either way allowed), with the gray just above and below it: a table's thin inner rules,
+/// too light for the rule finder ([`marks::erase_rules`]) but dark enough to make a row read
+/// alone come out empty. Print has no stroke that long.
+fn erase_faint_rules(page: &mut GrayImage, area: &BBox, long: u32) {
+    let (w, h) = page.dimensions();
+    let (x1, y1) = (area.right().min(w), area.bottom().min(h));
+    let gray = |page: &GrayImage, x: u32, y: u32| page.get_pixel(x, y).0[0] < PAPER;
+    let mut pixels = Vec::new();
+    for y in area.y.max(1)..y1.min(h - 1) {
+        let mut x = area.x;
+        while x < x1 {
+            if !gray(page, x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < x1 && (y - 1..=y + 1).any(|yy| gray(page, x, yy)) {
+                x += 1;
+            }
+            if x - start >= long {
+                for xx in start..x {
+                    pixels.extend((y - 1..=y + 1).map(|yy| (xx, yy)));
+                }
+            }
+        }
+    }
+    for (x, y) in pixels {
+        page.put_pixel(x, y, image::Luma([255]));
+    }
+}
+
+/// The rows of print in `area` (rules erased): runs of rows with ink, a gap of a quarter of the
+/// print's height `ch` or less bridged, each widened by a quarter of `ch` into the paper round it.
+fn text_rows(page: &GrayImage, area: &BBox, ch: u32) -> Vec<BBox> {
+    let (w, h) = page.dimensions();
+    let (x1, y1) = (area.right().min(w), area.bottom().min(h));
+    let inked = |y: u32| {
+        (area.x..x1)
+            .filter(|&x| page.get_pixel(x, y).0[0] < INK)
+            .count()
+            >= 2
+    };
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for y in area.y..y1 {
+        if !inked(y) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(last) if y <= last.1 + ch / 4 => last.1 = y + 1,
+            _ => runs.push((y, y + 1)),
+        }
+    }
+    runs.into_iter()
+        .filter(|(top, bottom)| bottom - top >= ch / 3)
+        .map(|(top, bottom)| {
+            let top = top.saturating_sub(ch / 4).max(area.y);
+            BBox {
+                x: area.x,
+                y: top,
+                w: x1 - area.x,
+                h: (bottom + ch / 4).min(y1) - top,
+            }
+        })
+        .collect()
+}
+
+/// Pixels of paper round a cut-out: Tesseract reads a line best with a margin round it.
+const MARGIN: u32 = 20;
+
+/// Reads `place` of `page` alone as `mode` says, set on a margin of paper, with light gray turned
+/// to paper — or `binarize`d, for a small value whose neighbours' faint remains would spoil it;
+/// returns the words as tokens in page coordinates.
+fn read_cut(
+    engine: &mut Engine,
+    page: &GrayImage,
+    place: &BBox,
+    mode: PageSegMode,
+    binarize: bool,
+) -> Result<Vec<Token>, OcrError> {
+    let (w, h) = page.dimensions();
+    let cw = place.w.min(w.saturating_sub(place.x));
+    let chh = place.h.min(h.saturating_sub(place.y));
+    let mut cut = GrayImage::from_pixel(cw + 2 * MARGIN, chh + 2 * MARGIN, image::Luma([255]));
+    for y in 0..chh {
+        for x in 0..cw {
+            let v = page.get_pixel(place.x + x, place.y + y).0[0];
+            if binarize && v < INK {
+                cut.put_pixel(x + MARGIN, y + MARGIN, image::Luma([0]));
+            } else if !binarize && v < PAPER {
+                cut.put_pixel(x + MARGIN, y + MARGIN, image::Luma([v]));
+            }
+        }
+    }
+    let read = engine.recognize_as(&cut, mode)?;
+    Ok(tokens_on_page(read.words, 0, 0, 1.0)
+        .into_iter()
+        .map(|mut t| {
+            t.bbox.x = place.x + t.bbox.x.saturating_sub(MARGIN);
+            t.bbox.y = place.y + t.bbox.y.saturating_sub(MARGIN);
+            t
+        })
+        .collect())
+}
+
+/// The corrected value written small just above a strike (the struck value already whited out in
+/// `page`): the rows of ink rising from the strike's top, up to a gap of paper wider than an
+/// erased rule or the height of the value's digits (smaller than the print's `ch`, which is
+/// measured on kanji), whichever comes first — the row above may touch it. Returns where the value
+/// is and each engine's reading of it that carries an amount, as a line in its place.
+fn value_above(
+    look: &mut ReceiptLook<'_>,
+    page: &GrayImage,
+    strike: &BBox,
+    ch: u32,
+) -> Result<Option<(BBox, Vec<TextLine>)>, OcrError> {
+    let (w, _) = page.dimensions();
+    let x0 = strike.x.saturating_sub(ch);
+    let x1 = (strike.right() + ch).min(w);
+    let inked = |y: u32| {
+        (x0..x1)
+            .filter(|&x| page.get_pixel(x, y).0[0] < INK)
+            .count()
+            >= 2
+    };
+    let lowest = strike.y.saturating_sub(ch / 2);
+    let Some(bottom) = (lowest..strike.y).rev().find(|&y| inked(y)) else {
+        return Ok(None);
+    };
+    let highest = bottom.saturating_sub(ch * 4 / 5);
+    let mut top = highest;
+    let mut gap = 0;
+    for y in (highest..bottom).rev() {
+        if inked(y) {
+            gap = 0;
+        } else {
+            gap += 1;
+            if gap > ch / 2 {
+                top = y + gap;
+                break;
+            }
+        }
+    }
+    if bottom + 1 - top < ch / 3 {
+        return Ok(None);
+    }
+    let place = BBox {
+        x: x0,
+        y: top,
+        w: x1 - x0,
+        h: bottom + 1 - top,
+    };
+    let mut found: Vec<TextLine> = Vec::new();
+    for engine in [&mut *look.text, &mut *look.digits] {
+        let tokens = read_cut(engine, page, &place, PageSegMode::SingleLine, true)?;
+        if let Some(line) = line_of(tokens).filter(|l| crate::extract::read::amount_on(l).is_some())
+        {
+            if !found.iter().any(|f| f.text() == line.text()) {
+                found.push(line);
+            }
+        }
+    }
+    Ok(Some((place, found)))
+}
+
+/// Whether the centre of `b` lies in `area`.
+fn centred_in(b: &BBox, area: &BBox) -> bool {
+    let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
+    cx >= area.x && cx < area.right() && cy >= area.y && cy < area.bottom()
 }
 
 /// The last look at a receipt whose breakdown still does not sum: the whole page read again as
@@ -1033,6 +1376,89 @@ mod tests {
         look.image = &img;
         assert!(!date_look(&mut look, &mut page).expect("reads"));
         assert_eq!(page.lines[0], first);
+    }
+
+    #[test]
+    fn a_ruled_breakdown_with_a_corrected_cell_is_read_again_row_by_row() {
+        use imageproc::drawing::draw_filled_rect_mut;
+        use imageproc::rect::Rect;
+        let models = Models::locate(None).expect("models");
+        let mut text = Engine::new(&models, "jpn").expect("jpn");
+        let mut digits = Engine::new(&models, "eng").expect("eng");
+        let extractor = Extractor::default();
+        let hints = Hints::default();
+        let font = testpage::font();
+        let ink = image::Luma([20]);
+        let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        // 内訳 | 金額, 入学料 30,000, 受講料 90,000 struck with 80,000 written above it across the
+        // row's rule, 合計 110,000: four rows of 80 px, a column rule at x = 800.
+        for y in [800, 880, 960, 1040, 1120] {
+            draw_filled_rect_mut(&mut img, Rect::at(150, y).of_size(1100, 2), ink);
+        }
+        for x in [150, 800, 1247] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 800).of_size(3, 323), ink);
+        }
+        let rows = [
+            ("内訳", "金額（円）"),
+            ("入学金", "30,000"),
+            ("授業料", "90,000"),
+            ("合計", "110,000"),
+        ];
+        for (i, (label, amount)) in rows.iter().enumerate() {
+            let y = 820.0 + 80.0 * i as f32;
+            testpage::draw(&mut img, &font, label, 180.0, y, 36.0);
+            testpage::draw(&mut img, &font, amount, 1000.0, y, 36.0);
+        }
+        draw_filled_rect_mut(&mut img, Rect::at(995, 996).of_size(125, 3), ink);
+        testpage::draw(&mut img, &font, "80,000", 1010.0, 940.0, 32.0);
+        // The page reading read the lines above the table and none of its rows.
+        let mut page = PageInput {
+            number: 1,
+            lines: ["領収書", "山田 花子 様", "金 110,000円 也"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let mut l = line(t);
+                    l.bbox.y = 200 + 120 * i as u32;
+                    l.tokens[0].bbox.y = l.bbox.y;
+                    l.tokens[0].confidence = 0.95;
+                    l
+                })
+                .collect(),
+            marks: Default::default(),
+            text_layer: false,
+        };
+        let mut look = ReceiptLook {
+            text: &mut text,
+            digits: &mut digits,
+            image: &img,
+            extractor: &extractor,
+            hints: &hints,
+        };
+        assert!(table_look(&mut look, &mut page).expect("reads"));
+        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        let amounts: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+        assert_eq!(amounts, [30_000, 80_000], "{:?}", docs[0].items);
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(110_000));
+        assert_eq!(
+            page.marks.strikes.len(),
+            1,
+            "the strike is the page's to seal"
+        );
+
+        // A page whose rules are a frame round it, no breakdown: nothing is read again.
+        let mut framed = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        for y in [50, 2280] {
+            draw_filled_rect_mut(&mut framed, Rect::at(50, y).of_size(1550, 3), ink);
+        }
+        for x in [50, 1597] {
+            draw_filled_rect_mut(&mut framed, Rect::at(x, 50).of_size(3, 2233), ink);
+        }
+        look.image = &framed;
+        page.lines.retain(|l| l.bbox.y < 800);
+        let unread = page.lines.clone();
+        assert!(!table_look(&mut look, &mut page).expect("reads"));
+        assert_eq!(page.lines, unread);
     }
 
     #[test]

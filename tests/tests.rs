@@ -105,13 +105,13 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
-/// as such. The rates are *regression floors* just under what this build measures on seed 7 (93 %
+/// as such. The rates are *regression floors* a little under what this build measures on seed 7 (95 %
 /// outcome+amount, 8 % review, 98.6 % items; see the closing note of the session that set them —
-/// seeds 3 and 11, not tuned on, measure lower); issue 2's targets — 95 % outcome+amount, ≤ 10 % review,
-/// 97 % on the key receipt fields, 95 % on item categories — are not met yet, and raising these floors
-/// towards them is how that work shows.
+/// seeds 3, 11 and 21, not tuned on, measure 82 %, 70 % and 78 %); issue 2's targets — 95 %
+/// outcome+amount, ≤ 10 % review, 97 % on the key receipt fields, 95 % on item categories — hold on
+/// seed 7 but not yet on the others, and raising these floors towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.88,
+    outcome: 0.91,
     review_at_most: 0.12,
     fields: [
         ("amount_total", 0.96),

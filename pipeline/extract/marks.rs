@@ -208,6 +208,75 @@ fn rings(map: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> bool {
     })
 }
 
+/// A gray 訂正印 stamped over a strike: [`find_gray_seals`] takes no gray ink beside black print
+/// (the faint edge of every glyph is gray), and a stamp set on the struck value itself is mostly
+/// beside it, so it is not found there. A ring is looked for round points along the strike: at
+/// some radius from 0.65 to 1.6 characters `char_h`, its arcs above and below the print (where
+/// the circle leaves the line of text) are nearly all inked and mostly gray (print crosses their
+/// ends), and its sides inked at least half way. Print above the strike (the corrected value) reaches one arc, never both, and a rule is
+/// black, not gray. Returns the ring's box.
+pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
+    let (w, h) = gray.dimensions();
+    let light = |x: i64, y: i64| {
+        x >= 0
+            && y >= 0
+            && (x as u32) < w
+            && (y as u32) < h
+            && (90..=215).contains(&gray.get_pixel(x as u32, y as u32).0[0])
+    };
+    let inked = |x: i64, y: i64| {
+        x >= 0
+            && y >= 0
+            && (x as u32) < w
+            && (y as u32) < h
+            && gray.get_pixel(x as u32, y as u32).0[0] <= 215
+    };
+    let step = (char_h / 4).max(2);
+    let mid = strike.y + strike.h / 2;
+    let (r_min, r_max) = (char_h * 13 / 20, char_h * 8 / 5);
+    for cy in (mid.saturating_sub(step)..=mid + step).step_by(2) {
+        for cx in (strike.x..=strike.right()).step_by(2) {
+            for r in (r_min..=r_max).step_by(2) {
+                let (mut arcs, mut arcs_gray, mut arcs_inked) = (0, 0, 0);
+                let (mut sides, mut sides_inked) = (0, 0);
+                for k in 0..RING_POINTS {
+                    let a = k as f32 * std::f32::consts::TAU / RING_POINTS as f32;
+                    // Within two pixels of the circle, along its radius.
+                    let near = |f: &dyn Fn(i64, i64) -> bool| {
+                        (-2..=2).any(|d| {
+                            let rr = (r as i32 + d) as f32;
+                            f(
+                                (cx as f32 + rr * a.cos()).round() as i64,
+                                (cy as f32 + rr * a.sin()).round() as i64,
+                            )
+                        })
+                    };
+                    if a.sin().abs() >= 0.7 {
+                        arcs += 1;
+                        arcs_gray += u32::from(near(&light));
+                        arcs_inked += u32::from(near(&inked));
+                    } else {
+                        sides += 1;
+                        sides_inked += u32::from(near(&inked));
+                    }
+                }
+                if arcs_inked * 10 >= arcs * 9
+                    && arcs_gray * 10 >= arcs * 6
+                    && sides_inked * 2 >= sides
+                {
+                    return Some(BBox {
+                        x: cx.saturating_sub(r),
+                        y: cy.saturating_sub(r),
+                        w: 2 * r + 1,
+                        h: 2 * r + 1,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
 /// long across the middle band of a line (a line's own character height is the scale, so a large
 /// title's long strokes are not strikes), with ink just above and below along much of it (text, not
@@ -741,6 +810,44 @@ mod tests {
             draw_filled_rect_mut(&mut framed, Rect::at(x, 50).of_size(3, 1093), ink);
         }
         assert_eq!(erase_rules(&mut framed), None);
+    }
+
+    #[test]
+    fn a_gray_stamp_on_a_struck_value_is_found_and_print_above_the_strike_is_not_one() {
+        // Black "digits" 30 px tall struck through at y = 215, print 30 px tall.
+        let digits = |img: &mut GrayImage| {
+            for x in (100..300).step_by(25) {
+                draw_filled_rect_mut(img, Rect::at(x, 200).of_size(6, 30), image::Luma([20]));
+            }
+            draw_filled_rect_mut(img, Rect::at(95, 214).of_size(210, 3), image::Luma([20]));
+        };
+        let strike = BBox {
+            x: 95,
+            y: 200,
+            w: 210,
+            h: 30,
+        };
+        // A light gray ring 44 px across stamped on the struck value.
+        let mut stamped = GrayImage::from_pixel(400, 400, image::Luma([250]));
+        for r in [21, 22] {
+            draw_hollow_circle_mut(&mut stamped, (190, 215), r, image::Luma([170]));
+        }
+        digits(&mut stamped);
+        let ring = ring_over(&stamped, &strike, 30).expect("the stamp is found");
+        assert!(ring.x < 190 && ring.right() > 190, "{ring:?}");
+
+        // No stamp: nothing; the corrected value in light print above the strike: nothing.
+        let mut plain = GrayImage::from_pixel(400, 400, image::Luma([250]));
+        digits(&mut plain);
+        assert_eq!(ring_over(&plain, &strike, 30), None);
+        for x in (100..300).step_by(22) {
+            draw_filled_rect_mut(
+                &mut plain,
+                Rect::at(x, 168).of_size(14, 24),
+                image::Luma([160]),
+            );
+        }
+        assert_eq!(ring_over(&plain, &strike, 30), None);
     }
 
     #[test]

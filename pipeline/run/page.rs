@@ -66,6 +66,23 @@ pub fn read_image_page(
         // not hide it.
         strikes: marks::find_strikes(&ocr_input, &lines),
     };
+    let mut marks = marks;
+    if red.is_none() {
+        // A gray 訂正印 on the struck value itself is not found beside the print.
+        for strike in marks.strikes.clone() {
+            let stamped = marks
+                .seals
+                .iter()
+                .any(|s| s.ring && overlaps(&s.bbox, &strike));
+            if let Some(bbox) = marks::ring_over(&ocr_input, &strike, char_h).filter(|_| !stamped) {
+                marks.seals.push(marks::Seal {
+                    bbox,
+                    ink: marks::Ink::Gray,
+                    ring: true,
+                });
+            }
+        }
+    }
     let mut page = PageInput {
         number,
         lines,
@@ -82,6 +99,11 @@ pub fn read_image_page(
     }
     .run(&mut page)?;
     Ok(page)
+}
+
+/// Whether two boxes share any pixel.
+fn overlaps(a: &crate::document::BBox, b: &crate::document::BBox) -> bool {
+    a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
 }
 
 /// Whether a colour page carries red ink worth dropping (a stamp), by a sparse sample.

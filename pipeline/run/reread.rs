@@ -1320,6 +1320,31 @@ mod tests {
 
     /// A receipt page whose first line is `first` (read over `img`) and whose other lines, below
     /// the image, are read as given.
+    /// The Japanese and English engines a receipt look reads with.
+    fn engines() -> (Engine, Engine) {
+        let models = Models::locate(None).expect("models");
+        let text = Engine::new(&models, "jpn").expect("jpn");
+        let digits = Engine::new(&models, "eng").expect("eng");
+        (text, digits)
+    }
+
+    /// A receipt look on no page yet (its `image` is set by each test).
+    fn look_with<'a>(
+        text: &'a mut Engine,
+        digits: &'a mut Engine,
+        extractor: &'a Extractor,
+        hints: &'a Hints,
+    ) -> ReceiptLook<'a> {
+        static BLANK: std::sync::OnceLock<GrayImage> = std::sync::OnceLock::new();
+        ReceiptLook {
+            text,
+            digits,
+            image: BLANK.get_or_init(|| GrayImage::new(1, 1)),
+            extractor,
+            hints,
+        }
+    }
+
     fn receipt_page(first: TextLine, rest: &[&str]) -> PageInput {
         let mut lines = vec![first];
         for (i, text) in rest.iter().enumerate() {
@@ -1339,9 +1364,7 @@ mod tests {
 
     #[test]
     fn an_issue_date_two_readings_agree_on_is_written_back_and_a_line_without_one_is_left_alone() {
-        let models = Models::locate(None).expect("models");
-        let mut text = Engine::new(&models, "jpn").expect("jpn");
-        let mut digits = Engine::new(&models, "eng").expect("eng");
+        let (mut text, mut digits) = engines();
         let extractor = Extractor::default();
         let hints = Hints::default();
         let rest = [
@@ -1356,11 +1379,8 @@ mod tests {
         let first = read_as(&[("2025/03/68", spans[0].x)], &spans);
         let mut page = receipt_page(first, &rest);
         let mut look = ReceiptLook {
-            text: &mut text,
-            digits: &mut digits,
             image: &img,
-            extractor: &extractor,
-            hints: &hints,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
         };
         assert!(date_look(&mut look, &mut page).expect("reads"));
         let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
@@ -1382,9 +1402,7 @@ mod tests {
     fn a_ruled_breakdown_with_a_corrected_cell_is_read_again_row_by_row() {
         use imageproc::drawing::draw_filled_rect_mut;
         use imageproc::rect::Rect;
-        let models = Models::locate(None).expect("models");
-        let mut text = Engine::new(&models, "jpn").expect("jpn");
-        let mut digits = Engine::new(&models, "eng").expect("eng");
+        let (mut text, mut digits) = engines();
         let extractor = Extractor::default();
         let hints = Hints::default();
         let font = testpage::font();
@@ -1429,11 +1447,8 @@ mod tests {
             text_layer: false,
         };
         let mut look = ReceiptLook {
-            text: &mut text,
-            digits: &mut digits,
             image: &img,
-            extractor: &extractor,
-            hints: &hints,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
         };
         assert!(table_look(&mut look, &mut page).expect("reads"));
         let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);

@@ -26,7 +26,8 @@ pub struct TextLine {
 }
 
 impl TextLine {
-    fn from_tokens(mut tokens: Vec<Token>) -> TextLine {
+    /// The line of these words, left to right.
+    pub fn from_tokens(mut tokens: Vec<Token>) -> TextLine {
         tokens.sort_by_key(|t| t.bbox.x);
         let bbox = tokens
             .iter()
@@ -132,11 +133,53 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
             None => groups.push((t.bbox, vec![t])),
         }
     }
-    let mut lines: Vec<TextLine> = groups
-        .into_iter()
-        .map(|(_, members)| TextLine::from_tokens(members))
-        .collect();
+    let mut lines: Vec<TextLine> = interleaved_joined(
+        groups
+            .into_iter()
+            .map(|(_, members)| TextLine::from_tokens(members))
+            .collect(),
+    );
     lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    lines
+}
+
+/// Lines whose words interleave are one line: a stamp's strokes read into some words of a name make
+/// them taller than the rest, and by their middles they start a band of their own (「一上 教育を」
+/// and 「社団法人つばさ資格」 of 一般社団法人つばさ資格教育センター). Two lines are joined when they
+/// overlap across and the shorter lies two-thirds or more within the other's height (of their
+/// words' median top and bottom); a value
+/// written above a struck one overlaps it across but not in height, and stays a line of its own.
+fn interleaved_joined(mut lines: Vec<TextLine>) -> Vec<TextLine> {
+    // A line's height is its words' median top to median bottom: a tall stamp glyph read into the
+    // address line must not make it reach the TEL line below.
+    let core = |l: &TextLine| {
+        let median = |mut v: Vec<u32>| {
+            v.sort_unstable();
+            v[v.len() / 2]
+        };
+        let top = median(l.tokens.iter().map(|t| t.bbox.y).collect());
+        let bottom = median(l.tokens.iter().map(|t| t.bbox.bottom()).collect());
+        (top, bottom.max(top + 1))
+    };
+    let interleave = |a: &TextLine, b: &TextLine| {
+        let across = a.bbox.x < b.bbox.right() && b.bbox.x < a.bbox.right();
+        let ((at, ab), (bt, bb)) = (core(a), core(b));
+        let shared = ab.min(bb).saturating_sub(at.max(bt));
+        across && shared * 3 >= (ab - at).min(bb - bt) * 2
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let other = (i + 1..lines.len()).find(|&j| interleave(&lines[i], &lines[j]));
+        match other {
+            Some(j) => {
+                let taken = lines.swap_remove(j);
+                let mut tokens = std::mem::take(&mut lines[i].tokens);
+                tokens.extend(taken.tokens);
+                lines[i] = TextLine::from_tokens(tokens);
+            }
+            None => i += 1,
+        }
+    }
     lines
 }
 
@@ -229,6 +272,45 @@ mod tests {
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[0].text().contains("5,000円"));
         assert!(lines[0].text().starts_with("入学"));
+    }
+
+    #[test]
+    fn words_a_stamp_made_taller_stay_in_their_line_and_the_lines_round_them_stay_apart() {
+        // As read on seed 21 sub053: the 角印 on the name's end makes 「教育」 and 「%-」 tall.
+        let doubtful = |t: Token, c: f32| Token { confidence: c, ..t };
+        let lines = lines_from_tokens(vec![
+            doubtful(tok("一", 803, 1000, 31, 4), 0.0),
+            doubtful(tok("上", 836, 987, 28, 32), 0.11),
+            doubtful(tok("社団", 869, 987, 78, 32), 0.27),
+            tok("法人", 956, 974, 59, 86),
+            tok("つばさ", 1014, 988, 85, 29),
+            tok("資格", 1107, 987, 62, 31),
+            tok("教育", 1186, 987, 64, 69),
+            doubtful(tok("を", 1257, 994, 10, 49), 0.5),
+            doubtful(tok("%-", 1293, 974, 65, 86), 0.0),
+            tok("つ", 1358, 992, 33, 34),
+            tok("埼玉県川口市", 803, 1041, 200, 24),
+            tok("13番7号", 1024, 1043, 84, 20),
+            tok("印", 1278, 1048, 48, 53),
+            tok("TEL", 802, 1085, 40, 20),
+            tok("08-000-7715", 850, 1085, 140, 20),
+        ]);
+        let texts: Vec<String> = lines.iter().map(|l| l.text().replace(' ', "")).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(
+            texts[0].starts_with("一上社団法人つばさ資格教育"),
+            "{texts:?}"
+        );
+        assert!(texts[1].starts_with("埼玉県川口市"), "{texts:?}");
+        assert!(texts[2].starts_with("TEL"), "{texts:?}");
+        // A corrected value written above a struck one overlaps it across, not in height.
+        let stacked = lines_from_tokens(vec![
+            tok("受講料", 152, 728, 90, 28),
+            tok("260,000", 1018, 702, 113, 22),
+            tok("265,000", 1018, 730, 113, 24),
+        ]);
+        let texts: Vec<String> = stacked.iter().map(|l| l.text().replace(' ', "")).collect();
+        assert_eq!(texts, ["260,000", "受講料265,000"]);
     }
 
     #[test]

@@ -72,6 +72,25 @@ impl BBox {
             h: self.bottom().max(other.bottom()) - y,
         }
     }
+    /// How many pixels the two boxes share.
+    pub fn shared_area(&self, other: &BBox) -> u32 {
+        let w = self
+            .right()
+            .min(other.right())
+            .saturating_sub(self.x.max(other.x));
+        let h = self
+            .bottom()
+            .min(other.bottom())
+            .saturating_sub(self.y.max(other.y));
+        w * h
+    }
+    /// Whether the two boxes share any pixel.
+    pub fn overlaps(&self, other: &BBox) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
 }
 
 /// A field's value, typed by what the contract says it holds.
@@ -248,6 +267,17 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// That `field` is printed on the document but could not be read: a person reads it on the
+    /// scan, rather than the applicant being asked to bring it.
+    pub fn unread(field: &str, message: &str) -> Finding {
+        Finding {
+            code: format!("unread:{field}"),
+            message: message.to_string(),
+        }
+    }
+}
+
 /// A document found in a file: the unit `extract` produces and `case` assembles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -275,6 +305,11 @@ impl Document {
     }
     pub fn date(&self, name: &str) -> Option<NaiveDate> {
         self.field(name).and_then(|f| f.value.as_date())
+    }
+    /// Whether `name` was seen printed but not read ([`Finding::unread`]).
+    pub fn is_unread(&self, name: &str) -> bool {
+        let code = format!("unread:{name}");
+        self.findings.iter().any(|f| f.code == code)
     }
     pub fn flag(&self, name: &str) -> Option<bool> {
         self.field(name).and_then(|f| f.value.as_bool())

@@ -466,19 +466,7 @@ impl Extractor {
                 span.confidence,
             );
         }
-        if let Some((date, reading, span)) = find_date(
-            &lines,
-            &[
-                "領収日",
-                "領収年月日",
-                "発行日",
-                "契約日",
-                "契約年月日",
-                "お支払日",
-                "入金日",
-                "日付",
-            ],
-        ) {
+        if let Some((date, reading, span)) = find_date(&lines, RECEIPT_DATE_LABELS) {
             if reading.heisei_after_2019 {
                 doc.findings.push(Finding {
                     code: "heisei_after_2019".into(),
@@ -495,6 +483,13 @@ impl Extractor {
                 conf
             };
             set(doc, rf::ISSUED_ON, Value::Date(date), &span, conf);
+        } else if unread_date(&lines, RECEIPT_DATE_LABELS) {
+            // A date is printed but could not be read: the receipt does not lack its date (a
+            // 補正依頼 would ask the family for what they brought), a person reads it on the scan.
+            doc.findings.push(Finding::unread(
+                rf::ISSUED_ON,
+                "領収日らしい印字がありますが、読み取れませんでした。",
+            ));
         }
 
         // The breakdown and the total, segment by segment (a label's amount is in its own segment or
@@ -727,9 +722,10 @@ fn without_struck(lines: &[TextLine], strikes: &[BBox]) -> Vec<TextLine> {
                 .filter(|t| !struck(&t.bbox))
                 .cloned()
                 .collect();
-            (!tokens.is_empty()).then(|| layout::lines_from_tokens(tokens))
+            // The rest stays one line: a value written above the struck one, put into its row
+            // by the table look, must stay beside the row's label.
+            (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))
         })
-        .flatten()
         .collect()
 }
 
@@ -1015,6 +1011,52 @@ fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
         }
     }
     None
+}
+
+/// Labels a receipt's issue date follows.
+const RECEIPT_DATE_LABELS: &[&str] = &[
+    "領収日",
+    "領収年月日",
+    "発行日",
+    "契約日",
+    "契約年月日",
+    "お支払日",
+    "入金日",
+    "日付",
+];
+
+/// Whether a date is printed that no reading could make out: after one of `labels`, or on a line
+/// of figures marked as a date (an era's name, 年 and 月, two slashes, or a year and a slash:
+/// 「令 和 年11 月6B」, 「2025/01703」) that is not a line of money or of a course's dates.
+fn unread_date(lines: &[TextLine], labels: &[&str]) -> bool {
+    lines.iter().any(|l| {
+        let t = compact(&l.text());
+        let chars: Vec<char> = t.chars().collect();
+        let digit = chars.iter().any(char::is_ascii_digit);
+        let year_slash = chars.windows(5).any(|w| {
+            w[..4].iter().all(char::is_ascii_digit) && matches!(w[0], '1' | '2') && w[4] == '/'
+        });
+        let marked = t.contains("令和")
+            || t.contains("平成")
+            || t.contains('年') && t.contains('月')
+            || t.matches('/').count() >= 2
+            || year_slash;
+        let labelled = labels.iter().any(|lab| t.contains(lab));
+        let other = [
+            "生年月日",
+            "期間",
+            "開始",
+            "修了",
+            "~",
+            "〜",
+            "～",
+            "指定",
+            "円",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+        digit && (marked || labelled) && !other
+    })
 }
 
 /// A labelled date, else the first date on a line that is not some other date (birth, period).
@@ -1367,6 +1409,28 @@ mod tests {
             !Hints::default().far_from_course(d("2029-04-27")),
             "nothing to compare"
         );
+    }
+
+    #[test]
+    fn a_date_printed_but_not_made_out_is_unread_not_missing() {
+        let read = |text: &str| {
+            let docs = Extractor::default().extract("r.jpg", &[page(text)]);
+            assert_eq!(docs[0].kind, DocKind::Receipt);
+            (
+                docs[0].date(rf::ISSUED_ON),
+                docs[0].is_unread(rf::ISSUED_ON),
+            )
+        };
+        let body = "領収書\n金 30,000円 也\n上記正に領収いたしました\n";
+        // Seed 21 sub027: 「令和7年11月4日」 with its year lost and 4日 read as 6B.
+        let unread = read(&format!("高橋 美咲 様\n令 和 年11 月6B\n{body}"));
+        assert_eq!(unread, (None, true));
+        assert_eq!(read(&format!("発行日 2O25/O1/O3\n{body}")), (None, true));
+        // No date printed at all: missing, as before.
+        assert_eq!(read(&format!("高橋 美咲 様\n{body}")), (None, false));
+        // A date read: nothing unread.
+        let dated = read(&format!("発行日 2025年11月4日\n{body}"));
+        assert_eq!(dated, (chrono::NaiveDate::from_ymd_opt(2025, 11, 4), false));
     }
 
     #[test]

@@ -294,7 +294,8 @@ fn low_confidence(d: &CaseDocument, field: &str) -> ReasonCode {
     }
 }
 
-/// Reads a field a document must carry: missing → `missing(field)`, unsure → `low_confidence`.
+/// Reads a field a document must carry: missing → `missing(field)`, unsure or printed but not
+/// read ([`Document::is_unread`]) → `low_confidence`.
 fn must_carry<T>(
     d: &CaseDocument,
     field: &'static str,
@@ -305,6 +306,11 @@ fn must_carry<T>(
     match read(d, field, get) {
         Read::Sure(v) => Some(v),
         Read::Unsure => {
+            found.push(low_confidence(d, field));
+            None
+        }
+        // Printed but not made out: a person reads it; the document does not lack it.
+        Read::Missing if d.doc.is_unread(field) => {
             found.push(low_confidence(d, field));
             None
         }
@@ -796,7 +802,7 @@ mod tests {
     use crate::case::application::{Applicant, Child, ChildSupportAllowance, Course, Malformed};
     use crate::case::Application;
     use crate::document::Item;
-    use crate::document::{Field, Value};
+    use crate::document::{Field, Finding, Value};
     use crate::rules::Parameters;
 
     use ItemCategory::{
@@ -816,6 +822,13 @@ mod tests {
     fn without(field: &'static str) -> Edit {
         Box::new(move |c| {
             c.doc.fields.remove(field);
+        })
+    }
+    /// The field taken out, as printed but not read.
+    fn unread(field: &'static str) -> Edit {
+        Box::new(move |c| {
+            c.doc.fields.remove(field);
+            c.doc.findings.push(Finding::unread(field, "読めない"));
         })
     }
     fn set(field: &'static str, value: Value) -> Edit {
@@ -1279,6 +1292,7 @@ mod tests {
         ReasonRow { case: "支払者氏名がない", build: || standard().receipt_edit(without(rf::PAYER_NAME)), outcome: 補正, code: "receipt_field_missing:payer_name", rule: "seed 003 第1-5-(3)-イ" },
         ReasonRow { case: "領収額がない", build: || standard().receipt_edit(without(rf::AMOUNT_TOTAL)), outcome: 補正, code: "receipt_field_missing:amount_total", rule: "seed 003 第1-5-(3)-ウ" },
         ReasonRow { case: "領収日がない", build: || standard().receipt_edit(without(rf::ISSUED_ON)), outcome: 補正, code: "receipt_field_missing:issued_on", rule: "seed 003 第1-5-(3)-エ" },
+        ReasonRow { case: "領収日が印字されているが読めない", build: || standard().receipt_edit(unread(rf::ISSUED_ON)), outcome: 要確認, code: "low_confidence:issued_on", rule: "RULES §1.5" },
         ReasonRow { case: "講座名がない", build: || standard().receipt_edit(without(rf::COURSE_NAME)), outcome: 補正, code: "receipt_field_missing:course_name", rule: "seed 003 第1-5-(4)-ア" },
         ReasonRow { case: "領収額はあるが内訳がない", build: || standard().receipt_edit(lines(&[])), outcome: 補正, code: "receipt_field_missing:items", rule: "seed 003 第1-5-(4)-イ" },
         ReasonRow { case: "領収印がない", build: || standard().receipt_edit(set(rf::SEAL_PRESENT, Value::Bool(false))), outcome: 補正, code: "receipt_no_seal", rule: "seed 003 第1-5-(3)-オ" },

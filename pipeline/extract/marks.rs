@@ -208,6 +208,29 @@ fn rings(map: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> bool {
     })
 }
 
+impl Marks {
+    /// Adds the gray 訂正印 stamped on each of `strikes` that no ring seal is already found over
+    /// (see [`ring_over`]): a stamp on the value itself is not found beside the print.
+    pub fn add_rings_over(&mut self, strikes: &[BBox], gray: &GrayImage, char_h: u32) {
+        for &strike in strikes {
+            let stamped = self
+                .seals
+                .iter()
+                .any(|s| s.ring && s.bbox.overlaps(&strike));
+            if stamped {
+                continue;
+            }
+            if let Some(bbox) = ring_over(gray, &strike, char_h) {
+                self.seals.push(Seal {
+                    bbox,
+                    ink: Ink::Gray,
+                    ring: true,
+                });
+            }
+        }
+    }
+}
+
 /// A gray 訂正印 stamped over a strike: [`find_gray_seals`] takes no gray ink beside black print
 /// (the faint edge of every glyph is gray), and a stamp set on the struck value itself is mostly
 /// beside it, so it is not found there. A ring is looked for round points along the strike: at

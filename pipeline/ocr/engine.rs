@@ -39,6 +39,9 @@ pub enum PageSegMode {
     SingleLine,
     /// `--psm 11`: as much text as possible, in no order.
     SparseText,
+    /// `--psm 13`: one line, taken as it is, without Tesseract's own line finding. Reads some
+    /// short labels that `SingleLine` returns nothing for (「受講料」 alone in a table cell).
+    RawLine,
 }
 
 impl PageSegMode {
@@ -49,6 +52,7 @@ impl PageSegMode {
             PageSegMode::SingleBlock => TessPageSegMode::PSM_SINGLE_BLOCK,
             PageSegMode::SingleLine => TessPageSegMode::PSM_SINGLE_LINE,
             PageSegMode::SparseText => TessPageSegMode::PSM_SPARSE_TEXT,
+            PageSegMode::RawLine => TessPageSegMode::PSM_RAW_LINE,
         }
     }
 }

@@ -68,20 +68,8 @@ pub fn read_image_page(
     };
     let mut marks = marks;
     if red.is_none() {
-        // A gray 訂正印 on the struck value itself is not found beside the print.
-        for strike in marks.strikes.clone() {
-            let stamped = marks
-                .seals
-                .iter()
-                .any(|s| s.ring && overlaps(&s.bbox, &strike));
-            if let Some(bbox) = marks::ring_over(&ocr_input, &strike, char_h).filter(|_| !stamped) {
-                marks.seals.push(marks::Seal {
-                    bbox,
-                    ink: marks::Ink::Gray,
-                    ring: true,
-                });
-            }
-        }
+        let strikes = marks.strikes.clone();
+        marks.add_rings_over(&strikes, &ocr_input, char_h);
     }
     let mut page = PageInput {
         number,
@@ -94,16 +82,12 @@ pub fn read_image_page(
         text: &mut engines.text,
         digits: &mut engines.digits,
         image: &ocr_input,
+        gray_stamps: red.is_none(),
         extractor,
         hints,
     }
     .run(&mut page)?;
     Ok(page)
-}
-
-/// Whether two boxes share any pixel.
-fn overlaps(a: &crate::document::BBox, b: &crate::document::BBox) -> bool {
-    a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
 }
 
 /// Whether a colour page carries red ink worth dropping (a stamp), by a sparse sample.

@@ -105,21 +105,22 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
-/// as such. The rates are *regression floors* a little under what this build measures on seed 7 (95 %
-/// outcome+amount, 8 % review, 98.6 % items; see the closing note of the session that set them —
-/// seeds 3, 11 and 21, not tuned on, measure 82 %, 70 % and 78 %); issue 2's targets — 95 %
-/// outcome+amount, ≤ 10 % review, 97 % on the key receipt fields, 95 % on item categories — hold on
-/// seed 7 but not yet on the others, and raising these floors towards them is how that work shows.
+/// as such. The rates are *regression floors* a little under what this build measures on seed 7
+/// (98.3 % outcome+amount, 6.7 % review, 100 % items, issued_on 96.9 %, payer_name 92.2 %; see the
+/// closing note of the session that set them — seeds 3, 11 and 21, not tuned on, measure 85 %,
+/// 72 % and 90 %); issue 2's targets — 95 % outcome+amount, ≤ 10 % review, 97 % on the key receipt
+/// fields, 95 % on item categories — hold on seed 7 but for payer_name and issued_on, and not yet
+/// on the others; raising these floors towards them is how that work shows.
 const FLOORS: Floors = Floors {
-    outcome: 0.91,
-    review_at_most: 0.12,
+    outcome: 0.95,
+    review_at_most: 0.10,
     fields: [
-        ("amount_total", 0.96),
-        ("issued_on", 0.93),
-        ("payer_name", 0.89),
-        ("seal_present", 0.97),
+        ("amount_total", 0.98),
+        ("issued_on", 0.95),
+        ("payer_name", 0.90),
+        ("seal_present", 0.98),
     ],
-    items: 0.95,
+    items: 0.98,
 };
 
 struct Floors {

@@ -257,13 +257,10 @@ const DATE_READINGS: &[(bool, f32)] = &[(true, 1.0), (false, 0.5), (false, 0.7),
 /// The issue date of a receipt page on which none was read: each line near the top that looks
 /// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
 /// English engine reads 2025/03/08 that the Japanese one gives as 03/68) and by `text` at the other
-/// scales; a date two readings give alike is written back plainly. When no line gives one, the
-/// print in the upper half of the page that no line was read from ([`unread_print`]) is read as a
-/// block, and its lines that look dated are tried the same way: layout analysis drops a date set
-/// alone at the top right, and the title beside it (seed 21 sub029: 「領収証 2025/01/03」 not read
-/// at all). Returns whether a date was found.
+/// scales; a date two readings give alike is written back plainly. Returns whether a date was
+/// found.
 fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
-    let (extractor, hints, image) = (look.extractor, look.hints, look.image);
+    let (extractor, hints) = (look.extractor, look.hints);
     if !undated_receipt(page, extractor, hints) {
         return Ok(false);
     }
@@ -284,32 +281,6 @@ fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, O
                 tracing::debug!("date look: two readings agreed on the issue date");
                 *page = trial;
                 return Ok(true);
-            }
-        }
-    }
-    let ch = PageInput::char_height(&page.lines);
-    let upper = BBox {
-        x: 0,
-        y: 0,
-        w: image.width(),
-        h: image.height() / 2,
-    };
-    for place in unread_print(image, &page.lines, &upper, ch) {
-        let read = look.text.recognize_as(
-            &imageops::crop_imm(image, place.x, place.y, place.w, place.h).to_image(),
-            PageSegMode::SingleBlock,
-        )?;
-        let found = lines_from_tokens(tokens_on_page(read.words, place.x, place.y, 1.0));
-        for line in found.iter().filter(|l| might_be_dated(l)) {
-            if let Some(again) = agreed_date(look, line)? {
-                let mut trial = page.clone();
-                trial.lines.push(again);
-                trial.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
-                if !undated_receipt(&trial, extractor, hints) {
-                    tracing::debug!("date look: a date no line was read from was found");
-                    *page = trial;
-                    return Ok(true);
-                }
             }
         }
     }
@@ -343,111 +314,6 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         seen.push(d);
     }
     Ok(None)
-}
-
-/// Print in `area` that none of `lines` was read from, as boxes round each patch of it (with a
-/// margin): ink darker than [`INK`], less the long rules (a frame, an underline: runs of four
-/// characters `ch` or more either way), gathered on a grid of a third of a character, less the
-/// cells the lines cover, and the patches at least a character wide and half a character tall.
-fn unread_print(image: &GrayImage, lines: &[TextLine], area: &BBox, ch: u32) -> Vec<BBox> {
-    let (w, h) = image.dimensions();
-    let (x1, y1) = (area.right().min(w), area.bottom().min(h));
-    if ch == 0 || area.x >= x1 || area.y >= y1 {
-        return Vec::new();
-    }
-    let (aw, ah) = ((x1 - area.x) as usize, (y1 - area.y) as usize);
-    let mut ink = vec![false; aw * ah];
-    for y in 0..ah {
-        for x in 0..aw {
-            ink[y * aw + x] = image.get_pixel(area.x + x as u32, area.y + y as u32).0[0] < INK;
-        }
-    }
-    let long = (ch * 4) as usize;
-    let mut rule = vec![false; aw * ah];
-    let mut mark_runs = |len: usize, count: usize, at: &dyn Fn(usize, usize) -> usize| {
-        for j in 0..count {
-            let mut i = 0;
-            while i < len {
-                if !ink[at(j, i)] {
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < len && ink[at(j, i)] {
-                    i += 1;
-                }
-                if i - start >= long {
-                    (start..i).for_each(|k| rule[at(j, k)] = true);
-                }
-            }
-        }
-    };
-    mark_runs(aw, ah, &|y, x| y * aw + x);
-    mark_runs(ah, aw, &|x, y| y * aw + x);
-    let cell = (ch / 3).max(3) as usize;
-    let (gw, gh) = (aw.div_ceil(cell), ah.div_ceil(cell));
-    let mut grid = vec![false; gw * gh];
-    for y in 0..ah {
-        for x in 0..aw {
-            if ink[y * aw + x] && !rule[y * aw + x] {
-                grid[(y / cell) * gw + x / cell] = true;
-            }
-        }
-    }
-    for l in lines {
-        let b = &l.bbox;
-        let gx0 = (b.x.saturating_sub(area.x) as usize / cell).saturating_sub(1);
-        let gy0 = (b.y.saturating_sub(area.y) as usize / cell).saturating_sub(1);
-        let gx1 = ((b.right().saturating_sub(area.x) as usize) / cell + 2).min(gw);
-        let gy1 = ((b.bottom().saturating_sub(area.y) as usize) / cell + 2).min(gh);
-        for gy in gy0..gy1 {
-            for gx in gx0..gx1 {
-                grid[gy * gw + gx] = false;
-            }
-        }
-    }
-    // Patches: cells joined to a neighbour up to two cells away across (the gap between glyphs)
-    // or one down.
-    let mut seen = vec![false; gw * gh];
-    let mut out = Vec::new();
-    for start in 0..gw * gh {
-        if !grid[start] || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        let mut stack = vec![start];
-        let (mut gx0, mut gy0, mut gx1, mut gy1) = (gw, gh, 0, 0);
-        while let Some(i) = stack.pop() {
-            let (gx, gy) = (i % gw, i / gw);
-            gx0 = gx0.min(gx);
-            gy0 = gy0.min(gy);
-            gx1 = gx1.max(gx + 1);
-            gy1 = gy1.max(gy + 1);
-            for ny in gy.saturating_sub(1)..(gy + 2).min(gh) {
-                for nx in gx.saturating_sub(3)..(gx + 4).min(gw) {
-                    let n = ny * gw + nx;
-                    if grid[n] && !seen[n] {
-                        seen[n] = true;
-                        stack.push(n);
-                    }
-                }
-            }
-        }
-        let (bw, bh) = ((gx1 - gx0) * cell, (gy1 - gy0) * cell);
-        if bw < ch as usize || bh * 2 < ch as usize {
-            continue;
-        }
-        let m = cell as u32;
-        let x = (area.x + (gx0 * cell) as u32).saturating_sub(m);
-        let y = (area.y + (gy0 * cell) as u32).saturating_sub(m);
-        out.push(BBox {
-            x,
-            y,
-            w: (bw as u32 + 2 * m).min(w - x),
-            h: (bh as u32 + 2 * m).min(h - y),
-        });
-    }
-    out
 }
 
 /// A receipt page on which no issue date was read (at most a date seen and not made out).
@@ -1546,6 +1412,13 @@ pub fn tokens_on_page(words: Vec<Word>, x: u32, y: u32, scale: f32) -> Vec<Token
 mod tests {
     use super::*;
     use crate::ocr::{testpage, Models};
+    use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
+    use imageproc::rect::Rect;
+
+    /// A blank A4 page at 200 dpi.
+    fn a4() -> GrayImage {
+        GrayImage::from_pixel(1654, 2339, image::Luma([255]))
+    }
 
     fn hints(name: &str) -> Hints {
         Hints {
@@ -1838,16 +1711,42 @@ mod tests {
         assert_eq!(page.lines[0], first);
     }
 
+    /// A page whose reading has these lines above its table (`h` tall), and none of the table's.
+    fn read_above_the_table(texts: &[&str], h: u32) -> PageInput {
+        PageInput {
+            number: 1,
+            lines: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let mut l = line(t);
+                    l.bbox.y = 200 + 120 * i as u32;
+                    l.bbox.h = h;
+                    l.tokens[0].bbox = l.bbox;
+                    l.tokens[0].confidence = 0.95;
+                    l
+                })
+                .collect(),
+            marks: Default::default(),
+            text_layer: false,
+        }
+    }
+
+    /// The table look on `page` (which must change it), and what is then extracted.
+    fn table_read(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Vec<Document> {
+        assert!(table_look(look, page).expect("reads"));
+        look.extractor
+            .extract_with("", std::slice::from_ref(page), look.hints)
+    }
+
     #[test]
     fn a_ruled_breakdown_with_a_corrected_cell_is_read_again_row_by_row() {
-        use imageproc::drawing::draw_filled_rect_mut;
-        use imageproc::rect::Rect;
         let (mut text, mut digits) = engines();
         let extractor = Extractor::default();
         let hints = Hints::default();
         let font = testpage::font();
         let ink = image::Luma([20]);
-        let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let mut img = a4();
         // 内訳 | 金額, 入学料 30,000, 受講料 90,000 struck with 80,000 written above it across the
         // row's rule, 合計 110,000: four rows of 80 px, a column rule at x = 800.
         for y in [800, 880, 960, 1040, 1120] {
@@ -1870,28 +1769,12 @@ mod tests {
         draw_filled_rect_mut(&mut img, Rect::at(995, 996).of_size(125, 3), ink);
         testpage::draw(&mut img, &font, "80,000", 1010.0, 940.0, 32.0);
         // The page reading read the lines above the table and none of its rows.
-        let mut page = PageInput {
-            number: 1,
-            lines: ["領収書", "山田 花子 様", "金 110,000円 也"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let mut l = line(t);
-                    l.bbox.y = 200 + 120 * i as u32;
-                    l.tokens[0].bbox.y = l.bbox.y;
-                    l.tokens[0].confidence = 0.95;
-                    l
-                })
-                .collect(),
-            marks: Default::default(),
-            text_layer: false,
-        };
+        let mut page = read_above_the_table(&["領収書", "山田 花子 様", "金 110,000円 也"], 40);
         let mut look = ReceiptLook {
             image: &img,
             ..look_with(&mut text, &mut digits, &extractor, &hints)
         };
-        assert!(table_look(&mut look, &mut page).expect("reads"));
-        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        let docs = table_read(&mut look, &mut page);
         let amounts: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
         assert_eq!(amounts, [30_000, 80_000], "{:?}", docs[0].items);
         assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(110_000));
@@ -1902,7 +1785,7 @@ mod tests {
         );
 
         // A page whose rules are a frame round it, no breakdown: nothing is read again.
-        let mut framed = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let mut framed = a4();
         for y in [50, 2280] {
             draw_filled_rect_mut(&mut framed, Rect::at(50, y).of_size(1550, 3), ink);
         }
@@ -1918,14 +1801,12 @@ mod tests {
 
     #[test]
     fn a_full_size_value_above_a_strike_under_a_faint_rule_is_put_in_its_row_with_its_stamp() {
-        use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
-        use imageproc::rect::Rect;
         let (mut text, mut digits) = engines();
         let extractor = Extractor::default();
         let hints = Hints::default();
         let font = testpage::font();
         let ink = image::Luma([20]);
-        let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let mut img = a4();
         // As on seed 21 sub053: 入学料 5,000; 受講料 265,000 struck, 260,000 written full size
         // above it with the light inner rule through its top, and a gray 訂正印 on the strike.
         for y in [800, 880, 1040, 1120] {
@@ -1954,37 +1835,20 @@ mod tests {
         testpage::draw(&mut img, &font, "265,000", 1000.0, 1000.0, 36.0);
         draw_filled_rect_mut(&mut img, Rect::at(995, 1018).of_size(145, 3), ink);
         // Stamp ink darkens what it is set on, never lightens it.
-        let mut stamp = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let mut stamp = a4();
         for r in 21..25 {
             draw_hollow_circle_mut(&mut stamp, (1110, 1012), r, image::Luma([160]));
         }
         for (p, s) in img.pixels_mut().zip(stamp.pixels()) {
             p.0[0] = p.0[0].min(s.0[0]);
         }
-        let mut page = PageInput {
-            number: 1,
-            // Read as tall as the print (the 訂正印 is looked for at the print's size).
-            lines: ["領収書", "山田 花子 様", "金 265,000円 也"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let mut l = line(t);
-                    l.bbox.y = 200 + 120 * i as u32;
-                    l.bbox.h = 32;
-                    l.tokens[0].bbox = l.bbox;
-                    l.tokens[0].confidence = 0.95;
-                    l
-                })
-                .collect(),
-            marks: Default::default(),
-            text_layer: false,
-        };
+        // Read as tall as the print (the 訂正印 is looked for at the print's size).
+        let mut page = read_above_the_table(&["領収書", "山田 花子 様", "金 265,000円 也"], 32);
         let mut look = ReceiptLook {
             image: &img,
             ..look_with(&mut text, &mut digits, &extractor, &hints)
         };
-        assert!(table_look(&mut look, &mut page).expect("reads"));
-        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        let docs = table_read(&mut look, &mut page);
         use crate::document::ItemCategory;
         let items: Vec<(ItemCategory, i64)> = docs[0]
             .items

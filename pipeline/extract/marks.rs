@@ -527,6 +527,206 @@ pub struct Table {
     pub cols: Vec<u32>,
 }
 
+/// Gray 角印 (square seals) on a page whose print is black: [`find_gray_seals`] takes no gray ink
+/// beside black print, and a 角印 is set over the issuer's name, so it finds only pieces of one.
+/// A square is found from its sides: runs of stamp ink (darker than paper, 216) two to eight
+/// characters `char_h` long, along rows and down columns, at least three-fifths of it gray (print
+/// crossing a side is black, a rule or a printed box is black along all of it) and a few pixels
+/// thick ([`gray_sides`]); a top and a bottom
+/// of like ends, about as far apart as they are long, joined at both ends by such a run down, with
+/// gray engraving inside.
+pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
+    let (w, h) = gray.dimensions();
+    let (min, max) = (char_h * 2, char_h * 8);
+    let rows = gray_sides(w, h, min, max, |i, j| gray.get_pixel(i, j).0[0]);
+    let cols = gray_sides(h, w, min, max, |i, j| gray.get_pixel(j, i).0[0]);
+    let near = |a: u32, b: u32| a.abs_diff(b) <= char_h / 2;
+    let mut out: Vec<Seal> = Vec::new();
+    for (i, top) in rows.iter().enumerate() {
+        for bottom in rows.iter().skip(i + 1) {
+            let (side, tall) = (top.to - top.from, bottom.at().saturating_sub(top.at()));
+            if !near(top.from, bottom.from)
+                || !near(top.to, bottom.to)
+                || tall * 5 < side * 4
+                || tall * 4 > side * 5
+            {
+                continue;
+            }
+            let down = |x: u32| {
+                cols.iter()
+                    .any(|c| near(c.at(), x) && near(c.from, top.at()) && near(c.to, bottom.at()))
+            };
+            let (x0, x1) = (top.from.min(bottom.from), top.to.max(bottom.to));
+            if !(down(x0) && down(x1.saturating_sub(1))) {
+                continue;
+            }
+            let bbox = BBox {
+                x: x0,
+                y: top.first,
+                w: x1 - x0,
+                h: bottom.last + 1 - top.first,
+            };
+            if !out.iter().any(|s| s.bbox.overlaps(&bbox)) && engraved(gray, &bbox, char_h) {
+                out.push(Seal {
+                    bbox,
+                    ink: Ink::Gray,
+                    ring: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether a square has a stamp's engraving inside: an eighth or more of what lies half a
+/// character inside its sides is gray ink. A stamp's characters make a fifth to a third of it; a
+/// box printed for the 収入印紙 stamp, its small label inside, makes under a twentieth (seed 7
+/// sub014: 3.7 %), an empty box printed in light gray none.
+fn engraved(gray: &GrayImage, square: &BBox, char_h: u32) -> bool {
+    let inset = char_h / 2;
+    let (x0, y0) = (square.x + inset, square.y + inset);
+    let (x1, y1) = (
+        square.right().saturating_sub(inset),
+        square.bottom().saturating_sub(inset),
+    );
+    if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    let light = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| (100..216).contains(&gray.get_pixel(x, y).0[0]))
+        .count() as u64;
+    light * 8 >= u64::from(x1 - x0) * u64::from(y1 - y0)
+}
+
+/// A side of a square seal: runs of stamp ink on rows (or columns) `first..=last` across, from
+/// `from` to `to` along.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    first: u32,
+    last: u32,
+    from: u32,
+    to: u32,
+}
+
+impl Side {
+    /// Across, the middle of the side's thickness.
+    fn at(&self) -> u32 {
+        (self.first + self.last) / 2
+    }
+}
+
+/// The sides a square seal may have along one direction: runs of stamp ink `min` to `max` long,
+/// three-fifths of it gray, on [`SIDE_THICKNESS`] or more rows with like ends, three rows apart at
+/// most (print crossing the side takes a row or two): `value(i, j)` is the pixel at `i` along (`0..len`) and `j` across (`0..across`).
+fn gray_sides(
+    len: u32,
+    across: u32,
+    min: u32,
+    max: u32,
+    value: impl Fn(u32, u32) -> u8,
+) -> Vec<Side> {
+    // Ends a third of a character apart are alike: print touching the side lengthens its run.
+    let slack = (min / 6).max(6);
+    let mut sides: Vec<Side> = Vec::new();
+    for j in 0..across {
+        let mut i = 0;
+        while i < len {
+            if value(i, j) >= 216 {
+                i += 1;
+                continue;
+            }
+            let (start, mut light) = (i, 0u32);
+            while i < len && value(i, j) < 216 {
+                light += u32::from(value(i, j) >= 100);
+                i += 1;
+            }
+            let long = i - start;
+            if !(min..=max).contains(&long) || light * 5 < long * 3 {
+                continue;
+            }
+            match sides.iter_mut().find(|s| {
+                j <= s.last + 4 && start.abs_diff(s.from) <= slack && i.abs_diff(s.to) <= slack
+            }) {
+                Some(s) => {
+                    s.last = j;
+                    s.from = s.from.min(start);
+                    s.to = s.to.max(i);
+                }
+                None => sides.push(Side {
+                    first: j,
+                    last: j,
+                    from: start,
+                    to: i,
+                }),
+            }
+        }
+    }
+    sides.retain(|s| s.last + 1 - s.first >= SIDE_THICKNESS);
+    sides
+}
+
+/// Rows a square seal's side is thick, at least: a 角印's frame is a millimetre or more (eight
+/// pixels and more at 200 dpi); a printed box's rule, blurred, two or three.
+const SIDE_THICKNESS: u32 = 4;
+
+/// The ruled boxes on a page that are neither its frame nor a table: two rules along (over a sixth
+/// of the page's width) joined at both ends by two rules down (over a tenth of its shorter side),
+/// inside, as found by [`rules_along`]. A breakdown is often printed in such a box (「内訳」 with its
+/// rows and no column rule), which the page's layout analysis reads as a jumble. A box over half
+/// the page is a frame, and is left out.
+pub fn boxes(gray: &GrayImage) -> Vec<BBox> {
+    let (w, h) = gray.dimensions();
+    // A rule is a few runs thick: one each, by where it runs.
+    let merged = |runs: Vec<(u32, u32, u32)>| {
+        let mut out: Vec<(u32, u32, u32)> = Vec::new();
+        for r in runs {
+            match out
+                .iter_mut()
+                .find(|o| r.0 <= o.0 + 6 && o.0 <= r.0 + 6 && r.1 < o.2 && o.1 < r.2)
+            {
+                Some(o) => *o = (o.0, o.1.min(r.1), o.2.max(r.2)),
+                None => out.push(r),
+            }
+        }
+        out
+    };
+    let rows = merged(rules_along(gray, w, h, w / 6, |x, y| (x, y)));
+    let cols = merged(rules_along(gray, h, w, w.min(h) / 10, |y, x| (x, y)));
+    let near = |a: u32, b: u32| a.abs_diff(b) <= 10;
+    let mut out = Vec::new();
+    for (i, top) in rows.iter().enumerate() {
+        for bottom in rows.iter().skip(i + 1) {
+            let (x0, x1) = (top.1.max(bottom.1), top.2.min(bottom.2));
+            if bottom.0 < top.0 + 40 || !near(top.1, bottom.1) || !near(top.2, bottom.2) {
+                continue;
+            }
+            let side = |x: u32| {
+                cols.iter()
+                    .any(|c| near(c.0, x) && c.1 <= top.0 + 10 && c.2 + 10 >= bottom.0)
+            };
+            if !(side(x0) && side(x1.saturating_sub(1))) {
+                continue;
+            }
+            let inside = BBox {
+                x: x0 + 8,
+                y: top.0 + 8,
+                w: (x1 - x0).saturating_sub(16),
+                h: (bottom.0 - top.0).saturating_sub(16),
+            };
+            let frame = u64::from(inside.w) * u64::from(inside.h) * 2 > u64::from(w) * u64::from(h);
+            if !frame
+                && inside.w > 0
+                && inside.h > 0
+                && !out.iter().any(|b: &BBox| b.overlaps(&inside))
+            {
+                out.push(inside);
+            }
+        }
+    }
+    out
+}
+
 /// Runs of ink at least `long` long along one direction, as (row, from, to): `at(i, j)` maps
 /// position `i` along the rule (`0..len`) and `j` across it (`0..across`) to page coordinates.
 fn rules_along(
@@ -708,6 +908,101 @@ mod tests {
     use super::*;
     use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
     use imageproc::rect::Rect;
+
+    #[test]
+    fn a_gray_square_seal_over_black_print_is_found_and_a_printed_box_is_not() {
+        let font = crate::ocr::testpage::font();
+        let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        crate::ocr::testpage::draw(&mut img, &font, "学校法人 青葉学園", 700.0, 840.0, 36.0);
+        crate::ocr::testpage::draw(&mut img, &font, "青葉保育専門学校", 700.0, 900.0, 36.0);
+        // A 角印 150 px across with sides 10 px thick, gray, set over the names' ends (stamp ink
+        // darkens what it is set on).
+        let mut stamp = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let gray = image::Luma([170]);
+        for (x, y, w, h) in [
+            (940, 820, 150, 10),
+            (940, 960, 150, 10),
+            (940, 820, 10, 150),
+            (1080, 820, 10, 150),
+        ] {
+            draw_filled_rect_mut(&mut stamp, Rect::at(x, y).of_size(w, h), gray);
+        }
+        // Its engraving: four characters, two by two.
+        crate::ocr::testpage::draw(&mut stamp, &font, "青葉", 955.0, 835.0, 60.0);
+        crate::ocr::testpage::draw(&mut stamp, &font, "之印", 955.0, 895.0, 60.0);
+        for (p, s) in img.pixels_mut().zip(stamp.pixels()) {
+            p.0[0] = p.0[0].min(s.0[0].max(150));
+        }
+        // An empty box printed in light gray: no engraving.
+        for (x, y, w, h) in [
+            (700, 1500, 150, 8),
+            (700, 1642, 150, 8),
+            (700, 1500, 8, 150),
+            (842, 1500, 8, 150),
+        ] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), gray);
+        }
+        // A box printed for the 収入印紙 stamp: thin gray rules, its label inside.
+        for (x, y, w, h) in [
+            (1100, 1500, 150, 2),
+            (1100, 1648, 150, 2),
+            (1100, 1500, 2, 150),
+            (1248, 1500, 2, 150),
+        ] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), image::Luma([140]));
+        }
+        crate::ocr::testpage::draw(&mut img, &font, "収入印紙", 1125.0, 1560.0, 24.0);
+        // A box printed for the seal, black, with nothing in it.
+        for (x, y, w, h) in [
+            (300, 1500, 150, 3),
+            (300, 1647, 150, 3),
+            (300, 1500, 3, 150),
+            (447, 1500, 3, 150),
+        ] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), image::Luma([30]));
+        }
+        let found = square_seals(&img, 32);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0].bbox;
+        assert!(
+            b.x.abs_diff(940) <= 12 && b.right().abs_diff(1090) <= 12,
+            "{b:?}"
+        );
+        assert!(
+            b.y.abs_diff(820) <= 12 && b.bottom().abs_diff(970) <= 12,
+            "{b:?}"
+        );
+        assert_eq!(found[0].ink, Ink::Gray);
+    }
+
+    #[test]
+    fn a_ruled_box_is_found_and_the_frame_and_small_boxes_are_not() {
+        let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
+        let ink = image::Luma([30]);
+        let frame = |img: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| {
+            for (rx, ry, rw, rh) in [(x, y, w, 3), (x, y + h as i32 - 3, w, 3)] {
+                draw_filled_rect_mut(img, Rect::at(rx, ry).of_size(rw, rh), ink);
+            }
+            for (rx, ry, rw, rh) in [(x, y, 3, h), (x + w as i32 - 3, y, 3, h)] {
+                draw_filled_rect_mut(img, Rect::at(rx, ry).of_size(rw, rh), ink);
+            }
+        };
+        frame(&mut img, 40, 40, 1570, 2250); // the page's frame
+        frame(&mut img, 150, 400, 1200, 100); // the total's box: too short to be a breakdown's
+        frame(&mut img, 100, 600, 120, 250); // 収入印紙: too narrow
+        frame(&mut img, 150, 1400, 700, 300); // the breakdown's box
+        let found = boxes(&img);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0];
+        assert!(
+            b.x > 150 && b.x < 170 && b.right() > 830 && b.right() < 850,
+            "{b:?}"
+        );
+        assert!(
+            b.y > 1400 && b.y < 1420 && b.bottom() > 1680 && b.bottom() < 1700,
+            "{b:?}"
+        );
+    }
 
     #[test]
     fn a_red_ring_is_a_seal_and_red_text_specks_are_not() {

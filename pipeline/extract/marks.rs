@@ -909,6 +909,19 @@ mod tests {
     use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
     use imageproc::rect::Rect;
 
+    /// Draws a rectangle's four sides, `t` thick, in `ink`.
+    fn frame(
+        img: &mut GrayImage,
+        (x, y, w, h): (i32, i32, u32, u32),
+        t: u32,
+        ink: image::Luma<u8>,
+    ) {
+        let (r, b) = (x + (w - t) as i32, y + (h - t) as i32);
+        for (rx, ry, rw, rh) in [(x, y, w, t), (x, b, w, t), (x, y, t, h), (r, y, t, h)] {
+            draw_filled_rect_mut(img, Rect::at(rx, ry).of_size(rw, rh), ink);
+        }
+    }
+
     #[test]
     fn a_gray_square_seal_over_black_print_is_found_and_a_printed_box_is_not() {
         let font = crate::ocr::testpage::font();
@@ -919,14 +932,7 @@ mod tests {
         // darkens what it is set on).
         let mut stamp = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
         let gray = image::Luma([170]);
-        for (x, y, w, h) in [
-            (940, 820, 150, 10),
-            (940, 960, 150, 10),
-            (940, 820, 10, 150),
-            (1080, 820, 10, 150),
-        ] {
-            draw_filled_rect_mut(&mut stamp, Rect::at(x, y).of_size(w, h), gray);
-        }
+        frame(&mut stamp, (940, 820, 150, 150), 10, gray);
         // Its engraving: four characters, two by two.
         crate::ocr::testpage::draw(&mut stamp, &font, "青葉", 955.0, 835.0, 60.0);
         crate::ocr::testpage::draw(&mut stamp, &font, "之印", 955.0, 895.0, 60.0);
@@ -934,33 +940,12 @@ mod tests {
             p.0[0] = p.0[0].min(s.0[0].max(150));
         }
         // An empty box printed in light gray: no engraving.
-        for (x, y, w, h) in [
-            (700, 1500, 150, 8),
-            (700, 1642, 150, 8),
-            (700, 1500, 8, 150),
-            (842, 1500, 8, 150),
-        ] {
-            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), gray);
-        }
+        frame(&mut img, (700, 1500, 150, 150), 8, gray);
         // A box printed for the 収入印紙 stamp: thin gray rules, its label inside.
-        for (x, y, w, h) in [
-            (1100, 1500, 150, 2),
-            (1100, 1648, 150, 2),
-            (1100, 1500, 2, 150),
-            (1248, 1500, 2, 150),
-        ] {
-            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), image::Luma([140]));
-        }
+        frame(&mut img, (1100, 1500, 150, 150), 2, image::Luma([140]));
         crate::ocr::testpage::draw(&mut img, &font, "収入印紙", 1125.0, 1560.0, 24.0);
         // A box printed for the seal, black, with nothing in it.
-        for (x, y, w, h) in [
-            (300, 1500, 150, 3),
-            (300, 1647, 150, 3),
-            (300, 1500, 3, 150),
-            (447, 1500, 3, 150),
-        ] {
-            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), image::Luma([30]));
-        }
+        frame(&mut img, (300, 1500, 150, 150), 3, image::Luma([30]));
         let found = square_seals(&img, 32);
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0].bbox;
@@ -979,18 +964,10 @@ mod tests {
     fn a_ruled_box_is_found_and_the_frame_and_small_boxes_are_not() {
         let mut img = GrayImage::from_pixel(1654, 2339, image::Luma([255]));
         let ink = image::Luma([30]);
-        let frame = |img: &mut GrayImage, x: i32, y: i32, w: u32, h: u32| {
-            for (rx, ry, rw, rh) in [(x, y, w, 3), (x, y + h as i32 - 3, w, 3)] {
-                draw_filled_rect_mut(img, Rect::at(rx, ry).of_size(rw, rh), ink);
-            }
-            for (rx, ry, rw, rh) in [(x, y, 3, h), (x + w as i32 - 3, y, 3, h)] {
-                draw_filled_rect_mut(img, Rect::at(rx, ry).of_size(rw, rh), ink);
-            }
-        };
-        frame(&mut img, 40, 40, 1570, 2250); // the page's frame
-        frame(&mut img, 150, 400, 1200, 100); // the total's box: too short to be a breakdown's
-        frame(&mut img, 100, 600, 120, 250); // 収入印紙: too narrow
-        frame(&mut img, 150, 1400, 700, 300); // the breakdown's box
+        frame(&mut img, (40, 40, 1570, 2250), 3, ink); // the page's frame
+        frame(&mut img, (150, 400, 1200, 100), 3, ink); // the total's box: too short for a breakdown
+        frame(&mut img, (100, 600, 120, 250), 3, ink); // 収入印紙: too narrow
+        frame(&mut img, (150, 1400, 700, 300), 3, ink); // the breakdown's box
         let found = boxes(&img);
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0];

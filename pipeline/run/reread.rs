@@ -1794,11 +1794,8 @@ mod tests {
     #[test]
     fn a_breakdown_in_a_ruled_box_is_read_alone_and_a_box_without_one_changes_nothing() {
         let (mut text, mut digits) = engines();
-        let extractor = Extractor::default();
-        let hints = Hints::default();
-        let font = testpage::font();
-        let ink = image::Luma([20]);
-        let mut img = a4();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let (font, ink, mut img) = (testpage::font(), image::Luma([20]), a4());
         // As on seed 11 sub018: 内訳 and two rows in a box, no column rule.
         for (x, y, w, h) in [(150, 1400, 800, 3), (150, 1640, 800, 3)] {
             draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), ink);
@@ -1839,11 +1836,8 @@ mod tests {
     #[test]
     fn a_ruled_breakdown_with_a_corrected_cell_is_read_again_row_by_row() {
         let (mut text, mut digits) = engines();
-        let extractor = Extractor::default();
-        let hints = Hints::default();
-        let font = testpage::font();
-        let ink = image::Luma([20]);
-        let mut img = a4();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let (font, ink, mut img) = (testpage::font(), image::Luma([20]), a4());
         // 内訳 | 金額, 入学料 30,000, 受講料 90,000 struck with 80,000 written above it across the
         // row's rule, 合計 110,000: four rows of 80 px, a column rule at x = 800.
         for y in [800, 880, 960, 1040, 1120] {
@@ -1899,11 +1893,8 @@ mod tests {
     #[test]
     fn a_full_size_value_above_a_strike_under_a_faint_rule_is_put_in_its_row_with_its_stamp() {
         let (mut text, mut digits) = engines();
-        let extractor = Extractor::default();
-        let hints = Hints::default();
-        let font = testpage::font();
-        let ink = image::Luma([20]);
-        let mut img = a4();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let (font, ink, mut img) = (testpage::font(), image::Luma([20]), a4());
         // As on seed 21 sub053: 入学料 5,000; 受講料 265,000 struck, 260,000 written full size
         // above it with the light inner rule through its top, and a gray 訂正印 on the strike.
         for y in [800, 880, 1040, 1120] {

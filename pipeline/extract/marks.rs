@@ -539,8 +539,23 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
     let (w, h) = gray.dimensions();
     let (min, max) = (char_h * 2, char_h * 8);
     let rows = gray_sides(w, h, min, max, |i, j| gray.get_pixel(i, j).0[0]);
-    let cols = gray_sides(h, w, min, max, |i, j| gray.get_pixel(j, i).0[0]);
     let near = |a: u32, b: u32| a.abs_diff(b) <= char_h / 2;
+    // The sides down are looked for only beside the ends of a top and bottom that match: the
+    // columns of a whole page cost as much again as its rows.
+    let cols_near = |x: u32, y0: u32, y1: u32| {
+        let (xa, xb) = (x.saturating_sub(char_h), (x + char_h).min(w));
+        let (ya, yb) = (y0.saturating_sub(char_h), (y1 + char_h).min(h));
+        gray_sides(yb - ya, xb - xa, min, max, |i, j| {
+            gray.get_pixel(xa + j, ya + i).0[0]
+        })
+        .into_iter()
+        .map(move |c| Side {
+            first: c.first + xa,
+            last: c.last + xa,
+            from: c.from + ya,
+            to: c.to + ya,
+        })
+    };
     let mut out: Vec<Seal> = Vec::new();
     for (i, top) in rows.iter().enumerate() {
         for bottom in rows.iter().skip(i + 1) {
@@ -553,7 +568,7 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
                 continue;
             }
             let down = |x: u32| {
-                cols.iter()
+                cols_near(x, top.at(), bottom.at())
                     .any(|c| near(c.at(), x) && near(c.from, top.at()) && near(c.to, bottom.at()))
             };
             let (x0, x1) = (top.from.min(bottom.from), top.to.max(bottom.to));

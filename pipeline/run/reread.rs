@@ -1042,6 +1042,9 @@ fn labelled(line: &TextLine, extractor: &Extractor) -> bool {
     }
 }
 
+/// Doubtful lines the seal look reads alone, at most.
+const MAX_DOUBTFUL_LINES: usize = 4;
+
 /// Below this confidence a word of the page reading gives way to a word read again over it: the
 /// stamp's strokes read as 「yu」 or 「っ」 at 0–10 % over the issuer's name.
 const GIVES_WAY_BELOW: f32 = 0.5;
@@ -1194,25 +1197,33 @@ pub fn seal_look(
             }
         }
     }
-    // Failing that, each doubtful line alone: beside a table, the issuer's name is read into a
-    // jumble (「林 殿 介 な クア カテ ュー」 for 株式会社みなとケアアカデミー) that reads clean alone.
-    for i in 0..page.lines.len() {
-        // A line of money is left as it was read (the breakdown is the money look's).
-        let line = &page.lines[i];
-        if line.confidence_of(0, line.tokens.len()) >= GIVES_WAY_BELOW || carries_money(line) {
+    // Failing that, the most doubtful lines alone: beside a table, the issuer's name is read into
+    // a jumble (「林 殿 介 な クア カテ ュー」 for 株式会社みなとケアアカデミー) that reads clean alone.
+    // A line of money is left as it was read (the breakdown is the money look's); a page that
+    // carries no institution at all (a certificate's second page) has many doubtful lines, so
+    // only a few are read, once each.
+    let mut doubtful: Vec<(usize, f32)> = page
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l.confidence_of(0, l.tokens.len())))
+        .filter(|&(i, c)| {
+            c < GIVES_WAY_BELOW
+                && !carries_money(&page.lines[i])
+                && compact(&page.lines[i].text()).chars().count() >= 4
+        })
+        .collect();
+    doubtful.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for (i, _) in doubtful.into_iter().take(MAX_DOUBTFUL_LINES) {
+        let Some(again) = line_of(read_line_at(engine, image, &page.lines[i], 1.0)?) else {
             continue;
-        }
-        for &scale in SCALES {
-            let Some(again) = line_of(read_line_at(engine, image, line, scale)?) else {
-                continue;
-            };
-            let mut trial = page.clone();
-            trial.lines[i] = again;
-            if found(&trial) {
-                tracing::debug!(scale, "a doubtful line read alone names the institution");
-                *page = trial;
-                return Ok(true);
-            }
+        };
+        let mut trial = page.clone();
+        trial.lines[i] = again;
+        if found(&trial) {
+            tracing::debug!("a doubtful line read alone names the institution");
+            *page = trial;
+            return Ok(true);
         }
     }
     Ok(false)

@@ -31,6 +31,14 @@ pub struct Seal {
     pub ring: bool,
 }
 
+impl Seal {
+    /// Whether the seal is of a 領収印's or 角印's size: 2.2 characters a side or more (a 訂正印 or
+    /// a 認印 is smaller).
+    pub fn is_large(&self, char_h: u32) -> bool {
+        self.bbox.w * 5 >= char_h * 11 && self.bbox.h * 5 >= char_h * 11
+    }
+}
+
 /// What the detectors found on a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Marks {
@@ -120,6 +128,41 @@ pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
         }
     }
     clusters(&map, char_h, Ink::Gray)
+}
+
+/// Whites out the frames of large gray seals crossing `img`, a crop of the page at (`x`, `y`): the
+/// light pixels (100 and up) of a band half a character wide along each side of each seal's
+/// box, leaving the dark print the frame runs through. A 角印's frame through the last digits of
+/// 「¥146,000-」 reads 146,090; without it, 146,000.
+pub fn without_seal_frames(img: &mut GrayImage, x: u32, y: u32, seals: &[Seal], char_h: u32) {
+    // Seal boxes come from 4-pixel cells (`CELL`): a side may lie a cell either way.
+    let band = (char_h / 2).max(6);
+    let large = |s: &&Seal| s.ink == Ink::Gray && s.is_large(char_h);
+    let (w, h) = img.dimensions();
+    for seal in seals.iter().filter(large) {
+        let b = seal.bbox;
+        let near = |v: u32, edge: u32| v + CELL >= edge && v <= edge + band;
+        let near_end = |v: u32, edge: u32| v + band >= edge && v <= edge + CELL;
+        for py in 0..h {
+            let gy = y + py;
+            if gy + CELL < b.y || gy > b.bottom() + CELL {
+                continue;
+            }
+            for px in 0..w {
+                let gx = x + px;
+                if gx + CELL < b.x || gx > b.right() + CELL {
+                    continue;
+                }
+                let on_side = near(gx, b.x)
+                    || near_end(gx, b.right())
+                    || near(gy, b.y)
+                    || near_end(gy, b.bottom());
+                if on_side && img.get_pixel(px, py).0[0] >= 100 {
+                    img.put_pixel(px, py, image::Luma([255]));
+                }
+            }
+        }
+    }
 }
 
 fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
@@ -1192,5 +1235,58 @@ mod tests {
             assert_eq!(seals.len(), 1, "{w}×{h}: {seals:?}");
             assert!(!seals[0].ring, "{w}×{h}: {seals:?}");
         }
+    }
+
+    #[test]
+    fn a_gray_seals_frame_is_whited_out_of_a_crop_and_the_print_under_it_kept() {
+        // A page with a black bar (print) that a 角印's gray frame (10 px thick) crosses.
+        let mut page = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        draw_filled_rect_mut(
+            &mut page,
+            Rect::at(100, 100).of_size(200, 20),
+            image::Luma([20]),
+        );
+        frame(&mut page, (200, 90, 150, 150), 10, image::Luma([150]));
+        let seal = Seal {
+            bbox: BBox {
+                x: 200,
+                y: 88,
+                w: 152,
+                h: 152,
+            },
+            ink: Ink::Gray,
+            ring: false,
+        };
+        // A crop like a line's: from (80, 70).
+        let mut crop = image::imageops::crop_imm(&page, 80, 70, 320, 80).to_image();
+        without_seal_frames(&mut crop, 80, 70, &[seal], 28);
+        let at = |x: u32, y: u32| crop.get_pixel(x - 80, y - 70).0[0];
+        assert_eq!(at(260, 95), 255, "the frame's top side");
+        assert_eq!(at(205, 140), 255, "the frame's left side");
+        assert_eq!(at(250, 110), 20, "the print it crosses");
+        assert_eq!(at(150, 110), 20, "print away from it");
+        // Inside the seal, past the band, and a small seal's frame, are left alone.
+        let mut stamp = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        draw_filled_rect_mut(
+            &mut stamp,
+            Rect::at(260, 150).of_size(20, 20),
+            image::Luma([150]),
+        );
+        let before = stamp.clone();
+        without_seal_frames(&mut stamp, 0, 0, &[seal], 28);
+        assert_eq!(stamp, before);
+        let small = Seal {
+            bbox: BBox {
+                x: 200,
+                y: 88,
+                w: 40,
+                h: 40,
+            },
+            ..seal
+        };
+        let mut crop = image::imageops::crop_imm(&page, 80, 70, 320, 80).to_image();
+        let before = crop.clone();
+        without_seal_frames(&mut crop, 80, 70, &[small], 28);
+        assert_eq!(crop, before);
     }
 }

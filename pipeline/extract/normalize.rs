@@ -440,6 +440,32 @@ pub fn same_modulo_lookalikes(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
+/// Glyphs that tell one course from another of the same name: grades, kinds, sizes and levels
+/// (第一種/第二種, 大型/中型, 基礎/応用, 2級/3級). A title read with one of these different is
+/// another course, never a misreading of the known one.
+const TELLING_GLYPHS: &str =
+    "一二三四五六七八九十〇零壱弐参級種大中小準型特甲乙丙初上下基応前後新旧";
+
+/// Whether `read` is the title `known` with one glyph misread (建→末 in 「宅地末物取引士講座」): the
+/// same length (at least six, up to look-alikes and spaces), exactly one glyph different, and that
+/// glyph neither a digit nor one of [`TELLING_GLYPHS`] in either text. For confirming a long title
+/// against the application, where another title one ordinary glyph away does not exist; never for
+/// names, which differ by one glyph (陽子/洋子).
+pub fn one_glyph_off(known: &str, read: &str) -> bool {
+    let k: Vec<char> = compact(known).chars().map(lookalike_class).collect();
+    let r: Vec<char> = compact(read).chars().map(lookalike_class).collect();
+    if k.len() < 6 || k.len() != r.len() {
+        return false;
+    }
+    let mut differ = k.iter().zip(&r).filter(|(a, b)| a != b);
+    match (differ.next(), differ.next()) {
+        (Some((a, b)), None) => [a, b].iter().all(|&&c| {
+            !c.is_numeric() && !c.is_ascii_alphanumeric() && !TELLING_GLYPHS.contains(c)
+        }),
+        _ => false,
+    }
+}
+
 /// Edit distance over characters (names and titles are short).
 pub fn char_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

@@ -72,8 +72,7 @@ pub fn read_image_page(
         marks.add_rings_over(&strikes, &ocr_input, char_h);
         // A gray 角印 over the issuer's name is found in pieces; its square is looked for when
         // no seal of a 領収印's size was found.
-        let large = |s: &marks::Seal| s.bbox.w * 5 >= char_h * 11 && s.bbox.h * 5 >= char_h * 11;
-        if !marks.seals.iter().any(large) {
+        if !marks.seals.iter().any(|s| s.is_large(char_h)) {
             marks.seals.extend(marks::square_seals(&ocr_input, char_h));
         }
     }

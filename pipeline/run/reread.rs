@@ -115,17 +115,38 @@ pub fn second_look(
             .max()
             .unwrap_or(0);
         part.bbox.w += missing as u32 * part.char_height();
-        let first_text = compact(&line.text());
-        let mut agreed = 0;
-        for &scale in SCALES {
-            let mut tokens = line.tokens[..from].to_vec();
-            tokens.extend(read_line_at(engine, page, &part, scale)?);
+        // A handwritten name reads better without its label and honorific around it (「田中 苦ニ
+        // 欄」 on the page, 「田中 浩二」 alone): when the whole line does not confirm the name, the
+        // name's words alone are read too.
+        let whole = (from, line.tokens.len());
+        let name_part = name_doubt
+            .then(|| name_words(&line.tokens, from))
+            .flatten()
+            .filter(|&span| span != whole);
+        let tries = SCALES.iter().map(|&s| (whole, s)).chain(
+            name_part
+                .into_iter()
+                .flat_map(|p| SCALES.iter().map(move |&s| (p, s))),
+        );
+        // The readings of a doubtful name, to tell someone else's name (read alike) from a misread
+        // one (read differently each time).
+        let mut name_readings: Vec<TextLine> = Vec::new();
+        let mut confirmed = false;
+        for ((start, end), scale) in tries {
+            let crop = if (start, end) == whole {
+                part.clone()
+            } else {
+                match line_of(line.tokens[start..end].to_vec()) {
+                    Some(crop) => crop,
+                    None => continue,
+                }
+            };
+            let mut tokens = line.tokens[..start].to_vec();
+            tokens.extend(read_line_at(engine, page, &crop, scale)?);
+            tokens.extend(line.tokens[end..].iter().cloned());
             let Some(again) = line_of(tokens) else {
                 continue;
             };
-            if compact(&again.text()) == first_text {
-                agreed += 1;
-            }
             let text = lookalike_key(&compact(&again.text()));
             let known_text = wanted.iter().any(|k| text.contains(k.as_str()));
             let known_date = date_doubt && dates_on(&again).iter().any(|d| dates.contains(d));
@@ -146,18 +167,24 @@ pub fn second_look(
                 *line = again;
                 replaced += 1;
                 tracing::debug!(scale, "second look confirmed a line");
-                agreed = 0;
+                confirmed = true;
                 break;
             }
+            if name_doubt {
+                name_readings.push(again);
+            }
         }
-        // A name other than the application's that every reading gives alike is read as sure:
+        // A name other than the application's that the readings give alike is read as sure:
         // someone else's name is then told apart from a misread one (which the scales read
         // differently: 「天藤 半」, 「形藤 団」, 「著藤 半」 for 遠藤 剛).
-        if name_doubt && agreed == SCALES.len() {
-            for t in &mut line.tokens {
-                t.confidence = t.confidence.max(AGREED);
+        if name_doubt && !confirmed {
+            if let Some(agreed) = agreed_name(line, &name_readings) {
+                *line = agreed;
+                for t in &mut line.tokens {
+                    t.confidence = t.confidence.max(AGREED);
+                }
+                tracing::debug!("the second readings of a name agreed");
             }
-            tracing::debug!("every second reading agreed with the first");
         }
     }
     tracing::debug!(looked, replaced, "second look");
@@ -364,17 +391,55 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
+    // The right edge of the amounts: a total whose amount was not read at all (a stamp's frame
+    // through 「¥146,000-」 leaves 「合計」 alone on its line) is looked for up to it.
+    let money_right = page
+        .lines
+        .iter()
+        .filter_map(money_part)
+        .map(|p| p.bbox.right())
+        .max();
     let mut choices: Vec<(usize, Vec<TextLine>)> = Vec::new();
     for (i, line) in page.lines.iter().enumerate() {
         if choices.len() >= MAX_MONEY_LINES {
             break;
         }
-        let Some(part) = money_part(line) else {
+        let part = money_part(line).or_else(|| {
+            let right = money_right?;
+            let h = line.char_height();
+            let bare_total =
+                extractor.is_total_label(&line.text()) && right > line.bbox.right() + h * 2;
+            // The amount may stand a little lower than its label, and end past the amounts
+            // above it (「¥146,000-」 under 「135,000円」).
+            bare_total.then(|| TextLine {
+                tokens: line.tokens.clone(),
+                bbox: BBox {
+                    x: line.bbox.x,
+                    y: line.bbox.y.saturating_sub(h / 4),
+                    w: right + h * 3 - line.bbox.x,
+                    h: line.bbox.h + h / 2,
+                },
+            })
+        });
+        let Some(part) = part else {
             continue;
         };
         let english = read_line_at(look.digits, image, &part, 1.0)?;
         let mut alternatives = Vec::new();
         alternatives.extend(with_amount_from(line, &english));
+        // A gray 角印's frame through the amount (「¥146,000-」 reads 146,090) is whited out for a
+        // reading of its own.
+        let char_h = PageInput::char_height(&page.lines);
+        let framed = page
+            .marks
+            .seals
+            .iter()
+            .any(|s| s.is_large(char_h) && s.bbox.overlaps(&part.bbox));
+        if look.gray_stamps && framed {
+            let unframed =
+                read_line_without_frames(look.digits, image, &part, &page.marks.seals, char_h)?;
+            alternatives.extend(with_amount_from(line, &unframed));
+        }
         if !labelled(line, extractor) {
             for &scale in SCALES {
                 let tokens = read_line_at(look.text, image, &part, scale)?;
@@ -1146,8 +1211,8 @@ pub fn seal_look(
         .marks
         .seals
         .iter()
+        .filter(|s| s.is_large(ch))
         .map(|s| s.bbox)
-        .filter(|b| b.w * 5 >= ch * 11 && b.h * 5 >= ch * 11)
         .collect();
     for seal in seals {
         // The name runs left of its stamp: 「一般社団法人つばさ資格教育センター」 reaches 16
@@ -1424,12 +1489,99 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
             || HONORIFIC_MISREADS.iter().any(|m| text.ends_with(m)))
 }
 
+/// The reading of a name line that the second readings agree on, up to what 様 is read as
+/// ([`HONORIFIC_MISREADS`]): every one of them when they are three (the whole line at each scale),
+/// all but one when the name was also read alone (six). A page reading the second readings all
+/// contradict alike gives way to theirs (「伊膝ーー弘」 read 「伊藤弘」 six times); `None` when
+/// they do not agree so.
+fn agreed_name(first: &TextLine, readings: &[TextLine]) -> Option<TextLine> {
+    let key = |l: &TextLine| {
+        let c = compact(&l.text());
+        HONORIFIC_MISREADS
+            .iter()
+            .find_map(|h| c.strip_suffix(h).map(str::to_string))
+            .unwrap_or(c)
+    };
+    if readings.len() < SCALES.len() {
+        return None;
+    }
+    let need = readings.len() - usize::from(readings.len() > SCALES.len());
+    let first_key = key(first);
+    let count = |k: &str| readings.iter().filter(|r| key(r) == k).count();
+    let agreed = if count(&first_key) >= need {
+        Some(first.clone())
+    } else {
+        readings.iter().find(|r| count(&key(r)) >= need).cloned()
+    };
+    // A katakana glyph among the kanji of a name is a misread kanji, however often it is read
+    // so: seed 7 sub035's 「渡辺 花チ」 (花子) came out alike six times.
+    agreed.filter(|l| {
+        let name: String = match name_words(&l.tokens, 0) {
+            Some((start, end)) => l.tokens[start..end]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect(),
+            None => String::new(),
+        };
+        !kana_among_kanji(&name)
+    })
+}
+
+/// Whether a name mixes katakana (not ー) with kanji: 「花チ」, 「苦ニ」, 「智ナ」.
+fn kana_among_kanji(word: &str) -> bool {
+    let katakana = word.chars().any(|c| ('\u{30A1}'..='\u{30FA}').contains(&c));
+    let kanji = word
+        .chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '々');
+    katakana && kanji
+}
+
+/// Which of a line's words, from `from` on, may carry a name: the span (start, end exclusive)
+/// without the label before it or the honorific after it (氏名, 様, and 様's misreadings); `None`
+/// when no word is left.
+fn name_words(tokens: &[Token], from: usize) -> Option<(usize, usize)> {
+    let is_label = |t: &Token| {
+        let text = compact(&t.text);
+        let text = text.trim_matches(|c: char| matches!(c, ':' | '：' | '.' | '。' | '_' | '-'));
+        text.is_empty() || NAME_LABELS.contains(&text) || HONORIFIC_MISREADS.contains(&text)
+    };
+    let rest = tokens.get(from..)?;
+    let start = rest.iter().position(|t| !is_label(t))?;
+    let end = rest.iter().rposition(|t| !is_label(t))?;
+    Some((from + start, from + end + 1))
+}
+
 /// Reads the line's box (with a margin) alone at `scale`; words come back in page coordinates.
 fn read_line_at(
     engine: &mut Engine,
     page: &GrayImage,
     line: &TextLine,
     scale: f32,
+) -> Result<Vec<Token>, OcrError> {
+    read_line_prepared(engine, page, line, scale, |_, _, _| {})
+}
+
+/// As [`read_line_at`] at full size, with the frames of large gray seals whited out of the crop
+/// first ([`marks::without_seal_frames`]).
+fn read_line_without_frames(
+    engine: &mut Engine,
+    page: &GrayImage,
+    line: &TextLine,
+    seals: &[marks::Seal],
+    char_h: u32,
+) -> Result<Vec<Token>, OcrError> {
+    read_line_prepared(engine, page, line, 1.0, |img, x, y| {
+        marks::without_seal_frames(img, x, y, seals, char_h);
+    })
+}
+
+/// Reads the line's box (with a margin) alone at `scale`, the crop changed by `prepare` first.
+fn read_line_prepared(
+    engine: &mut Engine,
+    page: &GrayImage,
+    line: &TextLine,
+    scale: f32,
+    prepare: impl FnOnce(&mut GrayImage, u32, u32),
 ) -> Result<Vec<Token>, OcrError> {
     let h = line.char_height();
     let crop = BBox {
@@ -1443,6 +1595,7 @@ fn read_line_at(
     let w = crop.w.min(page.width() - x);
     let h = crop.h.min(page.height() - y);
     let mut img = imageops::crop_imm(page, x, y, w, h).to_image();
+    prepare(&mut img, x, y);
     if (scale - 1.0).abs() > f32::EPSILON {
         let sw = ((w as f32 * scale).round() as u32).max(3);
         let sh = ((h as f32 * scale).round() as u32).max(3);
@@ -2081,8 +2234,8 @@ mod tests {
         assert_eq!(lines[0].text(), first.text());
         assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
 
-        // The same line first read with a wrong glyph: the readings do not agree with it, so it
-        // stays as read, and as unsure.
+        // The same line first read with a wrong glyph: the second readings (the line and the name
+        // alone, at three scales each) agree on another, so theirs stands, as sure.
         let misread = read_as(
             &[
                 ("氏名", spans[0].x),
@@ -2093,6 +2246,70 @@ mod tests {
         );
         let mut lines = vec![misread.clone()];
         second_look(&mut engine, &img, &mut lines, &hints("山本 綾香")).expect("reads");
-        assert_eq!(lines[0], misread);
+        assert_eq!(compact(&lines[0].text()), "氏名山本健");
+        assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
+    }
+
+    #[test]
+    fn a_name_is_agreed_when_nearly_every_reading_gives_it_whatever_the_honorific_is_read_as() {
+        let first = line_of(vec![tok("伊膝ーー弘", 100), tok("様", 400)]).expect("line");
+        // Each word of `name` a word of the line, as Tesseract splits them (「花 チ」).
+        let read = |name: &str, honorific: &str| {
+            let mut words: Vec<Token> = (0u32..)
+                .zip(name.split(' '))
+                .map(|(i, w)| tok(w, 100 + i * 70))
+                .collect();
+            words.push(tok(honorific, 400));
+            line_of(words).expect("line")
+        };
+        // Seed 11 sub028: six readings of 伊藤 弘 against the page's 「伊膝ーー弘」.
+        let six = [
+            read("伊藤弘", "欄"),
+            read("伊藤弘", "様"),
+            read("伊藤弘", "欄"),
+            read("伊藤弘", "様"),
+            read("伊藤弘", "様"),
+            read("伊藤 弘", "様"),
+        ];
+        let agreed = agreed_name(&first, &six).expect("agreed");
+        assert_eq!(compact(&agreed.text()), "伊藤弘欄");
+        // All but one of six is enough; the page reading counts when they give it.
+        let mut five = six.to_vec();
+        five[5] = read("伊藤引", "様");
+        assert!(agreed_name(&first, &five).is_some());
+        let mut four = five.clone();
+        four[4] = read("伊藤引", "様");
+        assert_eq!(agreed_name(&first, &four), None);
+        let again = [
+            read("伊膝ーー弘", "欄"),
+            read("伊膝ーー弘", "様"),
+            read("伊膝ーー弘", "様"),
+        ];
+        assert_eq!(agreed_name(&first, &again), Some(first.clone()));
+        // A katakana among kanji is a misreading however often it is given (seed 7 sub035).
+        let kana = [read("花チ", "欄"), read("花 チ", "様"), read("花チ", "様")];
+        assert_eq!(agreed_name(&first, &kana), None);
+        // Three readings (the whole line only) must all agree; a misread name's do not (seed 7
+        // sub060, 遠藤 剛).
+        assert_eq!(agreed_name(&first, &again[..2]), None);
+        let misread = [
+            read("形藤団", "様"),
+            read("著藤半", "様"),
+            read("球藤半", "欄"),
+        ];
+        assert_eq!(agreed_name(&first, &misread), None);
+    }
+
+    #[test]
+    fn a_names_words_are_those_between_its_label_and_its_honorific() {
+        let tokens = [
+            tok("氏名:", 0),
+            tok("田中", 100),
+            tok("苦ニ", 200),
+            tok("欄", 500),
+        ];
+        assert_eq!(name_words(&tokens, 0), Some((1, 3)));
+        assert_eq!(name_words(&tokens[1..3], 0), Some((0, 2)));
+        assert_eq!(name_words(&tokens[3..], 0), None);
     }
 }

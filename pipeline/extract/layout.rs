@@ -43,6 +43,18 @@ impl TextLine {
         hs[hs.len() / 2].max(1)
     }
 
+    /// The line's height without what a stamp's strokes read into a word add to it: its words'
+    /// median top and median bottom.
+    pub fn core(&self) -> (u32, u32) {
+        let median = |mut v: Vec<u32>| {
+            v.sort_unstable();
+            v[v.len() / 2]
+        };
+        let top = median(self.tokens.iter().map(|t| t.bbox.y).collect());
+        let bottom = median(self.tokens.iter().map(|t| t.bbox.bottom()).collect());
+        (top, bottom.max(top + 1))
+    }
+
     /// The line's text, normalised, with one space where the gap between two tokens is wide.
     pub fn text(&self) -> String {
         self.text_of(0, self.tokens.len())
@@ -152,15 +164,7 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
 fn interleaved_joined(mut lines: Vec<TextLine>) -> Vec<TextLine> {
     // A line's height is its words' median top to median bottom: a tall stamp glyph read into the
     // address line must not make it reach the TEL line below.
-    let core = |l: &TextLine| {
-        let median = |mut v: Vec<u32>| {
-            v.sort_unstable();
-            v[v.len() / 2]
-        };
-        let top = median(l.tokens.iter().map(|t| t.bbox.y).collect());
-        let bottom = median(l.tokens.iter().map(|t| t.bbox.bottom()).collect());
-        (top, bottom.max(top + 1))
-    };
+    let core = |l: &TextLine| l.core();
     let interleave = |a: &TextLine, b: &TextLine| {
         let across = a.bbox.x < b.bbox.right() && b.bbox.x < a.bbox.right();
         let ((at, ab), (bt, bb)) = (core(a), core(b));

@@ -130,35 +130,30 @@ pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
     clusters(&map, char_h, Ink::Gray)
 }
 
-/// Whites out the frames of large gray seals crossing `img`, a crop of the page at (`x`, `y`): the
-/// light pixels (100 and up) of a band half a character wide along each side of each seal's
-/// box, leaving the dark print the frame runs through. A 角印's frame through the last digits of
-/// 「¥146,000-」 reads 146,090; without it, 146,000.
-pub fn without_seal_frames(img: &mut GrayImage, x: u32, y: u32, seals: &[Seal], char_h: u32) {
-    // Seal boxes come from 4-pixel cells (`CELL`): a side may lie a cell either way.
-    let band = (char_h / 2).max(6);
-    let large = |s: &&Seal| s.ink == Ink::Gray && s.is_large(char_h);
+/// Whites out the sides of gray stamp frames in `img` (a crop of a line): straight runs of stamp
+/// ink along the crop (two characters long or more) or down it (a character or most of its height), mostly gray
+/// and a few pixels thick, as a 角印's sides are found ([`gray_sides`]). Only their light pixels
+/// (100 and up) go, so the dark print a side runs through stays. A 角印's side through the last
+/// digits of 「¥146,000-」 reads 146,090; without it, 146,000.
+pub fn without_seal_frames(img: &mut GrayImage, char_h: u32) {
     let (w, h) = img.dimensions();
-    for seal in seals.iter().filter(large) {
-        let b = seal.bbox;
-        let near = |v: u32, edge: u32| v + CELL >= edge && v <= edge + band;
-        let near_end = |v: u32, edge: u32| v + band >= edge && v <= edge + CELL;
-        for py in 0..h {
-            let gy = y + py;
-            if gy + CELL < b.y || gy > b.bottom() + CELL {
-                continue;
-            }
-            for px in 0..w {
-                let gx = x + px;
-                if gx + CELL < b.x || gx > b.right() + CELL {
-                    continue;
-                }
-                let on_side = near(gx, b.x)
-                    || near_end(gx, b.right())
-                    || near(gy, b.y)
-                    || near_end(gy, b.bottom());
-                if on_side && img.get_pixel(px, py).0[0] >= 100 {
-                    img.put_pixel(px, py, image::Luma([255]));
+    if w < 3 || h < 3 {
+        return;
+    }
+    let along = gray_sides(w, h, char_h * 2, w, |i, j| img.get_pixel(i, j).0[0]);
+    let down = gray_sides(h, w, char_h.min(h * 2 / 3), h, |i, j| {
+        img.get_pixel(j, i).0[0]
+    });
+    let rects = along
+        .iter()
+        .map(|s| (s.from, s.to, s.first, s.last + 1))
+        .chain(down.iter().map(|s| (s.first, s.last + 1, s.from, s.to)));
+    for (x0, x1, y0, y1) in rects.collect::<Vec<_>>() {
+        // A row or column either way: the side's blurred edge.
+        for y in y0.saturating_sub(1)..(y1 + 1).min(h) {
+            for x in x0.saturating_sub(1)..(x1 + 1).min(w) {
+                if img.get_pixel(x, y).0[0] >= 100 {
+                    img.put_pixel(x, y, image::Luma([255]));
                 }
             }
         }
@@ -1238,55 +1233,39 @@ mod tests {
     }
 
     #[test]
-    fn a_gray_seals_frame_is_whited_out_of_a_crop_and_the_print_under_it_kept() {
-        // A page with a black bar (print) that a 角印's gray frame (10 px thick) crosses.
-        let mut page = GrayImage::from_pixel(400, 300, image::Luma([255]));
+    fn a_gray_seals_frame_is_whited_out_of_a_line_and_the_print_under_it_kept() {
+        // A line crop 60 px high: black print (a bar) that a 角印's gray frame (8 px thick, its
+        // top side along the line and its left side down it) crosses.
+        let mut crop = GrayImage::from_pixel(600, 60, image::Luma([255]));
+        frame(&mut crop, (300, 24, 200, 200), 8, image::Luma([150]));
         draw_filled_rect_mut(
-            &mut page,
-            Rect::at(100, 100).of_size(200, 20),
+            &mut crop,
+            Rect::at(100, 20).of_size(100, 16),
             image::Luma([20]),
         );
-        frame(&mut page, (200, 90, 150, 150), 10, image::Luma([150]));
-        let seal = Seal {
-            bbox: BBox {
-                x: 200,
-                y: 88,
-                w: 152,
-                h: 152,
-            },
-            ink: Ink::Gray,
-            ring: false,
-        };
-        // A crop like a line's: from (80, 70).
-        let mut crop = image::imageops::crop_imm(&page, 80, 70, 320, 80).to_image();
-        without_seal_frames(&mut crop, 80, 70, &[seal], 28);
-        let at = |x: u32, y: u32| crop.get_pixel(x - 80, y - 70).0[0];
-        assert_eq!(at(260, 95), 255, "the frame's top side");
-        assert_eq!(at(205, 140), 255, "the frame's left side");
-        assert_eq!(at(250, 110), 20, "the print it crosses");
-        assert_eq!(at(150, 110), 20, "print away from it");
-        // Inside the seal, past the band, and a small seal's frame, are left alone.
-        let mut stamp = GrayImage::from_pixel(400, 300, image::Luma([255]));
         draw_filled_rect_mut(
-            &mut stamp,
-            Rect::at(260, 150).of_size(20, 20),
+            &mut crop,
+            Rect::at(280, 20).of_size(60, 16),
+            image::Luma([20]),
+        );
+        let before = crop.clone();
+        without_seal_frames(&mut crop, 28);
+        let at = |x: u32, y: u32| crop.get_pixel(x, y).0[0];
+        assert_eq!(at(450, 27), 255, "the frame's top side");
+        assert_eq!(at(303, 50), 255, "the frame's left side");
+        assert_eq!(at(320, 28), 20, "the print it crosses");
+        assert_eq!(at(150, 28), 20, "print away from it");
+        assert_eq!(at(60, 10), 255);
+        // Gray print shorter than two characters (a small value) is left alone.
+        let mut small = GrayImage::from_pixel(600, 60, image::Luma([255]));
+        draw_filled_rect_mut(
+            &mut small,
+            Rect::at(100, 20).of_size(40, 16),
             image::Luma([150]),
         );
-        let before = stamp.clone();
-        without_seal_frames(&mut stamp, 0, 0, &[seal], 28);
-        assert_eq!(stamp, before);
-        let small = Seal {
-            bbox: BBox {
-                x: 200,
-                y: 88,
-                w: 40,
-                h: 40,
-            },
-            ..seal
-        };
-        let mut crop = image::imageops::crop_imm(&page, 80, 70, 320, 80).to_image();
-        let before = crop.clone();
-        without_seal_frames(&mut crop, 80, 70, &[small], 28);
-        assert_eq!(crop, before);
+        let unchanged = small.clone();
+        without_seal_frames(&mut small, 28);
+        assert_eq!(small, unchanged);
+        assert_ne!(crop, before);
     }
 }

@@ -391,27 +391,23 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
-    // The right edge of the amounts: a total whose amount was not read at all (a stamp's frame
-    // through 「¥146,000-」 leaves 「合計」 alone on its line) is looked for up to it.
-    let money_right = page
-        .lines
-        .iter()
-        .filter_map(money_part)
-        .map(|p| p.bbox.right())
-        .max();
+    // A label whose amount was not read at all (a stamp's frame through 「¥146,000-」 leaves
+    // 「合計」 alone on its line; amounts far right of dot leaders are dropped whole at times) is
+    // looked for as far right as the page's text goes.
+    let text_right = page.lines.iter().map(|l| l.bbox.right()).max();
     let mut choices: Vec<(usize, Vec<TextLine>)> = Vec::new();
     for (i, line) in page.lines.iter().enumerate() {
         if choices.len() >= MAX_MONEY_LINES {
             break;
         }
         let part = money_part(line).or_else(|| {
-            let right = money_right?;
+            let right = text_right?;
             let h = line.char_height();
-            let bare_total =
-                extractor.is_total_label(&line.text()) && right > line.bbox.right() + h * 2;
+            let bare_label =
+                extractor.knows_label(&line.text()) && right > line.bbox.right() + h * 2;
             // The amount may stand a little lower than its label, and end past the amounts
             // above it (「¥146,000-」 under 「135,000円」).
-            bare_total.then(|| TextLine {
+            bare_label.then(|| TextLine {
                 tokens: line.tokens.clone(),
                 bbox: BBox {
                     x: line.bbox.x,
@@ -436,8 +432,7 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
             .iter()
             .any(|s| s.is_large(char_h) && s.bbox.overlaps(&part.bbox));
         if look.gray_stamps && framed {
-            let unframed =
-                read_line_without_frames(look.digits, image, &part, &page.marks.seals, char_h)?;
+            let unframed = read_line_without_frames(look.digits, image, &part, char_h)?;
             alternatives.extend(with_amount_from(line, &unframed));
         }
         if !labelled(line, extractor) {
@@ -514,7 +509,24 @@ fn table_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         w: (table.bbox.right() + ch / 2).min(w) - x,
         h: (table.bbox.bottom() + ch / 2).min(h) - y,
     };
-    let mut strikes = page.marks.strikes.clone();
+    // A row's rule through a value written across it (the right value above a struck one) is
+    // taken for a strike on the page: a "strike" with one of the table's rules through its middle
+    // is that rule, and its value is no struck one (seed 11 sub054's 6,800).
+    let on_rule = |s: &BBox| {
+        s.x < table.bbox.right()
+            && s.right() > table.bbox.x
+            && table
+                .rows
+                .iter()
+                .any(|&r| r >= s.y + s.h / 4 && r <= s.bottom() - s.h / 4)
+    };
+    let mut strikes: Vec<BBox> = page
+        .marks
+        .strikes
+        .iter()
+        .filter(|s| !on_rule(s))
+        .copied()
+        .collect();
     strikes.extend(
         marks::strikes_in(&unruled, area, ch)
             .into_iter()
@@ -1107,6 +1119,10 @@ fn labelled(line: &TextLine, extractor: &Extractor) -> bool {
     }
 }
 
+/// Lines a large seal is set on the end of that the seal look reads alone, at most (the name and
+/// the address under a 角印).
+const MAX_LINES_UNDER_SEAL: usize = 3;
+
 /// Doubtful lines the seal look reads alone, at most.
 const MAX_DOUBTFUL_LINES: usize = 4;
 
@@ -1214,7 +1230,7 @@ pub fn seal_look(
         .filter(|s| s.is_large(ch))
         .map(|s| s.bbox)
         .collect();
-    for seal in seals {
+    for seal in &seals {
         // The name runs left of its stamp: 「一般社団法人つばさ資格教育センター」 reaches 16
         // characters before the 角印 set on its end.
         let x = seal.x.saturating_sub(ch * 20);
@@ -1259,6 +1275,55 @@ pub fn seal_look(
                 tracing::debug!(?mode, "seal look found the institution");
                 *page = trial;
                 return Ok(true);
+            }
+        }
+    }
+    // Then the lines the stamp is set on the end of, each alone up to the stamp's far side, as it
+    // is and with the stamp's frame whited out: a 角印 over 「…教育協会」 spoils the page reading
+    // of the whole line (「一般社団法人さく5時人」), which reads all but a glyph right alone.
+    for seal in &seals {
+        let under: Vec<usize> = page
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                let mid = l.bbox.y + l.bbox.h / 2;
+                mid >= seal.y && mid < seal.bottom() && l.bbox.x < seal.x && !carries_money(l)
+            })
+            .map(|(i, _)| i)
+            .take(MAX_LINES_UNDER_SEAL)
+            .collect();
+        for i in under {
+            let line = &page.lines[i];
+            let (top, bottom) = line.core();
+            let part = TextLine {
+                tokens: line.tokens.clone(),
+                bbox: BBox {
+                    x: line.bbox.x,
+                    y: top,
+                    w: seal.right() + ch / 2 - line.bbox.x,
+                    h: bottom - top,
+                },
+            };
+            for unframed in [false, true] {
+                let tokens = if unframed {
+                    read_line_without_frames(engine, image, &part, ch)?
+                } else {
+                    read_line_at(engine, image, &part, 1.0)?
+                };
+                let Some(again) = line_of(tokens) else {
+                    continue;
+                };
+                let mut trial = page.clone();
+                trial.lines[i] = again;
+                if found(&trial) {
+                    tracing::debug!(
+                        unframed,
+                        "a line under a seal read alone names the institution"
+                    );
+                    *page = trial;
+                    return Ok(true);
+                }
             }
         }
     }
@@ -1558,20 +1623,19 @@ fn read_line_at(
     line: &TextLine,
     scale: f32,
 ) -> Result<Vec<Token>, OcrError> {
-    read_line_prepared(engine, page, line, scale, |_, _, _| {})
+    read_line_prepared(engine, page, line, scale, |_| {})
 }
 
-/// As [`read_line_at`] at full size, with the frames of large gray seals whited out of the crop
-/// first ([`marks::without_seal_frames`]).
+/// As [`read_line_at`] at full size, with gray stamp frames whited out of the crop first
+/// ([`marks::without_seal_frames`]).
 fn read_line_without_frames(
     engine: &mut Engine,
     page: &GrayImage,
     line: &TextLine,
-    seals: &[marks::Seal],
     char_h: u32,
 ) -> Result<Vec<Token>, OcrError> {
-    read_line_prepared(engine, page, line, 1.0, |img, x, y| {
-        marks::without_seal_frames(img, x, y, seals, char_h);
+    read_line_prepared(engine, page, line, 1.0, |img| {
+        marks::without_seal_frames(img, char_h);
     })
 }
 
@@ -1581,7 +1645,7 @@ fn read_line_prepared(
     page: &GrayImage,
     line: &TextLine,
     scale: f32,
-    prepare: impl FnOnce(&mut GrayImage, u32, u32),
+    prepare: impl FnOnce(&mut GrayImage),
 ) -> Result<Vec<Token>, OcrError> {
     let h = line.char_height();
     let crop = BBox {
@@ -1595,7 +1659,7 @@ fn read_line_prepared(
     let w = crop.w.min(page.width() - x);
     let h = crop.h.min(page.height() - y);
     let mut img = imageops::crop_imm(page, x, y, w, h).to_image();
-    prepare(&mut img, x, y);
+    prepare(&mut img);
     if (scale - 1.0).abs() > f32::EPSILON {
         let sw = ((w as f32 * scale).round() as u32).max(3);
         let sh = ((h as f32 * scale).round() as u32).max(3);
@@ -1995,6 +2059,73 @@ mod tests {
         let before = unsummed.lines.clone();
         assert!(!box_look(&mut look, &mut unsummed).expect("reads"));
         assert_eq!(unsummed.lines, before);
+    }
+
+    #[test]
+    fn a_total_read_without_its_amount_is_read_again_past_a_seals_frame() {
+        let (mut text, mut digits) = engines();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let (font, mut img) = (testpage::font(), a4());
+        // As on seed 11 sub057: a gray 角印's frame (8 px thick) drawn before the print, its top
+        // side and left side crossing the end of 「¥146,000-」.
+        let gray = image::Luma([150]);
+        for (x, y, w, h) in [
+            (760, 1552, 200, 8),
+            (760, 1752, 200, 8),
+            (760, 1552, 8, 208),
+            (952, 1552, 8, 208),
+        ] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(w, h), gray);
+        }
+        let rows = [
+            ("入学料", "30,000円"),
+            ("受講料", "116,000円"),
+            ("合計", "¥146,000-"),
+        ];
+        let mut lines = Vec::new();
+        for (i, (label, amount)) in rows.iter().enumerate() {
+            let y = 1400 + 70 * i as u32;
+            let spans = testpage::draw(&mut img, &font, label, 180.0, y as f32, 36.0);
+            let amount_spans = testpage::draw(&mut img, &font, amount, 650.0, y as f32, 36.0);
+            // The page reading: each row with its amount, but the total's amount not at all.
+            let mut l = if i < 2 {
+                let both: Vec<testpage::Span> =
+                    spans.iter().chain(&amount_spans).cloned().collect();
+                read_as(&[(label, spans[0].x), (amount, amount_spans[0].x)], &both)
+            } else {
+                read_as(&[(label, spans[0].x)], &spans)
+            };
+            for t in &mut l.tokens {
+                t.confidence = 0.9;
+            }
+            lines.push(l);
+        }
+        // Scanned soft, as the corpus's degraded pages are.
+        let img = imageops::blur(&img, 1.5);
+        let mut page = read_above_the_table(&["領収書", "山田 花子 様"], 36);
+        page.lines.extend(lines);
+        page.marks.seals.push(marks::Seal {
+            bbox: BBox {
+                x: 760,
+                y: 1552,
+                w: 200,
+                h: 208,
+            },
+            ink: marks::Ink::Gray,
+            ring: false,
+        });
+        let before = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        assert!(before[0]
+            .field(rf::AMOUNT_TOTAL)
+            .is_none_or(|f| f.confidence < 0.97));
+        let mut look = ReceiptLook {
+            image: &img,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
+        };
+        assert!(money_look(&mut look, &mut page).expect("reads"));
+        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(146_000));
+        assert!(docs[0].field(rf::AMOUNT_TOTAL).expect("total").confidence >= 0.97);
     }
 
     #[test]

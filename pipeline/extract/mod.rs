@@ -103,6 +103,17 @@ impl Hints {
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
+    /// Whether `read` is a strict part of a name the application gives, up to look-alikes
+    /// (「福田」 of 福田 愛).
+    fn part_of_a_name(&self, read: &str) -> bool {
+        let r = normalize::lookalike_key(&compact(read));
+        !r.is_empty()
+            && self.names.iter().any(|n| {
+                let n = normalize::lookalike_key(&compact(n));
+                n.len() > r.len() && n.contains(&r)
+            })
+    }
+
     /// A name read as someone else's, set out as the application sets out names: without a name
     /// label read into it (「受講 者 中島和子」), and with the space after the family name when it
     /// begins with the applicant's (「前 田弘」 → 「前田 弘」: a relative who pays shares it). Other
@@ -818,9 +829,29 @@ fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
                 .seals
                 .iter()
                 .position(|seal| beside(&seal) && (seal.ink == marks::Ink::Red || seal.ring));
+            // Gray read as a sure word that is not the struck one (the corrected value 「6,700円」
+            // scanned light above the strike) is that word's print.
+            let print = |seal: &&marks::Seal| {
+                let b = seal.bbox;
+                seal.ink == marks::Ink::Gray
+                    && p.lines.iter().flat_map(|l| &l.tokens).any(|t| {
+                        let mid = t.bbox.y + t.bbox.h / 2;
+                        let struck = t.bbox.overlaps(s) && mid >= s.y && mid < s.bottom();
+                        t.confidence >= 0.8
+                            && !struck
+                            && t.bbox.shared_area(&b) * 5 >= b.w * b.h * 2
+                    })
+            };
             match stamped {
                 Some(i) => used[i] = true,
-                None if p.marks.seals.iter().any(|seal| beside(&seal)) => doubtful = true,
+                None if p
+                    .marks
+                    .seals
+                    .iter()
+                    .any(|seal| beside(&seal) && !print(&seal)) =>
+                {
+                    doubtful = true
+                }
                 None => unsealed = true,
             }
         }
@@ -881,6 +912,16 @@ fn find_name(
             },
             known,
             false,
+        ),
+        // Part of the applicant's name (「福田」 for 福田 愛, the given name's one glyph read as
+        // nothing) is a name misread short, not someone else's: unsure however alike it was read.
+        None if hints.part_of_a_name(&name) => (
+            Span {
+                confidence: span.confidence.min(0.6),
+                ..span
+            },
+            hints.spaced(&name),
+            true,
         ),
         None => (span, hints.spaced(&name), repaired),
     };
@@ -1065,6 +1106,26 @@ fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
                 bbox: Some(l.bbox),
             };
             return Some((span, k));
+        }
+    }
+    // Or printed with one ordinary glyph misread (「請護名 社会保険労務二講座」, its label lost too).
+    for known in &hints.courses {
+        let k = compact(known);
+        let n = k.chars().count();
+        for l in lines {
+            let t: Vec<char> = compact(&l.text()).chars().collect();
+            let nearly = (0..=t.len().saturating_sub(n)).any(|i| {
+                let window: String = t[i..(i + n).min(t.len())].iter().collect();
+                normalize::one_glyph_off(&k, &window)
+            });
+            if nearly {
+                let span = Span {
+                    text: k.clone(),
+                    confidence: 0.9,
+                    bbox: Some(l.bbox),
+                };
+                return Some((span, k));
+            }
         }
     }
     None
@@ -1441,6 +1502,30 @@ mod tests {
     }
 
     #[test]
+    fn a_name_read_short_of_the_applicants_is_unsure_however_alike_it_was_read() {
+        let hints = Hints {
+            names: vec!["福田 愛".into()],
+            ..Hints::default()
+        };
+        // Seed 11 sub010: every reading gave 「福田 様」.
+        let mut p = page("領収書\n福田 様\n");
+        for t in p.lines.iter_mut().flat_map(|l| l.tokens.iter_mut()) {
+            t.confidence = AGREED;
+        }
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &hints)[0];
+        assert_eq!(d.text(rf::PAYER_NAME), Some("福田"));
+        assert!(d.field(rf::PAYER_NAME).unwrap().confidence <= 0.6);
+        // Someone else of the family, read alike, stays sure.
+        let mut p = page("領収書\n福田 清 様\n");
+        for t in p.lines.iter_mut().flat_map(|l| l.tokens.iter_mut()) {
+            t.confidence = AGREED;
+        }
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &hints)[0];
+        assert_eq!(d.text(rf::PAYER_NAME), Some("福田 清"));
+        assert!(d.field(rf::PAYER_NAME).unwrap().confidence >= 0.95);
+    }
+
+    #[test]
     fn someone_elses_name_is_spaced_as_the_application_spaces_names() {
         let hints = Hints {
             names: vec!["前田 愛".into()],
@@ -1473,6 +1558,19 @@ mod tests {
             hints.confirms_course("大型自動車定一種運転免許"),
             Some("大型自動車第一種運転免許".into())
         );
+        // A numeral read for an ordinary glyph is a misreading too (seed 11 sub056's 士→二).
+        let labour = Hints {
+            courses: vec!["社会保険労務士講座".into()],
+            ..Hints::default()
+        };
+        assert_eq!(
+            labour.confirms_course("社会保険労務二講座"),
+            Some("社会保険労務士講座".into())
+        );
+        // With its label misread too, the title is still found on its line.
+        let p = page("修了証明書\n氏名  田中 陽子\n請護名  社会保険労務二講座\n");
+        let d = &Extractor::default().extract_with("c.pdf", &[p], &labour)[0];
+        assert_eq!(d.text(cf::COURSE_NAME), Some("社会保険労務士講座"));
         // Another grade, kind or size is another course.
         for other in [
             "大型自動車第二種運転免許",
@@ -1596,6 +1694,41 @@ mod tests {
         assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
         p.marks.seals = vec![stamp(marks::Ink::Gray, false)];
         assert_eq!(correction(&p), (Value::Bool(true), false), "gray, no ring");
+
+        // Gray that is the corrected value's light print, read as a sure word above the strike
+        // (seed 3 sub051's 「6,700円」), is no stamp: the correction is unsealed.
+        let value = BBox {
+            x: strike.x,
+            y: line.y - 34,
+            w: 120,
+            h: 40,
+        };
+        p.lines.push(TextLine {
+            tokens: vec![layout::Token {
+                text: "6,700円".into(),
+                confidence: 0.9,
+                bbox: value,
+            }],
+            bbox: value,
+        });
+        p.marks.seals = vec![marks::Seal {
+            bbox: BBox {
+                x: value.x + 10,
+                y: value.y - 8,
+                w: 70,
+                h: 56,
+            },
+            ink: marks::Ink::Gray,
+            ring: false,
+        }];
+        assert_eq!(
+            correction(&p),
+            (Value::Bool(true), true),
+            "the value's print"
+        );
+        // The same gray where the word was read unsure stays doubtful.
+        p.lines.last_mut().expect("line").tokens[0].confidence = 0.5;
+        assert_eq!(correction(&p), (Value::Bool(true), false), "unsure print");
     }
 
     #[test]

@@ -446,11 +446,12 @@ pub fn same_modulo_lookalikes(a: &str, b: &str) -> bool {
 const TELLING_GLYPHS: &str =
     "一二三四五六七八九十〇零壱弐参級種大中小準型特甲乙丙初上下基応前後新旧";
 
-/// Whether `read` is the title `known` with one glyph misread (建→末 in 「宅地末物取引士講座」): the
-/// same length (at least six, up to look-alikes and spaces), exactly one glyph different, and that
-/// glyph neither a digit nor one of [`TELLING_GLYPHS`] in either text. For confirming a long title
-/// against the application, where another title one ordinary glyph away does not exist; never for
-/// names, which differ by one glyph (陽子/洋子).
+/// Whether `read` is the title `known` with one glyph misread (建→末 in 「宅地末物取引士講座」, 士→二
+/// in 「社会保険労務二講座」): the same length (at least six, up to look-alikes and spaces), exactly
+/// one glyph different, neither of the two a Latin letter or a digit, nor both of them
+/// [`TELLING_GLYPHS`] (one grade for another). For confirming a long title against the
+/// application, where another title one ordinary glyph away does not exist; never for names,
+/// which differ by one glyph (陽子/洋子).
 pub fn one_glyph_off(known: &str, read: &str) -> bool {
     let k: Vec<char> = compact(known).chars().map(lookalike_class).collect();
     let r: Vec<char> = compact(read).chars().map(lookalike_class).collect();
@@ -459,9 +460,13 @@ pub fn one_glyph_off(known: &str, read: &str) -> bool {
     }
     let mut differ = k.iter().zip(&r).filter(|(a, b)| a != b);
     match (differ.next(), differ.next()) {
-        (Some((a, b)), None) => [a, b].iter().all(|&&c| {
-            !c.is_numeric() && !c.is_ascii_alphanumeric() && !TELLING_GLYPHS.contains(c)
-        }),
+        (Some((a, b)), None) => {
+            let telling = |c: char| TELLING_GLYPHS.contains(c) || c.is_numeric();
+            [a, b]
+                .iter()
+                .all(|c| !c.is_ascii_alphanumeric() && !c.is_numeric())
+                && !(telling(*a) && telling(*b))
+        }
         _ => false,
     }
 }

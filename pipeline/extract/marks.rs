@@ -724,7 +724,7 @@ fn gray_sides(
 const SIDE_THICKNESS: u32 = 4;
 
 /// The ruled boxes on a page that are neither its frame nor a table: two rules along (over a sixth
-/// of the page's width) joined at both ends by two rules down (over a tenth of its shorter side),
+/// of the page's width) joined at both ends by two rules down (over a fourteenth of its shorter side),
 /// inside, as found by [`rules_along`]. A breakdown is often printed in such a box (「内訳」 with its
 /// rows and no column rule), which the page's layout analysis reads as a jumble. A box over half
 /// the page is a frame, and is left out.
@@ -745,7 +745,9 @@ pub fn boxes(gray: &GrayImage) -> Vec<BBox> {
         out
     };
     let rows = merged(rules_along(gray, w, h, w / 6, |x, y| (x, y)));
-    let cols = merged(rules_along(gray, h, w, w.min(h) / 10, |y, x| (x, y)));
+    // A one-row box on a landscape A5 pad is under a tenth of the page high (seed 11 sub042's,
+    // 167 px of 1748).
+    let cols = merged(rules_along(gray, h, w, w.min(h) / 14, |y, x| (x, y)));
     let near = |a: u32, b: u32| a.abs_diff(b) <= 10;
     let mut out = Vec::new();
     for (i, top) in rows.iter().enumerate() {

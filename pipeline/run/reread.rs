@@ -286,7 +286,7 @@ const MAX_DATE_LINES: usize = 3;
 /// The readings a date look takes of a line, in order: (by the English engine?, scale).
 const DATE_READINGS: &[(bool, f32)] = &[(true, 1.0), (false, 0.5), (false, 0.7), (true, 0.7)];
 
-/// The issue date of a receipt page on which none was read: each line near the top that looks
+/// The issue date of a receipt page on which none was read, or only one years from the course: each line near the top that looks
 /// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
 /// English engine reads 2025/03/08 that the Japanese one gives as 03/68) and by `text` at the other
 /// scales; a date two readings give alike is written back plainly. Returns whether a date was
@@ -337,7 +337,10 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         let Some(again) = line_of(tokens) else {
             continue;
         };
-        let Some((d, _)) = parse_date(&again.text()) else {
+        // A date years from the course is a misread digit, however many readings give it.
+        let Some((d, _)) =
+            parse_date(&again.text()).filter(|(d, _)| !look.hints.far_from_course(*d))
+        else {
             continue;
         };
         if seen.contains(&d) {
@@ -348,13 +351,16 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
     Ok(None)
 }
 
-/// A receipt page on which no issue date was read (at most a date seen and not made out).
+/// A receipt page on which no issue date was read (at most a date seen and not made out), or only
+/// one years away from the course (「2029年」 for 2025, which the extractor reads as unsure).
 fn undated_receipt(page: &PageInput, extractor: &Extractor, hints: &Hints) -> bool {
     let docs = extractor.extract_with("", std::slice::from_ref(page), hints);
     docs.iter().any(|d| d.kind == DocKind::Receipt)
-        && !docs
-            .iter()
-            .any(|d| d.kind == DocKind::Receipt && d.date(rf::ISSUED_ON).is_some())
+        && !docs.iter().any(|d| {
+            d.kind == DocKind::Receipt
+                && d.date(rf::ISSUED_ON)
+                    .is_some_and(|date| !hints.far_from_course(date))
+        })
 }
 
 /// A line that may hold a date: an era's name or first glyph, 年 or 月 with a digit, or digits
@@ -1542,7 +1548,27 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
     let text = compact(&line.text());
     let key = lookalike_key(&text);
     if key.contains(k) {
-        return false;
+        // A name read with a glyph more before it (「和森千尋 殿」 for 森 千尋) is not the name yet:
+        // the words before the honorific, without a label, are more than the name and end with it.
+        let before = line
+            .tokens
+            .iter()
+            .position(|t| HONORIFIC_MISREADS.contains(&t.text.as_str()))
+            .unwrap_or(line.tokens.len());
+        let name = name_words(&line.tokens[..before], 0).map(|(start, end)| {
+            let words: String = line.tokens[start..end]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect();
+            let words = compact(&words);
+            let unlabelled = NAME_LABELS
+                .iter()
+                .find_map(|l| words.strip_prefix(l))
+                .unwrap_or(&words)
+                .trim_start_matches([':', '：']);
+            lookalike_key(unlabelled)
+        });
+        return kind == Known::Name && name.is_some_and(|n| n.len() > k.len() && n.ends_with(k));
     }
     let n = k.chars().count();
     let d = substring_distance(k, &key);
@@ -1763,6 +1789,12 @@ mod tests {
             "already there"
         );
         assert!(!nearly(&line("上記の者は課程を修了した"), &k, Known::Name));
+        // A glyph read before the name (seed 3 sub045) is doubted; one after it is another name.
+        let mori = lookalike_key("森千尋");
+        let words = |name: &str| line_of(vec![tok(name, 100), tok("殿", 400)]).expect("line");
+        assert!(nearly(&words("和森千尋"), &mori, Known::Name));
+        assert!(!nearly(&words("森千尋"), &mori, Known::Name));
+        assert!(!nearly(&words("森千尋子"), &mori, Known::Name));
         // Titles: within a third of their characters, look-alike glyphs already allowed.
         let course = lookalike_key("日商簿記2級講座");
         assert!(nearly(

@@ -406,7 +406,9 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         if choices.len() >= MAX_MONEY_LINES {
             break;
         }
-        let part = money_part(line).or_else(|| {
+        let priced = money_part(line);
+        let bare = priced.is_none();
+        let part = priced.or_else(|| {
             let right = text_right?;
             let h = line.char_height();
             let bare_label =
@@ -441,7 +443,8 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
             let unframed = read_line_without_frames(look.digits, image, &part, char_h)?;
             alternatives.extend(with_amount_from(line, &unframed));
         }
-        if !labelled(line, extractor) {
+        // A label with no amount is looked at for its amount only (the English reading's).
+        if !bare && !labelled(line, extractor) {
             for &scale in SCALES {
                 let tokens = read_line_at(look.text, image, &part, scale)?;
                 let Some(again) = line_of(tokens) else {

@@ -55,6 +55,7 @@ pub fn read_image_page(
     let tokens = super::reread::tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
     super::reread::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
+    super::reread::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
     super::reread::second_look(&mut engines.text, &ocr_input, &mut lines, hints)?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {

@@ -106,18 +106,18 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
 /// as such. The rates are *regression floors* a little under what this build measures on seed 7
-/// (98.3 % outcome+amount, 6.7 % review, 100 % items, issued_on 96.9 %, payer_name 92.2 %; see the
-/// closing note of the session that set them — seeds 3, 11 and 21, not tuned on, measure 85 %,
-/// 72 % and 90 %); issue 2's targets — 95 % outcome+amount, ≤ 10 % review, 97 % on the key receipt
-/// fields, 95 % on item categories — hold on seed 7 but for payer_name and issued_on, and not yet
-/// on the others; raising these floors towards them is how that work shows.
+/// (98.3 % outcome+amount, 6.7 % review, 100 % items, issued_on 96.9 %, payer_name 95.3 %; see the
+/// closing note of the session that set them — seeds 3, 11, 21, 13 and 5 measure 90 %, 88 %,
+/// 97 %, 90 % and 92 %); issue 2's targets — 95 % outcome+amount, ≤ 10 % review, 97 % on the key
+/// receipt fields, 95 % on item categories — hold on seed 7 but for payer_name and issued_on, and
+/// not yet on the others; raising these floors towards them is how that work shows.
 const FLOORS: Floors = Floors {
     outcome: 0.95,
     review_at_most: 0.10,
     fields: [
         ("amount_total", 0.98),
         ("issued_on", 0.95),
-        ("payer_name", 0.90),
+        ("payer_name", 0.93),
         ("seal_present", 0.98),
     ],
     items: 0.98,

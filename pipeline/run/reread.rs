@@ -534,17 +534,35 @@ const DATE_READINGS: &[(bool, f32)] = &[(true, 1.0), (false, 0.5), (false, 0.7),
 /// found.
 fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, OcrError> {
     let (extractor, hints) = (look.extractor, look.hints);
-    if !undated_receipt(page, extractor, hints) {
-        return Ok(false);
-    }
+    let undated = undated_receipt(page, extractor, hints);
     let candidates: Vec<usize> = page
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| might_be_dated(l))
+        .filter(|(_, l)| might_be_dated(l) && (undated || squeezed_digits(l)))
         .map(|(i, _)| i)
         .take(MAX_DATE_LINES)
         .collect();
+    if !undated {
+        // A date read with two digits as one (「22日」 read 「2日」): read again, and written
+        // back when two readings agree on another date.
+        let read = issue_date(page, extractor, hints);
+        for i in candidates {
+            let line = page.lines[i].clone();
+            if let Some(again) = agreed_date(look, &line)? {
+                let mut trial = page.clone();
+                trial.lines[i] = again;
+                let now = issue_date(&trial, extractor, hints);
+                let widened = matches!((read, now), (Some(a), Some(b)) if one_digit_widened(a, b));
+                if widened && !undated_receipt(&trial, extractor, hints) {
+                    tracing::debug!("date look: a squeezed date read again");
+                    *page = trial;
+                    return Ok(true);
+                }
+            }
+        }
+        return Ok(false);
+    }
     for i in candidates {
         let line = page.lines[i].clone();
         if let Some(again) = agreed_date(look, &line)? {
@@ -590,6 +608,37 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         seen.push(d);
     }
     Ok(None)
+}
+
+/// The issue date the extractor reads on a receipt page.
+fn issue_date(page: &PageInput, extractor: &Extractor, hints: &Hints) -> Option<chrono::NaiveDate> {
+    extractor
+        .extract_with("", std::slice::from_ref(page), hints)
+        .iter()
+        .find(|d| d.kind == DocKind::Receipt)
+        .and_then(|d| d.date(rf::ISSUED_ON))
+}
+
+/// Whether `after` is `before` with its one-digit day or month read as the two digits it was
+/// squeezed from (1日 → 11日 or 12日, 2日 → 22日), all else alike: the only change a reading of
+/// squeezed digits may make (two readings once agreed on 19日 for a 17日 read right).
+fn one_digit_widened(before: chrono::NaiveDate, after: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    let widened = |a: u32, b: u32| a < 10 && b >= 10 && (b / 10 == a || b % 10 == a);
+    before.year() == after.year()
+        && (before.month() == after.month() && widened(before.day(), after.day())
+            || before.day() == after.day() && widened(before.month(), after.month()))
+}
+
+/// Whether a word of digits on the line is wider than its digits can be (「2」 36 px wide and 28
+/// high for 「22」): two digits read as one.
+fn squeezed_digits(line: &TextLine) -> bool {
+    line.tokens.iter().any(|t| {
+        let digits = t.text.chars().count() as u32;
+        (1..=2).contains(&digits)
+            && t.text.chars().all(|c| c.is_ascii_digit())
+            && t.bbox.w * 20 > digits * t.bbox.h * 19
+    })
 }
 
 /// A receipt page on which no issue date was read (at most a date seen and not made out), or only
@@ -2153,6 +2202,41 @@ mod tests {
                 .expect("reads")
         );
         assert_eq!(lines, before);
+    }
+
+    #[test]
+    fn a_squeezed_date_may_only_gain_the_digit_it_lost() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert!(one_digit_widened(d("2025-07-02"), d("2025-07-22")));
+        assert!(one_digit_widened(d("2025-10-01"), d("2025-10-12")));
+        assert!(one_digit_widened(d("2024-01-06"), d("2024-11-06")));
+        assert!(!one_digit_widened(d("2025-12-17"), d("2025-12-19")));
+        assert!(!one_digit_widened(d("2025-07-02"), d("2025-07-13")));
+        assert!(!one_digit_widened(d("2025-07-02"), d("2026-07-22")));
+    }
+
+    #[test]
+    fn a_word_of_digits_wider_than_its_digits_is_two_read_as_one() {
+        let word = |text: &str, w: u32, h: u32| Token {
+            text: text.into(),
+            confidence: 0.97,
+            bbox: BBox {
+                x: 100,
+                y: 100,
+                w,
+                h,
+            },
+        };
+        // Seed 5 sub011: 「令和7年7月22日」 read with 「2」 36 px wide, 28 high.
+        let squeezed = line_of(vec![word("7", 14, 27), word("2", 36, 28)]).expect("line");
+        assert!(squeezed_digits(&squeezed));
+        let plain = line_of(vec![
+            word("7", 27, 45),
+            word("12", 30, 28),
+            word("年", 31, 33),
+        ])
+        .expect("line");
+        assert!(!squeezed_digits(&plain));
     }
 
     #[test]

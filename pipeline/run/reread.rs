@@ -191,6 +191,16 @@ pub fn second_look(
     Ok(replaced)
 }
 
+/// A page of `lines` alone (no marks), for asking the extractor what they give.
+fn page_of(lines: &[TextLine]) -> PageInput {
+    PageInput {
+        number: 1,
+        lines: lines.to_vec(),
+        marks: marks::Marks::default(),
+        text_layer: false,
+    }
+}
+
 /// Regions of unread text the lost-text look reads, at most.
 const MAX_LOST_REGIONS: usize = 6;
 
@@ -209,14 +219,8 @@ pub fn lost_look(
     hints: &Hints,
 ) -> Result<bool, OcrError> {
     let fields_of = |lines: &[TextLine]| {
-        let page = PageInput {
-            number: 1,
-            lines: lines.to_vec(),
-            marks: marks::Marks::default(),
-            text_layer: false,
-        };
         extractor
-            .extract_with("", std::slice::from_ref(&page), hints)
+            .extract_with("", &[page_of(lines)], hints)
             .into_iter()
             .find(|d| matches!(d.kind, DocKind::Receipt | DocKind::CompletionCertificate))
     };
@@ -454,14 +458,8 @@ pub fn grid_look(
     hints: &Hints,
 ) -> Result<bool, OcrError> {
     let found = |lines: &[TextLine]| {
-        let page = PageInput {
-            number: 1,
-            lines: lines.to_vec(),
-            marks: Default::default(),
-            text_layer: false,
-        };
         extractor
-            .extract_with("", std::slice::from_ref(&page), hints)
+            .extract_with("", &[page_of(lines)], hints)
             .iter()
             .filter(|d| d.kind == DocKind::CompletionCertificate)
             .map(|d| {

@@ -628,14 +628,20 @@ fn one_digit_widened(before: chrono::NaiveDate, after: chrono::NaiveDate) -> boo
             || before.day() == after.day() && widened(before.month(), after.month()))
 }
 
-/// Whether a word of digits on the line is wider than its digits can be (「2」 36 px wide and 28
-/// high for 「22」): two digits read as one.
+/// Whether a word of digits on the line is wider than its digits' ink can be: over 1.15 times its
+/// height a digit (「2」 36 px wide and 28 high for 「22」), or three-quarters for a lone 「1」
+/// (37 by 36 for 「11」): two digits read as one.
 fn squeezed_digits(line: &TextLine) -> bool {
     line.tokens.iter().any(|t| {
         let digits = t.text.chars().count() as u32;
         (1..=2).contains(&digits)
             && t.text.chars().all(|c| c.is_ascii_digit())
-            && t.bbox.w * 20 > digits * t.bbox.h * 19
+            && if t.text == "1" {
+                // A 1's ink is narrow, under half its height with a serif.
+                t.bbox.w * 4 > t.bbox.h * 3
+            } else {
+                t.bbox.w * 20 > digits * t.bbox.h * 23
+            }
     })
 }
 
@@ -2228,6 +2234,11 @@ mod tests {
         // Seed 5 sub011: 「令和7年7月22日」 read with 「2」 36 px wide, 28 high.
         let squeezed = line_of(vec![word("7", 14, 27), word("2", 36, 28)]).expect("line");
         assert!(squeezed_digits(&squeezed));
+        // Seed 3 sub017: 「11日」 read 「1日」, the 1 37 px wide and 36 high.
+        let ones = line_of(vec![word("3", 30, 70), word("1", 37, 36)]).expect("line");
+        assert!(squeezed_digits(&ones));
+        let one = line_of(vec![word("1", 14, 36)]).expect("line");
+        assert!(!squeezed_digits(&one));
         let plain = line_of(vec![
             word("7", 27, 45),
             word("12", 30, 28),

@@ -1886,23 +1886,37 @@ fn nearly(line: &TextLine, k: &str, kind: Known) -> bool {
 /// contradict alike gives way to theirs (「伊膝ーー弘」 read 「伊藤弘」 six times); `None` when
 /// they do not agree so.
 fn agreed_name(first: &TextLine, readings: &[TextLine]) -> Option<TextLine> {
-    let key = |l: &TextLine| {
-        let c = compact(&l.text());
-        HONORIFIC_MISREADS
-            .iter()
-            .find_map(|h| c.strip_suffix(h).map(str::to_string))
-            .unwrap_or(c)
+    // The name's words alone: the rest of the line (a date beside it) may read differently.
+    let key = |l: &TextLine| match name_words(&l.tokens, 0) {
+        Some((start, end)) => compact(
+            &l.tokens[start..end]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<String>(),
+        ),
+        None => String::new(),
     };
     if readings.len() < SCALES.len() {
         return None;
     }
     let need = readings.len() - usize::from(readings.len() > SCALES.len());
     let first_key = key(first);
-    let count = |k: &str| readings.iter().filter(|r| key(r) == k).count();
+    let count = |k: &str| {
+        if k.is_empty() {
+            return 0;
+        }
+        readings.iter().filter(|r| key(r) == k).count()
+    };
+    // Of the readings, those of the name alone (the last) keep the rest of the line as the page
+    // read it.
     let agreed = if count(&first_key) >= need {
         Some(first.clone())
     } else {
-        readings.iter().find(|r| count(&key(r)) >= need).cloned()
+        readings
+            .iter()
+            .rev()
+            .find(|r| count(&key(r)) >= need)
+            .cloned()
     };
     // A katakana glyph among the kanji of a name is a misread kanji, however often it is read
     // so: seed 7 sub035's 「渡辺 花チ」 (花子) came out alike six times.
@@ -1938,7 +1952,15 @@ fn name_words(tokens: &[Token], from: usize) -> Option<(usize, usize)> {
     };
     let rest = tokens.get(from..)?;
     let start = rest.iter().position(|t| !is_label(t))?;
-    let end = rest.iter().rposition(|t| !is_label(t))?;
+    // The honorific ends the name where the line goes on after it (「森 洋子 様 発行日…」).
+    let honorific = rest[start..]
+        .iter()
+        .position(|t| HONORIFIC_MISREADS.contains(&compact(&t.text).as_str()))
+        .map(|h| start + h);
+    let end = match honorific {
+        Some(h) => rest[..h].iter().rposition(|t| !is_label(t))?,
+        None => rest.iter().rposition(|t| !is_label(t))?,
+    };
     Some((from + start, from + end + 1))
 }
 
@@ -2879,7 +2901,7 @@ mod tests {
             read("伊藤 弘", "様"),
         ];
         let agreed = agreed_name(&first, &six).expect("agreed");
-        assert_eq!(compact(&agreed.text()), "伊藤弘欄");
+        assert_eq!(compact(&agreed.text()), "伊藤弘様");
         // All but one of six is enough; the page reading counts when they give it.
         let mut five = six.to_vec();
         five[5] = read("伊藤引", "様");
@@ -2918,5 +2940,16 @@ mod tests {
         assert_eq!(name_words(&tokens, 0), Some((1, 3)));
         assert_eq!(name_words(&tokens[1..3], 0), Some((0, 2)));
         assert_eq!(name_words(&tokens[3..], 0), None);
+        let tokens = [
+            tok("森", 0),
+            tok("洋子", 100),
+            tok("様", 300),
+            tok("発行日2026/10/03", 400),
+        ];
+        assert_eq!(
+            name_words(&tokens, 0),
+            Some((0, 2)),
+            "the honorific ends the name"
+        );
     }
 }

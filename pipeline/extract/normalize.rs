@@ -321,7 +321,16 @@ fn month_day(rest: &str) -> Option<(u32, u32, bool)> {
         return None;
     }
     let rest = &rest[sep2.len_utf8()..];
-    let (d, _) = leading_number(rest)?;
+    let (d, used) = leading_number(rest)?;
+    // Kana right after the day is a digit misread (「2っ2日」 and 「2っ日」 for 22日): the day is
+    // not known. ロ (日 read as 「ロー」) and ー are not such kana.
+    let run_on = rest[used..].chars().next().is_some_and(|c| {
+        (('\u{3041}'..='\u{3096}').contains(&c) || ('\u{30A1}'..='\u{30FA}').contains(&c))
+            && c != 'ロ'
+    });
+    if run_on {
+        return None;
+    }
     Some((m as u32, d as u32, true))
 }
 
@@ -615,6 +624,17 @@ mod tests {
             parse_date("念和2025年6月28日").map(|(d, r)| (d, r.reading)),
             Some((d(2025, 6, 28), Reading::Clean)),
             "a stray glyph before a Western year is no era"
+        );
+        assert_eq!(
+            parse_date("令 和 6 年 3 月 2っ2 日"),
+            None,
+            "kana inside the day (22日 on seed 11 sub059) leaves it unknown, not 2日"
+        );
+        assert_eq!(parse_date("令和6年3月2っ日"), None);
+        assert_eq!(
+            parse_date("2024年12月31ロー").map(|(d, _)| d),
+            Some(d(2024, 12, 31)),
+            "日 read as ロー"
         );
         let (date, r) = parse_date("平成31年5月10日").unwrap();
         assert_eq!(date, d(2019, 5, 10));

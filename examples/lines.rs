@@ -45,6 +45,10 @@ fn main() {
                     if std::env::var_os("UNRULED").is_some() {
                         kyufu::extract::marks::erase_rules(&mut gray);
                     }
+                    // `page{}.png` names each page of a multi-page file apart.
+                    let out = out
+                        .to_string_lossy()
+                        .replace("{}", &page.number.to_string());
                     gray.save(&out).expect("write the prepared page");
                 }
                 let p =

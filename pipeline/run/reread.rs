@@ -523,7 +523,15 @@ impl ReceiptLook<'_> {
 const MAX_DATE_LINES: usize = 3;
 
 /// The readings a date look takes of a line, in order: (by the English engine?, scale).
-const DATE_READINGS: &[(bool, f32)] = &[(true, 1.0), (false, 0.5), (false, 0.7), (true, 0.7)];
+/// The Japanese reading at full size comes last: the line alone can read what the page did not
+/// (seed 13 sub047: 「2624年12月31晶」 on the page, 「2024年12月31日」 alone).
+const DATE_READINGS: &[(bool, f32)] = &[
+    (true, 1.0),
+    (false, 0.5),
+    (false, 0.7),
+    (true, 0.7),
+    (false, 1.0),
+];
 
 /// The issue date of a receipt page on which none was read, or only one years from the course: each line near the top that looks
 /// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
@@ -698,6 +706,7 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
     // 「合計」 alone on its line; amounts far right of dot leaders are dropped whole at times) is
     // looked for as far right as the page's text goes.
     let text_right = page.lines.iter().map(|l| l.bbox.right()).max();
+    let page_ch = PageInput::char_height(&page.lines);
     let mut choices: Vec<(usize, Vec<TextLine>)> = Vec::new();
     for (i, line) in page.lines.iter().enumerate() {
         if choices.len() >= MAX_MONEY_LINES {
@@ -711,14 +720,22 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
             let bare_label =
                 extractor.knows_label(&line.text()) && right > line.bbox.right() + h * 2;
             // The amount may stand a little lower than its label, and end past the amounts
-            // above it (「¥146,000-」 under 「135,000円」).
+            // above it (「¥146,000-」 under 「135,000円」). A label read with a box two lines high
+            // (the dot leaders after it taken in) is looked at a line high about its middle, or
+            // the row below comes into the crop (seed 3 sub001).
+            let (y, height) = if line.bbox.h > page_ch * 2 {
+                let middle = line.bbox.y + line.bbox.h / 2;
+                (middle.saturating_sub(page_ch), page_ch * 2)
+            } else {
+                (line.bbox.y.saturating_sub(h / 4), line.bbox.h + h / 2)
+            };
             bare_label.then(|| TextLine {
                 tokens: line.tokens.clone(),
                 bbox: BBox {
                     x: line.bbox.x,
-                    y: line.bbox.y.saturating_sub(h / 4),
+                    y,
                     w: right + h * 3 - line.bbox.x,
-                    h: line.bbox.h + h / 2,
+                    h: height,
                 },
             })
         });
@@ -1538,11 +1555,15 @@ pub fn seal_look(
         .collect();
     for seal in &seals {
         // The name runs left of its stamp: 「一般社団法人つばさ資格教育センター」 reaches 16
-        // characters before the 角印 set on its end.
+        // characters before the 角印 set on its end. The seal's box may be only part of the
+        // stamp (a gray 角印 over the print falls into pieces: seed 5 sub006), so the crop
+        // reaches two lines above and below it.
         let x = seal.x.saturating_sub(ch * 20);
-        let y = seal.y.saturating_sub(ch);
+        let y = seal.y.saturating_sub(ch * 4);
         let w = (seal.right() + ch).min(image.width()).saturating_sub(x);
-        let h = (seal.bottom() + ch).min(image.height()).saturating_sub(y);
+        let h = (seal.bottom() + ch * 4)
+            .min(image.height())
+            .saturating_sub(y);
         if w < 3 || h < 3 {
             continue;
         }
@@ -1750,7 +1771,8 @@ fn english_amount(words: &[Token]) -> Option<(i64, usize, usize)> {
             text.push_str(&w.text);
             let cut: String = text
                 .chars()
-                .skip_while(|c| matches!(c, '¥' | '\\' | '$'))
+                // Dot leaders run into the amount (「........30,000F9」).
+                .skip_while(|c| matches!(c, '¥' | '\\' | '$' | '.' | ',' | '…' | '·' | '-' | '_'))
                 .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
                 .collect();
             // After a thousands separator a group has three digits; a fourth right after it is 円

@@ -26,7 +26,8 @@
 //! - **Money** ([`money_look`], then [`sparse_look`]). The Japanese model reads handwritten and
 //!   rounded digits poorly (0→9, 000→666 on pad receipts); the English one reads them well but not
 //!   the kanji around them. On a receipt whose breakdown does not sum, each line of money is read by
-//!   the English model (and, unlabelled, by the Japanese one at other scales), and the fewest changes
+//!   the English model (and, unlabelled, by the Japanese one at other scales), with each digit whose
+//!   glyph has a zero's holes read as 0 (a slashed or rounded 0 read as 6 or 9), and the fewest changes
 //!   that make the breakdown sum exactly to the total are kept; failing that, the page is read as
 //!   sparse text and its lines of money are tried the same way. A misread digit gets through only if
 //!   a second, independent misread makes the sum come out exactly.
@@ -744,6 +745,7 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         };
         let english = read_line_at(look.digits, image, &part, 1.0)?;
         let mut alternatives = Vec::new();
+        alternatives.extend(zeros_as_printed(image, line));
         alternatives.extend(with_amount_from(line, &english));
         // A gray 角印's frame through the amount (「¥146,000-」 reads 146,090) is whited out for a
         // reading of its own.
@@ -1721,6 +1723,85 @@ fn money_part(line: &TextLine) -> Option<TextLine> {
         }
     }
     None
+}
+
+/// The line with each digit of its amount whose glyph is a zero's ([`marks::Glyph::zero`]) read
+/// as 0: a handwritten 「77,000円」 with slashed zeros is read 「77.996円」 on the page (seed 13
+/// sub014), a rounded 「5,800円」 「5.860円」 (seed 3 sub003). The amount's characters are matched
+/// to its glyphs one for one, the small ones (`,` `.` `-`) left out; `None` when they do not pair
+/// up or nothing changes. Only a breakdown that then sums is kept ([`money_look`]).
+fn zeros_as_printed(image: &GrayImage, line: &TextLine) -> Option<TextLine> {
+    let (_, _, first, _) = crate::extract::read::amount_on(line)?;
+    // The amount's words: from its first to the last with a digit, and a 円 right after.
+    let mut last = (first..line.tokens.len())
+        .take_while(|&i| line.tokens[i].text.chars().any(|c| c.is_ascii_digit()))
+        .last()?;
+    if line.tokens.get(last + 1).is_some_and(|t| t.text == "円") {
+        last += 1;
+    }
+    let area = line.tokens[first + 1..=last]
+        .iter()
+        .fold(line.tokens[first].bbox, |a, t| a.union(&t.bbox));
+    let margin = area.h / 4;
+    // Glyphs of the rows above and below, which the margin reaches into, are left out.
+    let glyphs: Vec<marks::Glyph> = marks::glyphs(
+        image,
+        BBox {
+            x: area.x.saturating_sub(margin),
+            y: area.y.saturating_sub(margin),
+            w: area.w + margin * 2,
+            h: area.h + margin * 2,
+        },
+    )
+    .into_iter()
+    .filter(|g| {
+        let middle = g.bbox.y + g.bbox.h / 2;
+        middle >= area.y && middle < area.bottom()
+    })
+    .collect();
+    // 円 comes apart in two pieces at times; it is the last glyph, so it is left unpaired.
+    let small = |c: char| c.is_whitespace() || ",.-ー_:'`·、。円".contains(c);
+    let big = line.tokens[first..=last]
+        .iter()
+        .flat_map(|t| t.text.chars())
+        .filter(|&c| !small(c))
+        .count();
+    let yen = line.tokens[first..=last]
+        .iter()
+        .any(|t| t.text.ends_with('円'));
+    let spare = glyphs.len().checked_sub(big)?;
+    // What is left over is 円 alone: one glyph's width (else a digit was read too few).
+    if spare > 0 {
+        let rest = &glyphs[big..];
+        let width = rest.iter().map(|g| g.bbox.right()).max()? - rest[0].bbox.x;
+        let height = glyphs.iter().map(|g| g.bbox.h).max()?;
+        if !yen || spare > 2 || width * 4 > height * 5 {
+            return None;
+        }
+    }
+    let mut out = line.clone();
+    let mut glyph = glyphs.iter();
+    let mut changed = false;
+    for t in &mut out.tokens[first..=last] {
+        let text: String = t
+            .text
+            .chars()
+            .map(|c| {
+                if small(c) {
+                    return c;
+                }
+                match glyph.next() {
+                    Some(g) if g.zero && c.is_ascii_digit() && c != '0' => {
+                        changed = true;
+                        '0'
+                    }
+                    _ => c,
+                }
+            })
+            .collect();
+        t.text = text;
+    }
+    changed.then_some(out)
 }
 
 /// The line with its amount replaced by the one the English reading gives: the Japanese words left
@@ -2949,6 +3030,41 @@ mod tests {
             read("球藤半", "欄"),
         ];
         assert_eq!(agreed_name(&first, &misread), None);
+    }
+
+    #[test]
+    fn slashed_zeros_read_as_six_or_nine_are_read_as_zero() {
+        let font = crate::ocr::testpage::font();
+        let mut img = GrayImage::from_pixel(800, 200, image::Luma([255]));
+        crate::ocr::testpage::draw(&mut img, &font, "受講料", 20.0, 100.0, 40.0);
+        // 「7 7 , Ø Ø Ø 円」, one glyph at a time, 28 px apart; the zeros crossed by 「/」.
+        let x0 = 300.0;
+        for (i, c) in "77,000円".chars().enumerate() {
+            let x = x0 + i as f32 * 28.0;
+            crate::ocr::testpage::draw(&mut img, &font, &c.to_string(), x, 100.0, 40.0);
+            if c == '0' {
+                crate::ocr::testpage::draw(&mut img, &font, "/", x, 100.0, 40.0);
+            }
+        }
+        let word = |text: &str, x: u32, w: u32| Token {
+            text: text.into(),
+            confidence: 0.9,
+            bbox: BBox {
+                x,
+                y: 100,
+                w,
+                h: 44,
+            },
+        };
+        let read = |amount: &str| {
+            line_of(vec![word("受講料", 20, 120), word(amount, 300, 240)]).expect("line")
+        };
+        let read_again = zeros_as_printed(&img, &read("77.996円")).expect("zeros found");
+        assert_eq!(read_again.text(), "受講料 77.000円");
+        // The 7s are no zeros, and a reading already right is left as it is.
+        assert_eq!(zeros_as_printed(&img, &read("77.000円")), None);
+        // A reading with a glyph more or fewer than the print does not pair up.
+        assert_eq!(zeros_as_printed(&img, &read("7.996円")), None);
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl PageInput {
 /// that equals a known name (after removing spaces) takes that name's spacing, and a document whose
 /// name label was misread is searched for the known name verbatim. A hint never replaces a different
 /// name that was read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hints {
     /// Names of people in the submission (the applicant), as `姓 名`.
     pub names: Vec<String>,

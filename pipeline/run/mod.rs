@@ -15,6 +15,7 @@
 //!
 //! Called by `main.rs` for `watch`, `run --once`, `status`, `extract` and `decide`.
 
+pub mod ahead;
 pub mod files;
 pub mod page;
 pub mod reread;
@@ -48,6 +49,7 @@ use crate::render::{self, Templates};
 use crate::rules::{self, Parameters};
 use crate::watch::{ignored_name, Entry, Scanner, WakeSource, Waker};
 
+use ahead::{start_read, ReadAhead, ReadInput};
 use files::{extension, quarantine, sha256_hex, write_durable};
 use workers::Workers;
 
@@ -331,6 +333,8 @@ pub struct Runner {
     state: StateDirs,
     /// Entries whose claim failed (for a reason other than vanishing), so the log says it once.
     unclaimable: BTreeSet<PathBuf>,
+    /// Reads begun for the entries next in line (see [`ahead`]).
+    ahead: Vec<ReadAhead>,
 }
 
 /// Each output file's name and SHA-256.
@@ -380,6 +384,7 @@ impl Runner {
             templates,
             state,
             unclaimable: BTreeSet::new(),
+            ahead: Vec::new(),
         })
     }
 
@@ -405,9 +410,10 @@ impl Runner {
                 .map_err(io("受付フォルダを読めません"))?;
             self.set_links_aside(&scan.links, &now)?;
             progress.inc_length(scan.ready.len() as u64);
-            for entry in scan.ready {
+            for (i, entry) in scan.ready.iter().enumerate() {
                 progress.set_message(entry.name.clone());
-                self.take(&entry, &now, &mut summary)?;
+                self.read_ahead(&scan.ready, i);
+                self.take(entry, &now, &mut summary)?;
                 scanner.forget(&entry.path);
                 progress.inc(1);
             }
@@ -448,13 +454,16 @@ impl Runner {
                 .map_err(io("受付フォルダを読めません"))?;
             let now = clock();
             self.set_links_aside(&scan.links, &now)?;
-            for entry in &scan.ready {
+            for (i, entry) in scan.ready.iter().enumerate() {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
+                self.read_ahead(&scan.ready, i);
                 self.take(entry, &clock(), &mut summary)?;
                 scanner.forget(&entry.path);
             }
+            // A stop may leave a read begun for an entry not taken: let it go.
+            self.ahead.clear();
             if !scan.ready.is_empty() {
                 // More may have landed while these were worked: look again at once.
                 continue;
@@ -539,7 +548,24 @@ impl Runner {
             }
         };
         debug!(claim = %key, "claimed");
-        self.process_claim(&key, now, summary)
+        let done = self.process_claim(&key, now, summary);
+        // Its read was used, or is of no use now (a duplicate, a changed file).
+        self.ahead.retain(|a| a.entry != entry.path);
+        done
+    }
+
+    /// Before entry `i` of `ready` is taken: makes sure its read has begun (so its pages are first
+    /// in the workers' queue) and begins the read of the entry after it, so the workers go on to
+    /// that one's pages while entry `i` is decided and written.
+    fn read_ahead(&mut self, ready: &[Entry], i: usize) {
+        for entry in ready.iter().skip(i).take(2) {
+            if self.ahead.iter().any(|a| a.entry == entry.path) {
+                continue;
+            }
+            if let Some(a) = ReadAhead::begin(&self.reader, entry) {
+                self.ahead.push(a);
+            }
+        }
     }
 
     /// Works one claimed entry from wherever the journal says it got to.
@@ -1090,22 +1116,38 @@ impl Runner {
         files: Vec<(String, Vec<u8>)>,
         hints: Hints,
     ) -> Result<Vec<Result<Vec<Document>, ReadError>>, RunError> {
-        let hints = Arc::new(hints);
         if files.is_empty() {
             return Ok(Vec::new());
         }
         let limit = Duration::from_millis(self.cfg.document_timeout_ms.max(1));
         let n = files.len();
-        let files = Arc::new(files);
-        if let Some(all) = read_within(&self.reader, &files, &hints, None, limit * n as u32) {
+        let input = ReadInput {
+            files: Arc::new(files),
+            hints: Arc::new(hints),
+        };
+        // The read begun ahead for these files, if any; others queued behind it stay.
+        let begun = self
+            .ahead
+            .iter()
+            .position(|a| a.is_of(&input))
+            .map(|at| self.ahead.remove(at).into_result());
+        let all = begun
+            .or_else(|| start_read(&self.reader, &input, None))
+            .and_then(|rx| rx.recv_timeout(limit * n as u32).ok());
+        if let Some(all) = all {
             return Ok(all);
         }
+        // Reads begun ahead were on the reader given up below: they are begun again when due.
+        self.ahead.clear();
         self.reader = Arc::new(Reader::new(&self.cfg)?);
         let timeout = || ReadError::Timeout {
             seconds: limit.as_millis().div_ceil(1000) as u64,
         };
         if n == 1 {
-            warn!(sha = short(&sha256_hex(&files[0].1)), "document timed out");
+            warn!(
+                sha = short(&sha256_hex(&input.files[0].1)),
+                "document timed out"
+            );
             return Ok(vec![Err(timeout())]);
         }
         warn!(
@@ -1114,10 +1156,15 @@ impl Runner {
         );
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            match read_within(&self.reader, &files, &hints, Some(i), limit) {
+            let one = start_read(&self.reader, &input, Some(i))
+                .and_then(|rx| rx.recv_timeout(limit).ok());
+            match one {
                 Some(mut one) => out.push(one.pop().unwrap_or(Ok(Vec::new()))),
                 None => {
-                    warn!(sha = short(&sha256_hex(&files[i].1)), "document timed out");
+                    warn!(
+                        sha = short(&sha256_hex(&input.files[i].1)),
+                        "document timed out"
+                    );
                     out.push(Err(timeout()));
                     self.reader = Arc::new(Reader::new(&self.cfg)?);
                 }
@@ -1125,34 +1172,6 @@ impl Runner {
         }
         Ok(out)
     }
-}
-
-/// Reads `files` (or only file `only`) on a thread of its own; `None` if it did not finish within
-/// `limit`.
-fn read_within(
-    reader: &Arc<Reader>,
-    files: &Arc<Vec<(String, Vec<u8>)>>,
-    hints: &Arc<Hints>,
-    only: Option<usize>,
-    limit: Duration,
-) -> Option<Vec<Result<Vec<Document>, ReadError>>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (reader, files, hints) = (Arc::clone(reader), Arc::clone(files), Arc::clone(hints));
-    let spawned = std::thread::Builder::new()
-        .name("read".into())
-        .spawn(move || {
-            let inputs: Vec<(&str, &[u8])> = files
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| only.is_none_or(|o| o == *i))
-                .map(|(_, (n, b))| (n.as_str(), b.as_slice()))
-                .collect();
-            let _ = tx.send(reader.read_many(&inputs, &hints));
-        });
-    if spawned.is_err() {
-        return None;
-    }
-    rx.recv_timeout(limit).ok()
 }
 
 /// Whether a finished intake's claim holds nothing of value: a submission folder with only ignored

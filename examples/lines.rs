@@ -31,7 +31,7 @@ fn main() {
                 }
             }
             PageContent::Image(img) if std::env::var_os("WORDS").is_some() => {
-                let prepared = kyufu::ocr::prepare(&img);
+                let prepared = kyufu::ocr::prepare(img);
                 println!("skew {}", prepared.skew_degrees);
                 let r = engines.text.recognize(&prepared.gray).expect("ocr");
                 for w in r.words {
@@ -41,7 +41,7 @@ fn main() {
             PageContent::Image(img) => {
                 if let Some(out) = std::env::var_os("DUMP") {
                     // The page as prepared for OCR (deskewed, gray): what the boxes refer to.
-                    let mut gray = kyufu::ocr::prepare(&img).gray;
+                    let mut gray = kyufu::ocr::prepare(img.clone()).gray;
                     if std::env::var_os("UNRULED").is_some() {
                         kyufu::extract::marks::erase_rules(&mut gray);
                     }

@@ -221,6 +221,7 @@ mod tests {
                     let mut times = Vec::new();
                     let mut text = String::new();
                     for _ in 0..3 {
+                        let page = page.clone();
                         let start = Instant::now();
                         let prepared = prepare(page);
                         let img = if our_otsu {
@@ -243,7 +244,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
 
         // Throughput: the same page 6 times, one engine vs a pool of two.
-        let page = prepare(&pages[0].1).gray;
+        let page = prepare(pages[0].1.clone()).gray;
         let mut engine = Engine::new(&models, "jpn").expect("engine");
         let start = Instant::now();
         for _ in 0..6 {

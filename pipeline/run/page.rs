@@ -39,16 +39,18 @@ pub fn read_image_page(
     extractor: &Extractor,
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
-    let prepared = ocr::prepare(&image);
-    drop(image);
+    let ocr::Prepared { gray, color, .. } = ocr::prepare(image);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
-    // page with the red dropped out; the colour page itself is let go before OCR.
-    let (mut ocr_input, red) = match prepared.color {
-        Some(color) if has_red(&color) => (
-            marks::gray_without_red(&color),
-            Some(marks::red_map(&color)),
-        ),
-        _ => (prepared.gray, None),
+    // page with the red dropped out; the colour page and the plain gray one are let go before OCR.
+    let (mut ocr_input, red) = match color {
+        Some(color) if has_red(&color) => {
+            drop(gray);
+            (
+                marks::gray_without_red(&color),
+                Some(marks::red_map(&color)),
+            )
+        }
+        _ => (gray, None),
     };
     marks::erase_dot_leaders(&mut ocr_input);
     let recognized = engines.text.recognize(&ocr_input)?;

@@ -21,7 +21,8 @@
 //!   read as a block, then each doubtful line alone, and a reading is kept only if the institution
 //!   is then found.
 //! - **Issue dates** ([`date_look`]). On a receipt where no date was read, the lines near the top
-//!   that look dated are read again by the English model and at other scales; a date two readings
+//!   that look dated are read again by the English model, at other scales and in date glyphs alone
+//!   (no kana for a digit to be misread as); a date two readings
 //!   give alike is written back plainly (「2025/03/68」 read by `jpn` is 2025/03/08 to `eng`).
 //! - **Money** ([`money_look`], then [`sparse_look`]). The Japanese model reads handwritten and
 //!   rounded digits poorly (0→9, 000→666 on pad receipts); the English one reads them well but not
@@ -523,16 +524,35 @@ impl ReceiptLook<'_> {
 /// Lines a receipt page's date look reads again, at most (the date is printed near the top).
 const MAX_DATE_LINES: usize = 3;
 
-/// The readings a date look takes of a line, in order: (by the English engine?, scale).
-/// The Japanese reading at full size comes last: the line alone can read what the page did not
-/// (seed 13 sub047: 「2624年12月31晶」 on the page, 「2024年12月31日」 alone).
-const DATE_READINGS: &[(bool, f32)] = &[
-    (true, 1.0),
-    (false, 0.5),
-    (false, 0.7),
-    (true, 0.7),
-    (false, 1.0),
+/// How a date look reads a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateReader {
+    /// The English engine: digits and slashes, not the kanji around them.
+    English,
+    /// The Japanese engine as the page was read.
+    Japanese,
+    /// The Japanese engine allowed only the glyphs a date is written in ([`DATE_GLYPHS`]).
+    DateGlyphs,
+}
+
+/// The readings a date look takes of a line, in order, until two give the same date.
+/// The Japanese reading at full size comes after the others: the line alone can read what the page
+/// did not (seed 13 sub047: 「2624年12月31晶」 on the page, 「2024年12月31日」 alone). The readings in
+/// date glyphs alone come last: a handwritten digit the Japanese engine reads as kana (「令和6年3月
+/// 2っ2日」 for 22日 on seed 11 sub059, 「令和り年」 for 令和7年 on seed 7 sub058) is read as a digit
+/// once kana are not allowed, but a glyph it cannot make out is then dropped, not marked.
+const DATE_READINGS: &[(DateReader, f32)] = &[
+    (DateReader::English, 1.0),
+    (DateReader::Japanese, 0.5),
+    (DateReader::Japanese, 0.7),
+    (DateReader::English, 0.7),
+    (DateReader::Japanese, 1.0),
+    (DateReader::DateGlyphs, 1.0),
+    (DateReader::DateGlyphs, 0.7),
 ];
+
+/// The glyphs an issue date is written in, for [`DateReader::DateGlyphs`].
+const DATE_GLYPHS: &str = "0123456789令和平成元年月日/.";
 
 /// The issue date of a receipt page on which none was read, or only one years from the course: each line near the top that looks
 /// like it holds a date (an era, 年 or 月, or digits between slashes) is read again by `digits` (the
@@ -593,13 +613,8 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         return Ok(None);
     };
     let mut seen: Vec<chrono::NaiveDate> = Vec::new();
-    for &(english, scale) in DATE_READINGS {
-        let engine = if english {
-            &mut *look.digits
-        } else {
-            &mut *look.text
-        };
-        let tokens = read_line_at(engine, look.image, &part, scale)?;
+    for &(reader, scale) in DATE_READINGS {
+        let tokens = read_date_line(look, &part, reader, scale)?;
         let Some(again) = line_of(tokens) else {
             continue;
         };
@@ -615,6 +630,27 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         seen.push(d);
     }
     Ok(None)
+}
+
+/// Reads `part` (a line holding a date) alone at `scale` as `reader` says.
+fn read_date_line(
+    look: &mut ReceiptLook<'_>,
+    part: &TextLine,
+    reader: DateReader,
+    scale: f32,
+) -> Result<Vec<Token>, OcrError> {
+    match reader {
+        DateReader::English => read_line_at(look.digits, look.image, part, scale),
+        DateReader::Japanese => read_line_at(look.text, look.image, part, scale),
+        DateReader::DateGlyphs => {
+            look.text
+                .set_variable("tessedit_char_whitelist", DATE_GLYPHS)?;
+            let read = read_line_at(look.text, look.image, part, scale);
+            // Every other reading by the page's engine is of all its glyphs again.
+            look.text.set_variable("tessedit_char_whitelist", "")?;
+            read
+        }
+    }
 }
 
 /// The issue date the extractor reads on a receipt page.
@@ -2590,6 +2626,29 @@ mod tests {
         look.image = &img;
         assert!(!date_look(&mut look, &mut page).expect("reads"));
         assert_eq!(page.lines[0], first);
+    }
+
+    #[test]
+    fn a_date_read_in_date_glyphs_alone_leaves_the_engine_reading_every_glyph() {
+        let (mut text, mut digits) = engines();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let (img, spans) = testpage::render_line("令和6年3月22日", 44.0);
+        let part = read_as(&[("令和6年3月2っ2日", spans[0].x)], &spans);
+        let mut look = ReceiptLook {
+            image: &img,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
+        };
+        let read = read_date_line(&mut look, &part, DateReader::DateGlyphs, 1.0).expect("reads");
+        let read = line_of(read).expect("a line");
+        assert_eq!(
+            parse_date(&read.text()).map(|(d, _)| d),
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 22)
+        );
+        // Kana are read again afterwards.
+        let (img, _) = testpage::render_line("上記正に領収いたしました", 44.0);
+        let again = text.recognize_line(&img).expect("reads");
+        let again: String = again.words.iter().map(|w| w.text.as_str()).collect();
+        assert!(again.contains("いたしました"), "read {again:?}");
     }
 
     /// A page whose reading has these lines above its table (`h` tall), and none of the table's.

@@ -338,6 +338,10 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
     None
 }
 
+/// The smallest print a strike is looked for through, in pixels: the small print on a receipt (a
+/// 収入印紙 box's label) is 12 px high and more at 150 dpi.
+const MIN_PRINT_HEIGHT: u32 = 10;
+
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
 /// long across the middle band of a line (a line's own character height is the scale, so a large
 /// title's long strokes are not strikes), with ink just above and below along much of it (text, not
@@ -355,7 +359,10 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let mut runs: Vec<BBox> = Vec::new();
     for line in lines {
         let ch = line.char_height();
-        if title(line) {
+        // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
+        // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
+        // with ink beside it.
+        if title(line) || ch < MIN_PRINT_HEIGHT {
             continue;
         }
         let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
@@ -390,7 +397,28 @@ fn strike_runs(
 ) {
     let (w, h) = gray.dimensions();
     let dark = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 110;
+    // Ink beside a stroke at (x, y), above it or below: past the stroke's own dark rows and the
+    // pixel of blur round them, any ink, light or dark (thin print, blurred, is mid-gray all along
+    // its strokes: seed 3 sub039's 「93,000」 in a light Mincho, struck by a dark line); or a dark
+    // run from the stroke on for a third of a character (a glyph's stroke crossing it). A thick
+    // rule's own rows and its mid-gray edge are not ink beside it.
+    let inked = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 170;
     let probe = (ch * 3 / 10).max(3);
+    let ink_beside = |x: u32, y: u32, up: bool| {
+        let step = |v: u32, d: u32| if up { v.checked_sub(d) } else { Some(v + d) };
+        let mut edge = y;
+        let mut run = 0;
+        while run < probe {
+            match step(edge, 1) {
+                Some(next) if dark(x, next) => {
+                    edge = next;
+                    run += 1;
+                }
+                _ => break,
+            }
+        }
+        run >= probe || (2..probe).any(|d| step(edge, d).is_some_and(|v| inked(x, v)))
+    };
     let min_len = ch * 2;
     let (x0, x1) = (across.start, across.end);
     for y in band {
@@ -419,8 +447,8 @@ fn strike_runs(
             let (mut through, mut samples) = (0u32, 0u32);
             for xx in (start..x).step_by(2) {
                 samples += 1;
-                let above = (3..probe).any(|d| dark(xx, y - d));
-                let below = (3..probe).any(|d| dark(xx, y + d));
+                let above = ink_beside(xx, y, true);
+                let below = ink_beside(xx, y, false);
                 if above && below {
                     through += 1;
                 }
@@ -1303,6 +1331,61 @@ mod tests {
         }]);
         let strikes = find_strikes(&img, &label);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
+    }
+
+    #[test]
+    fn a_dark_line_through_light_print_is_a_strike_and_a_rule_between_rows_is_not() {
+        // Thin print scanned mid-gray (140) all along its strokes, as a light Mincho's digits are
+        // (seed 3 sub039), struck by a dark double line: the strokes above and below are ink.
+        let mut img = GrayImage::from_pixel(1000, 400, image::Luma([245]));
+        let (light, dark) = (image::Luma([140]), image::Luma([30]));
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 100).of_size(4, 30), light);
+        }
+        for y in [112, 118] {
+            draw_filled_rect_mut(&mut img, Rect::at(95, y).of_size(215, 2), dark);
+        }
+        // Rows of the same light print above and below a dark rule, clear of it by a third of
+        // a character and more (as a table's rows are).
+        for (x, y) in (100..300).step_by(20).flat_map(|x| [(x, 200), (x, 250)]) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(4, 30), light);
+        }
+        draw_filled_rect_mut(&mut img, Rect::at(50, 240).of_size(900, 2), dark);
+        // A box's thick rule (4 px, blurred to mid-gray a pixel either side) with light print
+        // starting just under it (seed 3 sub055's framed total above its 但し line).
+        draw_filled_rect_mut(&mut img, Rect::at(50, 320).of_size(900, 6), light);
+        draw_filled_rect_mut(&mut img, Rect::at(50, 321).of_size(900, 4), dark);
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 329).of_size(4, 30), light);
+        }
+        let strikes = strikes_in(
+            &img,
+            BBox {
+                x: 0,
+                y: 0,
+                w: 1000,
+                h: 400,
+            },
+            30,
+        );
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(strikes[0].y <= 112 && strikes[0].bottom() >= 120);
+
+        // A column rule's crossing read as a word 3 px high (「還」 on seed 7 sub025's ruled
+        // certificate) is no line of print to look along: the rule's own ink above and below
+        // would make a strike of its width.
+        draw_filled_rect_mut(&mut img, Rect::at(600, 20).of_size(8, 360), dark);
+        let speck = super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
+            text: "還".into(),
+            confidence: 0.0,
+            bbox: BBox {
+                x: 598,
+                y: 200,
+                w: 12,
+                h: 3,
+            },
+        }]);
+        assert_eq!(find_strikes(&img, &speck), vec![]);
     }
 
     #[test]

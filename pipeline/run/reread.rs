@@ -539,8 +539,9 @@ enum DateReader {
 /// The Japanese reading at full size comes after the others: the line alone can read what the page
 /// did not (seed 13 sub047: 「2624年12月31晶」 on the page, 「2024年12月31日」 alone). The readings in
 /// date glyphs alone come last: a handwritten digit the Japanese engine reads as kana (「令和6年3月
-/// 2っ2日」 for 22日 on seed 11 sub059, 「令和り年」 for 令和7年 on seed 7 sub058) is read as a digit
-/// once kana are not allowed, but a glyph it cannot make out is then dropped, not marked.
+/// 2っ2日」 for 22日 on seed 11 sub059) is read as a digit once kana are not allowed, but a glyph it
+/// cannot make out is then dropped, not marked (「令和り年」 for 令和7年 on seed 7 sub058 reads
+/// 「令和年」 at 1.0 and 0.7, so no date is agreed).
 const DATE_READINGS: &[(DateReader, f32)] = &[
     (DateReader::English, 1.0),
     (DateReader::Japanese, 0.5),

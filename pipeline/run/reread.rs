@@ -674,14 +674,21 @@ fn one_digit_widened(before: chrono::NaiveDate, after: chrono::NaiveDate) -> boo
             || before.day() == after.day() && widened(before.month(), after.month()))
 }
 
-/// Whether a lone 「1」 on the line is wider than a 1's ink can be (over three-quarters of its
-/// height; 37 by 36 px for 「11」 on seed 3 sub017): two digits read as one. Other digits are not
-/// told so: spaced-out dates give their words boxes twice as wide as their ink on many receipts,
-/// and reading all of those again cost 7 % of the benchmark.
+/// Whether a lone digit on the line is wider than one digit's ink can be: a 「1」 over
+/// three-quarters of its height (37 by 36 px for 「11」 on seed 3 sub017), another digit over five
+/// quarters of it (36 by 28 px for 「22」 on seed 5 sub011): two digits read as one. Spaced-out
+/// dates give their words boxes up to twice as wide as their ink on many receipts, so a digit's box
+/// must be wider than that to be read again (reading every box over three-quarters again cost 7 %
+/// of the benchmark).
 fn squeezed_digits(line: &TextLine) -> bool {
-    line.tokens
-        .iter()
-        .any(|t| t.text == "1" && t.bbox.w * 4 > t.bbox.h * 3)
+    line.tokens.iter().any(|t| {
+        let (w, h) = (t.bbox.w, t.bbox.h);
+        match t.text.as_str() {
+            "1" => w * 4 > h * 3,
+            d if d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()) => w * 4 > h * 5,
+            _ => false,
+        }
+    })
 }
 
 /// A receipt page on which no issue date was read (at most a date seen and not made out), or only
@@ -2372,6 +2379,42 @@ mod tests {
         assert!(!one_digit_widened(d("2025-12-17"), d("2025-12-19")));
         assert!(!one_digit_widened(d("2025-07-02"), d("2025-07-13")));
         assert!(!one_digit_widened(d("2025-07-02"), d("2026-07-22")));
+    }
+
+    #[test]
+    fn a_lone_digit_wider_than_its_ink_can_be_is_two_digits_squeezed() {
+        let with = |text: &str, w: u32, h: u32| {
+            line_of(vec![
+                Token {
+                    text: "令和7年7月".into(),
+                    confidence: 0.9,
+                    bbox: BBox {
+                        x: 100,
+                        y: 170,
+                        w: 200,
+                        h: 32,
+                    },
+                },
+                Token {
+                    text: text.into(),
+                    confidence: 0.97,
+                    bbox: BBox {
+                        x: 320,
+                        y: 173,
+                        w,
+                        h,
+                    },
+                },
+            ])
+            .expect("line")
+        };
+        // Seed 5 sub011: 「22」 read 「2」 in a box 36 by 28.
+        assert!(squeezed_digits(&with("2", 36, 28)));
+        // A spaced-out date's lone digit: its box up to twice its ink (about 0.6 of its height).
+        assert!(!squeezed_digits(&with("2", 33, 28)));
+        assert!(squeezed_digits(&with("1", 22, 28)));
+        assert!(!squeezed_digits(&with("1", 20, 28)));
+        assert!(!squeezed_digits(&with("日", 40, 28)));
     }
 
     #[test]

@@ -273,7 +273,8 @@ pub fn lost_look(
     // without the label read anew before it); other lines stay as they were read (a column
     // beside a table must not run into its rows).
     let mut trial = lines.clone();
-    for line in lines_from_tokens(new) {
+    let new_lines = lines_from_tokens(new);
+    for line in new_lines.iter().cloned() {
         let (top, bottom) = line.core();
         let short = |l: &TextLine| compact(&l.text()).chars().count() <= 6;
         let continued = trial.iter_mut().find(|l| {
@@ -322,8 +323,32 @@ pub fn lost_look(
     if better {
         tracing::debug!("lost-text look read dropped print");
         *lines = trial;
+        return Ok(true);
     }
-    Ok(better)
+    // A dropped date line read with a digit as kana (「令和り年2月29日」 for 令和7年2月27日 on seed 7
+    // sub050) adds no field yet: it is kept alone, changing nothing else, for the receipt's date
+    // look to read again in date glyphs (which writes a date back only when two readings agree).
+    let undated = before.kind == DocKind::Receipt && !before.fields.contains_key(rf::ISSUED_ON);
+    let dated: Vec<TextLine> = new_lines.into_iter().filter(might_be_dated).collect();
+    if !undated || dated.is_empty() {
+        return Ok(false);
+    }
+    let mut with_date = lines.clone();
+    with_date.extend(dated);
+    with_date.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    let unchanged = fields_of(&with_date).is_some_and(|after| {
+        after.kind == before.kind
+            && before
+                .fields
+                .iter()
+                .all(|(k, f)| after.fields.get(k).is_some_and(|g| g.value == f.value))
+            && after.items.len() == before.items.len()
+    });
+    if unchanged {
+        tracing::debug!("lost-text look kept a date line for the date look");
+        *lines = with_date;
+    }
+    Ok(unchanged)
 }
 
 /// Whether a receipt or certificate lacks one of the fields it must carry (RULES §1.4).
@@ -540,8 +565,8 @@ enum DateReader {
 /// did not (seed 13 sub047: 「2624年12月31晶」 on the page, 「2024年12月31日」 alone). The readings in
 /// date glyphs alone come last: a handwritten digit the Japanese engine reads as kana (「令和6年3月
 /// 2っ2日」 for 22日 on seed 11 sub059) is read as a digit once kana are not allowed, but a glyph it
-/// cannot make out is then dropped, not marked (「令和り年」 for 令和7年 on seed 7 sub058 reads
-/// 「令和年」 at 1.0 and 0.7, so no date is agreed).
+/// cannot make out is then dropped, not marked: 「令和り年」 for 令和7年 on seed 7 sub058 reads
+/// 「令和年」 at 1.0 and 0.7, and 「令和7年」 only at 0.5 and 0.6, the smallest scales.
 const DATE_READINGS: &[(DateReader, f32)] = &[
     (DateReader::English, 1.0),
     (DateReader::Japanese, 0.5),
@@ -550,6 +575,8 @@ const DATE_READINGS: &[(DateReader, f32)] = &[
     (DateReader::Japanese, 1.0),
     (DateReader::DateGlyphs, 1.0),
     (DateReader::DateGlyphs, 0.7),
+    (DateReader::DateGlyphs, 0.5),
+    (DateReader::DateGlyphs, 0.6),
 ];
 
 /// The glyphs an issue date is written in, for [`DateReader::DateGlyphs`].
@@ -2368,6 +2395,69 @@ mod tests {
                 .expect("reads")
         );
         assert_eq!(lines, before);
+    }
+
+    #[test]
+    fn a_dropped_date_line_that_adds_no_field_is_kept_alone_on_an_undated_receipt() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        let (font, mut img) = (testpage::font(), a4());
+        let printed = [
+            ("領収証", 700.0, 150.0),
+            ("令和7年2月30日", 1200.0, 260.0),
+            ("山田 花子 様", 200.0, 400.0),
+            ("金 50,000円 也", 300.0, 550.0),
+            ("但し 医療事務講座 受講料として", 300.0, 650.0),
+            ("学校法人 さくら学園", 900.0, 1100.0),
+            ("校長", 1300.0, 1250.0),
+        ];
+        // The page reading dropped the date line (no 30 February: it adds no field when read)
+        // and the word under the issuer's name.
+        let dropped = ["令和7年2月30日", "校長"];
+        let mut lines = Vec::new();
+        for (text, x, y) in printed {
+            let spans = testpage::draw(&mut img, &font, text, x, y, 36.0);
+            if !dropped.contains(&text) {
+                let words: Vec<(&str, u32)> =
+                    spans.iter().map(|s| (s.text.as_str(), s.x)).collect();
+                lines.push(read_as(&words, &spans));
+            }
+        }
+        let extractor = Extractor::default();
+        let says = |lines: &[TextLine], what: &str| {
+            lines.iter().any(|l| compact(&l.text()).contains(what))
+        };
+        assert!(
+            lost_look(&mut engine, &img, &mut lines, &extractor, &Hints::default()).expect("reads")
+        );
+        // The date line is kept for the date look; the other dropped word is not.
+        assert!(says(&lines, "2月30日"), "{lines:?}");
+        assert!(!says(&lines, "校長"), "{lines:?}");
+        let page = PageInput {
+            number: 1,
+            lines: lines.clone(),
+            marks: Default::default(),
+            text_layer: false,
+        };
+        let docs = extractor.extract_with("", &[page], &Hints::default());
+        assert_eq!(docs[0].kind, DocKind::Receipt);
+        assert_eq!(docs[0].date(rf::ISSUED_ON), None);
+        // On a page that has its date, unread print that adds no field is left alone.
+        let mut dated = lines.clone();
+        let date_line = dated
+            .iter_mut()
+            .find(|l| compact(&l.text()).contains("2月30日"))
+            .expect("kept");
+        date_line.tokens = vec![Token {
+            text: "令和7年2月27日".into(),
+            ..date_line.tokens[0].clone()
+        }];
+        let before = dated.clone();
+        assert!(
+            !lost_look(&mut engine, &img, &mut dated, &extractor, &Hints::default())
+                .expect("reads")
+        );
+        assert_eq!(dated, before);
     }
 
     #[test]

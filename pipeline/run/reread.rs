@@ -603,8 +603,7 @@ fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, O
         // back when two readings agree on another date.
         let read = issue_date(page, extractor, hints);
         for i in candidates {
-            let line = page.lines[i].clone();
-            if let Some(again) = agreed_date(look, &line)? {
+            if let Some(again) = agreed_date(look, &page.lines, i)? {
                 let mut trial = page.clone();
                 trial.lines[i] = again;
                 let now = issue_date(&trial, extractor, hints);
@@ -619,8 +618,7 @@ fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, O
         return Ok(false);
     }
     for i in candidates {
-        let line = page.lines[i].clone();
-        if let Some(again) = agreed_date(look, &line)? {
+        if let Some(again) = agreed_date(look, &page.lines, i)? {
             let mut trial = page.clone();
             trial.lines[i] = again;
             if !undated_receipt(&trial, extractor, hints) {
@@ -635,9 +633,15 @@ fn date_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, O
 
 /// `line` with its date written plainly, if two of the date look's readings of it give the same
 /// date.
-fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<TextLine>, OcrError> {
-    let from = date_start(line);
-    let Some(part) = line_of(line.tokens[from..].to_vec()) else {
+fn agreed_date(
+    look: &mut ReceiptLook<'_>,
+    lines: &[TextLine],
+    i: usize,
+) -> Result<Option<TextLine>, OcrError> {
+    let line = &lines[i];
+    let (from, mut tokens) = date_part_start(lines, i);
+    tokens.extend_from_slice(&line.tokens[from..]);
+    let Some(part) = line_of(tokens) else {
         return Ok(None);
     };
     let mut seen: Vec<chrono::NaiveDate> = Vec::new();
@@ -658,6 +662,42 @@ fn agreed_date(look: &mut ReceiptLook<'_>, line: &TextLine) -> Result<Option<Tex
         seen.push(d);
     }
     Ok(None)
+}
+
+/// Where the date on `lines[i]` starts ([`date_start`]), and the words of other lines just before
+/// it that belong to it. A year of one or two digits is an era's, and its era may have been read
+/// as words `date_start` passes over (「偽 和 8年」 on seed 21 sub017, read 「18年」 alone) or into
+/// the line beside it (the title's 「吾 収 盟 信和」 before 「7年2月12日」 on seed 11 sub031): the
+/// date then starts with the words up to two and a half characters before its first digit.
+fn date_part_start(lines: &[TextLine], i: usize) -> (usize, Vec<Token>) {
+    let line = &lines[i];
+    let from = date_start(line);
+    let rest = compact(&line.text_of(from, line.tokens.len()));
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let era_year = (1..=2).contains(&digits) && rest.chars().nth(digits) == Some('年');
+    if !era_year {
+        return (from, Vec::new());
+    }
+    let first = line.tokens[from].bbox;
+    let reach = first.x.saturating_sub(line.char_height() * 5 / 2);
+    let mut start = from;
+    while start > 0 && line.tokens[start - 1].bbox.right() > reach {
+        start -= 1;
+    }
+    let (top, bottom) = line.core();
+    let mut beside: Vec<Token> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != i)
+        .flat_map(|(_, l)| &l.tokens)
+        .filter(|t| {
+            let middle = t.bbox.y + t.bbox.h / 2;
+            (top..=bottom).contains(&middle) && t.bbox.x < first.x && t.bbox.right() > reach
+        })
+        .cloned()
+        .collect();
+    beside.sort_by_key(|t| t.bbox.x);
+    (start, beside)
 }
 
 /// Reads `part` (a line holding a date) alone at `scale` as `reader` says.
@@ -2760,6 +2800,63 @@ mod tests {
         look.image = &img;
         assert!(!date_look(&mut look, &mut page).expect("reads"));
         assert_eq!(page.lines[0], first);
+    }
+
+    #[test]
+    fn an_era_year_read_without_its_era_is_read_again_with_the_words_before_it() {
+        let (mut text, mut digits) = engines();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let rest = [
+            "領収証",
+            "山田 花子 様",
+            "金 50,000円 也",
+            "学校法人 さくら学園",
+        ];
+        // As on seed 11 sub031: the era went into the title's line beside the date.
+        let (img, spans) = testpage::render_line("令和 7年2月12日", 44.0);
+        let date = read_as(&[("7年2月12日", spans[1].x)], &spans[1..]);
+        let mut title = read_as(&[("信和", spans[0].x)], &spans[..1]);
+        title.tokens.insert(
+            0,
+            Token {
+                text: "吾収盟".into(),
+                ..tok("", 0)
+            },
+        );
+        let mut page = receipt_page(date.clone(), &rest);
+        page.lines.push(title);
+        let mut look = ReceiptLook {
+            image: &img,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
+        };
+        assert!(date_look(&mut look, &mut page).expect("reads"));
+        let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
+        assert_eq!(
+            docs[0].date(rf::ISSUED_ON),
+            chrono::NaiveDate::from_ymd_opt(2025, 2, 12)
+        );
+
+        // As on seed 21 sub017: 「偽 和 8年」 on one line, the era's words before the year's.
+        let words = [
+            ("発行日", 100),
+            ("偽", 262),
+            ("和", 290),
+            ("8年", 318),
+            ("5月2日", 400),
+        ];
+        let line = line_of(words.iter().map(|&(t, x)| tok(t, x)).collect()).expect("a line");
+        assert_eq!(date_part_start(std::slice::from_ref(&line), 0), (1, vec![]));
+        // A year with its era, or a Western year, starts where its first digit does.
+        for words in [
+            [("発行日", 100), ("令和", 262), ("8年", 318)],
+            [("発行日", 100), ("西暦", 262), ("2026年", 318)],
+        ] {
+            let line = line_of(words.iter().map(|&(t, x)| tok(t, x)).collect()).expect("a line");
+            assert_eq!(
+                date_part_start(std::slice::from_ref(&line), 0),
+                (date_start(&line), vec![])
+            );
+        }
     }
 
     #[test]

@@ -400,6 +400,39 @@ pub fn repair_lookalikes(s: &str) -> (String, bool) {
     (out, changed)
 }
 
+/// Repairs what Tesseract makes of a handwritten 子 ending a name's part: katakana チ or ナ (or
+/// 「了チ」) right after a kanji is no glyph of a name there (「小川 洋チ」 for 小川 洋子, seed 5
+/// sub041, a payer other than the applicant and so not confirmed by the application's names; see
+/// [`NAME_MISREADS`]). Returns the repaired name and whether anything changed; the reading stays
+/// unsure.
+pub fn repair_name_ending(name: &str) -> (String, bool) {
+    let mut changed = false;
+    let mut split: Vec<String> = name.split(' ').map(str::to_string).collect();
+    // 「小川 洋 チ」: the glyph read apart as a third part ends the given name.
+    if split.len() == 3
+        && ["了チ", "チ", "ナ"].contains(&split[2].as_str())
+        && split[1].chars().last().is_some_and(is_kanji)
+    {
+        let last = split.pop().unwrap_or_default();
+        split[1].push_str(&last);
+    }
+    let parts: Vec<String> = split
+        .iter()
+        .map(|part| {
+            for misread in ["了チ", "チ", "ナ"] {
+                if let Some(stem) = part.strip_suffix(misread) {
+                    if stem.chars().last().is_some_and(is_kanji) {
+                        changed = true;
+                        return format!("{stem}子");
+                    }
+                }
+            }
+            part.to_string()
+        })
+        .collect();
+    (parts.join(" "), changed)
+}
+
 /// Glyph pairs Tesseract's Japanese model confuses in print (NOTES-OCR.md and the corpus): each
 /// character maps to a class representative.
 fn lookalike_class(c: char) -> char {
@@ -653,6 +686,21 @@ mod tests {
     fn lookalikes_between_kanji_are_repaired() {
         assert_eq!(repair_lookalikes("千代ニ区").0, "千代二区");
         assert_eq!(repair_lookalikes("ヤマダ").0, "ヤマダ");
+        assert_eq!(repair_name_ending("小川 洋チ"), ("小川 洋子".into(), true));
+        assert_eq!(
+            repair_name_ending("山口 裕了チ"),
+            ("山口 裕子".into(), true)
+        );
+        assert_eq!(repair_name_ending("中島 和ナ"), ("中島 和子".into(), true));
+        assert_eq!(repair_name_ending("小川 洋 チ"), ("小川 洋子".into(), true));
+        // A katakana name, or a チ not ending the part, is left as read.
+        assert_eq!(repair_name_ending("小川 マチ"), ("小川 マチ".into(), false));
+        assert_eq!(
+            repair_name_ending("小川 マ チ"),
+            ("小川 マ チ".into(), false)
+        );
+        assert_eq!(repair_name_ending("小川 洋子"), ("小川 洋子".into(), false));
+        assert_eq!(repair_name_ending("チ田 花子"), ("チ田 花子".into(), false));
         assert_eq!(char_distance("山田花子", "山田花了"), 1);
         assert!(same_modulo_lookalikes(
             "宅地建物取引土講座",

@@ -5,7 +5,8 @@ use crate::document::BBox;
 
 use super::layout::TextLine;
 use super::normalize::{
-    compact, is_cjk, parse_date, parse_yen, repair_lookalikes, DateReading, Reading,
+    compact, is_cjk, parse_date, parse_yen, repair_lookalikes, repair_name_ending, DateReading,
+    Reading,
 };
 
 /// A piece of a line: its text, mean token confidence and box.
@@ -282,6 +283,8 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
     }
     let joined = parts.join(" ");
     let (repaired, changed) = repair_lookalikes(&joined);
+    let (repaired, ended) = repair_name_ending(&repaired);
+    let changed = changed || ended;
     let len = repaired.chars().filter(|c| !c.is_whitespace()).count();
     if !(2..=12).contains(&len) || parts.len() > 3 {
         return None;

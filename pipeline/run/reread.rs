@@ -2386,11 +2386,26 @@ mod tests {
         assert!(b.h <= 48, "{b:?}");
     }
 
+    /// An A4 page with each text printed at its place (36 px), and the lines a page reading gives
+    /// that dropped the `dropped` texts.
+    fn printed_but(printed: &[(&str, f32, f32)], dropped: &[&str]) -> (GrayImage, Vec<TextLine>) {
+        let (font, mut img) = (testpage::font(), a4());
+        let mut lines = Vec::new();
+        for &(text, x, y) in printed {
+            let spans = testpage::draw(&mut img, &font, text, x, y, 36.0);
+            if !dropped.contains(&text) {
+                let words: Vec<(&str, u32)> =
+                    spans.iter().map(|s| (s.text.as_str(), s.x)).collect();
+                lines.push(read_as(&words, &spans));
+            }
+        }
+        (img, lines)
+    }
+
     #[test]
     fn a_name_the_page_reading_dropped_is_read_where_ink_is_left_unread() {
         let models = Models::locate(None).expect("models");
         let mut engine = Engine::new(&models, "jpn").expect("engine");
-        let (font, mut img) = (testpage::font(), a4());
         let printed = [
             ("教育訓練修了証明書", 200.0, 300.0),
             ("氏名", 200.0, 500.0),
@@ -2402,15 +2417,7 @@ mod tests {
             ("学校法人 青葉学園", 900.0, 1100.0),
         ];
         // The page reading gave every line but the name beside 「氏名」.
-        let mut lines = Vec::new();
-        for (text, x, y) in printed {
-            let spans = testpage::draw(&mut img, &font, text, x, y, 36.0);
-            if text != "渡辺 綾香" {
-                let words: Vec<(&str, u32)> =
-                    spans.iter().map(|s| (s.text.as_str(), s.x)).collect();
-                lines.push(read_as(&words, &spans));
-            }
-        }
+        let (img, mut lines) = printed_but(&printed, &["渡辺 綾香"]);
         let extractor = Extractor::default();
         let trainee = |lines: &[TextLine]| {
             let page = PageInput {
@@ -2441,7 +2448,6 @@ mod tests {
     fn a_dropped_date_line_that_adds_no_field_is_kept_alone_on_an_undated_receipt() {
         let models = Models::locate(None).expect("models");
         let mut engine = Engine::new(&models, "jpn").expect("engine");
-        let (font, mut img) = (testpage::font(), a4());
         let printed = [
             ("領収証", 700.0, 150.0),
             ("令和7年2月30日", 1200.0, 260.0),
@@ -2453,16 +2459,7 @@ mod tests {
         ];
         // The page reading dropped the date line (no 30 February: it adds no field when read)
         // and the word under the issuer's name.
-        let dropped = ["令和7年2月30日", "校長"];
-        let mut lines = Vec::new();
-        for (text, x, y) in printed {
-            let spans = testpage::draw(&mut img, &font, text, x, y, 36.0);
-            if !dropped.contains(&text) {
-                let words: Vec<(&str, u32)> =
-                    spans.iter().map(|s| (s.text.as_str(), s.x)).collect();
-                lines.push(read_as(&words, &spans));
-            }
-        }
+        let (img, mut lines) = printed_but(&printed, &["令和7年2月30日", "校長"]);
         let extractor = Extractor::default();
         let says = |lines: &[TextLine], what: &str| {
             lines.iter().any(|l| compact(&l.text()).contains(what))

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  # Tesseract's C library and the Japanese models kyufu loads (DESIGN.md, Dependencies)
+  # Tesseract's C library and the Japanese models kyufu loads (DESIGN.md, Dependencies); the
+  # Japanese-script model reads again the handwritten names `jpn` misreads (pipeline/run/reread.rs)
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert tesseract-ocr-eng
+  tesseract-ocr-script-jpan
   # IPAex fonts for notices; more fonts for the generated test corpus (printed and handwriting-style)
   fonts-ipaexfont fonts-noto-cjk fonts-klee fonts-seto fonts-kiloji
   # pdftotext / pdffonts (tests read notices back as a user would); build tools for the -sys crates

@@ -76,11 +76,21 @@ pub fn draw(img: &mut GrayImage, font: &FontVec, text: &str, x: f32, y: f32, px:
 
 /// One line on a white strip with a margin.
 pub fn render_line(text: &str, px: f32) -> (GrayImage, Vec<Span>) {
-    let font = font();
+    render_line_with(&font(), text, px)
+}
+
+/// One line in the font at `path` (a handwriting font the set-up installs, say).
+pub fn render_line_in(path: &str, text: &str, px: f32) -> (GrayImage, Vec<Span>) {
+    let bytes = std::fs::read(path).expect("the font is installed (scripts/setup.sh)");
+    let font = FontVec::try_from_vec(bytes).expect("font parses");
+    render_line_with(&font, text, px)
+}
+
+fn render_line_with(font: &FontVec, text: &str, px: f32) -> (GrayImage, Vec<Span>) {
     let width = (px * (text.chars().count() as f32 + 4.0)) as u32;
     let height = (px * 3.0) as u32;
     let mut img = GrayImage::from_pixel(width, height, Luma([255]));
-    let spans = draw(&mut img, &font, text, px, px, px);
+    let spans = draw(&mut img, font, text, px, px, px);
     (img, spans)
 }
 

@@ -13,19 +13,23 @@ use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{self, Engine, Models, OcrError};
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
-/// digits (it reads handwritten and rounded digits that the Japanese model does not).
+/// digits (it reads handwritten and rounded digits that the Japanese model does not), and the
+/// Japanese-script model for a second look at a doubtful name (it reads handwritten kanji `jpn`
+/// does not).
 #[derive(Debug)]
 pub struct PageEngines {
     pub text: Engine,
     pub digits: Engine,
+    pub names: Engine,
 }
 
 impl PageEngines {
-    /// Loads both models (checked against the manifest).
+    /// Loads the three models (checked against the manifest).
     pub fn new(models: &Models) -> Result<PageEngines, OcrError> {
         Ok(PageEngines {
             text: Engine::new(models, "jpn")?,
             digits: Engine::new(models, "eng")?,
+            names: Engine::new(models, "Japanese")?,
         })
     }
 }
@@ -58,7 +62,13 @@ pub fn read_image_page(
     let mut lines = lines_from_tokens(tokens);
     super::reread::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
     super::reread::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
-    super::reread::second_look(&mut engines.text, &ocr_input, &mut lines, hints)?;
+    super::reread::second_look(
+        &mut engines.text,
+        &mut engines.names,
+        &ocr_input,
+        &mut lines,
+        hints,
+    )?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
         seals: match &red {

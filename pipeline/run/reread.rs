@@ -3291,15 +3291,11 @@ mod tests {
             ],
             &spans,
         );
+        let mut look_again = |lines: &mut Vec<TextLine>| {
+            second_look(&mut engine, &mut script, &img, lines, &hints("山本 綾香")).expect("reads")
+        };
         let mut lines = vec![first.clone()];
-        let n = second_look(
-            &mut engine,
-            &mut script,
-            &img,
-            &mut lines,
-            &hints("山本 綾香"),
-        )
-        .expect("reads");
+        let n = look_again(&mut lines);
         assert_eq!(n, 0);
         assert_eq!(lines[0].text(), first.text());
         assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
@@ -3315,14 +3311,7 @@ mod tests {
             &spans,
         );
         let mut lines = vec![misread.clone()];
-        second_look(
-            &mut engine,
-            &mut script,
-            &img,
-            &mut lines,
-            &hints("山本 綾香"),
-        )
-        .expect("reads");
+        look_again(&mut lines);
         assert_eq!(compact(&lines[0].text()), "氏名山本健");
         assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
     }

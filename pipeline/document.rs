@@ -294,6 +294,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// A file that could not be read (it is in quarantine for `reason`): of unknown kind, no
+    /// fields.
+    pub fn unreadable(source: &str, reason: &str) -> Document {
+        Document {
+            source: source.to_string(),
+            pages: Vec::new(),
+            kind: DocKind::Unknown,
+            fields: BTreeMap::new(),
+            items: Vec::new(),
+            findings: vec![Finding {
+                code: "unreadable".to_string(),
+                message: reason.to_string(),
+            }],
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.get(name)
     }

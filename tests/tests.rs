@@ -261,9 +261,8 @@ fn originals_are_archived_byte_identical_by_hash() {
     assert_eq!(fs::read_dir(dir.join("inbox")).unwrap().count(), 0);
 }
 
-/// Writes the bad inputs of issue 2 into `inbox`, returning their names.
-fn bad_inputs(inbox: &Path) -> Vec<&'static str> {
-    // A truncated JPEG: a real header, then nothing.
+/// A truncated JPEG: a real header, then nothing.
+fn truncated_jpeg() -> Vec<u8> {
     let mut jpeg = Vec::new();
     image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
         64,
@@ -275,7 +274,13 @@ fn bad_inputs(inbox: &Path) -> Vec<&'static str> {
         image::ImageFormat::Jpeg,
     )
     .unwrap();
-    fs::write(inbox.join("truncated.jpg"), &jpeg[..jpeg.len() / 3]).unwrap();
+    jpeg.truncate(jpeg.len() / 3);
+    jpeg
+}
+
+/// Writes the bad inputs of issue 2 into `inbox`, returning their names.
+fn bad_inputs(inbox: &Path) -> Vec<&'static str> {
+    fs::write(inbox.join("truncated.jpg"), truncated_jpeg()).unwrap();
     fs::write(inbox.join("empty.jpg"), b"").unwrap();
     fs::write(
         inbox.join("notes.pdf"),
@@ -381,6 +386,53 @@ fn bad_inputs_go_to_quarantine_with_a_japanese_reason_and_the_run_goes_on() {
     assert!(enc.contains("暗号"), "{enc}");
     // The good submission beside them was decided.
     assert_eq!(decisions(&dir).len(), 1);
+}
+
+#[test]
+fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
+    let dir = scratch("unreadable-in-submission");
+    generate(&dir, 1, 11);
+    let sub = dir.join("inbox/sub001");
+    let truth: Value =
+        serde_json::from_slice(&fs::read(dir.join("truth/sub001.json")).unwrap()).unwrap();
+    assert_eq!(
+        truth["expected"]["outcome"], "pay",
+        "seed 11's first submission is one to pay"
+    );
+    // A second receipt, say, whose scan broke off: what the case turns on cannot be known.
+    let broken = truncated_jpeg();
+    fs::write(sub.join("receipt-2.jpg"), &broken).unwrap();
+
+    let decided = kyufu(&dir, &["decide", &sub.display().to_string(), "--json"]);
+    assert!(decided.status.success());
+    let d: Value = serde_json::from_slice(&decided.stdout).unwrap();
+    assert_eq!(d["outcome"], "needs_review", "kyufu decide: {d}");
+
+    let out = kyufu(&dir, &["run", "--once"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let q = dir.join("state/quarantine");
+    assert_eq!(fs::read(q.join("receipt-2.jpg")).unwrap(), broken);
+    assert!(q.join("receipt-2.jpg.reason.txt").exists());
+    let all = decisions(&dir);
+    assert_eq!(all.len(), 1);
+    let (case_dir, d) = &all[0];
+    assert_eq!(d["outcome"], "needs_review", "{d}");
+    assert_eq!(d["amount_yen"], truth["expected"]["amount_yen"], "{d}");
+    let codes: Vec<&str> = d["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["low_confidence:kind"], "{d}");
+    let text: String = pdftotext(&case_dir.join("notice.pdf"))
+        .split_whitespace()
+        .collect();
+    assert!(text.contains("receipt-2.jpg"), "the file is named: {text}");
 }
 
 #[test]

@@ -764,6 +764,14 @@ impl Runner {
                     doc,
                 })),
                 Err(e) => {
+                    // A file of the submission kyufu could not read may be the receipt the amount
+                    // turns on: the case is decided with it as a document of unknown kind (a
+                    // person looks, RULES §1.5), never as if it had not been sent.
+                    documents.push(SourcedDocument {
+                        file: f.name.clone(),
+                        sha256: f.sha256.clone(),
+                        doc: Document::unreadable(&f.name, &e.to_string()),
+                    });
                     unreadable.insert(f.id, e.to_string());
                 }
             }
@@ -1361,14 +1369,14 @@ pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> 
     let mut documents = Vec::new();
     let hints = hints_from(&application);
     for ((name, bytes), result) in scans.iter().zip(reader.read_many(&inputs, &hints)) {
-        if let Ok(docs) = result {
-            let sha = sha256_hex(bytes);
-            documents.extend(docs.into_iter().map(|doc| SourcedDocument {
-                file: name.clone(),
-                sha256: sha.clone(),
-                doc,
-            }));
-        }
+        let sha = sha256_hex(bytes);
+        // As in `run`: a file that cannot be read is a document of unknown kind, not left out.
+        let docs = result.unwrap_or_else(|e| vec![Document::unreadable(name, &e.to_string())]);
+        documents.extend(docs.into_iter().map(|doc| SourcedDocument {
+            file: name.clone(),
+            sha256: sha.clone(),
+            doc,
+        }));
     }
     let id = dir
         .file_name()

@@ -109,6 +109,8 @@ pub enum OcrError {
     BadImage { width: u32, height: u32 },
     #[error("an OCR worker thread stopped")]
     WorkerLost,
+    #[error("ページの読み取り中に kyufu の内部エラーが起きました（不具合です。担当者が原本で確認してください）")]
+    PageFailed,
 }
 
 impl From<tesseract_rs::TesseractError> for OcrError {

@@ -5,6 +5,8 @@
 //! when none was read, and its money when the breakdown does not sum, get a second look
 //! ([`super::reread`]).
 
+use std::sync::{Arc, Mutex};
+
 use image::DynamicImage;
 
 use crate::extract::layout::lines_from_tokens;
@@ -15,23 +17,33 @@ use crate::ocr::{self, Engine, Models, OcrError};
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
 /// digits (it reads handwritten and rounded digits that the Japanese model does not), and the
 /// Japanese-script model for a second look at a doubtful name (it reads handwritten kanji `jpn`
-/// does not).
+/// does not). The last is seldom needed, so the workers share one.
 #[derive(Debug)]
 pub struct PageEngines {
     pub text: Engine,
     pub digits: Engine,
-    pub names: Engine,
+    pub names: Arc<Mutex<Engine>>,
 }
 
 impl PageEngines {
     /// Loads the three models (checked against the manifest).
     pub fn new(models: &Models) -> Result<PageEngines, OcrError> {
+        PageEngines::sharing(models, Arc::new(Mutex::new(names_engine(models)?)))
+    }
+
+    /// Loads the page and digit models, and reads names with `names` (shared with other workers).
+    pub fn sharing(models: &Models, names: Arc<Mutex<Engine>>) -> Result<PageEngines, OcrError> {
         Ok(PageEngines {
             text: Engine::new(models, "jpn")?,
             digits: Engine::new(models, "eng")?,
-            names: Engine::new(models, "Japanese")?,
+            names,
         })
     }
+}
+
+/// The Japanese-script engine the second look at a doubtful name reads with.
+pub fn names_engine(models: &Models) -> Result<Engine, OcrError> {
+    Engine::new(models, "Japanese")
 }
 
 /// Reads one page image; lines that nearly carry what `hints` know, and a receipt's money when its
@@ -64,7 +76,7 @@ pub fn read_image_page(
     super::reread::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
     super::reread::second_look(
         &mut engines.text,
-        &mut engines.names,
+        &engines.names,
         &ocr_input,
         &mut lines,
         hints,

@@ -33,6 +33,8 @@
 //!   sparse text and its lines of money are tried the same way. A misread digit gets through only if
 //!   a second, independent misread makes the sum come out exactly.
 
+use std::sync::{Mutex, PoisonError};
+
 use image::imageops::{self, FilterType};
 use image::GrayImage;
 
@@ -64,7 +66,7 @@ enum Known {
 /// Re-reads the lines of `page` that nearly carry a known text; returns how many were replaced.
 pub fn second_look(
     engine: &mut Engine,
-    script: &mut Engine,
+    script: &Mutex<Engine>,
     page: &GrayImage,
     lines: &mut [TextLine],
     hints: &Hints,
@@ -180,35 +182,50 @@ pub fn second_look(
         // Tesseract's Japanese-script model was trained on more fonts than `jpn` and reads some
         // handwritten glyphs `jpn` never does (剛 of seed 7 sub060's 「遠藤 剛」, read 「天藤 半」,
         // 「形藤 団」, 「球藤 半」 by `jpn` at every scale, 「遠藤 剛」 by `Japanese` at 0.5 and 0.7):
-        // it confirms the name as `jpn` would, and gives no reading of its own otherwise.
-        if name_doubt && !confirmed {
-            let (start, end) = name_part.unwrap_or(whole);
-            let crop = if (start, end) == whole {
-                Some(part.clone())
-            } else {
-                line_of(line.tokens[start..end].to_vec())
-            };
+        // it confirms the name as `jpn` would, and gives no reading of its own otherwise. Then both
+        // read the name with wider margins: a pad receipt's handwritten 「中村 智子」 (seed 11
+        // sub004) reads 「下村 智子」, 「中材 智子」, 「中 科 智子」 in the usual crop and
+        // 「中 村 智子」 with a character and a half of paper around it.
+        // (Only while the line is as first read: the spans are of its words.)
+        let (start, end) = name_part.unwrap_or(whole);
+        let crop = match (name_doubt && !confirmed, (start, end) == whole) {
+            (false, _) => None,
+            (true, true) => Some(part.clone()),
+            (true, false) => line_of(line.tokens[start..end].to_vec()),
+        };
+        if let Some(crop) = crop {
             let names: Vec<&String> = near
                 .iter()
                 .filter(|(_, kind)| *kind == Known::Name)
                 .map(|(k, _)| k)
                 .collect();
-            for scale in crop.as_ref().map_or(&[][..], |_| SCALES) {
-                let Some(crop) = &crop else { break };
-                let mut tokens = line.tokens[..start].to_vec();
-                tokens.extend(read_line_at(script, page, crop, *scale)?);
-                tokens.extend(line.tokens[end..].iter().cloned());
-                let Some(again) = line_of(tokens) else {
-                    continue;
-                };
-                let text = lookalike_key(&compact(&again.text()));
-                let keeps = kept.iter().all(|k| text.contains(k.as_str()));
-                if keeps && names.iter().any(|k| text.contains(k.as_str())) {
-                    *line = again;
-                    replaced += 1;
-                    tracing::debug!(scale, "the script model confirmed a name");
-                    confirmed = true;
-                    break;
+            let wide = widened(&crop);
+            // One script engine serves every worker (it is seldom needed, and a third model per
+            // worker costs 45 MB); a worker that panicked holding it left it whole.
+            let mut script = script.lock().unwrap_or_else(PoisonError::into_inner);
+            let passes = [(true, &crop), (false, &wide), (true, &wide)];
+            'passes: for (by_script, crop) in passes {
+                for &scale in SCALES {
+                    let read = if by_script {
+                        read_line_at(&mut script, page, crop, scale)?
+                    } else {
+                        read_line_at(engine, page, crop, scale)?
+                    };
+                    let mut tokens = line.tokens[..start].to_vec();
+                    tokens.extend(read);
+                    tokens.extend(line.tokens[end..].iter().cloned());
+                    let Some(again) = line_of(tokens) else {
+                        continue;
+                    };
+                    let text = lookalike_key(&compact(&again.text()));
+                    let keeps = kept.iter().all(|k| text.contains(k.as_str()));
+                    if keeps && names.iter().any(|k| text.contains(k.as_str())) {
+                        *line = again;
+                        replaced += 1;
+                        tracing::debug!(scale, by_script, "a name confirmed by a further reading");
+                        confirmed = true;
+                        break 'passes;
+                    }
                 }
             }
         }
@@ -2237,6 +2254,21 @@ fn read_line_without_frames(
     })
 }
 
+/// `line` with its box widened so that its crop ([`read_line_prepared`]) has a character and a
+/// half of paper either side and two thirds of one above and below.
+fn widened(line: &TextLine) -> TextLine {
+    let h = line.char_height();
+    let (dx, dy) = (h * 5 / 6, h / 3);
+    let mut wide = line.clone();
+    wide.bbox = BBox {
+        x: line.bbox.x.saturating_sub(dx),
+        y: line.bbox.y.saturating_sub(dy),
+        w: line.bbox.w + dx * 2,
+        h: line.bbox.h + dy * 2,
+    };
+    wide
+}
+
 /// Reads the line's box (with a margin) alone at `scale`, the crop changed by `prepare` first.
 fn read_line_prepared(
     engine: &mut Engine,
@@ -3242,7 +3274,7 @@ mod tests {
     fn a_misread_name_is_read_again_and_a_different_name_is_kept() {
         let models = Models::locate(None).expect("models");
         let mut engine = Engine::new(&models, "jpn").expect("engine");
-        let mut script = Engine::new(&models, "Japanese").expect("script engine");
+        let script = Mutex::new(Engine::new(&models, "Japanese").expect("script engine"));
 
         // The page said 中村 隆; suppose the page reading gave 際 for 隆.
         let (img, spans) = testpage::render_line("氏名 中村 隆", 44.0);
@@ -3254,14 +3286,8 @@ mod tests {
             ],
             &spans,
         )];
-        let n = second_look(
-            &mut engine,
-            &mut script,
-            &img,
-            &mut lines,
-            &hints("中村 隆"),
-        )
-        .expect("reads");
+        let n =
+            second_look(&mut engine, &script, &img, &mut lines, &hints("中村 隆")).expect("reads");
         assert_eq!(n, 1);
         assert!(
             compact(&lines[0].text()).contains("中村隆"),
@@ -3292,7 +3318,7 @@ mod tests {
             &spans,
         );
         let mut look_again = |lines: &mut Vec<TextLine>| {
-            second_look(&mut engine, &mut script, &img, lines, &hints("山本 綾香")).expect("reads")
+            second_look(&mut engine, &script, &img, lines, &hints("山本 綾香")).expect("reads")
         };
         let mut lines = vec![first.clone()];
         let n = look_again(&mut lines);
@@ -3320,7 +3346,7 @@ mod tests {
     fn a_handwritten_name_jpn_misreads_at_every_scale_is_confirmed_by_the_script_model() {
         let models = Models::locate(None).expect("models");
         let mut jpn = Engine::new(&models, "jpn").expect("engine");
-        let mut script = Engine::new(&models, "Japanese").expect("script engine");
+        let script = Mutex::new(Engine::new(&models, "Japanese").expect("script engine"));
         let name = "遠藤 剛";
         let (img, spans) = testpage::render_line_in(
             "/usr/share/fonts/truetype/kiloji/kiloji.ttf",
@@ -3339,14 +3365,13 @@ mod tests {
         // With `jpn` alone (a second `jpn` engine standing in for the script model) no reading
         // gives the name.
         let mut lines = vec![first.clone()];
-        let mut jpn_again = Engine::new(&models, "jpn").expect("engine");
-        let n =
-            second_look(&mut jpn, &mut jpn_again, &img, &mut lines, &hints(name)).expect("reads");
+        let jpn_again = Mutex::new(Engine::new(&models, "jpn").expect("engine"));
+        let n = second_look(&mut jpn, &jpn_again, &img, &mut lines, &hints(name)).expect("reads");
         assert_eq!(n, 0, "{}", lines[0].text());
         assert_eq!(lines[0].text(), first.text());
 
         let mut lines = vec![first];
-        let n = second_look(&mut jpn, &mut script, &img, &mut lines, &hints(name)).expect("reads");
+        let n = second_look(&mut jpn, &script, &img, &mut lines, &hints(name)).expect("reads");
         assert_eq!(n, 1);
         assert!(
             compact(&lines[0].text()).contains("遠藤剛"),

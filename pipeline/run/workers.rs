@@ -1,7 +1,8 @@
-//! OCR workers: one Tesseract engine per thread, created once and kept (loading a model costs 0.1 s
-//! and 50 MB: NOTES-OCR.md), fed pages through a queue. Tesseract runs with one OpenMP thread each
+//! OCR workers: one Tesseract engine per thread (and one for doubtful names they share), created
+//! once and kept (loading a model costs 0.1 s and 50 MB: NOTES-OCR.md), fed pages through a queue. Tesseract runs with one OpenMP thread each
 //! (`OMP_THREAD_LIMIT=1`, set by `ocr`); the parallelism is ours, one page per core.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -11,7 +12,7 @@ use image::DynamicImage;
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{Models, OcrError, PageSegMode};
 
-use super::page::{read_image_page, PageEngines};
+use super::page::{names_engine, read_image_page, PageEngines};
 
 struct Job {
     index: usize,
@@ -39,9 +40,10 @@ impl Workers {
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         let mut threads = Vec::new();
+        // Create the engines here so a missing model fails the start, not a page.
+        let names = Arc::new(Mutex::new(names_engine(models)?));
         for i in 0..n.max(1) {
-            // Create the engine here so a missing model fails the start, not a page.
-            let mut engines = PageEngines::new(models)?;
+            let mut engines = PageEngines::sharing(models, Arc::clone(&names))?;
             engines.text.set_page_seg_mode(psm)?;
             let rx = Arc::clone(&rx);
             let extractor = Arc::clone(&extractor);
@@ -102,7 +104,12 @@ fn worker(mut engines: PageEngines, extractor: &Extractor, rx: Arc<Mutex<Receive
                 Err(_) => return,
             }
         };
-        let result = read_image_page(&mut engines, job.number, job.image, extractor, &job.hints);
+        // A bug met on one page fails that page (its file goes to quarantine), not the worker:
+        // the panic happens in kyufu's own code between Tesseract calls, so the engines are whole.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            read_image_page(&mut engines, job.number, job.image, extractor, &job.hints)
+        }))
+        .unwrap_or(Err(OcrError::PageFailed));
         // The caller may have gone (a time limit); nothing to do then.
         let _ = job.reply.send((job.index, result));
     }

@@ -274,7 +274,20 @@ fn instalment_note(r: &ReceiptSpec) -> Option<String> {
         .map(|(n, of)| format!("（分割納入 第{n}回／全{of}回）"))
 }
 
-/// Draws `text` struck through with the right value beside it, and a 訂正印 if sealed.
+/// Where the right value of a correction is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Fix {
+    /// Just above the struck value, a little smaller, from its left end.
+    Above,
+    /// Just above, ending where the struck value ends (a right-aligned amount).
+    AboveRight,
+    /// On the same line, left of the struck value: a table's cell has no room above it (written
+    /// above, it runs into the row over it, as no clerk writes it).
+    Before,
+}
+
+/// Draws `old` struck through with the right value `new` placed as `fix` says, and a 訂正印 if
+/// sealed; `x` is where `old` starts, or ends for the right-aligned placements.
 #[allow(clippy::too_many_arguments)]
 fn corrected(
     sheet: &mut Sheet,
@@ -286,17 +299,19 @@ fn corrected(
     new: &str,
     sealed: bool,
     stamp: &str,
-    right_align: bool,
+    fix: Fix,
 ) {
     let old_w = sheet.width(st, old);
-    let x_old = if right_align { x - old_w } else { x };
+    let x_old = if fix == Fix::Above { x } else { x - old_w };
     sheet.text(rng, st, x_old, y, old);
     sheet.strike(x_old, y, old_w, st.size_pt);
-    // The right value goes just above the struck one, a little smaller.
     let small = st.size(st.size_pt * 0.9);
     let new_w = sheet.width(small, new);
-    let x_new = if right_align { x - new_w } else { x_old };
-    let y_new = y - st.size_pt * 0.3528 * 1.05;
+    let (x_new, y_new) = match fix {
+        Fix::Above => (x_old, y - st.size_pt * 0.3528 * 1.05),
+        Fix::AboveRight => (x - new_w, y - st.size_pt * 0.3528 * 1.05),
+        Fix::Before => (x_old - new_w - st.size_pt * 0.3528, y),
+    };
     sheet.text(rng, small, x_new, y_new, new);
     if sealed {
         let cx = x_old + old_w * rng.random_range(0.3..0.8);
@@ -368,7 +383,7 @@ fn table_receipt(sheet: &mut Sheet, rng: &mut ChaCha8Rng, look: &Look, r: &Recei
             &total_text,
             c.sealed,
             &c.stamp,
-            true,
+            Fix::AboveRight,
         );
     } else {
         sheet.text_right(rng, total_st, m + box_w - 4.0, y + 0.5, &total_text);
@@ -412,7 +427,7 @@ fn table_receipt(sheet: &mut Sheet, rng: &mut ChaCha8Rng, look: &Look, r: &Recei
                     &amt,
                     c.sealed,
                     &c.stamp,
-                    true,
+                    Fix::Before,
                 ),
                 None => {
                     sheet.text_right(rng, st, m + table_w - 3.0, ry + base, &amt);
@@ -625,7 +640,7 @@ fn letter_receipt(sheet: &mut Sheet, rng: &mut ChaCha8Rng, look: &Look, r: &Rece
                     &amt,
                     c.sealed,
                     &c.stamp,
-                    true,
+                    Fix::AboveRight,
                 ),
                 None => {
                     sheet.text_right(rng, st, amt_right, y, &amt);
@@ -835,7 +850,7 @@ fn certificate(sheet: &mut Sheet, rng: &mut ChaCha8Rng, look: &Look, c: &Certifi
                     value,
                     x.sealed,
                     &x.stamp,
-                    false,
+                    Fix::Above,
                 );
                 continue;
             }

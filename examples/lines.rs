@@ -9,6 +9,13 @@ use kyufu::ocr::Models;
 use kyufu::run::page::{read_image_page, PageEngines};
 
 fn main() {
+    // The second looks' debug lines (`KYUFU_LOG=kyufu=debug`), as `kyufu` logs them.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("KYUFU_LOG") {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter)
+            .init();
+    }
     let path = std::env::args()
         .nth(1)
         .expect("usage: lines FILE [APPLICATION.json]");
@@ -31,8 +38,13 @@ fn main() {
                 }
             }
             PageContent::Image(img) if std::env::var_os("WORDS").is_some() => {
-                let prepared = kyufu::ocr::prepare(img);
+                let mut prepared = kyufu::ocr::prepare(img);
                 println!("skew {}", prepared.skew_degrees);
+                // As the pipeline reads it (`ERASE=1`): dot leaders erased first.
+                if std::env::var_os("ERASE").is_some() {
+                    let n = kyufu::extract::marks::erase_dot_leaders(&mut prepared.gray);
+                    println!("dots erased {n}");
+                }
                 let r = engines.text.recognize(&prepared.gray).expect("ocr");
                 for w in r.words {
                     println!("{:?} {:.0} {:?}", w.text, w.confidence, w.bbox);
@@ -42,6 +54,9 @@ fn main() {
                 if let Some(out) = std::env::var_os("DUMP") {
                     // The page as prepared for OCR (deskewed, gray): what the boxes refer to.
                     let mut gray = kyufu::ocr::prepare(img.clone()).gray;
+                    if std::env::var_os("ERASE").is_some() {
+                        kyufu::extract::marks::erase_dot_leaders(&mut gray);
+                    }
                     if std::env::var_os("UNRULED").is_some() {
                         kyufu::extract::marks::erase_rules(&mut gray);
                     }

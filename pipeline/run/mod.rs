@@ -724,14 +724,21 @@ impl Runner {
         let mut unreadable: BTreeMap<i64, String> = BTreeMap::new();
         let mut scans: Vec<(String, Vec<u8>)> = Vec::new();
         let mut scan_rows: Vec<&FileRow> = Vec::new();
+        let mut unopened: Vec<SourcedDocument> = Vec::new();
         for f in files {
             let bytes = match fs::read(c.path.join(&f.name)) {
                 Ok(b) => b,
                 Err(e) => {
-                    unreadable.insert(
-                        f.id,
-                        ReadError::Unopenable(e.kind().to_string()).to_string(),
-                    );
+                    let reason = ReadError::Unopenable(e.kind().to_string()).to_string();
+                    // As a scan that cannot be read (below): the case is not decided without it.
+                    if f.name != "application.json" {
+                        unopened.push(SourcedDocument {
+                            file: f.name.clone(),
+                            sha256: f.sha256.clone(),
+                            doc: Document::unreadable(&f.name, &reason),
+                        });
+                    }
+                    unreadable.insert(f.id, reason);
                     continue;
                 }
             };
@@ -755,7 +762,7 @@ impl Runner {
             ms = started.elapsed().as_millis() as u64,
             "read submission"
         );
-        let mut documents = Vec::new();
+        let mut documents = unopened;
         for (f, result) in scan_rows.into_iter().zip(results) {
             match result {
                 Ok(docs) => documents.extend(docs.into_iter().map(|doc| SourcedDocument {

@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use image::DynamicImage;
 
 use crate::extract::{Extractor, Hints, PageInput};
-use crate::ocr::{Models, OcrError, PageSegMode};
+use crate::ocr::{Engine, Models, OcrError, PageSegMode};
 
 use super::page::{names_engine, read_image_page, PageEngines};
 
@@ -43,13 +43,17 @@ impl Workers {
         // Create the engines here so a missing model fails the start, not a page.
         let names = Arc::new(Mutex::new(names_engine(models)?));
         for i in 0..n.max(1) {
-            let mut engines = PageEngines::sharing(models, Arc::clone(&names))?;
-            engines.text.set_page_seg_mode(psm)?;
+            let fresh = Fresh {
+                models: models.clone(),
+                names: Arc::clone(&names),
+                psm,
+            };
+            let engines = fresh.engines()?;
             let rx = Arc::clone(&rx);
             let extractor = Arc::clone(&extractor);
             let handle = std::thread::Builder::new()
                 .name(format!("ocr-{i}"))
-                .spawn(move || worker(engines, &extractor, rx))
+                .spawn(move || worker(engines, &fresh, &extractor, rx))
                 .map_err(|_| OcrError::WorkerLost)?;
             threads.push(handle);
         }
@@ -95,7 +99,27 @@ impl Workers {
     }
 }
 
-fn worker(mut engines: PageEngines, extractor: &Extractor, rx: Arc<Mutex<Receiver<Job>>>) {
+/// What a worker's engines are made from, to make them anew.
+struct Fresh {
+    models: Models,
+    names: Arc<Mutex<Engine>>,
+    psm: PageSegMode,
+}
+
+impl Fresh {
+    fn engines(&self) -> Result<PageEngines, OcrError> {
+        let mut engines = PageEngines::sharing(&self.models, Arc::clone(&self.names))?;
+        engines.text.set_page_seg_mode(self.psm)?;
+        Ok(engines)
+    }
+}
+
+fn worker(
+    mut engines: PageEngines,
+    fresh: &Fresh,
+    extractor: &Extractor,
+    rx: Arc<Mutex<Receiver<Job>>>,
+) {
     loop {
         let job = {
             let Ok(guard) = rx.lock() else { return };
@@ -104,12 +128,25 @@ fn worker(mut engines: PageEngines, extractor: &Extractor, rx: Arc<Mutex<Receive
                 Err(_) => return,
             }
         };
-        // A bug met on one page fails that page (its file goes to quarantine), not the worker:
-        // the panic happens in kyufu's own code between Tesseract calls, so the engines are whole.
+        // A bug met on one page fails that page (its file goes to quarantine), not the worker.
+        // The engines are made anew: a second look may have left a setting on them (the date
+        // look's glyph whitelist) that would spoil every later page.
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             read_image_page(&mut engines, job.number, job.image, extractor, &job.hints)
-        }))
-        .unwrap_or(Err(OcrError::PageFailed));
+        }));
+        let result = match result {
+            Ok(read) => read,
+            Err(_) => {
+                match fresh.engines() {
+                    Ok(new) => engines = new,
+                    Err(_) => {
+                        let _ = job.reply.send((job.index, Err(OcrError::PageFailed)));
+                        return;
+                    }
+                }
+                Err(OcrError::PageFailed)
+            }
+        };
         // The caller may have gone (a time limit); nothing to do then.
         let _ = job.reply.send((job.index, result));
     }

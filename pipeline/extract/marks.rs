@@ -961,13 +961,13 @@ pub fn erase_dot_leaders(gray: &mut GrayImage) -> usize {
                 let pitch = row[k].0 - row[k - 1].0;
                 gap > 0
                     && pitch <= dot_max * 5
-                    // Leaders are evenly spaced (a font's 「…」 groups at most double the pitch
-                    // between groups); a speck of the amount's first digit nearly three pitches
+                    // Leaders are evenly spaced (a font's 「…」 groups about double the pitch
+                    // between groups, 2.5 times allowed); a speck of the amount's first digit nearly three pitches
                     // on is no dot (seed 3 sub001: the tip of 30,000's blurred 3, at pitch 26
                     // after dots at 9–10, was whited out, and 30,000 read 3,000).
                     && (k - start < 2 || {
                         let prev_pitch = row[k - 1].0 - row[k - 2].0;
-                        pitch * 5 >= prev_pitch * 2 && pitch * 5 <= prev_pitch * 11
+                        pitch * 5 >= prev_pitch * 2 && pitch * 2 <= prev_pitch * 5
                     })
             };
             if !continues {
@@ -1278,14 +1278,32 @@ mod tests {
             image::Luma([0]),
         );
         draw_filled_rect_mut(&mut img, Rect::at(620, 155).of_size(5, 5), image::Luma([0]));
-        // A speck of the amount's first digit (a blurred 3's tip) on the leader's row, two and a
-        // half pitches after its last dot: print, not a dot.
-        draw_filled_rect_mut(&mut img, Rect::at(544, 151).of_size(4, 4), image::Luma([0]));
-        assert_eq!(erase_dot_leaders(&mut img), 20);
+        // 「………」: dots 9 px apart in threes, 20 px between the threes (a pixel over double).
+        for g in 0..8 {
+            for d in 0..3 {
+                let x = 200 + g * 38 + d * 9;
+                draw_filled_rect_mut(&mut img, Rect::at(x, 60).of_size(4, 4), image::Luma([0]));
+            }
+        }
+        // A speck of the amount's first digit (a blurred 3's tip) on that row, nearly three
+        // pitches after its last dot: print, not a dot.
+        let last: u32 = 200 + 7 * 38 + 2 * 9;
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(last as i32 + 26, 60).of_size(4, 4),
+            image::Luma([0]),
+        );
+        assert_eq!(erase_dot_leaders(&mut img), 20 + 24);
         assert_eq!(img.get_pixel(202, 152).0[0], 255);
         assert_eq!(img.get_pixel(602, 140).0[0], 0);
         assert_eq!(img.get_pixel(622, 157).0[0], 0);
-        assert_eq!(img.get_pixel(545, 152).0[0], 0, "the digit's speck stays");
+        assert_eq!(img.get_pixel(201, 61).0[0], 255);
+        assert_eq!(img.get_pixel(last + 1, 61).0[0], 255);
+        assert_eq!(
+            img.get_pixel(last + 27, 61).0[0],
+            0,
+            "the digit's speck stays"
+        );
     }
 
     #[test]

@@ -462,7 +462,12 @@ fn a_till_receipt_in_place_of_the_receipt_asks_for_a_proper_one_and_is_never_pai
     }
     let photo =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-samples/till-receipt-photo.jpg");
-    fs::copy(&photo, sub.join("receipt.jpg")).unwrap();
+    fs::copy(&photo, sub.join("receipt.jpg")).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the shared folder is beside the project root)",
+            photo.display()
+        )
+    });
     let out = kyufu(&dir, &["run", "--once"]);
     assert!(
         out.status.success(),

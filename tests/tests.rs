@@ -46,6 +46,16 @@ fn kyufu(dir: &Path, args: &[&str]) -> Output {
         .expect("run kyufu")
 }
 
+/// `kyufu run --once` on `dir`, which must succeed (`why` says what a failure would mean).
+fn run_once(dir: &Path, why: &str) {
+    let out = kyufu(dir, &["run", "--once"]);
+    assert!(
+        out.status.success(),
+        "{why}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn generate(dir: &Path, count: u32, seed: u64) {
     let out = Command::new(CORPUS)
         .args([
@@ -80,12 +90,7 @@ fn corpus_run() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let dir = scratch("corpus");
         generate(&dir, 60, 7);
-        let out = kyufu(&dir, &["run", "--once"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_once(&dir, "");
         dir
     })
 }
@@ -356,12 +361,7 @@ fn bad_inputs_go_to_quarantine_with_a_japanese_reason_and_the_run_goes_on() {
         .iter()
         .map(|n| fs::read(inbox.join(n)).unwrap())
         .collect();
-    let out = kyufu(&dir, &["run", "--once"]);
-    assert!(
-        out.status.success(),
-        "a bad document is not a failed run: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_once(&dir, "a bad document is not a failed run: ");
     let q = dir.join("state/quarantine");
     for (name, bytes) in names.iter().zip(&originals) {
         assert_eq!(
@@ -416,12 +416,7 @@ fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
     assert_eq!(d["outcome"], "needs_review", "kyufu decide: {d}");
     assert!(names_the_file(&d), "{d}");
 
-    let out = kyufu(&dir, &["run", "--once"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_once(&dir, "");
     let q = dir.join("state/quarantine");
     assert_eq!(fs::read(q.join("receipt-2.jpg")).unwrap(), broken);
     assert!(q.join("receipt-2.jpg.reason.txt").exists());
@@ -468,12 +463,7 @@ fn a_till_receipt_in_place_of_the_receipt_asks_for_a_proper_one_and_is_never_pai
             photo.display()
         )
     });
-    let out = kyufu(&dir, &["run", "--once"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_once(&dir, "");
     let all = decisions(&dir);
     assert_eq!(all.len(), 1);
     let (case_dir, d) = &all[0];

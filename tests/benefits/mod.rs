@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{kyufu, pdftotext, scratch};
+use super::{kyufu, pdftotext, run_once, scratch};
 
 fn submit(dir: &Path, name: &str, app: &Value) {
     let sub = dir.join("inbox").join(name);
@@ -66,12 +66,7 @@ fn the_stipend_travel_allowance_and_completion_benefit_are_decided_with_their_pl
                      {"date": "2026-05-08", "fare_yen": 1200, "walking_km": 6.0}]
         }),
     );
-    let out = kyufu(&dir, &["run", "--once"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_once(&dir, "");
 
     let (case, d) = decision_of(&dir, "stipend");
     let schedule = d["schedule"].as_array().expect("a schedule");

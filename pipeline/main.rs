@@ -251,7 +251,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Decide { dir, json } => {
             let reader = Reader::new(&cfg)?;
-            let decision = decide_folder(&reader, &dir)?;
+            let decision = decide_folder(&cfg, &reader, &dir)?;
             if json {
                 println!("{}", serde_json::to_string(&decision)?);
             } else {

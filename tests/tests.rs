@@ -536,6 +536,65 @@ fn decide_prints_the_decision_without_writing_anything() {
     assert!(sub.exists(), "the folder is left where it was");
 }
 
+/// `run` and `decide` take a submission apart the same way (one reading of a folder): the same
+/// decision for the same folder, also when its `application.json` is not JSON, and both with the
+/// settings of the configuration file they are given.
+#[test]
+fn decide_and_run_decide_a_folder_alike_with_the_configured_settings() {
+    let dir = scratch("decide-like-run");
+    generate(&dir, 1, 11);
+    let sub = fs::read_dir(dir.join("inbox"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let decide = |extra_config: &str| -> Value {
+        let config = dir.join("kyufu-decide.toml");
+        fs::write(&config, format!("settle_ms = 0\n{extra_config}")).unwrap();
+        let out = Command::new(KYUFU)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["--config", &config.display().to_string()])
+            .args(["decide", &sub.display().to_string(), "--json"])
+            .output()
+            .expect("run kyufu");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("one JSON object")
+    };
+    // Every value read is below a threshold over 1: a person must look at the case.
+    let strict = decide("review_below = 1.01\n");
+    assert_eq!(
+        strict["outcome"], "needs_review",
+        "decide honours kyufu.toml: {strict}"
+    );
+
+    fs::write(sub.join("application.json"), b"{ this is not JSON").unwrap();
+    let decided = decide("");
+
+    run_once(
+        &dir,
+        "run --once on a folder with a broken application.json: ",
+    );
+    let (_, ran) = decisions(&dir)
+        .into_iter()
+        .next()
+        .expect("run decided the folder");
+    for key in ["outcome", "amount_yen", "reasons"] {
+        assert_eq!(
+            decided[key], ran[key],
+            "{key}: decide {decided} / run {ran}"
+        );
+    }
+    assert!(
+        decided["reasons"].to_string().contains("benefit"),
+        "a broken application leaves its facts missing, named: {decided}"
+    );
+}
+
 #[test]
 fn bad_arguments_exit_2() {
     let out = Command::new(KYUFU).args(["run"]).output().unwrap();

@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
-use crate::case::Application;
 use crate::decode;
 use crate::document::Document;
 use crate::extract::Hints;
 use crate::watch::Entry;
 
-use super::{hints_from, submission_files, ReadError, Reader};
+use super::submission::SubmissionFiles;
+use super::{hints_from, ReadError, Reader};
 
 /// What reading a set of files gives, one result per file in order.
 pub type ReadResults = Vec<Result<Vec<Document>, ReadError>>;
@@ -82,22 +82,10 @@ impl ReadAhead {
 /// the journal lists them) and the hints its application gives, as `write_submission` reads them
 /// after the claim.
 fn submission_input(dir: &Path) -> Option<ReadInput> {
-    let mut application = Application::default();
-    let mut files = Vec::new();
-    for path in submission_files(dir).ok()? {
-        let name = path.strip_prefix(dir).ok()?.to_string_lossy().into_owned();
-        let bytes = fs::read(&path).ok()?;
-        if name == "application.json" {
-            application = Application::from_json_bytes(&bytes).unwrap_or_default();
-        } else {
-            files.push((name, bytes));
-        }
-    }
-    // The journal lists a submission's files by name (SQLite's byte order, as `str`'s).
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let files = SubmissionFiles::read_folder(dir).ok()?;
     Some(ReadInput {
-        files: Arc::new(files),
-        hints: Arc::new(hints_from(&application)),
+        hints: Arc::new(hints_from(&files.application)),
+        files: Arc::new(files.scans),
     })
 }
 

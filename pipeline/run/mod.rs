@@ -19,6 +19,7 @@ pub mod ahead;
 pub mod files;
 pub mod page;
 pub mod reread;
+pub mod submission;
 pub mod workers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,6 +52,7 @@ use crate::watch::{ignored_name, Entry, Scanner, WakeSource, Waker};
 
 use ahead::{start_read, ReadAhead, ReadInput};
 use files::{extension, quarantine, sha256_hex, write_durable};
+use submission::{read_application, SubmissionFiles, APPLICATION_FILE};
 use workers::Workers;
 
 /// What stops a run (not a bad document: that is quarantined).
@@ -731,7 +733,7 @@ impl Runner {
                 Err(e) => {
                     let reason = ReadError::Unopenable(e.kind().to_string()).to_string();
                     // As a scan that cannot be read (below): the case is not decided without it.
-                    if f.name != "application.json" {
+                    if f.name != APPLICATION_FILE {
                         unopened.push(SourcedDocument {
                             file: f.name.clone(),
                             sha256: f.sha256.clone(),
@@ -742,11 +744,11 @@ impl Runner {
                     continue;
                 }
             };
-            if f.name == "application.json" {
-                match Application::from_json_bytes(&bytes) {
+            if f.name == APPLICATION_FILE {
+                match read_application(&bytes) {
                     Ok(app) => application = app,
-                    Err(e) => {
-                        unreadable.insert(f.id, e.to_string());
+                    Err(problem) => {
+                        unreadable.insert(f.id, problem);
                     }
                 }
                 continue;
@@ -1350,32 +1352,22 @@ pub fn hints_from(app: &Application) -> Hints {
 }
 
 /// Decides a submission folder without writing anything (`kyufu decide`).
-pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> {
-    let paths = submission_files(dir).map_err(io(format!("{} を読めません", dir.display())))?;
-    let mut application = Application::default();
-    let mut scans: Vec<(String, Vec<u8>)> = Vec::new();
-    for path in paths {
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .into_owned();
-        let bytes = fs::read(&path).map_err(io(format!("{} を読めません", path.display())))?;
-        if name == "application.json" {
-            if let Ok(app) = Application::from_json_bytes(&bytes) {
-                application = app;
-            }
-            continue;
-        }
-        scans.push((name, bytes));
+pub fn decide_folder(cfg: &Config, reader: &Reader, dir: &Path) -> Result<Decision, RunError> {
+    let files =
+        SubmissionFiles::read_folder(dir).map_err(io(format!("{} を読めません", dir.display())))?;
+    if let Some(problem) = &files.application_problem {
+        // As in `run`, where the file goes to quarantine with this reason: the case is decided
+        // without it, so the decision names the facts it lacks.
+        warn!(folder = %dir.display(), "{problem}");
     }
-    let inputs: Vec<(&str, &[u8])> = scans
+    let inputs: Vec<(&str, &[u8])> = files
+        .scans
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     let mut documents = Vec::new();
-    let hints = hints_from(&application);
-    for ((name, bytes), result) in scans.iter().zip(reader.read_many(&inputs, &hints)) {
+    let hints = hints_from(&files.application);
+    for ((name, bytes), result) in files.scans.iter().zip(reader.read_many(&inputs, &hints)) {
         let sha = sha256_hex(bytes);
         // As in `run`: a file that cannot be read is a document of unknown kind, not left out.
         let docs = result.unwrap_or_else(|e| vec![Document::unreadable(name, &e.to_string())]);
@@ -1389,7 +1381,7 @@ pub fn decide_folder(reader: &Reader, dir: &Path) -> Result<Decision, RunError> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let case = case::assemble(&id, application, documents, Config::default().review_below);
+    let case = case::assemble(&id, files.application, documents, cfg.review_below);
     Ok(rules::decide(&case, &Parameters::embedded()))
 }
 

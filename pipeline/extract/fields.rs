@@ -1,0 +1,449 @@
+//! Field finders shared by the receipt and certificate readers: the seal and its corrections, a
+//! person's name, the issuer, the course, a labelled date.
+
+use super::*;
+
+/// Labels a receipt puts before the payer's name, longest first.
+pub(super) const PAYER_LABELS: &[&str] = &[
+    "受講者氏名",
+    "支払者氏名",
+    "受講者名",
+    "お名前",
+    "氏名",
+    "受講者",
+    "支払者",
+];
+
+/// Seal and corrections: a small seal on or beside a strike is its 訂正印; any other seal is the
+/// 領収印 (or the head's 印 on a certificate).
+pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
+    let text_layer = pages.iter().all(|p| p.text_layer);
+    let mut seal_found = false;
+    let mut unsealed = false;
+    let mut doubtful = false;
+    for p in pages {
+        let ch = PageInput::char_height(&p.lines);
+        let mut used = vec![false; p.marks.seals.len()];
+        for s in &p.marks.strikes {
+            let reach = ch * 2;
+            let beside = |seal: &&marks::Seal| {
+                let b = seal.bbox;
+                b.x <= s.right() + reach
+                    && b.right() + reach >= s.x
+                    && b.y <= s.bottom() + reach
+                    && b.bottom() + reach >= s.y
+                    && b.w <= ch * 4
+                    // A 訂正印 is a small stamp, but larger than a character: a glyph or speck of
+                    // gray beside a strike must not pass for one.
+                    && b.w * 10 >= ch * 13
+                    && b.h * 10 >= ch * 13
+            };
+            // Red ink is a stamp's (black print over it takes part of its ring away); gray ink is a
+            // stamp's only when it closes a ring — light print scans gray too (the corrected value
+            // itself, written small above the strike).
+            let stamped = p
+                .marks
+                .seals
+                .iter()
+                .position(|seal| beside(&seal) && (seal.ink == marks::Ink::Red || seal.ring));
+            // Gray read as a sure word that is not the struck one (the corrected value 「6,700円」
+            // scanned light above the strike) is that word's print.
+            let print = |seal: &&marks::Seal| {
+                let b = seal.bbox;
+                seal.ink == marks::Ink::Gray
+                    && p.lines.iter().flat_map(|l| &l.tokens).any(|t| {
+                        let mid = t.bbox.y + t.bbox.h / 2;
+                        let struck = t.bbox.overlaps(s) && mid >= s.y && mid < s.bottom();
+                        t.confidence >= 0.8
+                            && !struck
+                            && t.bbox.shared_area(&b) * 5 >= b.w * b.h * 2
+                    })
+            };
+            match stamped {
+                Some(i) => used[i] = true,
+                None if p
+                    .marks
+                    .seals
+                    .iter()
+                    .any(|seal| beside(&seal) && !print(&seal)) =>
+                {
+                    doubtful = true
+                }
+                None => unsealed = true,
+            }
+        }
+        // A 領収印 is well over two characters across; anything smaller that is not a 訂正印 is a
+        // speck, a logo or a glyph, not a seal.
+        seal_found |= p
+            .marks
+            .seals
+            .iter()
+            .zip(&used)
+            .any(|(s, used)| !used && s.is_large(ch));
+    }
+    let conf = if text_layer { 0.5 } else { 0.95 };
+    let field = |v: bool| Field {
+        value: Value::Bool(v),
+        confidence: conf,
+        bbox: None,
+        page: Some(page_no),
+    };
+    let seal_name = match doc.kind {
+        DocKind::CompletionCertificate => cf::SEAL_PRESENT,
+        _ => rf::SEAL_PRESENT,
+    };
+    doc.fields.insert(seal_name.into(), field(seal_found));
+    // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.
+    let correction = if !unsealed && doubtful {
+        Field {
+            confidence: 0.5,
+            ..field(true)
+        }
+    } else {
+        field(unsealed)
+    };
+    doc.fields
+        .insert(rf::HAS_UNSEALED_CORRECTION.into(), correction);
+    if text_layer {
+        doc.findings.push(Finding {
+            code: "seal_not_visible".into(),
+            message: "電子文書（テキスト）のため押印の有無を画像で確認できません。".into(),
+        });
+    }
+}
+
+/// A person's name: before one of `markers` (様, 殿) or after one of `labels`; else a known name
+/// (`hints`) printed verbatim on the page.
+pub(super) fn find_name(
+    lines: &[TextLine],
+    markers: &[&str],
+    labels: &[&str],
+    hints: &Hints,
+) -> Option<(Span, String, bool)> {
+    // A reading that equals the applicant's name is cross-checked: sure, and spaced as given.
+    let confirm = |(span, name, repaired): (Span, String, bool)| match hints.confirm(&name) {
+        Some((known, sure)) => (
+            Span {
+                confidence: span.confidence.max(sure),
+                ..span
+            },
+            known,
+            false,
+        ),
+        // Part of the applicant's name (「福田」 for 福田 愛, the given name's one glyph read as
+        // nothing) is a name misread short, not someone else's: unsure however alike it was read.
+        None if hints.part_of_a_name(&name) => (
+            Span {
+                confidence: span.confidence.min(0.6),
+                ..span
+            },
+            hints.spaced(&name),
+            true,
+        ),
+        None => (span, hints.spaced(&name), repaired),
+    };
+    for l in lines {
+        for m in markers {
+            if let Some(span) = before_marker(l, m) {
+                if let Some((name, repaired)) = clean_name(&span.text) {
+                    return Some(confirm((span, name, repaired)));
+                }
+            }
+        }
+    }
+    if let Some((_, span)) = value_for(lines, labels) {
+        if let Some((name, repaired)) = clean_name(&span.text) {
+            return Some(confirm((span, name, repaired)));
+        }
+    }
+    // 様 misread (「渡辺 花子 欄」): the glyph alone at the end of a line, after a gap, ends a name
+    // there too — read as unsure unless it is the applicant's.
+    for l in lines {
+        let Some(last) = l.tokens.last() else {
+            continue;
+        };
+        if l.tokens.len() < 2 || !HONORIFIC_MISREADS.contains(&last.text.as_str()) {
+            continue;
+        }
+        let span = Span {
+            text: l.text_of(0, l.tokens.len() - 1),
+            confidence: l.confidence_of(0, l.tokens.len() - 1),
+            bbox: l.bbox_of(0, l.tokens.len() - 1),
+        };
+        if let Some((name, _)) = clean_name(&span.text) {
+            return Some(confirm((span, name, true)));
+        }
+    }
+    // The label was misread: look for a known name printed as it is.
+    for known in &hints.names {
+        let k = compact(known);
+        if k.chars().count() < 2 {
+            continue;
+        }
+        if let Some(l) = lines.iter().find(|l| compact(&l.text()).contains(&k)) {
+            let span = Span {
+                text: known.clone(),
+                confidence: l.confidence_of(0, l.tokens.len()),
+                bbox: Some(l.bbox),
+            };
+            return Some(confirm((span, known.clone(), false)));
+        }
+    }
+    None
+}
+
+/// The institution's printed name with its 法人格: the application's institution where it is printed
+/// (allowing a stamp over a few characters), else the first line that carries a 法人格.
+pub(super) fn find_issuer(
+    lines: &[TextLine],
+    pages: &[&PageInput],
+    hints: &Hints,
+) -> Option<(Span, String)> {
+    if let Some((name, span)) = hints
+        .institution_on(lines)
+        .or_else(|| hints.institution_under_seal(pages))
+    {
+        return Some((span, name));
+    }
+    for l in lines {
+        let text = l.text();
+        let t = compact(&text);
+        let Some(kaku) = HOJINKAKU.iter().find(|k| t.contains(*k)) else {
+            continue;
+        };
+        // From the 法人格 to the end, cut where the address, the representative or the phone begins.
+        // The 法人格 may be split by a space in the text; then the name starts with the line.
+        let start = text.find(kaku).unwrap_or(0);
+        let mut name = text[start..].to_string();
+        for cut in [
+            "代表",
+            "理事長",
+            "校長",
+            "学長",
+            "施設長",
+            "所長",
+            "TEL",
+            "電話",
+            "〒",
+            "住所",
+            "印",
+            "(印)",
+        ] {
+            if let Some(pos) = name.find(cut) {
+                if pos > kaku.len() {
+                    name.truncate(pos);
+                }
+            }
+        }
+        // The printed name without the spaces layout puts in it (after the 法人格, between words).
+        let name = compact(&name);
+        if name.chars().count() <= kaku.chars().count() {
+            continue;
+        }
+        return Some((
+            Span {
+                text: name.clone(),
+                confidence: l.confidence_of(0, l.tokens.len()),
+                bbox: Some(l.bbox),
+            },
+            name,
+        ));
+    }
+    None
+}
+
+pub(super) const COURSE_LABELS: &[&str] = &[
+    "教育訓練講座名",
+    "講座名",
+    "コース名",
+    "課程名",
+    "訓練講座",
+    "研修名",
+    "講座",
+    "コース",
+];
+
+pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
+    let confirm = |mut span: Span, course: String| match hints.confirms_course(&course) {
+        Some(known) => {
+            // Cross-checked against the application: the same title (up to look-alike glyphs).
+            span.confidence = span.confidence.max(0.97);
+            (span, known)
+        }
+        None => (span, course),
+    };
+    // 講座名：… — the label must begin the line (「登録販売者講座」 ends with 講座 but is no label).
+    for (i, l) in lines.iter().enumerate() {
+        let t = compact(&l.text());
+        let Some(label) = COURSE_LABELS.iter().find(|lab| t.starts_with(*lab)) else {
+            continue;
+        };
+        let value = after_label(l, label).or_else(|| {
+            let below = lines.get(i + 1)?;
+            (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
+                text: below.text(),
+                confidence: below.confidence_of(0, below.tokens.len()),
+                bbox: Some(below.bbox),
+            })
+        });
+        if let Some(span) = value {
+            let course = compact(&span.text);
+            if course.chars().count() >= 2 && normalize::parse_date(&course).is_none() {
+                return Some(confirm(span, course));
+            }
+        }
+    }
+    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for.
+    for l in lines {
+        let t = compact(&l.text());
+        let Some(rest) = t.strip_prefix("但し").or_else(|| t.strip_prefix("但")) else {
+            continue;
+        };
+        let end = ["受講料", "入学料", "入学金", "授業料", "講座費用", "として"]
+            .iter()
+            .filter_map(|w| rest.find(w))
+            .min()
+            .unwrap_or(rest.len());
+        let course = rest[..end].to_string();
+        if course.chars().count() >= 2 {
+            let span = Span {
+                text: course.clone(),
+                confidence: l.confidence_of(0, l.tokens.len()),
+                bbox: Some(l.bbox),
+            };
+            return Some(confirm(span, course));
+        }
+    }
+    // The label was lost: the application's course printed verbatim is the course, up to
+    // look-alike glyphs (「請 座名 TTパスポート試験対策講座」 for 講座名 ITパスポート試験対策講座 on the
+    // README's sample sub007).
+    for known in &hints.courses {
+        let k = compact(known);
+        if k.chars().count() < 2 {
+            continue;
+        }
+        let key = normalize::lookalike_key(&k);
+        let printed = |l: &&TextLine| normalize::lookalike_key(&compact(&l.text())).contains(&key);
+        if let Some(l) = lines.iter().find(printed) {
+            let span = Span {
+                text: k.clone(),
+                confidence: 0.97,
+                bbox: Some(l.bbox),
+            };
+            return Some((span, k));
+        }
+    }
+    // Or printed with one ordinary glyph misread (「請護名 社会保険労務二講座」, its label lost too).
+    for known in &hints.courses {
+        let k = compact(known);
+        let n = k.chars().count();
+        for l in lines {
+            let t: Vec<char> = compact(&l.text()).chars().collect();
+            let nearly = (0..=t.len().saturating_sub(n)).any(|i| {
+                let window: String = t[i..(i + n).min(t.len())].iter().collect();
+                normalize::one_glyph_off(&k, &window)
+            });
+            if nearly {
+                let span = Span {
+                    text: k.clone(),
+                    confidence: 0.9,
+                    bbox: Some(l.bbox),
+                };
+                return Some((span, k));
+            }
+        }
+    }
+    None
+}
+
+/// Labels a receipt's issue date follows.
+pub(super) const RECEIPT_DATE_LABELS: &[&str] = &[
+    "領収日",
+    "領収年月日",
+    "発行日",
+    "契約日",
+    "契約年月日",
+    "お支払日",
+    "入金日",
+    "日付",
+];
+
+/// Whether a date is printed that no reading could make out: after one of `labels`, or on a line
+/// of figures marked as a date (an era's name, 年 and 月, two slashes, or a year and a slash:
+/// 「令 和 年11 月6B」, 「2025/01703」) that is not a line of money or of a course's dates.
+pub(super) fn unread_date(lines: &[TextLine], labels: &[&str]) -> bool {
+    lines.iter().any(|l| {
+        let t = compact(&l.text());
+        let chars: Vec<char> = t.chars().collect();
+        let digit = chars.iter().any(char::is_ascii_digit);
+        let year_slash = chars.windows(5).any(|w| {
+            w[..4].iter().all(char::is_ascii_digit) && matches!(w[0], '1' | '2') && w[4] == '/'
+        });
+        let marked = t.contains("令和")
+            || t.contains("平成")
+            || t.contains('年') && t.contains('月')
+            || t.matches('/').count() >= 2
+            || year_slash;
+        let labelled = labels.iter().any(|lab| t.contains(lab));
+        let other = [
+            "生年月日",
+            "期間",
+            "開始",
+            "修了",
+            "~",
+            "〜",
+            "～",
+            "指定",
+            "円",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+        digit && (marked || labelled) && !other
+    })
+}
+
+/// A labelled date, else the first date on a line that is not some other date (birth, period).
+pub(super) fn find_date(
+    lines: &[TextLine],
+    labels: &[&str],
+) -> Option<(chrono::NaiveDate, normalize::DateReading, Span)> {
+    for l in lines {
+        let t = compact(&l.text());
+        if labels.iter().any(|lab| t.contains(lab)) {
+            if let Some(found) = read::date_on(l) {
+                return Some(found);
+            }
+        }
+    }
+    lines.iter().find_map(|l| {
+        let t = compact(&l.text());
+        let other = ["生年月日", "期間", "開始", "修了", "~", "〜", "～", "指定"]
+            .iter()
+            .any(|w| t.contains(w));
+        if other {
+            None
+        } else {
+            read::date_on(l)
+        }
+    })
+}
+
+/// Dates printed above the certifying sentence (「…証明します」), with the line each is on.
+pub(super) fn body_dates_all(lines: &[TextLine]) -> Vec<(chrono::NaiveDate, Span)> {
+    lines
+        .iter()
+        .take_while(|l| !compact(&l.text()).contains("証明し"))
+        .flat_map(|l| {
+            dates_on(l).into_iter().map(|d| {
+                (
+                    d,
+                    Span {
+                        text: l.text(),
+                        confidence: l.confidence_of(0, l.tokens.len()),
+                        bbox: Some(l.bbox),
+                    },
+                )
+            })
+        })
+        .collect()
+}

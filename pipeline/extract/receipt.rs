@@ -1,0 +1,252 @@
+//! The receipt reader (領収書, クレジット契約証明書): payer, issuer, course, issue date, the total and
+//! its breakdown, checked against each other.
+
+use super::*;
+
+impl Extractor {
+    pub(super) fn read_receipt(&self, doc: &mut Document, pages: &[&PageInput], hints: &Hints) {
+        let page_no = pages[0].number;
+        let lines: Vec<TextLine> = pages
+            .iter()
+            .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
+            .collect();
+        let set = |doc: &mut Document, name: &str, value: Value, span: &Span, conf: f32| {
+            put(doc, page_no, name, value, span, conf)
+        };
+
+        // 受講者（支払者）氏名: the name before 様/殿, or after a name label.
+        if let Some((span, name, repaired)) = find_name(&lines, &["様", "殿"], PAYER_LABELS, hints)
+        {
+            // A repaired reading is unsure, unless every second reading gave it alike.
+            let conf = if repaired && !agreed(span.confidence) {
+                span.confidence.min(0.6)
+            } else {
+                span.confidence
+            };
+            set(doc, rf::PAYER_NAME, Value::Text(name), &span, conf);
+        }
+        if let Some((span, name)) = find_issuer(&lines, pages, hints) {
+            set(
+                doc,
+                rf::ISSUER_NAME,
+                Value::Text(name),
+                &span,
+                span.confidence,
+            );
+        }
+        if let Some((span, course)) = find_course(&lines, hints) {
+            set(
+                doc,
+                rf::COURSE_NAME,
+                Value::Text(course),
+                &span,
+                span.confidence,
+            );
+        }
+        if let Some((date, reading, span)) = find_date(&lines, RECEIPT_DATE_LABELS) {
+            if reading.heisei_after_2019 {
+                doc.findings.push(Finding {
+                    code: "heisei_after_2019".into(),
+                    message: "令和改元後の日付が平成で書かれています（同じ暦年として読みました）。"
+                        .into(),
+                });
+            }
+            // A receipt is issued around the course: a date years away from it is a misread digit
+            // (「2029」 for 2025) as likely as a real date, so a person looks.
+            let conf = read::date_confidence(span.confidence, reading.reading);
+            let conf = if hints.far_from_course(date) {
+                conf.min(0.5)
+            } else {
+                conf
+            };
+            set(doc, rf::ISSUED_ON, Value::Date(date), &span, conf);
+        } else if unread_date(&lines, RECEIPT_DATE_LABELS) {
+            // A date is printed but could not be read: the receipt does not lack its date (a
+            // 補正依頼 would ask the family for what they brought), a person reads it on the scan.
+            doc.findings.push(Finding::unread(
+                rf::ISSUED_ON,
+                "領収日らしい印字がありますが、読み取れませんでした。",
+            ));
+        }
+
+        // The breakdown and the total, segment by segment (a label's amount is in its own segment or
+        // the next one to the right).
+        let mut items: Vec<Item> = Vec::new();
+        let mut totals: Vec<(i64, f32, Span)> = Vec::new();
+        // Amounts after a label that is neither an item nor the total's (「会ロロ 147,320円」 for
+        // 合計): the total only if nothing else is and they sum up to it, below the breakdown.
+        let mut unlabelled: Vec<(i64, f32, Span)> = Vec::new();
+        // Amounts alone on a line: a correction written above (or below) the struck-out value.
+        let mut bare: Vec<Option<(usize, AmountRead)>> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
+            .collect();
+        for (li, line) in lines.iter().enumerate() {
+            // 「但し ○○講座 受講料等として」 states the purpose of the whole sum, not a line of it.
+            if compact(&line.text()).starts_with("但") {
+                continue;
+            }
+            let segs = read::segments(line);
+            let mut k = 0;
+            while k < segs.len() {
+                let (from, to) = segs[k];
+                let (found, next) = match read::amount_in(line, from, to) {
+                    Some(a) => (Some(a), k + 1),
+                    None if k + 1 >= segs.len()
+                        && self.lexicon.classify(&line.text_of(from, to)).is_some() =>
+                    {
+                        // A labelled line without its amount: take the nearest amount standing alone
+                        // just above or below (the corrected value beside a strike-through).
+                        let ch = line.char_height();
+                        let near = bare
+                            .iter_mut()
+                            .filter(|b| {
+                                b.as_ref().is_some_and(|(bi, _)| {
+                                    *bi != li
+                                        && lines[*bi].bbox.y + ch * 2 >= line.bbox.y
+                                        && lines[*bi].bbox.y <= line.bbox.bottom() + ch
+                                        && lines[*bi].bbox.x > line.bbox.x
+                                })
+                            })
+                            .min_by_key(|b| {
+                                b.as_ref()
+                                    .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
+                                    .unwrap_or(u32::MAX)
+                            });
+                        let taken = near.and_then(|b| b.take()).map(|(_, a)| {
+                            let (v, r, _, span) = a;
+                            (v, r, to, span)
+                        });
+                        (taken, k + 1)
+                    }
+                    None if self.lexicon.classify(&line.text_of(from, to)).is_some() => {
+                        // The amount is further right, past leader residue or blank cells, but not
+                        // past another label.
+                        let mut found = (None, k + 1);
+                        for (m, &(f2, t2)) in segs.iter().enumerate().skip(k + 1) {
+                            if let Some(a) = read::amount_in(line, f2, t2) {
+                                found = (Some(a), m + 1);
+                                break;
+                            }
+                            if self.lexicon.classify(&line.text_of(f2, t2)).is_some() {
+                                break;
+                            }
+                        }
+                        found
+                    }
+                    None => (None, k + 1),
+                };
+                let Some((amount, reading, at, span)) = found else {
+                    k = next;
+                    continue;
+                };
+                let label_end = if at >= from && at <= to { at } else { to };
+                let label = line.text_of(from, label_end);
+                let conf = with_reading(
+                    span.confidence
+                        .min(line.confidence_of(from, label_end.max(from + 1))),
+                    reading,
+                );
+                match self.lexicon.classify(&label) {
+                    Some(LabelClass::Total) => totals.push((amount, conf, span)),
+                    Some(LabelClass::Item(category)) => {
+                        if !informational(&label) {
+                            items.push(Item {
+                                label: clean_label(&label),
+                                amount,
+                                category,
+                                confidence: conf,
+                                bbox: span.bbox,
+                            });
+                        }
+                    }
+                    None => {
+                        // 「金 99,000円也」, 「¥99,000-」 alone: the amount received. 金 and 也
+                        // may stand apart from the amount (「金　　¥50,000-　　也」), and the
+                        // revenue-stamp box's 「収入印紙」 before it.
+                        let t = compact(&line.text_of(from, to));
+                        let before = compact(&line.text_of(0, from));
+                        let after = compact(&line.text_of(to, line.tokens.len()));
+                        if t.starts_with('金')
+                            || t.starts_with('¥')
+                            || t.contains('也')
+                            || before.starts_with('金')
+                            || before.ends_with('金')
+                            || after.starts_with('也')
+                        {
+                            totals.push((amount, conf, span));
+                        } else {
+                            unlabelled.push((amount, conf, span));
+                        }
+                    }
+                }
+                k = next;
+            }
+        }
+        let sum = signed_sum(&items);
+        if totals.is_empty() {
+            let last_item = items
+                .iter()
+                .filter_map(|i| i.bbox)
+                .map(|b| b.bottom())
+                .max();
+            totals.extend(unlabelled.into_iter().filter(|(amount, _, span)| {
+                let below = match (span.bbox, last_item) {
+                    (Some(b), Some(last)) => b.y + b.h / 2 > last,
+                    _ => false,
+                };
+                below && crate::document::breakdown_sums_to(&items, *amount)
+            }));
+        }
+        let matching = totals
+            .iter()
+            .find(|t| crate::document::breakdown_sums_to(&items, t.0));
+        match (matching, totals.first()) {
+            (Some((amount, conf, span)), _) if !items.is_empty() => {
+                // Cross-check passed: the breakdown sums to the total.
+                let conf = conf.max(0.97);
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+                for it in &mut items {
+                    it.confidence = it.confidence.max(0.97);
+                }
+            }
+            (_, Some((amount, conf, span))) => {
+                let conf = if items.is_empty() {
+                    *conf
+                } else {
+                    doc.findings.push(Finding {
+                        code: "items_do_not_sum".into(),
+                        message: format!(
+                            "内訳の合計（{}円）が領収額（{}円）と一致しません。",
+                            sum, amount
+                        ),
+                    });
+                    for it in &mut items {
+                        it.confidence = it.confidence.min(0.5);
+                    }
+                    conf.min(0.5)
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+            }
+            (None, None) if !items.is_empty() => {
+                // No total was read: the breakdown's sum stands in, but not surely.
+                let span = Span {
+                    text: sum.to_string(),
+                    confidence: 0.5,
+                    bbox: None,
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span, 0.5);
+                doc.findings.push(Finding {
+                    code: "total_not_found".into(),
+                    message:
+                        "領収額（合計）が読み取れませんでした。内訳の合計を仮に表示しています。"
+                            .into(),
+                });
+            }
+            _ => {}
+        }
+        doc.items = items;
+        read_marks(doc, pages, page_no);
+    }
+}

@@ -206,7 +206,17 @@ pub fn to_bank_kana(name: &str, max_bytes: usize) -> Result<BankKana, KanaRefusa
             _ => note(KanaChange::Dropped(c), &mut changes),
         }
     }
-    let mut bytes: Vec<u8> = out.chars().filter_map(name_byte).collect();
+    let mut bytes: Vec<u8> = Vec::with_capacity(out.len());
+    for c in out.chars() {
+        let Some(b) = name_byte(c) else { continue };
+        // A ﾞ/ﾟ only after a kana that takes it (ｶ–ﾄ, ﾊ–ﾎ, ｳ for ﾞ; ﾊ–ﾎ for ﾟ); a stray one would
+        // make a name the bank's record cannot match.
+        if matches!(b, DAKUTEN | HANDAKUTEN) && !takes_mark(bytes.last().copied(), b) {
+            note(KanaChange::Dropped(c), &mut changes);
+            continue;
+        }
+        bytes.push(b);
+    }
     trim_spaces(&mut bytes);
     if bytes.is_empty() {
         return Err(KanaRefusal::Empty);
@@ -229,6 +239,16 @@ pub fn to_bank_kana(name: &str, max_bytes: usize) -> Result<BankKana, KanaRefusa
         );
     }
     Ok(BankKana { bytes, changes })
+}
+
+/// Whether the kana byte `prev` can carry `mark` (ﾞ or ﾟ).
+fn takes_mark(prev: Option<u8>, mark: u8) -> bool {
+    let Some(prev) = prev else { return false };
+    let ha_to_ho = (0xCA..=0xCE).contains(&prev); // ﾊ ﾋ ﾌ ﾍ ﾎ
+    match mark {
+        DAKUTEN => ha_to_ho || (0xB6..=0xC4).contains(&prev) || prev == 0xB3, // ｶ–ﾄ, ｳ
+        _ => ha_to_ho,
+    }
 }
 
 /// Records a change once.
@@ -296,6 +316,13 @@ mod tests {
             ("ヤマダ＠ハナコ", "ﾔﾏﾀﾞﾊﾅｺ", &["char_dropped"]),
             ("ヰノウエ", "ｲﾉｳｴ", &["old_kana"]),
             ("カ\u{3099}ト\u{3099}ウ", "ｶﾞﾄﾞｳ", &[]), // decomposed (NFD) 濁点
+            ("ｱﾞｲ", "ｱｲ", &["char_dropped"]),        // a stray 濁点
+            // 31+ bytes: 29 kana then ガ; cutting at 30 would split ｶ from ﾞ, so both go.
+            (
+                "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘガ",
+                "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍ",
+                &["name_cut"],
+            ),
         ];
         for (input, want, changes) in table {
             let (got, got_changes) = half(input);

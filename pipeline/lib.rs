@@ -12,6 +12,7 @@ pub mod document;
 pub mod extract;
 pub mod journal;
 pub mod ocr;
+pub mod payment;
 pub mod plans;
 pub mod render;
 pub mod rules;

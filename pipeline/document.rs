@@ -130,13 +130,112 @@ impl Value {
     }
 }
 
+/// How far a value read may be relied on: the extractor's verdict, from its cross-checks, beside
+/// the engine's raw score (DESIGN.md, "extract"). Thresholds from the config (`review_below`) apply
+/// to the raw score alone, and only to a value no check spoke for or against ([`Certainty::Read`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    /// A check independent of the engine confirmed it.
+    Sure(Check),
+    /// Independent readings (at other scales, alone, by another engine) all gave it alike.
+    Agreed,
+    /// Read once; nothing for or against it but the engine's own score.
+    Read,
+    /// A check speaks against it: a person looks before anything turns on it.
+    Doubtful(Doubt),
+}
+
+/// What confirmed a value ([`Certainty::Sure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// It is what the application (or the rest of the submission) says, verbatim.
+    Application,
+    /// It is what the application says, up to one ordinary glyph in a long title or look-alike
+    /// glyphs (「講座名」 read 「請座名」).
+    ApplicationLookalike,
+    /// The breakdown's lines sum to the total: every one of them, and the total, are confirmed.
+    Breakdown,
+    /// Its form checks out: a real date printed in full, read without repairing any glyph.
+    Form,
+    /// Given as data (a digital PDF's text layer, a JSON file), not read from an image.
+    Given,
+    /// Seen in the image by ink analysis (a seal of its size and colour).
+    Ink,
+}
+
+/// Why a value is doubtful ([`Certainty::Doubtful`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Doubt {
+    /// Read only by repairing look-alike glyphs (信和 for 令和, a misread honorific).
+    Repaired,
+    /// The breakdown does not sum to the total.
+    DoesNotSum,
+    /// A date years away from the course it is for.
+    FarFromCourse,
+    /// The course's dates are not in order.
+    OutOfOrder,
+    /// Ink that may be a seal, or a seal that cannot be seen (no image).
+    Unseen,
+    /// Read with the application's help only partly (part of a known name).
+    Partial,
+    /// Not read at all but inferred from other values (the breakdown's sum standing in for a
+    /// total that could not be read).
+    Inferred,
+}
+
+impl Certainty {
+    /// Whether a value of this certainty may be relied on, given its raw score and the config's
+    /// threshold for raw scores.
+    pub fn relied_on(self, score: f32, review_below: f32) -> bool {
+        match self {
+            Certainty::Sure(_) | Certainty::Agreed => true,
+            Certainty::Read => score >= review_below,
+            Certainty::Doubtful(_) => false,
+        }
+    }
+
+    /// The weaker of two verdicts on parts of one value (a doubt wins; then a plain reading).
+    pub fn and(self, other: Certainty) -> Certainty {
+        let rank = |c: &Certainty| match c {
+            Certainty::Doubtful(_) => 0,
+            Certainty::Read => 1,
+            Certainty::Agreed => 2,
+            Certainty::Sure(_) => 3,
+        };
+        if rank(&other) < rank(&self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+fn read_verdict() -> Certainty {
+    Certainty::Read
+}
+
+fn is_given(c: &Certainty) -> bool {
+    *c == Certainty::Sure(Check::Given)
+}
+
+fn given() -> Certainty {
+    Certainty::Sure(Check::Given)
+}
+
 /// One field read from a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub value: Value,
-    /// 0.0–1.0: how sure the extractor is, after cross-checks (not Tesseract's word confidence).
+    /// The engine's score for the words it came from, 0.0–1.0 (1.0 for a value given as data). A
+    /// hint for the reviewer; the verdict is [`Field::certainty`].
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub confidence: f32,
+    /// The extractor's verdict after its cross-checks.
+    #[serde(default = "given", skip_serializing_if = "is_given")]
+    pub certainty: Certainty,
     /// Where on the page it was read (absent for values from a text layer or JSON).
     #[serde(default, rename = "box", skip_serializing_if = "Option::is_none")]
     pub bbox: Option<BBox>,
@@ -154,13 +253,20 @@ fn is_one(v: &f32) -> bool {
 }
 
 impl Field {
+    /// A value given as data (JSON, a correction), not read.
     pub fn sure(value: Value) -> Self {
         Field {
             value,
             confidence: 1.0,
+            certainty: Certainty::Sure(Check::Given),
             bbox: None,
             page: None,
         }
+    }
+
+    /// Whether the value may be relied on under the config's threshold for raw scores.
+    pub fn relied_on(&self, review_below: f32) -> bool {
+        self.certainty.relied_on(self.confidence, review_below)
     }
 }
 
@@ -252,10 +358,21 @@ pub struct Item {
     pub label: String,
     pub amount: i64,
     pub category: ItemCategory,
+    /// The engine's score for the line, 0.0–1.0 (see [`Field::confidence`]).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub confidence: f32,
+    /// The extractor's verdict on the line's amount (the breakdown sums, or not).
+    #[serde(default = "read_verdict")]
+    pub certainty: Certainty,
     #[serde(default, rename = "box", skip_serializing_if = "Option::is_none")]
     pub bbox: Option<BBox>,
+}
+
+impl Item {
+    /// Whether the line may be relied on under the config's threshold for raw scores.
+    pub fn relied_on(&self, review_below: f32) -> bool {
+        self.certainty.relied_on(self.confidence, review_below)
+    }
 }
 
 /// A content problem found while reading (not an error: the document is still a document).
@@ -397,6 +514,7 @@ mod breakdown_tests {
             amount,
             category,
             confidence: 0.97,
+            certainty: Certainty::Read,
             bbox: None,
         }
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use application::Application;
 
-use crate::document::Document;
+use crate::document::{Certainty, Document};
 
 /// A document as a case holds it: what was read, where it came from, and which values are unsure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,8 +48,9 @@ pub struct SourcedDocument {
     pub doc: Document,
 }
 
-/// Gathers a submission into a case. A field read with confidence below `review_below` is unsure;
-/// so is the breakdown (`items`) when any line is. A name that almost matches the applicant's (one
+/// Gathers a submission into a case. A field the extractor doubted is unsure, and so is one it only
+/// read (no check for or against it) with an engine score below `review_below`; so is the breakdown
+/// (`items`) when any line is. A name that almost matches the applicant's (one
 /// character off) is unsure too: it is either a misread of the applicant's name or another person's,
 /// and kyufu cannot tell which — a person can.
 pub fn assemble(
@@ -70,10 +71,10 @@ pub fn assemble(
                 .doc
                 .fields
                 .iter()
-                .filter(|(_, f)| f.confidence < review_below)
+                .filter(|(_, f)| !f.relied_on(review_below))
                 .map(|(k, _)| k.clone())
                 .collect();
-            if d.doc.items.iter().any(|i| i.confidence < review_below) {
+            if d.doc.items.iter().any(|i| !i.relied_on(review_below)) {
                 unsure.insert("items".to_string());
             }
             // A name one character off the applicant's may be a misread of it (子 read as チ),
@@ -83,7 +84,7 @@ pub fn assemble(
                     .doc
                     .fields
                     .get(name_field)
-                    .is_some_and(|f| f.confidence >= crate::extract::AGREED);
+                    .is_some_and(|f| f.certainty == Certainty::Agreed);
                 if let (Some(read), Some(app)) = (d.doc.text(name_field), applicant.as_deref()) {
                     let read = crate::extract::normalize::compact(read);
                     let off = crate::extract::normalize::char_distance(&read, app);
@@ -112,7 +113,7 @@ mod tests {
     use super::*;
     use crate::document::{DocKind, Field, Value};
 
-    fn receipt(payer: &str, conf: f32) -> SourcedDocument {
+    fn receipt(payer: &str, conf: f32, certainty: Certainty) -> SourcedDocument {
         let mut doc = Document {
             source: "r.jpg".into(),
             pages: vec![1],
@@ -125,6 +126,7 @@ mod tests {
             "payer_name".into(),
             Field {
                 confidence: conf,
+                certainty,
                 ..Field::sure(Value::Text(payer.into()))
             },
         );
@@ -143,18 +145,76 @@ mod tests {
 
     #[test]
     fn low_confidence_and_near_miss_names_are_unsure() {
-        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花子", 0.5)], 0.8);
+        let read = Certainty::Read;
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("山田 花子", 0.5, read)],
+            0.8,
+        );
         assert!(!c.documents[0].is_sure("payer_name"), "low confidence");
-        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花了", 0.95)], 0.8);
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("山田 花了", 0.95, read)],
+            0.8,
+        );
         assert!(!c.documents[0].is_sure("payer_name"), "one character off");
-        let c = assemble("1", app("山田 花子"), vec![receipt("山田 洋子", 0.99)], 0.8);
+        let agreed = Certainty::Agreed;
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("山田 洋子", 0.6, agreed)],
+            0.8,
+        );
         assert!(
             c.documents[0].is_sure("payer_name"),
             "agreed on by every reading"
         );
-        let c = assemble("1", app("山田 花子"), vec![receipt("佐藤 一郎", 0.95)], 0.8);
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("佐藤 一郎", 0.95, read)],
+            0.8,
+        );
         assert!(c.documents[0].is_sure("payer_name"), "clearly someone else");
-        let c = assemble("1", app("山田 花子"), vec![receipt("山田 花子", 0.95)], 0.8);
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("山田 花子", 0.95, read)],
+            0.8,
+        );
         assert!(c.documents[0].is_sure("payer_name"));
+    }
+
+    /// The config's threshold applies to raw scores only: a value a check confirmed stays sure
+    /// however high `review_below` is set, one a check doubted is unsure however well it was read.
+    #[test]
+    fn review_below_applies_to_raw_scores_not_to_verdicts() {
+        use crate::document::{Check, Doubt};
+        let confirmed = Certainty::Sure(Check::Application);
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("山田 花子", 0.7, confirmed)],
+            0.99,
+        );
+        assert!(c.documents[0].is_sure("payer_name"));
+        let doubted = Certainty::Doubtful(Doubt::Repaired);
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("佐藤 一郎", 0.99, doubted)],
+            0.5,
+        );
+        assert!(!c.documents[0].is_sure("payer_name"));
+        let read = Certainty::Read;
+        let c = assemble(
+            "1",
+            app("山田 花子"),
+            vec![receipt("佐藤 一郎", 0.85, read)],
+            0.9,
+        );
+        assert!(!c.documents[0].is_sure("payer_name"), "raised threshold");
     }
 }

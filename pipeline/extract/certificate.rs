@@ -9,21 +9,22 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         .iter()
         .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
         .collect();
-    let mut set = |name: &str, value: Value, span: &Span, conf: f32| {
-        put(doc, page_no, name, value, span, conf)
-    };
+    let mut set = |name: &str, value: Value, span: &Span| put(doc, page_no, name, value, span);
+    let judged = |span: Span, certainty: Certainty| Span { certainty, ..span };
     if let Some((span, name, repaired)) = find_name(
         &lines,
         &["殿", "様"],
         &["受講者氏名", "氏名", "受講者", "修了者"],
         hints,
     ) {
-        let conf = if repaired && !agreed(span.confidence) {
-            span.confidence.min(0.6)
+        // A repaired reading is doubtful, unless every second reading gave it alike.
+        let span = if repaired && span.certainty != Certainty::Agreed {
+            let doubt = span.certainty.and(Certainty::Doubtful(Doubt::Repaired));
+            judged(span, doubt)
         } else {
-            span.confidence
+            span
         };
-        set(cf::TRAINEE_NAME, Value::Text(name), &span, conf);
+        set(cf::TRAINEE_NAME, Value::Text(name), &span);
     }
     let date_after = |labels: &[&str]| -> Option<(chrono::NaiveDate, Reading, Span)> {
         for l in &lines {
@@ -43,13 +44,12 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
     // without its label when the OCR lost it).
     let birth = date_after(&["生年月日"])
         .map(|(d, r, span)| {
-            let conf = with_reading(span.confidence, r);
-            let conf = if hints.birth_date == Some(d) {
-                conf.max(0.95)
+            let certainty = if hints.birth_date == Some(d) {
+                Certainty::Sure(Check::Application)
             } else {
-                conf
+                with_reading(span.certainty, r)
             };
-            (d, conf, span)
+            (d, judged(span, certainty))
         })
         .or_else(|| {
             let want = hints.birth_date?;
@@ -57,18 +57,19 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
                 dates_on(l).contains(&want).then(|| {
                     let span = Span {
                         text: l.text(),
-                        confidence: 0.95,
+                        confidence: l.confidence_of(0, l.tokens.len()),
+                        certainty: Certainty::Sure(Check::Application),
                         bbox: Some(l.bbox),
                     };
-                    (want, 0.95, span)
+                    (want, span)
                 })
             })
         });
-    if let Some((d, conf, span)) = birth {
-        set(cf::BIRTH_DATE, Value::Date(d), &span, conf);
+    if let Some((d, span)) = birth {
+        set(cf::BIRTH_DATE, Value::Date(d), &span);
     }
     if let Some((span, course)) = find_course(&lines, hints) {
-        set(cf::COURSE_NAME, Value::Text(course), &span, span.confidence);
+        set(cf::COURSE_NAME, Value::Text(course), &span);
     }
     let started = date_after(&[
         "受講開始年月日",
@@ -83,20 +84,24 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         .iter()
         .find(|l| compact(&l.text()).contains("期間"))
         .map(|l| (dates_on(l), l));
-    let mut started_on = started.map(|(d, r, s)| (d, read::date_confidence(s.confidence, r), s));
-    let mut completed_on =
-        completed.map(|(d, r, s)| (d, read::date_confidence(s.confidence, r), s));
+    let labelled = |(d, r, s): (chrono::NaiveDate, Reading, Span)| {
+        let certainty = read::date_certainty(r, s.certainty);
+        (d, judged(s, certainty))
+    };
+    let mut started_on = started.map(labelled);
+    let mut completed_on = completed.map(labelled);
     if let Some((dates, l)) = period {
         let span = Span {
             text: l.text(),
             confidence: l.confidence_of(0, l.tokens.len()),
+            certainty: l.certainty_of(0, l.tokens.len()),
             bbox: Some(l.bbox),
         };
         if started_on.is_none() && !dates.is_empty() {
-            started_on = Some((dates[0], span.confidence, span.clone()));
+            started_on = Some((dates[0], span.clone()));
         }
         if completed_on.is_none() && dates.len() >= 2 {
-            completed_on = Some((dates[1], span.confidence, span));
+            completed_on = Some((dates[1], span));
         }
     }
     // Cross-check: a course cannot end before it starts.
@@ -111,27 +116,28 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         started_on = body_dates()
             .into_iter()
             .find(|(d, _)| *d == want)
-            .map(|(d, s)| (d, 0.95, s));
+            .map(|(d, s)| (d, judged(s, Certainty::Sure(Check::Application))));
     }
     if let (None, Some(want)) = (&completed_on, hints.completed_on) {
         completed_on = body_dates()
             .into_iter()
             .find(|(d, _)| *d == want)
-            .map(|(d, s)| (d, 0.95, s));
+            .map(|(d, s)| (d, judged(s, Certainty::Sure(Check::Application))));
     }
     for (name, v) in [
         (cf::STARTED_ON, started_on),
         (cf::COMPLETED_ON, completed_on),
     ] {
-        if let Some((d, conf, span)) = v {
-            let conf = if in_order { conf } else { conf.min(0.5) };
-            // The same date as the application gives: cross-checked.
-            let conf = if hints.dates.contains(&d) && in_order {
-                conf.max(0.95)
+        if let Some((d, span)) = v {
+            let certainty = if !in_order {
+                Certainty::Doubtful(Doubt::OutOfOrder)
+            } else if hints.dates.contains(&d) {
+                // The same date as the application gives: cross-checked.
+                Certainty::Sure(Check::Application)
             } else {
-                conf
+                span.certainty
             };
-            set(name, Value::Date(d), &span, conf);
+            set(name, Value::Date(d), &judged(span, certainty));
         }
     }
     if !in_order {
@@ -141,14 +147,7 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         });
     }
     if let Some((span, name)) = find_issuer(&lines, pages, hints) {
-        put(
-            doc,
-            page_no,
-            cf::ISSUER_NAME,
-            Value::Text(name),
-            &span,
-            span.confidence,
-        );
+        put(doc, page_no, cf::ISSUER_NAME, Value::Text(name), &span);
     }
     read_marks(doc, pages, page_no);
 }

@@ -81,10 +81,16 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             .zip(&used)
             .any(|(s, used)| !used && s.is_large(ch));
     }
-    let conf = if text_layer { 0.5 } else { 0.95 };
+    // Ink analysis sees a seal or its absence; a text layer has no image to see one in.
+    let certainty = if text_layer {
+        Certainty::Doubtful(Doubt::Unseen)
+    } else {
+        Certainty::Sure(Check::Ink)
+    };
     let field = |v: bool| Field {
         value: Value::Bool(v),
-        confidence: conf,
+        confidence: 1.0,
+        certainty,
         bbox: None,
         page: Some(page_no),
     };
@@ -96,7 +102,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.
     let correction = if !unsealed && doubtful {
         Field {
-            confidence: 0.5,
+            certainty: Certainty::Doubtful(Doubt::Unseen),
             ..field(true)
         }
     } else {
@@ -122,9 +128,9 @@ pub(super) fn find_name(
 ) -> Option<(Span, String, bool)> {
     // A reading that equals the applicant's name is cross-checked: sure, and spaced as given.
     let confirm = |(span, name, repaired): (Span, String, bool)| match hints.confirm(&name) {
-        Some((known, sure)) => (
+        Some((known, check)) => (
             Span {
-                confidence: span.confidence.max(sure),
+                certainty: Certainty::Sure(check),
                 ..span
             },
             known,
@@ -134,7 +140,7 @@ pub(super) fn find_name(
         // nothing) is a name misread short, not someone else's: unsure however alike it was read.
         None if hints.part_of_a_name(&name) => (
             Span {
-                confidence: span.confidence.min(0.6),
+                certainty: Certainty::Doubtful(Doubt::Partial),
                 ..span
             },
             hints.spaced(&name),
@@ -168,6 +174,7 @@ pub(super) fn find_name(
         let span = Span {
             text: l.text_of(0, l.tokens.len() - 1),
             confidence: l.confidence_of(0, l.tokens.len() - 1),
+            certainty: l.certainty_of(0, l.tokens.len() - 1),
             bbox: l.bbox_of(0, l.tokens.len() - 1),
         };
         if let Some((name, _)) = clean_name(&span.text) {
@@ -184,6 +191,7 @@ pub(super) fn find_name(
             let span = Span {
                 text: known.clone(),
                 confidence: l.confidence_of(0, l.tokens.len()),
+                certainty: l.certainty_of(0, l.tokens.len()),
                 bbox: Some(l.bbox),
             };
             return Some(confirm((span, known.clone(), false)));
@@ -244,6 +252,7 @@ pub(super) fn find_issuer(
             Span {
                 text: name.clone(),
                 confidence: l.confidence_of(0, l.tokens.len()),
+                certainty: l.certainty_of(0, l.tokens.len()),
                 bbox: Some(l.bbox),
             },
             name,
@@ -267,7 +276,11 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
     let confirm = |mut span: Span, course: String| match hints.confirms_course(&course) {
         Some(known) => {
             // Cross-checked against the application: the same title (up to look-alike glyphs).
-            span.confidence = span.confidence.max(0.97);
+            span.certainty = Certainty::Sure(if compact(&known) == course {
+                Check::Application
+            } else {
+                Check::ApplicationLookalike
+            });
             (span, known)
         }
         None => (span, course),
@@ -283,6 +296,7 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
                 text: below.text(),
                 confidence: below.confidence_of(0, below.tokens.len()),
+                certainty: below.certainty_of(0, below.tokens.len()),
                 bbox: Some(below.bbox),
             })
         });
@@ -309,6 +323,7 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             let span = Span {
                 text: course.clone(),
                 confidence: l.confidence_of(0, l.tokens.len()),
+                certainty: l.certainty_of(0, l.tokens.len()),
                 bbox: Some(l.bbox),
             };
             return Some(confirm(span, course));
@@ -327,7 +342,8 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
         if let Some(l) = lines.iter().find(printed) {
             let span = Span {
                 text: k.clone(),
-                confidence: 0.97,
+                confidence: l.confidence_of(0, l.tokens.len()),
+                certainty: Certainty::Sure(Check::ApplicationLookalike),
                 bbox: Some(l.bbox),
             };
             return Some((span, k));
@@ -346,7 +362,8 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             if nearly {
                 let span = Span {
                     text: k.clone(),
-                    confidence: 0.9,
+                    confidence: l.confidence_of(0, l.tokens.len()),
+                    certainty: Certainty::Sure(Check::ApplicationLookalike),
                     bbox: Some(l.bbox),
                 };
                 return Some((span, k));
@@ -440,6 +457,7 @@ pub(super) fn body_dates_all(lines: &[TextLine]) -> Vec<(chrono::NaiveDate, Span
                     Span {
                         text: l.text(),
                         confidence: l.confidence_of(0, l.tokens.len()),
+                        certainty: l.certainty_of(0, l.tokens.len()),
                         bbox: Some(l.bbox),
                     },
                 )

@@ -40,9 +40,9 @@ impl Hints {
     /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space,
     /// by what Tesseract makes of 様 or 殿 (「中村由美 欄」); a name that merely starts like the
     /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
-    /// With how sure the match is: 0.95 up to look-alikes, 0.9 through one known misreading of a
+    /// With what confirmed it: the name up to look-alikes, or through one known misreading of a
     /// handwritten glyph ([`normalize::name_misread`]: 「小川 洋チ」).
-    pub(super) fn confirm(&self, read: &str) -> Option<(String, f32)> {
+    pub(super) fn confirm(&self, read: &str) -> Option<(String, Check)> {
         let trimmed = read
             .trim_end()
             .rsplit_once(char::is_whitespace)
@@ -55,12 +55,12 @@ impl Hints {
             .iter()
             .find(|n| candidates().any(|r| normalize::same_modulo_lookalikes(n, r)))
         {
-            return Some((spaced(n), 0.95));
+            return Some((spaced(n), Check::Application));
         }
         self.names
             .iter()
             .find(|n| candidates().any(|r| normalize::name_misread(n, r)))
-            .map(|n| (spaced(n), 0.9))
+            .map(|n| (spaced(n), Check::ApplicationLookalike))
     }
 
     /// Whether `read` is a strict part of a name the application gives, up to look-alikes
@@ -135,12 +135,14 @@ impl Hints {
                 .chars()
                 .take(2)
                 .collect();
-            let found = |text: &str, bbox: BBox| {
+            // Found by the application's institution, allowing a stamp over part of it.
+            let found = |text: &str, bbox: BBox, confidence: f32| {
                 Some((
                     k.clone(),
                     Span {
                         text: text.to_string(),
-                        confidence: 0.9,
+                        confidence,
+                        certainty: Certainty::Sure(Check::ApplicationLookalike),
                         bbox: Some(bbox),
                     },
                 ))
@@ -148,7 +150,7 @@ impl Hints {
             for (i, l) in lines.iter().enumerate() {
                 let text = compact(&l.text());
                 if normalize::substring_distance(&k, &text) * 4 <= n {
-                    return found(&text, l.bbox);
+                    return found(&text, l.bbox, l.confidence_of(0, l.tokens.len()));
                 }
                 for other in lines.iter().skip(i + 1).take(2) {
                     if other.bbox.y > l.bbox.bottom() + l.char_height() * 2 {
@@ -156,11 +158,14 @@ impl Hints {
                     }
                     let both = format!("{text}{}", compact(&other.text()));
                     let bbox = l.bbox.union(&other.bbox);
+                    let score = l
+                        .confidence_of(0, l.tokens.len())
+                        .min(other.confidence_of(0, other.tokens.len()));
                     if normalize::substring_distance(&k, &both) * 4 <= n {
-                        return found(&both, bbox);
+                        return found(&both, bbox, score);
                     }
                     if both.contains(&distinctive) && shared_chars(&k, &both) * 4 >= n * 3 {
-                        return found(&both, bbox);
+                        return found(&both, bbox, score);
                     }
                 }
             }
@@ -181,7 +186,7 @@ impl Hints {
                     continue;
                 }
                 if in_order(&rest, &text) * 5 >= m * 3 {
-                    return found(&text, l.bbox);
+                    return found(&text, l.bbox, l.confidence_of(0, l.tokens.len()));
                 }
             }
         }
@@ -237,7 +242,8 @@ impl Hints {
                     if under_seal {
                         let span = Span {
                             text: l.text(),
-                            confidence: 0.9,
+                            confidence: l.confidence_of(0, l.tokens.len()),
+                            certainty: Certainty::Sure(Check::ApplicationLookalike),
                             bbox: Some(l.bbox),
                         };
                         return Some((k, span));

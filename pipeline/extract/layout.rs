@@ -5,7 +5,7 @@
 //! extent), then ordered left to right. A space is kept only where the page has a real gap, which is
 //! what separates a family name from a given name.
 
-use crate::document::BBox;
+use crate::document::{BBox, Certainty};
 
 use super::normalize::normalize_line;
 
@@ -92,6 +92,17 @@ impl TextLine {
             .map(|t| t.confidence)
             .sum::<f32>()
             / n as f32
+    }
+
+    /// The verdict on tokens `from..to` as read: agreed when every one of them was given alike by
+    /// independent second readings (their score is then [`crate::extract::AGREED`]), else read.
+    pub fn certainty_of(&self, from: usize, to: usize) -> Certainty {
+        let tokens = self.tokens.get(from..to).unwrap_or_default();
+        if !tokens.is_empty() && tokens.iter().all(|t| super::agreed(t.confidence)) {
+            Certainty::Agreed
+        } else {
+            Certainty::Read
+        }
     }
 
     pub fn bbox_of(&self, from: usize, to: usize) -> Option<BBox> {

@@ -24,8 +24,8 @@ mod tests;
 use std::collections::BTreeMap;
 
 use crate::document::{
-    certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document, Field, Finding, Item,
-    ItemCategory, Value,
+    certificate_fields as cf, receipt_fields as rf, BBox, Certainty, Check, DocKind, Document,
+    Doubt, Field, Finding, Item, ItemCategory, Value,
 };
 
 use layout::TextLine;
@@ -213,13 +213,14 @@ impl Extractor {
 /// An amount read on a line: value, how it was read, its first token, its span.
 type AmountRead = (i64, Reading, usize, Span);
 
-/// Records a field read from `span` on page `page`.
-fn put(doc: &mut Document, page: u32, name: &str, value: Value, span: &Span, conf: f32) {
+/// Records a field read from `span` on page `page`, with the span's score and verdict.
+fn put(doc: &mut Document, page: u32, name: &str, value: Value, span: &Span) {
     doc.fields.insert(
         name.to_string(),
         Field {
             value,
-            confidence: conf.clamp(0.0, 1.0),
+            confidence: span.confidence.clamp(0.0, 1.0),
+            certainty: span.certainty,
             bbox: span.bbox,
             page: Some(page),
         },

@@ -1,7 +1,7 @@
 //! Reading helpers shared by the document readers: find a label on a line and take what follows,
 //! find amounts and dates on a line, clean a name.
 
-use crate::document::BBox;
+use crate::document::{BBox, Certainty, Check, Doubt};
 
 use super::layout::TextLine;
 use super::normalize::{
@@ -9,11 +9,13 @@ use super::normalize::{
     Reading,
 };
 
-/// A piece of a line: its text, mean token confidence and box.
+/// A piece of a line: its text, mean token confidence (the engine's raw score), the verdict on it
+/// so far and its box.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
     pub text: String,
     pub confidence: f32,
+    pub certainty: Certainty,
     pub bbox: Option<BBox>,
 }
 
@@ -69,6 +71,7 @@ pub fn after_label(line: &TextLine, label: &str) -> Option<Span> {
     Some(Span {
         text,
         confidence: line.confidence_of(tok, line.tokens.len()),
+        certainty: line.certainty_of(tok, line.tokens.len()),
         bbox: line.bbox_of(tok, line.tokens.len()),
     })
 }
@@ -99,6 +102,7 @@ pub fn before_marker(line: &TextLine, marker: &str) -> Option<Span> {
     Some(Span {
         text,
         confidence: line.confidence_of(0, last_tok + 1),
+        certainty: line.certainty_of(0, last_tok + 1),
         bbox: line.bbox_of(0, last_tok + 1),
     })
 }
@@ -167,6 +171,7 @@ pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Readin
                     Span {
                         text,
                         confidence: line.confidence_of(s, end),
+                        certainty: line.certainty_of(s, end),
                         bbox: line.bbox_of(s, end),
                     },
                 ));
@@ -219,6 +224,7 @@ pub fn date_on(line: &TextLine) -> Option<(chrono::NaiveDate, DateReading, Span)
         Span {
             text,
             confidence: line.confidence_of(0, line.tokens.len()),
+            certainty: line.certainty_of(0, line.tokens.len()),
             bbox: Some(line.bbox),
         },
     ))
@@ -326,6 +332,7 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
                             Span {
                                 text,
                                 confidence: below.confidence_of(0, below.tokens.len()),
+                                certainty: below.certainty_of(0, below.tokens.len()),
                                 bbox: Some(below.bbox),
                             },
                         ));
@@ -337,20 +344,23 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
     None
 }
 
-/// Confidence after how the value was read.
-pub fn with_reading(conf: f32, reading: Reading) -> f32 {
+/// The verdict on a value after how it was read: a reading that needed look-alike glyphs repaired
+/// is doubtful; a clean one keeps the verdict it had.
+pub fn with_reading(certainty: Certainty, reading: Reading) -> Certainty {
     match reading {
-        Reading::Clean => conf,
-        Reading::Repaired => conf.min(0.6),
+        Reading::Clean => certainty,
+        Reading::Repaired => certainty.and(Certainty::Doubtful(Doubt::Repaired)),
     }
 }
 
-/// Confidence of a date: a clean reading of a complete date (known era or four-digit year, a real
-/// month and day — `parse_date` checks the calendar) passes the validator, whatever Tesseract's mean
-/// word confidence on the rest of the line; a repaired one stays unsure.
-pub fn date_confidence(conf: f32, reading: Reading) -> f32 {
-    match reading {
-        Reading::Clean => conf.max(0.85),
-        Reading::Repaired => conf.min(0.6),
+/// The verdict on a date: a clean reading of a complete date (known era or four-digit year, a real
+/// month and day — `parse_date` checks the calendar) passes the validator, whatever the engine's
+/// score on the rest of the line; a repaired one is doubtful, and so is one the span's own reading
+/// already doubted.
+pub fn date_certainty(reading: Reading, span: Certainty) -> Certainty {
+    match (reading, span) {
+        (_, Certainty::Doubtful(_)) => span,
+        (Reading::Clean, _) => Certainty::Sure(Check::Form),
+        (Reading::Repaired, _) => Certainty::Doubtful(Doubt::Repaired),
     }
 }

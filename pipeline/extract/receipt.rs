@@ -10,38 +10,29 @@ impl Extractor {
             .iter()
             .flat_map(|p| without_struck(&p.lines, &p.marks.strikes))
             .collect();
-        let set = |doc: &mut Document, name: &str, value: Value, span: &Span, conf: f32| {
-            put(doc, page_no, name, value, span, conf)
+        let set = |doc: &mut Document, name: &str, value: Value, span: &Span| {
+            put(doc, page_no, name, value, span)
         };
 
         // 受講者（支払者）氏名: the name before 様/殿, or after a name label.
         if let Some((span, name, repaired)) = find_name(&lines, &["様", "殿"], PAYER_LABELS, hints)
         {
-            // A repaired reading is unsure, unless every second reading gave it alike.
-            let conf = if repaired && !agreed(span.confidence) {
-                span.confidence.min(0.6)
+            // A repaired reading is doubtful, unless every second reading gave it alike.
+            let span = if repaired && span.certainty != Certainty::Agreed {
+                Span {
+                    certainty: span.certainty.and(Certainty::Doubtful(Doubt::Repaired)),
+                    ..span
+                }
             } else {
-                span.confidence
+                span
             };
-            set(doc, rf::PAYER_NAME, Value::Text(name), &span, conf);
+            set(doc, rf::PAYER_NAME, Value::Text(name), &span);
         }
         if let Some((span, name)) = find_issuer(&lines, pages, hints) {
-            set(
-                doc,
-                rf::ISSUER_NAME,
-                Value::Text(name),
-                &span,
-                span.confidence,
-            );
+            set(doc, rf::ISSUER_NAME, Value::Text(name), &span);
         }
         if let Some((span, course)) = find_course(&lines, hints) {
-            set(
-                doc,
-                rf::COURSE_NAME,
-                Value::Text(course),
-                &span,
-                span.confidence,
-            );
+            set(doc, rf::COURSE_NAME, Value::Text(course), &span);
         }
         if let Some((date, reading, span)) = find_date(&lines, RECEIPT_DATE_LABELS) {
             if reading.heisei_after_2019 {
@@ -53,13 +44,17 @@ impl Extractor {
             }
             // A receipt is issued around the course: a date years away from it is a misread digit
             // (「2029」 for 2025) as likely as a real date, so a person looks.
-            let conf = read::date_confidence(span.confidence, reading.reading);
-            let conf = if hints.far_from_course(date) {
-                conf.min(0.5)
+            let certainty = if hints.far_from_course(date) {
+                Certainty::Doubtful(Doubt::FarFromCourse)
             } else {
-                conf
+                read::date_certainty(reading.reading, span.certainty)
             };
-            set(doc, rf::ISSUED_ON, Value::Date(date), &span, conf);
+            set(
+                doc,
+                rf::ISSUED_ON,
+                Value::Date(date),
+                &Span { certainty, ..span },
+            );
         } else if unread_date(&lines, RECEIPT_DATE_LABELS) {
             // A date is printed but could not be read: the receipt does not lack its date (a
             // 補正依頼 would ask the family for what they brought), a person reads it on the scan.
@@ -72,10 +67,10 @@ impl Extractor {
         // The breakdown and the total, segment by segment (a label's amount is in its own segment or
         // the next one to the right).
         let mut items: Vec<Item> = Vec::new();
-        let mut totals: Vec<(i64, f32, Span)> = Vec::new();
+        let mut totals: Vec<(i64, Span)> = Vec::new();
         // Amounts after a label that is neither an item nor the total's (「会ロロ 147,320円」 for
         // 合計): the total only if nothing else is and they sum up to it, below the breakdown.
-        let mut unlabelled: Vec<(i64, f32, Span)> = Vec::new();
+        let mut unlabelled: Vec<(i64, Span)> = Vec::new();
         // Amounts alone on a line: a correction written above (or below) the struck-out value.
         let mut bare: Vec<Option<(usize, AmountRead)>> = lines
             .iter()
@@ -143,20 +138,26 @@ impl Extractor {
                 };
                 let label_end = if at >= from && at <= to { at } else { to };
                 let label = line.text_of(from, label_end);
-                let conf = with_reading(
-                    span.confidence
-                        .min(line.confidence_of(from, label_end.max(from + 1))),
-                    reading,
-                );
+                // The amount is as sure as its label and its digits together.
+                let label_to = label_end.max(from + 1);
+                let span = Span {
+                    confidence: span.confidence.min(line.confidence_of(from, label_to)),
+                    certainty: with_reading(
+                        span.certainty.and(line.certainty_of(from, label_to)),
+                        reading,
+                    ),
+                    ..span
+                };
                 match self.lexicon.classify(&label) {
-                    Some(LabelClass::Total) => totals.push((amount, conf, span)),
+                    Some(LabelClass::Total) => totals.push((amount, span)),
                     Some(LabelClass::Item(category)) => {
                         if !informational(&label) {
                             items.push(Item {
                                 label: clean_label(&label),
                                 amount,
                                 category,
-                                confidence: conf,
+                                confidence: span.confidence,
+                                certainty: span.certainty,
                                 bbox: span.bbox,
                             });
                         }
@@ -175,9 +176,9 @@ impl Extractor {
                             || before.ends_with('金')
                             || after.starts_with('也')
                         {
-                            totals.push((amount, conf, span));
+                            totals.push((amount, span));
                         } else {
-                            unlabelled.push((amount, conf, span));
+                            unlabelled.push((amount, span));
                         }
                     }
                 }
@@ -191,7 +192,7 @@ impl Extractor {
                 .filter_map(|i| i.bbox)
                 .map(|b| b.bottom())
                 .max();
-            totals.extend(unlabelled.into_iter().filter(|(amount, _, span)| {
+            totals.extend(unlabelled.into_iter().filter(|(amount, span)| {
                 let below = match (span.bbox, last_item) {
                     (Some(b), Some(last)) => b.y + b.h / 2 > last,
                     _ => false,
@@ -203,17 +204,21 @@ impl Extractor {
             .iter()
             .find(|t| crate::document::breakdown_sums_to(&items, t.0));
         match (matching, totals.first()) {
-            (Some((amount, conf, span)), _) if !items.is_empty() => {
+            (Some((amount, span)), _) if !items.is_empty() => {
                 // Cross-check passed: the breakdown sums to the total.
-                let conf = conf.max(0.97);
-                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+                let sure = Certainty::Sure(Check::Breakdown);
+                let span = Span {
+                    certainty: sure,
+                    ..span.clone()
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), &span);
                 for it in &mut items {
-                    it.confidence = it.confidence.max(0.97);
+                    it.certainty = sure;
                 }
             }
-            (_, Some((amount, conf, span))) => {
-                let conf = if items.is_empty() {
-                    *conf
+            (_, Some((amount, span))) => {
+                let certainty = if items.is_empty() {
+                    span.certainty
                 } else {
                     doc.findings.push(Finding {
                         code: "items_do_not_sum".into(),
@@ -223,20 +228,25 @@ impl Extractor {
                         ),
                     });
                     for it in &mut items {
-                        it.confidence = it.confidence.min(0.5);
+                        it.certainty = Certainty::Doubtful(Doubt::DoesNotSum);
                     }
-                    conf.min(0.5)
+                    Certainty::Doubtful(Doubt::DoesNotSum)
                 };
-                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), span, conf);
+                let span = Span {
+                    certainty,
+                    ..span.clone()
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), &span);
             }
             (None, None) if !items.is_empty() => {
                 // No total was read: the breakdown's sum stands in, but not surely.
                 let span = Span {
                     text: sum.to_string(),
-                    confidence: 0.5,
+                    confidence: 0.0,
+                    certainty: Certainty::Doubtful(Doubt::Inferred),
                     bbox: None,
                 };
-                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span, 0.5);
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span);
                 doc.findings.push(Finding {
                     code: "total_not_found".into(),
                     message:

@@ -32,7 +32,7 @@ fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
     assert_eq!(hints.confirm("中村 由美 子"), None);
     assert_eq!(
         hints.confirm("中村 由 美"),
-        Some(("中村 由美".into(), 0.95)),
+        Some(("中村 由美".into(), Check::Application)),
         "spaces are not letters"
     );
     assert_eq!(hints.confirm("中村 由"), None);
@@ -42,7 +42,7 @@ fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
     };
     assert_eq!(
         hints.confirm("小川 洋チ 様"),
-        Some(("小川 洋子".into(), 0.9)),
+        Some(("小川 洋子".into(), Check::ApplicationLookalike)),
         "子 handwritten and read as チ, less sure than a plain match"
     );
     assert_eq!(hints.confirm("小川 陽子"), None);
@@ -155,7 +155,10 @@ fn a_name_read_short_of_the_applicants_is_unsure_however_alike_it_was_read() {
     }
     let d = &Extractor::default().extract_with("r.pdf", &[p], &hints)[0];
     assert_eq!(d.text(rf::PAYER_NAME), Some("福田"));
-    assert!(d.field(rf::PAYER_NAME).unwrap().confidence <= 0.6);
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Partial)
+    );
     // Someone else of the family, read alike, stays sure.
     let mut p = page("領収書\n福田 清 様\n");
     for t in p.lines.iter_mut().flat_map(|l| l.tokens.iter_mut()) {
@@ -163,7 +166,10 @@ fn a_name_read_short_of_the_applicants_is_unsure_however_alike_it_was_read() {
     }
     let d = &Extractor::default().extract_with("r.pdf", &[p], &hints)[0];
     assert_eq!(d.text(rf::PAYER_NAME), Some("福田 清"));
-    assert!(d.field(rf::PAYER_NAME).unwrap().confidence >= 0.95);
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Agreed
+    );
 }
 
 #[test]
@@ -252,15 +258,25 @@ fn an_issue_date_years_from_the_course_is_unsure() {
             "領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n発行日 {date}\n"
         ));
         let docs = Extractor::default().extract_with("r.pdf", &[p], &hints);
-        docs[0].field(rf::ISSUED_ON).expect("read").confidence
+        docs[0].field(rf::ISSUED_ON).expect("read").certainty
     };
-    assert!(
-        issued("2025/03/20") >= 0.8,
+    let valid = Certainty::Sure(Check::Form);
+    assert_eq!(
+        issued("2025/03/20"),
+        valid,
         "before the course, paid in advance"
     );
-    assert!(issued("2025/10/10") >= 0.8, "after it");
-    assert!(issued("2029/04/27") < 0.8, "2029 for 2025");
-    assert!(issued("2021/04/27") < 0.8, "2021 for 2025");
+    assert_eq!(issued("2025/10/10"), valid, "after it");
+    assert_eq!(
+        issued("2029/04/27"),
+        Certainty::Doubtful(Doubt::FarFromCourse),
+        "2029 for 2025"
+    );
+    assert_eq!(
+        issued("2021/04/27"),
+        Certainty::Doubtful(Doubt::FarFromCourse),
+        "2021 for 2025"
+    );
     assert!(
         !Hints::default().far_from_course(d("2029-04-27")),
         "nothing to compare"
@@ -337,7 +353,8 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
             .field(rf::HAS_UNSEALED_CORRECTION)
             .expect("read")
             .clone();
-        (f.value, f.confidence >= 0.8)
+        let relied_on = f.relied_on(0.8);
+        (f.value, relied_on)
     };
     assert_eq!(correction(&p), (Value::Bool(true), true), "no stamp");
     p.marks.seals = vec![stamp(marks::Ink::Red, false)];
@@ -405,7 +422,11 @@ fn the_amount_received_is_read_with_its_kin_and_nari_far_apart() {
         let docs = Extractor::default().extract("r.pdf", &[p]);
         let total = docs[0].field(rf::AMOUNT_TOTAL).expect("total read");
         assert_eq!(total.value, Value::Yen(amount), "{total_line}");
-        assert!(total.confidence >= 0.97, "the breakdown sums: {total_line}");
+        assert_eq!(
+            total.certainty,
+            Certainty::Sure(Check::Breakdown),
+            "the breakdown sums: {total_line}"
+        );
     }
 }
 
@@ -435,7 +456,10 @@ fn a_digital_receipt_gives_every_contract_field() {
         ]
     );
     // A text layer shows no seal: not sure either way.
-    assert!(d.field(rf::SEAL_PRESENT).unwrap().confidence < 0.9);
+    assert_eq!(
+        d.field(rf::SEAL_PRESENT).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Unseen)
+    );
 }
 
 #[test]
@@ -477,12 +501,18 @@ fn a_name_every_second_reading_agreed_on_stays_sure_when_its_label_is_split() {
     }
     let d = &Extractor::default().extract("r.pdf", &[p.clone()])[0];
     assert_eq!(d.text(rf::PAYER_NAME), Some("中島和子"));
-    assert!(d.field(rf::PAYER_NAME).unwrap().confidence >= 0.95);
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Agreed
+    );
     for t in p.lines.iter_mut().flat_map(|l| l.tokens.iter_mut()) {
         t.confidence = 0.9;
     }
     let d = &Extractor::default().extract("r.pdf", &[p])[0];
-    assert!(d.field(rf::PAYER_NAME).unwrap().confidence <= 0.6);
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Repaired)
+    );
 }
 
 #[test]
@@ -493,19 +523,23 @@ fn an_amount_under_the_breakdown_that_it_sums_to_is_the_total_whatever_its_label
     let d = &Extractor::default().extract("r.pdf", &[p])[0];
     assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(147_320));
     assert!(
-        d.field(rf::AMOUNT_TOTAL).unwrap().confidence < 0.8,
+        !d.field(rf::AMOUNT_TOTAL).unwrap().relied_on(0.8),
         "not under the breakdown"
     );
     let p =
         page("領収書\n入学料  5,000円\n受講料  130,000円\n交通費  12,320円\n会ロロ  147,320円\n");
     let d = &Extractor::default().extract("r.pdf", &[p])[0];
     assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(147_320));
-    assert!(d.field(rf::AMOUNT_TOTAL).unwrap().confidence >= 0.97);
-    assert!(d.items.iter().all(|i| i.confidence >= 0.97));
+    let sums = Certainty::Sure(Check::Breakdown);
+    assert_eq!(d.field(rf::AMOUNT_TOTAL).unwrap().certainty, sums);
+    assert!(d.items.iter().all(|i| i.certainty == sums));
     // An unlabelled amount the breakdown does not sum to is no total.
     let p = page("領収書\n入学料  5,000円\n受講料  130,000円\n会ロロ  147,000円\n");
     let d = &Extractor::default().extract("r.pdf", &[p])[0];
-    assert!(d.field(rf::AMOUNT_TOTAL).unwrap().confidence <= 0.5);
+    assert_eq!(
+        d.field(rf::AMOUNT_TOTAL).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Inferred)
+    );
     assert!(d.findings.iter().any(|f| f.code == "total_not_found"));
 }
 
@@ -513,6 +547,9 @@ fn an_amount_under_the_breakdown_that_it_sums_to_is_the_total_whatever_its_label
 fn a_breakdown_that_does_not_sum_lowers_confidence() {
     let p = page("領収書\n入学料  11,000円\n受講料  80,000円\n合計  99,000円\n");
     let d = &Extractor::default().extract("r.pdf", &[p])[0];
-    assert!(d.field(rf::AMOUNT_TOTAL).unwrap().confidence <= 0.5);
+    assert_eq!(
+        d.field(rf::AMOUNT_TOTAL).unwrap().certainty,
+        Certainty::Doubtful(Doubt::DoesNotSum)
+    );
     assert!(d.findings.iter().any(|f| f.code == "items_do_not_sum"));
 }

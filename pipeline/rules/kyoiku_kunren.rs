@@ -854,6 +854,7 @@ mod tests {
                 amount,
                 category,
                 confidence: 1.0,
+                certainty: crate::document::Certainty::Sure(crate::document::Check::Given),
                 bbox: None,
             })
             .collect()
@@ -1565,6 +1566,7 @@ mod tests {
                 amount,
                 category,
                 confidence: 1.0,
+                certainty: crate::document::Certainty::Sure(crate::document::Check::Given),
                 bbox: None,
             })
             .collect();

@@ -38,7 +38,9 @@ use std::sync::{Mutex, PoisonError};
 use image::imageops::{self, FilterType};
 use image::GrayImage;
 
-use crate::document::{certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document};
+use crate::document::{
+    certificate_fields as cf, receipt_fields as rf, BBox, Certainty, Check, DocKind, Document,
+};
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::marks;
 use crate::extract::normalize::{
@@ -1869,7 +1871,7 @@ fn breakdown_sums(doc: &Document) -> bool {
         && doc
             .fields
             .get(rf::AMOUNT_TOTAL)
-            .is_some_and(|f| f.confidence >= 0.97)
+            .is_some_and(|f| f.certainty == Certainty::Sure(Check::Breakdown))
 }
 
 /// A line that may state an amount (see [`money_part`]).
@@ -3083,7 +3085,7 @@ mod tests {
         let before = extractor.extract_with("", std::slice::from_ref(&page), &hints);
         assert!(before[0]
             .field(rf::AMOUNT_TOTAL)
-            .is_none_or(|f| f.confidence < 0.97));
+            .is_none_or(|f| f.certainty != Certainty::Sure(Check::Breakdown)));
         let mut look = ReceiptLook {
             image: &img,
             ..look_with(&mut text, &mut digits, &extractor, &hints)
@@ -3091,7 +3093,10 @@ mod tests {
         assert!(money_look(&mut look, &mut page).expect("reads"));
         let docs = extractor.extract_with("", std::slice::from_ref(&page), &hints);
         assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(146_000));
-        assert!(docs[0].field(rf::AMOUNT_TOTAL).expect("total").confidence >= 0.97);
+        assert_eq!(
+            docs[0].field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Sure(Check::Breakdown)
+        );
     }
 
     #[test]

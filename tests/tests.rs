@@ -392,7 +392,7 @@ fn bad_inputs_go_to_quarantine_with_a_japanese_reason_and_the_run_goes_on() {
 #[test]
 fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
     let dir = scratch("unreadable-in-submission");
-    generate(&dir, 1, 11);
+    generate(&dir, 1, 17);
     let sub = dir.join("inbox/sub001");
     let decide = || {
         let out = kyufu(&dir, &["decide", &sub.display().to_string(), "--json"]);
@@ -402,7 +402,7 @@ fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
     let whole = decide();
     assert_eq!(
         whole["outcome"], "pay",
-        "seed 11's first submission is one kyufu pays: {whole}"
+        "seed 17's first submission is one kyufu pays: {whole}"
     );
     // A second receipt, say, whose scan broke off: what the case turns on cannot be known.
     let broken = truncated_jpeg();

@@ -11,6 +11,7 @@ packages=(
   tesseract-ocr-script-jpan
   # IPAex fonts for notices; more fonts for the generated test corpus (printed and handwriting-style)
   fonts-ipaexfont fonts-noto-cjk fonts-klee fonts-seto fonts-kiloji
+  fonts-ipafont fonts-takao
   # pdftotext / pdffonts (tests read notices back as a user would); build tools for the -sys crates
   poppler-utils clang pkg-config make gcc
 )

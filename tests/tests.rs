@@ -110,22 +110,23 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
-/// as such. The rates are *regression floors* a little under what this build measures on seed 7
-/// (100 % outcome+amount, 5.0 % review, 100 % items; amount_total, issued_on and seal_present 100 %,
-/// payer_name 98.4 %: the closing note of the session that set them, where seeds 3, 5, 11, 13 and
-/// 21 measure 95.0–96.7 % outcome+amount with issued_on or payer_name down to 95.3 % on some).
-/// Issue 2's targets are 95 % outcome+amount, ≤ 10 % review, 97 % on the key receipt fields and
-/// 95 % on item categories.
+/// as such. The rates are *regression floors* a little under what this build measures on seed 7 of
+/// the widened corpus of issue 19 (eight receipt and four certificate layouts, eight typefaces, a
+/// dozen wordings, faxes and phone photos): 43.3 % outcome+amount, 18.3 % review, 82.9 % items;
+/// amount_total and issued_on 86.4 %, seal_present 83.3 %, payer_name 62.1 %. On the narrower corpus
+/// before it the same build measured 100 % / 5.0 % / 100 % / 98.4 % payer_name: the drop is what the
+/// reading was fitted to, not a regression. Issue 19's targets are 97 % outcome+amount, ≤ 8 %
+/// review, 98 % on the key fields and items; raise these floors as the reading gets there.
 const FLOORS: Floors = Floors {
-    outcome: 0.97,
-    review_at_most: 0.08,
+    outcome: 0.40,
+    review_at_most: 0.22,
     fields: [
-        ("amount_total", 0.98),
-        ("issued_on", 0.97),
-        ("payer_name", 0.96),
-        ("seal_present", 0.98),
+        ("amount_total", 0.83),
+        ("issued_on", 0.83),
+        ("payer_name", 0.58),
+        ("seal_present", 0.80),
     ],
-    items: 0.98,
+    items: 0.80,
 };
 
 struct Floors {
@@ -391,7 +392,7 @@ fn bad_inputs_go_to_quarantine_with_a_japanese_reason_and_the_run_goes_on() {
 #[test]
 fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
     let dir = scratch("unreadable-in-submission");
-    generate(&dir, 1, 11);
+    generate(&dir, 1, 17);
     let sub = dir.join("inbox/sub001");
     let decide = || {
         let out = kyufu(&dir, &["decide", &sub.display().to_string(), "--json"]);
@@ -401,7 +402,7 @@ fn a_submission_with_a_file_that_cannot_be_read_is_never_paid_without_it() {
     let whole = decide();
     assert_eq!(
         whole["outcome"], "pay",
-        "seed 11's first submission is one kyufu pays: {whole}"
+        "seed 17's first submission is one kyufu pays: {whole}"
     );
     // A second receipt, say, whose scan broke off: what the case turns on cannot be known.
     let broken = truncated_jpeg();

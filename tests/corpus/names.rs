@@ -177,3 +177,28 @@ pub const CREDIT_COMPANIES: &[&str] = &[
     "株式会社みなとファイナンス",
     "東雲信販株式会社",
 ];
+
+/// Names of schools that print no 法人格 (a brand; the branch comes from [`CAMPUSES`]).
+pub const BRANDS: &[&str] = &[
+    "医療事務カレッジ",
+    "キャリアアップスクール",
+    "ケアワークアカデミー",
+    "資格のひばり学院",
+    "つばさ介護スクール",
+    "青葉パソコン教室",
+    "みらい保育カレッジ",
+];
+
+/// Branches (校舎) of those schools.
+pub const CAMPUSES: &[&str] = &[
+    "大宮校",
+    "川口校",
+    "越谷校",
+    "船橋校",
+    "八王子校",
+    "高崎校",
+    "宇都宮校",
+    "浦和校",
+    "所沢校",
+    "相模原校",
+];

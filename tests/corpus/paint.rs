@@ -16,13 +16,17 @@ use rand_chacha::ChaCha8Rng;
 
 use super::CorpusError;
 
-/// The printed typefaces.
+/// The printed typefaces, and the handwriting-like ones pads are filled in with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {
+    IpaexGothic,
+    IpaexMincho,
     IpaGothic,
     IpaMincho,
     NotoSans,
     NotoSerif,
+    TakaoGothic,
+    TakaoMincho,
     /// Handwriting-like faces.
     Kiloji,
     Klee,
@@ -30,24 +34,51 @@ pub enum Face {
 }
 
 impl Face {
-    pub const PRINTED: [Face; 4] = [
+    pub const PRINTED: [Face; 8] = [
+        Face::IpaexGothic,
+        Face::IpaexMincho,
         Face::IpaGothic,
         Face::IpaMincho,
         Face::NotoSans,
         Face::NotoSerif,
+        Face::TakaoGothic,
+        Face::TakaoMincho,
     ];
     pub const HAND: [Face; 3] = [Face::Kiloji, Face::Klee, Face::Seto];
 
     fn index(self) -> usize {
         self as usize
     }
+
+    /// The face's name in the truth's `variant` (snake case, as the font's family).
+    pub fn id(self) -> &'static str {
+        match self {
+            Face::IpaexGothic => "ipaex_gothic",
+            Face::IpaexMincho => "ipaex_mincho",
+            Face::IpaGothic => "ipa_gothic",
+            Face::IpaMincho => "ipa_mincho",
+            Face::NotoSans => "noto_sans_cjk",
+            Face::NotoSerif => "noto_serif_cjk",
+            Face::TakaoGothic => "takao_gothic",
+            Face::TakaoMincho => "takao_mincho",
+            Face::Kiloji => "kiloji",
+            Face::Klee => "klee",
+            Face::Seto => "seto",
+        }
+    }
 }
 
-const FONT_FILES: [&str; 7] = [
+/// The font files, in [`Face`] order (Debian's fonts-ipaexfont, fonts-ipafont, fonts-noto-cjk,
+/// fonts-takao, fonts-kiloji, fonts-klee, fonts-seto).
+const FONT_FILES: [&str; 11] = [
     "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
     "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
+    "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
+    "/usr/share/fonts/opentype/ipafont-mincho/ipam.ttf",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/takao-gothic/TakaoPGothic.ttf",
+    "/usr/share/fonts/truetype/takao-mincho/TakaoMincho.ttf",
     "/usr/share/fonts/truetype/kiloji/kiloji.ttf",
     "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
     "/usr/share/fonts/truetype/seto/setofont.ttf",
@@ -59,7 +90,7 @@ pub struct Fonts {
 }
 
 impl Fonts {
-    /// Loads the seven faces from the system; for the Noto collections, the Japanese member.
+    /// Loads the eleven faces from the system; for the Noto collections, the Japanese member.
     pub fn load() -> Result<Fonts, CorpusError> {
         let mut faces = Vec::new();
         for path in FONT_FILES {
@@ -84,7 +115,7 @@ impl Fonts {
     /// Noto Sans. Some handwriting faces map a character (¥) to an empty glyph: that counts as
     /// missing.
     fn for_char(&self, face: Face, c: char) -> &FontVec {
-        for f in [face, Face::IpaGothic, Face::NotoSans] {
+        for f in [face, Face::IpaexGothic, Face::NotoSans] {
             let font = self.get(f);
             let id = font.glyph_id(c);
             if id != GlyphId(0) && (c.is_whitespace() || font.outline(id).is_some()) {
@@ -184,6 +215,9 @@ impl Style {
             ..self
         }
     }
+    pub fn face(self, face: Face) -> Style {
+        Style { face, ..self }
+    }
     pub fn ink(self, ink: Rgb<u8>) -> Style {
         Style { ink, ..self }
     }
@@ -225,6 +259,11 @@ impl<'f> Sheet<'f> {
             fonts,
             transcript: Vec::new(),
         }
+    }
+
+    /// The paper's width, mm.
+    pub fn width_mm(&self) -> f32 {
+        self.img.width() as f32 / self.px_per_mm
     }
 
     pub fn px(&self, mm: f32) -> f32 {

@@ -1,9 +1,12 @@
 //! The scanner: what happens to a sheet between the desk and the inbox, and the file it becomes.
 //!
-//! Degrading (skew, blur, sensor noise, grayscale) and encoding (JPEG, PNG, multi-page grayscale
-//! TIFF, scanned PDF with DCTDecode or FlateDecode image pages) are deterministic functions of the
-//! page and the [`ScanParams`] chosen at planning time, plus the caller's seeded RNG. It does not
-//! draw anything (`layout.rs`, `paint.rs`) or decide what a file holds (`gen.rs`).
+//! Three ways a page is captured: an office scanner (skew, blur, sensor noise, grayscale), a fax
+//! (binarised, sometimes at the standard mode's half vertical resolution) and a phone camera
+//! (`photo.rs`: perspective, uneven light, a shadow, the desk around the sheet). Encoding (JPEG, PNG,
+//! multi-page grayscale TIFF, scanned PDF with DCTDecode or FlateDecode image pages) follows. All are
+//! deterministic functions of the page and the [`ScanParams`] chosen at planning time, plus the
+//! caller's seeded RNG. It does not draw anything (`layout.rs`, `paint.rs`) or decide what a file
+//! holds (`plan.rs`).
 //!
 //! The pixel loops are written out here rather than taken from imageproc: generic code is compiled
 //! at this package's opt-level 1, and these loops on `u8` slices stay fast enough there.
@@ -20,13 +23,20 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore};
 use rand_chacha::ChaCha8Rng;
 
-use super::{DocSpec, ReceiptLayout};
+use super::photo;
+use super::{CertificateLayout, DocSpec, ReceiptLayout};
 
 /// The paper a document is printed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
     A4,
+    A4Landscape,
+    A5,
     A5Landscape,
+    /// A till roll, 80 mm wide, as long as the receipt.
+    TillRoll {
+        length_mm: u16,
+    },
 }
 
 impl Paper {
@@ -34,7 +44,92 @@ impl Paper {
     pub fn mm(self) -> (f32, f32) {
         match self {
             Paper::A4 => (210.0, 297.0),
+            Paper::A4Landscape => (297.0, 210.0),
+            Paper::A5 => (148.0, 210.0),
             Paper::A5Landscape => (210.0, 148.0),
+            Paper::TillRoll { length_mm } => (80.0, length_mm as f32),
+        }
+    }
+
+    /// The paper's name in the truth's `variant`.
+    pub fn id(self) -> String {
+        match self {
+            Paper::A4 => "a4".into(),
+            Paper::A4Landscape => "a4_landscape".into(),
+            Paper::A5 => "a5".into(),
+            Paper::A5Landscape => "a5_landscape".into(),
+            Paper::TillRoll { .. } => "till_roll".into(),
+        }
+    }
+
+    /// The paper `doc` is printed on (some layouts come on more than one).
+    fn for_doc(rng: &mut ChaCha8Rng, doc: &DocSpec) -> Paper {
+        let one = |rng: &mut ChaCha8Rng, list: &[Paper]| *list.choose(rng).unwrap_or(&Paper::A4);
+        match doc {
+            DocSpec::Certificate(c) if c.layout == CertificateLayout::Landscape => {
+                Paper::A4Landscape
+            }
+            DocSpec::Certificate(_) => Paper::A4,
+            DocSpec::Receipt(r) => match r.layout {
+                ReceiptLayout::Pad => Paper::A5Landscape,
+                ReceiptLayout::Credit | ReceiptLayout::Invoice => Paper::A4,
+                ReceiptLayout::Table | ReceiptLayout::Letter => {
+                    one(rng, &[Paper::A4, Paper::A5Landscape, Paper::A5])
+                }
+                ReceiptLayout::TwoColumn => one(rng, &[Paper::A4Landscape, Paper::A5Landscape]),
+                ReceiptLayout::Statement => one(rng, &[Paper::A4, Paper::A5]),
+                ReceiptLayout::Till => Paper::TillRoll {
+                    length_mm: till_length(r.items.len(), r.instalment.is_some()),
+                },
+            },
+        }
+    }
+}
+
+/// The length of a till roll with `items` lines (header, lines, totals, purpose, stamp space).
+pub fn till_length(items: usize, instalment: bool) -> u16 {
+    175 + 7 * items as u16 + if instalment { 8 } else { 0 }
+}
+
+/// How the page reached the office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capture {
+    /// A flatbed or sheet-fed scanner.
+    Scan,
+    /// A fax: black and white only.
+    Fax,
+    /// A phone photo of the sheet lying on a desk.
+    Photo,
+}
+
+impl Capture {
+    pub fn id(self) -> &'static str {
+        match self {
+            Capture::Scan => "scan",
+            Capture::Fax => "fax",
+            Capture::Photo => "photo",
+        }
+    }
+
+    /// Mostly scans; a quarter phone photos (half, for till rolls), some faxes.
+    pub fn random(rng: &mut ChaCha8Rng, doc: &DocSpec) -> Capture {
+        let till = matches!(doc, DocSpec::Receipt(r) if r.layout == ReceiptLayout::Till);
+        let photo = if till { 50 } else { 25 };
+        match rng.random_range(0..100) {
+            n if n < photo => Capture::Photo,
+            n if n < photo + 9 => Capture::Fax,
+            _ => Capture::Scan,
+        }
+    }
+
+    /// The file a page captured this way arrives as.
+    pub fn format(self, rng: &mut ChaCha8Rng) -> FileFormat {
+        match self {
+            Capture::Scan => FileFormat::random(rng),
+            Capture::Photo => FileFormat::Jpeg,
+            Capture::Fax => *[FileFormat::Tiff, FileFormat::Png, FileFormat::PdfFlate]
+                .choose(rng)
+                .unwrap_or(&FileFormat::Tiff),
         }
     }
 }
@@ -91,32 +186,28 @@ pub struct ScanParams {
     pub noise: f32,
     pub gray: bool,
     pub jpeg_quality: u8,
+    pub capture: Capture,
 }
 
 impl ScanParams {
-    /// Settings for one page of `doc` written as `format`.
-    pub fn random(rng: &mut ChaCha8Rng, doc: &DocSpec, format: FileFormat) -> ScanParams {
+    /// Settings for one page of `doc` captured as `capture` and written as `format`.
+    pub fn random(
+        rng: &mut ChaCha8Rng,
+        doc: &DocSpec,
+        format: FileFormat,
+        capture: Capture,
+    ) -> ScanParams {
         // Lossless formats come from scanners that clean the page (and sensor noise would make
         // them tens of megabytes); TIFFs are grayscale office scans.
         let lossless = matches!(
             format,
             FileFormat::Png | FileFormat::Tiff | FileFormat::PdfFlate
         );
-        let gray = format == FileFormat::Tiff || rng.random_bool(if lossless { 0.6 } else { 0.3 });
-        let paper = match doc {
-            DocSpec::Certificate(_) => Paper::A4,
-            DocSpec::Receipt(r) => match r.layout {
-                ReceiptLayout::Pad => Paper::A5Landscape,
-                ReceiptLayout::Credit => Paper::A4,
-                ReceiptLayout::Table | ReceiptLayout::Letter => {
-                    if rng.random_bool(0.5) {
-                        Paper::A4
-                    } else {
-                        Paper::A5Landscape
-                    }
-                }
-            },
-        };
+        let gray = capture == Capture::Fax
+            || (capture == Capture::Scan
+                && (format == FileFormat::Tiff
+                    || rng.random_bool(if lossless { 0.6 } else { 0.3 })));
+        let paper = Paper::for_doc(rng, doc);
         let paper_rgb = if rng.random_bool(0.3) {
             // Cream or recycled paper: a little less blue, never pink.
             let r: u8 = rng.random_range(240..=250);
@@ -132,10 +223,13 @@ impl ScanParams {
         } else {
             rng.random_range(-3.0..3.0)
         };
-        let dpi = if rng.random_bool(if lossless { 0.75 } else { 0.6 }) {
-            200
-        } else {
-            300
+        let dpi = match capture {
+            // A fax is 200 dpi (fine mode) at best; a photo's pixels are set by the camera
+            // (`photo.rs`), the sheet is drawn at a resolution that keeps the file small.
+            Capture::Fax => 200,
+            Capture::Photo => rng.random_range(150..=190),
+            Capture::Scan if rng.random_bool(if lossless { 0.75 } else { 0.6 }) => 200,
+            Capture::Scan => 300,
         };
         ScanParams {
             paper,
@@ -150,11 +244,12 @@ impl ScanParams {
                 rng.random_range(0.5..2.5)
             },
             gray,
-            jpeg_quality: if dpi == 300 {
-                rng.random_range(60..=84)
-            } else {
-                rng.random_range(65..=92)
+            jpeg_quality: match capture {
+                Capture::Photo => rng.random_range(70..=88),
+                _ if dpi == 300 => rng.random_range(60..=84),
+                _ => rng.random_range(65..=92),
             },
+            capture,
         }
     }
 }
@@ -168,8 +263,64 @@ pub struct Page {
     pub dpi: u32,
 }
 
-/// The scanner: grayscale if set, skew and shift, blur, noise.
+/// The capture: a photo (`photo.rs`), a fax, or a scan.
 pub fn degrade(img: RgbImage, p: &ScanParams, rng: &mut ChaCha8Rng) -> Page {
+    match p.capture {
+        Capture::Photo => photo::shoot(img, rng),
+        Capture::Fax => {
+            let mut page = scan(fax_gray(img), p, rng);
+            fax(&mut page, rng);
+            page
+        }
+        Capture::Scan => scan(img, p, rng),
+    }
+}
+
+/// A fax's sensor sees red as a middle grey (the seal comes out as a halftone, the black print
+/// under it stays black): each pixel's grey in all three channels.
+fn fax_gray(mut img: RgbImage) -> RgbImage {
+    for p in img.pixels_mut() {
+        let Rgb([r, g, b]) = *p;
+        let v = ((r as u32 * 5 + g as u32 * 4 + b as u32) / 10) as u8;
+        *p = Rgb([v, v, v]);
+    }
+    img
+}
+
+/// A fax: dark print black, the paper white, the greys between as an ordered (Bayer) halftone
+/// whose band varies by machine; a few specks; and in standard mode every other line repeated
+/// (half the vertical resolution).
+fn fax(page: &mut Page, rng: &mut ChaCha8Rng) {
+    const BAYER: [[u8; 4]; 4] = [[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]];
+    let lo: i32 = rng.random_range(70..=100);
+    let hi: i32 = rng.random_range(180..=215);
+    let standard_mode = rng.random_bool(0.5);
+    let w = page.width as usize;
+    let c = page.channels;
+    for (i, px) in page.data.chunks_exact_mut(c).enumerate() {
+        let (x, y) = (i % w, i / w);
+        let t = lo + (hi - lo) * (BAYER[y % 4][x % 4] as i32 * 2 + 1) / 32;
+        let v = if (px[0] as i32) < t { 0 } else { 255 };
+        px.iter_mut().for_each(|p| *p = v);
+    }
+    let specks = rng.random_range(50..400);
+    for _ in 0..specks {
+        let i = rng.random_range(0..page.data.len() / c) * c;
+        for k in 0..c {
+            page.data[i + k] = 0;
+        }
+    }
+    if standard_mode {
+        let row = w * c;
+        for y in (1..page.height as usize).step_by(2) {
+            let (above, this) = page.data.split_at_mut(y * row);
+            this[..row].copy_from_slice(&above[(y - 1) * row..]);
+        }
+    }
+}
+
+/// The scanner: grayscale if set, skew and shift, blur, noise.
+fn scan(img: RgbImage, p: &ScanParams, rng: &mut ChaCha8Rng) -> Page {
     let (width, height) = img.dimensions();
     let (channels, data) = if p.gray {
         let gray = img
@@ -248,7 +399,7 @@ fn rotate(page: &mut Page, deg: f32, shift: (f32, f32), bg: [u8; 3]) {
 }
 
 /// A separable blur with an integer kernel (optics and the JPEG the scanner made).
-fn blur(page: &mut Page, kernel: &[u32]) {
+pub fn blur(page: &mut Page, kernel: &[u32]) {
     let (w, h, c) = (page.width as usize, page.height as usize, page.channels);
     let sum: u32 = kernel.iter().sum();
     let r = kernel.len() / 2;
@@ -287,7 +438,7 @@ fn blur(page: &mut Page, kernel: &[u32]) {
 }
 
 /// Sensor noise: roughly Gaussian (the sum of two uniform draws), the same on every channel.
-fn noise(page: &mut Page, sigma: f32, rng: &mut ChaCha8Rng) {
+pub fn noise(page: &mut Page, sigma: f32, rng: &mut ChaCha8Rng) {
     if sigma <= 0.0 {
         return;
     }

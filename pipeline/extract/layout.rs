@@ -15,6 +15,9 @@ pub struct Token {
     pub text: String,
     /// 0.0–1.0 (Tesseract's 0–100 scaled).
     pub confidence: f32,
+    /// Every independent second reading of its line (other scales, alone, another engine) gave
+    /// this word alike.
+    pub agreed: bool,
     pub bbox: BBox,
 }
 
@@ -95,10 +98,10 @@ impl TextLine {
     }
 
     /// The verdict on tokens `from..to` as read: agreed when every one of them was given alike by
-    /// independent second readings (their score is then [`crate::extract::AGREED`]), else read.
+    /// independent second readings, else read.
     pub fn certainty_of(&self, from: usize, to: usize) -> Certainty {
         let tokens = self.tokens.get(from..to).unwrap_or_default();
-        if !tokens.is_empty() && tokens.iter().all(|t| super::agreed(t.confidence)) {
+        if !tokens.is_empty() && tokens.iter().all(|t| t.agreed) {
             Certainty::Agreed
         } else {
             Certainty::Read
@@ -219,6 +222,7 @@ pub fn lines_from_text(lines: &[String]) -> Vec<TextLine> {
                 tokens.push(Token {
                     text: part.to_string(),
                     confidence: 1.0,
+                    agreed: false,
                     bbox: BBox {
                         x,
                         y: i as u32 * H * 2,
@@ -244,6 +248,7 @@ mod tests {
         Token {
             text: text.into(),
             confidence: 0.9,
+            agreed: false,
             bbox: BBox { x, y, w, h },
         }
     }
@@ -269,10 +274,12 @@ mod tests {
         // 「、」 sit higher than the words, and come first top to bottom.
         let speck = Token {
             confidence: 0.0,
+            agreed: false,
             ..tok("。", 258, 1342, 35, 17)
         };
         let comma = Token {
             confidence: 0.29,
+            agreed: false,
             ..tok("、", 327, 1345, 9, 14)
         };
         let lines = lines_from_tokens(vec![

@@ -1329,6 +1329,7 @@ mod tests {
             super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
                 text: "11,000".into(),
                 confidence: 0.9,
+                agreed: false,
                 bbox: BBox {
                     x: 100,
                     y,
@@ -1348,6 +1349,7 @@ mod tests {
         let label = super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
             text: "教科書代".into(),
             confidence: 0.9,
+            agreed: false,
             bbox: BBox {
                 x: 0,
                 y: 100,
@@ -1404,6 +1406,7 @@ mod tests {
         let speck = super::super::layout::lines_from_tokens(vec![super::super::layout::Token {
             text: "還".into(),
             confidence: 0.0,
+            agreed: false,
             bbox: BBox {
                 x: 598,
                 y: 200,

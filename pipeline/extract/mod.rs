@@ -65,17 +65,6 @@ impl PageInput {
     }
 }
 
-/// The confidence of a line that independent second readings (at other scales, alone) all gave
-/// alike: sure, though the first reading alone was not. Above any Tesseract gives a name by itself
-/// (at most 0.97 on the seed-7 corpus), so it also tells that the readings agreed.
-pub const AGREED: f32 = 0.99;
-
-/// Whether a span's confidence (a mean over its words) says its words were all [`AGREED`]: the
-/// mean of several 0.99s comes out a hair under 0.99 in `f32`.
-fn agreed(confidence: f32) -> bool {
-    confidence >= AGREED - 1e-4
-}
-
 /// What Tesseract makes of 様 (or 殿) after a name on some receipts.
 pub const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
 

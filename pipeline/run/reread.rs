@@ -10,7 +10,7 @@
 //!   a labelled date other than the application's) is read alone (`--psm 7`) at a few scales, and
 //!   replaced only by a reading that carries the known text verbatim (up to the look-alikes the
 //!   extractor allows): no scale turns 「山本 健」 into 「山本 綾香」, so someone else's receipt keeps
-//!   its name; when every reading gives that other name alike, it is read as sure ([`AGREED`]), so
+//!   its name; when every reading gives that other name alike, it is read as sure (agreed), so
 //!   a receipt made out to someone else is told apart from a misread one. A date read only with a repaired era (信和 for 令和) is written back plainly when a
 //!   reading alone gives the same date.
 //! - **Ruled tables** ([`grid_look`]). A certificate set out as a ruled table whose rows were not
@@ -47,7 +47,7 @@ use crate::extract::normalize::{
     compact, lookalike_key, parse_date, parse_yen, substring_distance, Reading,
 };
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
-use crate::extract::{Extractor, Hints, PageInput, AGREED, HONORIFIC_MISREADS};
+use crate::extract::{Extractor, Hints, PageInput, HONORIFIC_MISREADS};
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
@@ -248,7 +248,7 @@ pub fn second_look(
             if let Some(agreed) = agreed_name(line, &name_readings) {
                 *line = agreed;
                 for t in &mut line.tokens {
-                    t.confidence = t.confidence.max(AGREED);
+                    t.agreed = true;
                 }
                 tracing::debug!("the second readings of a name agreed");
             }
@@ -305,6 +305,7 @@ pub fn lost_look(
             tokens: vec![Token {
                 text: String::new(),
                 confidence: 0.0,
+                agreed: false,
                 bbox: BBox { h: ch, ..region },
             }],
             bbox: region,
@@ -2011,6 +2012,7 @@ fn with_amount_from(line: &TextLine, english: &[Token]) -> Option<TextLine> {
     tokens.push(Token {
         text: format!("{}円", grouped(value)),
         confidence,
+        agreed: false,
         bbox,
     });
     tokens.sort_by_key(|t| t.bbox.x);
@@ -2082,6 +2084,7 @@ fn dated(line: &TextLine, from: usize, part: &TextLine, d: chrono::NaiveDate) ->
     tokens.push(Token {
         text: format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         confidence: part.confidence_of(0, part.tokens.len()),
+        agreed: false,
         bbox: part.bbox,
     });
     line_of(tokens).unwrap_or_else(|| part.clone())
@@ -2320,6 +2323,7 @@ pub fn tokens_on_page(words: Vec<Word>, x: u32, y: u32, scale: f32) -> Vec<Token
         .map(|word| Token {
             text: word.text,
             confidence: (word.confidence / 100.0).clamp(0.0, 1.0),
+            agreed: false,
             bbox: BBox {
                 x: x + back(word.bbox.x),
                 y: y + back(word.bbox.y),
@@ -2362,6 +2366,7 @@ mod tests {
                 Token {
                     text: text.to_string(),
                     confidence: 0.8,
+                    agreed: false,
                     bbox: BBox {
                         x: *x,
                         y,
@@ -2379,6 +2384,7 @@ mod tests {
             tokens: vec![Token {
                 text: text.into(),
                 confidence: 0.8,
+                agreed: false,
                 bbox: BBox {
                     x: 10,
                     y: 10,
@@ -2448,6 +2454,7 @@ mod tests {
         let read = line_of(vec![Token {
             text: "講座名".into(),
             confidence: 0.9,
+            agreed: false,
             bbox: BBox {
                 x: 200,
                 y: 400,
@@ -2595,6 +2602,7 @@ mod tests {
                 Token {
                     text: "令和7年7月".into(),
                     confidence: 0.9,
+                    agreed: false,
                     bbox: BBox {
                         x: 100,
                         y: 170,
@@ -2605,6 +2613,7 @@ mod tests {
                 Token {
                     text: text.into(),
                     confidence: 0.97,
+                    agreed: false,
                     bbox: BBox {
                         x: 320,
                         y: 173,
@@ -2629,6 +2638,7 @@ mod tests {
         let word = |text: &str, w: u32, h: u32| Token {
             text: text.into(),
             confidence: 0.97,
+            agreed: false,
             bbox: BBox {
                 x: 100,
                 y: 100,
@@ -2675,6 +2685,7 @@ mod tests {
         Token {
             text: text.into(),
             confidence: 0.9,
+            agreed: false,
             bbox: BBox {
                 x,
                 y: 100,
@@ -3237,6 +3248,7 @@ mod tests {
         let word = |text: &str, c: f32, x: u32, y: u32, w: u32, h: u32| Token {
             text: text.into(),
             confidence: c,
+            agreed: false,
             bbox: BBox { x, y, w, h },
         };
         let page = lines_from_tokens(vec![
@@ -3339,7 +3351,7 @@ mod tests {
         let n = look_again(&mut lines);
         assert_eq!(n, 0);
         assert_eq!(lines[0].text(), first.text());
-        assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
+        assert!(lines[0].tokens.iter().all(|t| t.agreed));
 
         // The same line first read with a wrong glyph: the second readings (the line and the name
         // alone, at three scales each) agree on another, so theirs stands, as sure.
@@ -3354,7 +3366,7 @@ mod tests {
         let mut lines = vec![misread.clone()];
         look_again(&mut lines);
         assert_eq!(compact(&lines[0].text()), "氏名山本健");
-        assert!(lines[0].tokens.iter().all(|t| t.confidence >= AGREED));
+        assert!(lines[0].tokens.iter().all(|t| t.agreed));
     }
 
     #[test]
@@ -3483,6 +3495,7 @@ mod tests {
         let word = |text: &str, x: u32, w: u32| Token {
             text: text.into(),
             confidence: 0.9,
+            agreed: false,
             bbox: BBox {
                 x,
                 y: 100,

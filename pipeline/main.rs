@@ -171,6 +171,8 @@ enum ReviewAction {
         case: String,
         /// FILE#FIELD
         target: String,
+        /// The value as the document shows it (a negative amount is refused by kyufu, not clap).
+        #[arg(allow_hyphen_values = true)]
         value: String,
         /// Why (訂正の理由).
         #[arg(long)]

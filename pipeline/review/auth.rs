@@ -1,6 +1,7 @@
 //! Passwords and the delay after wrong ones: argon2id hashes (PHC strings, salt from the OS's
-//! random source through `rand`), and a per-user wait that doubles with each failure after the
-//! third, so guessing a password costs hours, not seconds.
+//! random source through `rand`), and a per-user wait after the third failure in a row — 15 seconds,
+//! doubling with each further one up to 15 minutes — so guessing a password costs days, while a
+//! person who mistypes waits a moment.
 //!
 //! Pure apart from the salt; [`super::Desk::login`] applies it with the store.
 
@@ -11,6 +12,8 @@ use rand::RngCore;
 
 /// Failures allowed before each further one adds a wait.
 pub const FREE_FAILURES: i64 = 3;
+/// The wait after the first failure beyond the free ones, in seconds.
+pub const FIRST_DELAY_SECONDS: i64 = 15;
 /// The longest wait, in seconds.
 pub const MAX_DELAY_SECONDS: i64 = 900;
 /// The shortest password a user may be given.
@@ -40,8 +43,8 @@ pub fn delay_after(failures: i64) -> Duration {
     if failures <= FREE_FAILURES {
         return Duration::zero();
     }
-    let exp = (failures - FREE_FAILURES).min(20) as u32;
-    Duration::seconds((1i64 << exp).min(MAX_DELAY_SECONDS))
+    let exp = (failures - FREE_FAILURES - 1).min(20) as u32;
+    Duration::seconds((FIRST_DELAY_SECONDS << exp).min(MAX_DELAY_SECONDS))
 }
 
 /// Seconds still to wait at `now` before `retry_after` (RFC 3339), if any.
@@ -77,9 +80,10 @@ mod tests {
     #[test]
     fn the_wait_grows_after_three_failures_and_is_capped() {
         assert_eq!(delay_after(3), Duration::zero());
-        assert_eq!(delay_after(4), Duration::seconds(2));
-        assert_eq!(delay_after(5), Duration::seconds(4));
-        assert_eq!(delay_after(6), Duration::seconds(8));
+        assert_eq!(delay_after(4), Duration::seconds(15));
+        assert_eq!(delay_after(5), Duration::seconds(30));
+        assert_eq!(delay_after(6), Duration::seconds(60));
+        assert_eq!(delay_after(10), Duration::seconds(900));
         assert_eq!(delay_after(100), Duration::seconds(MAX_DELAY_SECONDS));
     }
 

@@ -439,8 +439,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 ReviewAction::Show { case, json } => {
                     let v = desk.show(&case)?;
-                    let pretty = serde_json::to_string_pretty(&v)? + "\n";
-                    print_json_or(json, &v, &pretty)?;
+                    print_json_or(json, &v, &v.render_ja())?;
                 }
                 ReviewAction::Correct {
                     case,

@@ -547,3 +547,91 @@ impl ReviewStore for Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audit(action: &str) -> NewAudit {
+        NewAudit {
+            at: "2027-03-31T10:00:00+09:00".into(),
+            user_id: Some(1),
+            action: action.into(),
+            case_id: Some("2026-000001".into()),
+            detail: "{}".into(),
+        }
+    }
+
+    fn approval(number: i64) -> ApprovalRow {
+        ApprovalRow {
+            id: 0,
+            case_id: "2026-000001".into(),
+            fiscal_year: 2026,
+            number,
+            document_number: format!("第{number}号"),
+            decided_on: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+            drafted_by: 1,
+            approved_by: 2,
+            outcome: "pay".into(),
+            amount_yen: 59_400,
+            decision_version: 1,
+            decision_json: "{}".into(),
+            notice_sha256: "00".into(),
+            supersedes: None,
+            at: "2027-03-31T10:00:00+09:00".into(),
+        }
+    }
+
+    #[test]
+    fn an_approval_takes_the_next_number_once_and_only_of_a_submitted_case() {
+        let dir = std::env::temp_dir().join(format!("kyufu-review-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let mut j = Journal::open(&path).unwrap();
+        for (name, role) in [("sato", Role::Staff), ("ito", Role::Approver)] {
+            j.add_user(name, role, "$argon2id$x", &audit("user_added"))
+                .unwrap();
+        }
+        assert_eq!(j.next_document_number(2026).unwrap(), 1);
+        assert!(
+            matches!(
+                j.record_approval(&approval(1), &audit("approved")),
+                Err(StoreError::Conflict(_))
+            ),
+            "a case nobody submitted is not approved"
+        );
+        let submitted = WorkflowRow {
+            case_id: "2026-000001".into(),
+            state: Flow::Submitted,
+            drafted_by: Some(1),
+            decision_version: Some(1),
+            comment: None,
+            updated_at: "t".into(),
+        };
+        j.set_workflow(&submitted, &[Flow::Draft], &audit("submitted"))
+            .unwrap();
+        assert!(matches!(
+            j.set_workflow(&submitted, &[Flow::Draft], &audit("submitted")),
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            j.record_approval(&approval(2), &audit("approved")),
+            Err(StoreError::NumberTaken)
+        ));
+        j.record_approval(&approval(1), &audit("approved")).unwrap();
+        assert_eq!(j.next_document_number(2026).unwrap(), 2);
+        assert_eq!(j.next_document_number(2027).unwrap(), 1);
+        assert!(
+            matches!(
+                j.record_approval(&approval(2), &audit("approved")),
+                Err(StoreError::Conflict(_))
+            ),
+            "approved once"
+        );
+        let rows = j.audit_entries().unwrap();
+        assert_eq!(rows.len(), 4, "refused actions leave no entry");
+        assert_eq!(crate::review::audit::verify(&rows).broken, None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

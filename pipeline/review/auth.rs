@@ -29,6 +29,12 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
         .to_string())
 }
 
+/// A hash no password is expected to match, checked against when the user is unknown.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("kyufu: no such user").unwrap_or_default())
+}
+
 /// Whether `password` matches the stored hash (a hash that cannot be parsed matches nothing).
 pub fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use super::store::{ApprovalRow, Flow, NewAudit, ReviewStore, StoreError, WorkflowRow};
-use super::{conflict_ja, refused, write, Actor, Desk, ReviewError, Role};
+use super::{conflict_ja, refused, stamp, write, Actor, Desk, ReviewError, Role};
 use crate::decision::{Outcome, Status};
 use crate::render::{self, Issue};
 use crate::run::files::sha256_hex;
@@ -85,7 +85,7 @@ impl<S: ReviewStore> Desk<S> {
             drafted_by: Some(actor.id),
             decision_version: Some(version),
             comment: None,
-            updated_at: now.to_rfc3339(),
+            updated_at: stamp(now),
         };
         self.store
             .set_workflow(
@@ -121,7 +121,7 @@ impl<S: ReviewStore> Desk<S> {
             drafted_by: w.as_ref().and_then(|w| w.drafted_by),
             decision_version: None,
             comment: Some(comment),
-            updated_at: now.to_rfc3339(),
+            updated_at: stamp(now),
         };
         self.store
             .set_workflow(
@@ -236,7 +236,7 @@ impl<S: ReviewStore> Desk<S> {
                 decision_json: text,
                 notice_sha256: sha.clone(),
                 supersedes: supersedes.as_ref().map(|a| a.id),
-                at: now.to_rfc3339(),
+                at: stamp(now),
             };
             let a = audit(actor, "approved", case_id, now, serde_json::json!({}));
             match self.store.record_approval(&row, &a) {
@@ -267,7 +267,7 @@ fn audit(
     detail: serde_json::Value,
 ) -> NewAudit {
     NewAudit {
-        at: now.to_rfc3339(),
+        at: stamp(now),
         user_id: Some(actor.id),
         action: action.to_string(),
         case_id: Some(case_id.to_string()),

@@ -231,8 +231,10 @@ impl<S: ReviewStore> Desk<S> {
     ) -> Result<Actor, ReviewError> {
         const WRONG: &str = "ユーザー名またはパスワードが正しくありません。";
         let Some(user) = self.store.user_by_name(name)? else {
+            // As long as a wrong password takes, so the time does not tell which names exist.
+            let _ = auth::password_matches(password, auth::dummy_hash());
             self.store.append_audit(&NewAudit {
-                at: now.to_rfc3339(),
+                at: stamp(now),
                 user_id: None,
                 action: "login_failed".into(),
                 case_id: None,
@@ -247,13 +249,13 @@ impl<S: ReviewStore> Desk<S> {
         }
         if !auth::password_matches(password, &user.password_hash) {
             let failures = user.failed_logins + 1;
-            let retry_after = (now + auth::delay_after(failures)).to_rfc3339();
+            let retry_after = stamp(now + auth::delay_after(failures));
             self.store.login_failed(
                 user.id,
                 failures,
                 &retry_after,
                 &NewAudit {
-                    at: now.to_rfc3339(),
+                    at: stamp(now),
                     user_id: Some(user.id),
                     action: "login_failed".into(),
                     case_id: None,
@@ -315,7 +317,7 @@ impl<S: ReviewStore> Desk<S> {
             role,
             &hash,
             &NewAudit {
-                at: now.to_rfc3339(),
+                at: stamp(now),
                 user_id: by.map(|a| a.id),
                 action: "user_added".into(),
                 case_id: None,
@@ -415,12 +417,19 @@ impl<S: ReviewStore> Desk<S> {
         }
         let text = serde_json::to_string_pretty(&json).unwrap_or_default() + "\n";
         let pdf = render::notice(&decision, &case.application, &self.office, &self.templates)?;
+        let mut files = vec![("notice.pdf", pdf)];
+        // The stipend's 支給予定表 follows its schedule, as `run` writes it.
+        if decision.schedule.is_some()
+            && matches!(decision.outcome, Outcome::Pay | Outcome::NeedsReview)
+        {
+            let plan =
+                render::plan_schedule(&decision, &case.application, &self.office, &self.templates)?;
+            files.push(("plan.pdf", plan));
+        }
+        files.push(("decision.json", text.clone().into_bytes()));
         let dir = self.outbox.join(case_id);
         let mut outputs = Vec::new();
-        for (name, bytes) in [
-            ("notice.pdf", pdf),
-            ("decision.json", text.clone().into_bytes()),
-        ] {
+        for (name, bytes) in files {
             write_durable(&dir.join(name), &bytes)
                 .map_err(io(format!("{name} を書き出せません")))?;
             outputs.push((name.to_string(), sha256_hex(&bytes)));
@@ -435,14 +444,14 @@ impl<S: ReviewStore> Desk<S> {
                     new: &new,
                     reason: &reason,
                     user_id: actor.id,
-                    at: &now.to_rfc3339(),
+                    at: &stamp(now),
                     decision_json: &text,
                     outcome: decision.outcome.id(),
                     amount_yen: decision.amount_yen,
                     outputs,
                 },
                 &NewAudit {
-                    at: now.to_rfc3339(),
+                    at: stamp(now),
                     user_id: Some(actor.id),
                     action: "corrected".into(),
                     case_id: Some(case_id.to_string()),
@@ -515,6 +524,11 @@ fn conflict_ja(e: StoreError) -> ReviewError {
         ),
         e => ReviewError::Store(e),
     }
+}
+
+/// A time as the journal records it: RFC 3339 to the second, with the offset of the clock given.
+fn stamp(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// Writes `bytes` durably, naming the file in the error.

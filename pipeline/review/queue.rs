@@ -146,6 +146,100 @@ pub struct CaseView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<WorkflowRow>,
     pub approvals: Vec<ApprovalRow>,
+    /// User ids → names, for the lines above.
+    #[serde(skip)]
+    names: BTreeMap<i64, String>,
+}
+
+impl CaseView {
+    fn name(&self, id: i64) -> &str {
+        self.names.get(&id).map_or("", String::as_str)
+    }
+
+    /// The case as staff read it on a terminal: state, decision, reasons, each document's values
+    /// (unsure ones marked 要確認, corrected ones 訂正済み), the corrections' history, approvals.
+    pub fn render_ja(&self) -> String {
+        use crate::render::notice::format_yen;
+        let mut out = format!("案件 {}  {}\n", self.case_id, self.state_ja);
+        let d = &self.decision;
+        if let Ok(outcome) = serde_json::from_value::<Outcome>(d["outcome"].clone()) {
+            let figures = super::Figures {
+                outcome,
+                amount_yen: d["amount_yen"].as_i64().unwrap_or_default(),
+            };
+            out.push_str(&format!("決定案: {}\n", figures.line_ja()));
+        }
+        for r in d["reasons"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "  ・{}\n",
+                r["message"].as_str().unwrap_or_default()
+            ));
+        }
+        if let Some(c) = self.workflow.as_ref().and_then(|w| w.comment.as_deref()) {
+            out.push_str(&format!("差戻しの理由: {c}\n"));
+        }
+        let corrected: std::collections::BTreeSet<&str> =
+            self.corrections.iter().map(|c| c.target.as_str()).collect();
+        for doc in &self.documents {
+            out.push_str(&format!(
+                "書類 {}（{}）\n",
+                doc.file,
+                doc.doc.kind.label_ja()
+            ));
+            let mark = |key: &str, unsure: &str| {
+                if corrected.contains(format!("{}#{key}", doc.file).as_str()) {
+                    "  [訂正済み]"
+                } else if !doc.is_sure(unsure) {
+                    "  [要確認]"
+                } else {
+                    ""
+                }
+            };
+            for (name, f) in &doc.doc.fields {
+                let value = serde_json::to_string(&f.value).unwrap_or_default();
+                out.push_str(&format!("  {name}: {value}{}\n", mark(name, name)));
+            }
+            for (i, item) in doc.doc.items.iter().enumerate() {
+                let key = format!("items[{i}]");
+                let m = ["label", "amount", "category"]
+                    .iter()
+                    .map(|p| mark(&format!("{key}.{p}"), "items"))
+                    .find(|m| !m.is_empty())
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "  {key}: {} {}円 {}{m}\n",
+                    item.label,
+                    format_yen(item.amount),
+                    item.category.id()
+                ));
+            }
+        }
+        if !self.corrections.is_empty() {
+            out.push_str("訂正の履歴\n");
+        }
+        for c in &self.corrections {
+            out.push_str(&format!(
+                "  #{} {} {} {}: {} → {}（{}）\n",
+                c.id, c.at, c.by, c.target, c.old, c.new, c.reason
+            ));
+        }
+        for a in &self.approvals {
+            out.push_str(&format!(
+                "決裁 {} 決定日 {} 起案 {} 決裁 {} 金{}円{}\n",
+                a.document_number,
+                crate::render::format_wareki(a.decided_on),
+                self.name(a.drafted_by),
+                self.name(a.approved_by),
+                format_yen(a.amount_yen),
+                if a.supersedes.is_some() {
+                    "（前の決定に代わるもの）"
+                } else {
+                    ""
+                }
+            ));
+        }
+        out
+    }
 }
 
 /// An approved `pay` decision in force: what the bank file pays.
@@ -215,24 +309,29 @@ impl<S: ReviewStore> Desk<S> {
         let case = self.corrected_case(case_id)?;
         let workflow = self.store.workflow(case_id)?;
         let state = QueueState::of(typed.outcome, workflow.as_ref().map(|w| w.state));
+        let approvals = self.store.approvals(case_id)?;
         let mut names: BTreeMap<i64, String> = BTreeMap::new();
+        let stored = self.store.corrections(case_id)?;
+        let ids = stored
+            .iter()
+            .filter_map(|c| c.user_id)
+            .chain(approvals.iter().flat_map(|a| [a.drafted_by, a.approved_by]));
+        for id in ids {
+            if let std::collections::btree_map::Entry::Vacant(e) = names.entry(id) {
+                e.insert(
+                    self.store
+                        .user_by_id(id)?
+                        .map(|u| u.name)
+                        .unwrap_or_default(),
+                );
+            }
+        }
         let mut corrections = Vec::new();
-        for c in self.store.corrections(case_id)? {
-            let by = match c.user_id {
-                Some(id) => match names.get(&id) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n = self
-                            .store
-                            .user_by_id(id)?
-                            .map(|u| u.name)
-                            .unwrap_or_default();
-                        names.insert(id, n.clone());
-                        n
-                    }
-                },
-                None => "kyufu".to_string(),
-            };
+        for c in stored {
+            let by = c
+                .user_id
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_else(|| "kyufu".to_string());
             corrections.push(CorrectionView {
                 id: c.id,
                 target: c.target,
@@ -252,7 +351,8 @@ impl<S: ReviewStore> Desk<S> {
             documents: case.documents,
             corrections,
             workflow,
-            approvals: self.store.approvals(case_id)?,
+            approvals,
+            names,
         })
     }
 

@@ -269,6 +269,12 @@ fn a_corrected_amount_is_approved_by_another_person_and_printed_with_its_number(
         "show",
     ))
     .unwrap();
+    let text = ok(&kyufu(&dir, &["review", "show", &case]), "show as text");
+    assert!(
+        text.contains(&format!("{item}: {misread} → {}", misread - 10_000)),
+        "the history line for staff: {text}"
+    );
+    assert!(text.contains("[訂正済み]"), "{text}");
     let history = show["corrections"].as_array().unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0]["old"], misread);

@@ -56,6 +56,31 @@ pub struct Config {
     pub ocr: OcrConfig,
     #[serde(default)]
     pub extract: ExtractConfig,
+    /// 決裁: how approved notices are numbered.
+    #[serde(default)]
+    pub approval: ApprovalConfig,
+}
+
+/// 決裁 (approval) settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalConfig {
+    /// The 文書番号 an approved notice prints: `{n}` is the approval's number within its 年度
+    /// (April–March; the counter starts again at 1 each April), e.g. 「さ子支第{n}号」.
+    #[serde(default = "default_document_number")]
+    pub document_number: String,
+}
+
+fn default_document_number() -> String {
+    "さ子支第{n}号".to_string()
+}
+
+impl Default for ApprovalConfig {
+    fn default() -> Self {
+        ApprovalConfig {
+            document_number: default_document_number(),
+        }
+    }
 }
 
 /// Where Tesseract's models are.

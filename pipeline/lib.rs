@@ -1,7 +1,8 @@
 //! kyufu (給付): the benefit pipeline for single-parent support.
 //!
 //! One module per stage (DESIGN.md, "Flow"): `watch` → `decode` → `ocr` → `extract` → `case` →
-//! `rules` → `render`, driven by `run`; `journal` records what was done. `main.rs` is the CLI and
+//! `rules` → `render`, driven by `run`; `journal` records what was done; `review` is the payment
+//! officer's desk (corrections, 起案 → 決裁, the audit log). `main.rs` is the CLI and
 //! nothing else.
 
 pub mod case;
@@ -15,6 +16,7 @@ pub mod ocr;
 pub mod payment;
 pub mod plans;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod run;
 pub mod watch;

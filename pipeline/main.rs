@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use kyufu::config::Config;
+use kyufu::review::{Actor, Desk, ReviewError};
 use kyufu::run::{decide_folder, status, Reader, Runner};
 
 #[derive(Parser)]
@@ -80,6 +81,118 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Users of the review desk (担当者・決裁者・管理者).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// The review desk: the queue, one case, corrections.
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
+    /// 起案: send a case's draft decision up for approval.
+    Submit {
+        case: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 決裁: approve a submitted case (決裁者 only; never the drafter or a corrector).
+    Approve {
+        case: String,
+        #[command(flatten)]
+        who: Who,
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
+    /// 差戻し: send a submitted case back with a comment.
+    Sendback {
+        case: String,
+        /// Why it goes back (差戻しの理由).
+        #[arg(long)]
+        comment: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+/// Acting as a user whose password comes on stdin (its first line).
+#[derive(Args)]
+struct Who {
+    /// The user to act as.
+    #[arg(long = "as", value_name = "USER")]
+    user: String,
+    /// Read the password from the first line of stdin (the only way to give it).
+    #[arg(long, required = true)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a user; the password is read from stdin. The first user is an admin added without
+    /// --as; after that an admin adds users (stdin: the admin's password, then the new one).
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: kyufu::review::Role,
+        /// Read the password(s) from stdin (the only way to give them).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The admin adding the user (not needed for the first admin).
+        #[arg(long = "as", value_name = "ADMIN")]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewAction {
+    /// Cases by state (要確認 first), with counts.
+    List {
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
+    /// One case: decision, documents with corrections applied, history, approvals.
+    Show {
+        case: String,
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct one value read from a document (FILE#FIELD, e.g. receipt.jpg#amount_total or
+    /// receipt.jpg#items[1].category, items counted from 0); the case is decided again at once.
+    Correct {
+        case: String,
+        /// FILE#FIELD
+        target: String,
+        /// The value as the document shows it (a negative amount is refused by kyufu, not clap).
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        /// Why (訂正の理由).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        who: Who,
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain; exit 1 naming the first entry that does not hold.
+    Verify {
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -129,7 +242,16 @@ fn main() -> ExitCode {
         )
         .init();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
+        // A refused request (wrong password, an impossible value, the drafter approving) is a bad
+        // argument, and nothing changed.
+        Err(e)
+            if e.downcast_ref::<ReviewError>()
+                .is_some_and(ReviewError::is_refusal) =>
+        {
+            eprintln!("kyufu: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("kyufu: エラー: {e:#}");
             ExitCode::from(1)
@@ -137,7 +259,38 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+/// Stdin's lines (passwords), without their line endings.
+fn stdin_lines(n: usize) -> anyhow::Result<Vec<String>> {
+    let mut lines = Vec::with_capacity(n);
+    let stdin = std::io::stdin();
+    for _ in 0..n {
+        let mut line = String::new();
+        stdin.read_line(&mut line).context("標準入力を読めません")?;
+        lines.push(line.trim_end_matches(['\n', '\r']).to_string());
+    }
+    Ok(lines)
+}
+
+/// Logs in the user of `who` with the password on stdin's first line.
+fn login(
+    desk: &mut Desk,
+    who: &Who,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> anyhow::Result<Actor> {
+    let password = stdin_lines(1)?.remove(0);
+    Ok(desk.login(&who.user, &password, now)?)
+}
+
+fn print_json_or(json: bool, value: &impl serde::Serialize, text: &str) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(value)?);
+    } else {
+        print!("{text}");
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut cfg = Config::load(cli.folders.config.as_deref())?;
     if let Some(p) = cli.folders.inbox {
         cfg.inbox = p;
@@ -258,6 +411,86 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&decision)?);
             }
         }
+        Command::User { action } => {
+            let UserAction::Add { name, role, by, .. } = action;
+            let now = chrono::Local::now().fixed_offset();
+            let mut desk = Desk::open(&cfg)?;
+            let (actor, password) = match by {
+                Some(admin) => {
+                    let mut lines = stdin_lines(2)?;
+                    let actor = desk.login(&admin, &lines[0], now)?;
+                    (Some(actor), lines.remove(1))
+                }
+                None => (None, stdin_lines(1)?.remove(0)),
+            };
+            let id = desk.add_user(actor.as_ref(), &name, role, &password, now)?;
+            eprintln!(
+                "ユーザー {name}（{}、番号 {id}）を登録しました",
+                role.label_ja()
+            );
+        }
+        Command::Review { action } => {
+            let now = chrono::Local::now().fixed_offset();
+            let mut desk = Desk::open(&cfg)?;
+            match action {
+                ReviewAction::List { json } => {
+                    let q = desk.list()?;
+                    print_json_or(json, &q, &q.render_ja())?;
+                }
+                ReviewAction::Show { case, json } => {
+                    let v = desk.show(&case)?;
+                    print_json_or(json, &v, &v.render_ja())?;
+                }
+                ReviewAction::Correct {
+                    case,
+                    target,
+                    value,
+                    reason,
+                    who,
+                    json,
+                } => {
+                    let actor = login(&mut desk, &who, now)?;
+                    let c = desk.correct(&actor, &case, &target, &value, &reason, now)?;
+                    let text = format!(
+                        "{case} {target} を訂正しました: {} → {}\n",
+                        c.before.line_ja(),
+                        c.after.line_ja()
+                    );
+                    print_json_or(json, &c, &text)?;
+                }
+            }
+        }
+        Command::Submit { case, who } => {
+            let now = chrono::Local::now().fixed_offset();
+            let mut desk = Desk::open(&cfg)?;
+            let actor = login(&mut desk, &who, now)?;
+            desk.submit(&actor, &case, now)?;
+            eprintln!("{case} を起案しました（決裁待ち）");
+        }
+        Command::Approve { case, who, json } => {
+            let now = chrono::Local::now().fixed_offset();
+            let mut desk = Desk::open(&cfg)?;
+            let actor = login(&mut desk, &who, now)?;
+            let a = desk.approve(&actor, &case, now)?;
+            print_json_or(json, &a, &(a.line_ja() + "\n"))?;
+        }
+        Command::Sendback { case, comment, who } => {
+            let now = chrono::Local::now().fixed_offset();
+            let mut desk = Desk::open(&cfg)?;
+            let actor = login(&mut desk, &who, now)?;
+            desk.send_back(&actor, &case, &comment, now)?;
+            eprintln!("{case} を差し戻しました");
+        }
+        Command::Audit {
+            action: AuditAction::Verify { json },
+        } => {
+            let desk = Desk::open(&cfg)?;
+            let v = desk.verify_audit()?;
+            print_json_or(json, &v, &(v.line_ja() + "\n"))?;
+            if v.broken.is_some() {
+                return Ok(ExitCode::from(1));
+            }
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

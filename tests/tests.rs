@@ -8,6 +8,7 @@
 mod benefits;
 #[path = "accuracy/report.rs"]
 mod report;
+mod review;
 mod watch;
 
 use std::fs;

@@ -15,7 +15,10 @@
 //! holds the originals, so this adds no new exposure. Applicant/course keys for joining loose
 //! documents to cases are stored only as salted hashes. Logs never carry any of it.
 //!
-//! Called by `run` (the service and `run --once`) and by `kyufu status`.
+//! Called by `run` (the service and `run --once`), by `kyufu status`, and by `review` through the
+//! `ReviewStore` its tables implement (`review.rs`).
+
+mod review;
 
 use std::path::Path;
 
@@ -147,6 +150,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (key, case_id)
      );
      CREATE INDEX stage_runs_subject ON stage_runs(subject, stage);",
+    // 3: the review desk (users, audit log, corrections, 起案 → 決裁, approvals): `review.rs`.
+    review::MIGRATION,
 ];
 
 /// What kind of inbox entry an intake is.

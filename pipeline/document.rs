@@ -163,6 +163,8 @@ pub enum Check {
     Given,
     /// Seen in the image by ink analysis (a seal of its size and colour).
     Ink,
+    /// Confirmed or corrected by a person on the review desk (a layer over the reading).
+    Person,
 }
 
 /// Why a value is doubtful ([`Certainty::Doubtful`]).

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::case::CaseDocument;
-use crate::document::{Document, Field, ItemCategory, Value};
+use crate::document::{Certainty, Check, Document, Field, ItemCategory, Value};
 use crate::extract::normalize::{parse_date, Reading};
 
 /// Longest text a person may give for a field (a name, an institution, a course): characters.
@@ -359,6 +359,7 @@ pub fn apply(doc: &mut Document, path: &FieldPath, value: &serde_json::Value) {
                 .or_insert(Field::sure(v.clone()));
             field.value = v;
             field.confidence = 1.0;
+            field.certainty = Certainty::Sure(Check::Person);
             let unread = format!("unread:{name}");
             doc.findings.retain(|f| f.code != unread);
         }
@@ -376,6 +377,7 @@ pub fn apply(doc: &mut Document, path: &FieldPath, value: &serde_json::Value) {
                 }
             }
             item.confidence = 1.0;
+            item.certainty = Certainty::Sure(Check::Person);
         }
     }
 }

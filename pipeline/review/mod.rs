@@ -505,13 +505,16 @@ fn sure_key(path: &correct::FieldPath) -> String {
     }
 }
 
-/// Whether a person already confirmed the value at `path` (certainty 1).
+/// Whether a person already confirmed the value at `path`.
 fn confirmed(doc: &crate::document::Document, path: &correct::FieldPath) -> bool {
+    use crate::document::{Certainty, Check};
+    let by_person = Certainty::Sure(Check::Person);
     match path {
-        correct::FieldPath::Field(f) => doc.fields.get(f).is_some_and(|f| f.confidence >= 1.0),
-        correct::FieldPath::Item { index, .. } => {
-            doc.items.get(*index).is_some_and(|i| i.confidence >= 1.0)
-        }
+        correct::FieldPath::Field(f) => doc.fields.get(f).is_some_and(|f| f.certainty == by_person),
+        correct::FieldPath::Item { index, .. } => doc
+            .items
+            .get(*index)
+            .is_some_and(|i| i.certainty == by_person),
     }
 }
 

@@ -97,9 +97,14 @@ fn lay_out(
         match block {
             Block::Text(b) if ctx.holds(&b.when) => {
                 flow.space(b.space_before_mm);
-                for paragraph in ctx.fill(&b.text).split('\n') {
-                    flow.paragraph(paragraph, size_pt(b.size), b.align, b.indent, b.hang);
+                let text = ctx.fill(&b.text);
+                let paragraphs: Vec<&str> = text.split('\n').collect();
+                let size = size_pt(b.size);
+                if b.keep_with_next {
+                    let own = flow.count_lines(&paragraphs, size, b.indent, b.hang);
+                    flow.keep_with_next(own + 2, size.max(style.font.body_pt));
                 }
+                flow.paragraphs(&paragraphs, size, b.align, b.indent, b.hang);
             }
             Block::Stamp(b) if ctx.holds(&b.when) => stamps.push(ctx.fill(&b.text)),
             Block::List(b) if ctx.holds(&b.when) => {
@@ -110,6 +115,8 @@ fn lay_out(
                 let size = size_pt(b.size);
                 flow.space(b.space_before_mm);
                 if !b.heading.is_empty() {
+                    // The heading and the first two lines stay together.
+                    flow.keep_with_next(3, size);
                     flow.paragraph(&ctx.fill(&b.heading), size, Default::default(), 0.0, 0.0);
                 }
                 if rows.is_empty() {
@@ -284,4 +291,97 @@ pub fn compose(
         style.font.rule_pt,
         identity,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Days, NaiveDate};
+    use rust_decimal::Decimal;
+
+    use crate::case::application::{Applicant, CourseDay};
+    use crate::case::{Application, Case};
+    use crate::decision::Benefit;
+    use crate::render::testing::{templates, to_file};
+    use crate::render::{notice, Office};
+    use crate::rules::{decide, Parameters};
+
+    /// A 受講旅費 claim of `days` days from 2026-05-01, decided by the rules.
+    fn travel(days: u64) -> (crate::decision::Decision, Application) {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let app = Application {
+            benefit: Some(Benefit::JukouRyohi),
+            applied_on: Some(d("2026-07-20")),
+            applicant: Applicant {
+                name: Some("山田 花子".into()),
+                address: Some("埼玉県さくら市桜町一丁目2番3号".into()),
+                ..Applicant::default()
+            },
+            children: Some(Vec::new()),
+            single_parent_since: Some(d("2021-03-01")),
+            course_applied_on: Some(d("2026-04-01")),
+            prior_year_income_tax_yen: Some(0),
+            days: Some(
+                (0..days)
+                    .map(|i| CourseDay {
+                        date: d("2026-05-01") + Days::new(i),
+                        fare_yen: 840,
+                        walking_km: Decimal::new(32, 1),
+                    })
+                    .collect(),
+            ),
+            ..Application::default()
+        };
+        let case = Case {
+            case_id: "2026-000300".into(),
+            application: app.clone(),
+            documents: Vec::new(),
+        };
+        (decide(&case, &Parameters::embedded()), app)
+    }
+
+    /// The lines `pdftotext` reads on each page, without the footer (整理番号 …（n／m）).
+    fn lines_per_page(name: &str, pdf: &[u8]) -> Vec<usize> {
+        let path = to_file(name, pdf);
+        let out = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.split('\u{c}')
+            .filter(|page| !page.trim().is_empty())
+            .map(|page| {
+                page.lines()
+                    .filter(|l| !l.trim().is_empty() && !l.contains("整理番号"))
+                    .count()
+            })
+            .collect()
+    }
+
+    /// Claims of 1 to 60 days put the page break at every place in the notice (each day is a
+    /// row of the days table), among them where the contact's last line alone, or the last line
+    /// of the 教示, would start a page: no page of any of them holds a single line.
+    #[test]
+    fn no_notice_page_holds_a_single_line() {
+        let mut pages_seen = std::collections::BTreeSet::new();
+        for days in 1..=60 {
+            let (decision, app) = travel(days);
+            let pdf = notice(&decision, &app, &Office::default(), templates()).unwrap();
+            let pages = lines_per_page(&format!("widow-{days}"), &pdf);
+            pages_seen.insert(pages.len());
+            for (i, lines) in pages.iter().enumerate() {
+                assert!(
+                    *lines >= 2,
+                    "{days} days: page {} holds {lines} line(s): {pages:?}",
+                    i + 1
+                );
+            }
+        }
+        assert!(
+            pages_seen.len() >= 2,
+            "the claims run onto further pages: {pages_seen:?}"
+        );
+    }
 }

@@ -295,51 +295,51 @@ pub fn compose(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{Days, NaiveDate};
-    use rust_decimal::Decimal;
+    use serde_json::json;
 
-    use crate::case::application::{Applicant, CourseDay};
-    use crate::case::{Application, Case};
-    use crate::decision::Benefit;
+    use crate::case::Application;
+    use crate::decision::Decision;
     use crate::render::testing::{templates, to_file};
     use crate::render::{notice, Office};
-    use crate::rules::{decide, Parameters};
 
-    /// A 受講旅費 claim of `days` days from 2026-05-01, decided by the rules.
-    fn travel(days: u64) -> (crate::decision::Decision, Application) {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let app = Application {
-            benefit: Some(Benefit::JukouRyohi),
-            applied_on: Some(d("2026-07-20")),
-            applicant: Applicant {
-                name: Some("山田 花子".into()),
-                address: Some("埼玉県さくら市桜町一丁目2番3号".into()),
-                ..Applicant::default()
-            },
-            children: Some(Vec::new()),
-            single_parent_since: Some(d("2021-03-01")),
-            course_applied_on: Some(d("2026-04-01")),
-            prior_year_income_tax_yen: Some(0),
-            days: Some(
-                (0..days)
-                    .map(|i| CourseDay {
-                        date: d("2026-05-01") + Days::new(i),
-                        fare_yen: 840,
-                        walking_km: Decimal::new(32, 1),
-                    })
-                    .collect(),
-            ),
-            ..Application::default()
-        };
-        let case = Case {
-            case_id: "2026-000300".into(),
-            application: app.clone(),
-            documents: Vec::new(),
-        };
-        (decide(&case, &Parameters::embedded()), app)
+    /// A 支給決定 with the worked example's lines (RULES.md §1.3) and `excluded` exclusions, each a
+    /// row of its table — read from the decision.json contract, as the run stage writes it.
+    fn pay(excluded: usize) -> Decision {
+        let line = |label: &str, amount_yen: i64, cites: &str| json!({"label": label, "amount_yen": amount_yen, "cites": cites});
+        let excluded: Vec<_> = (1..=excluded)
+            .map(|i| {
+                json!({"label": format!("補助教材{i}"), "amount_yen": 1_000, "category": "optional_material",
+                       "reason": "受講に必ずしも必要とされない補助教材費は対象外です。",
+                       "cites": "seed 003 第1-3-(2)-イ"})
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "case_id": "2026-000123", "benefit": "kyoiku_kunren", "status": "draft",
+            "outcome": "pay", "amount_yen": 59_400, "applied_on": "2026-07-10",
+            "lines": [
+                line("入学料", 11_000, "seed 003 第1-3-(1)"),
+                line("受講料", 88_000, "seed 003 第1-3-(1)"),
+                line("対象経費", 99_000, "seed 003 第1-3-(1)"),
+                line("支給額", 59_400, "seed 003 第1-3-(3)"),
+            ],
+            "excluded": excluded, "reasons": [], "documents": [],
+            "parameters": {"as_of": "2026-06-30", "rate": "0.60"}
+        }))
+        .unwrap()
     }
 
-    /// The lines `pdftotext` reads on each page, without the footer (整理番号 …（n／m）).
+    fn app() -> Application {
+        Application::from_json_bytes(
+            r#"{"benefit": "kyoiku_kunren", "applied_on": "2026-07-10",
+                "applicant": {"name": "山田 花子", "address": "埼玉県さくら市桜町一丁目2番3号"},
+                "course": {"name": "介護職員初任者研修", "institution": "学校法人さくら学園"}}"#
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// The lines `pdftotext` reads on each page, without the footer (整理番号 …（n／m）) and the
+    /// 案 stamp every page of a draft carries.
     fn lines_per_page(name: &str, pdf: &[u8]) -> Vec<usize> {
         let path = to_file(name, pdf);
         let out = std::process::Command::new("pdftotext")
@@ -354,34 +354,44 @@ mod tests {
             .filter(|page| !page.trim().is_empty())
             .map(|page| {
                 page.lines()
-                    .filter(|l| !l.trim().is_empty() && !l.contains("整理番号"))
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && *l != "案" && !l.contains("整理番号"))
                     .count()
             })
             .collect()
     }
 
-    /// Claims of 1 to 60 days put the page break at every place in the notice (each day is a
-    /// row of the days table), among them where the contact's last line alone, or the last line
-    /// of the 教示, would start a page: no page of any of them holds a single line.
+    /// A pay notice that only just fits one page, made longer by 0 to 5 exclusion rows and a
+    /// 支払方法 of 1 to 4 lines (rows and lines differ in height, so the page break falls at
+    /// every place of the notice's end): among them one whose contact's last line would start a
+    /// page alone (1 exclusion, 2 lines: [38, 1] without the control). No page holds one line.
     #[test]
     fn no_notice_page_holds_a_single_line() {
-        let mut pages_seen = std::collections::BTreeSet::new();
-        for days in 1..=60 {
-            let (decision, app) = travel(days);
-            let pdf = notice(&decision, &app, &Office::default(), templates()).unwrap();
-            let pages = lines_per_page(&format!("widow-{days}"), &pdf);
-            pages_seen.insert(pages.len());
-            for (i, lines) in pages.iter().enumerate() {
-                assert!(
-                    *lines >= 2,
-                    "{days} days: page {} holds {lines} line(s): {pages:?}",
-                    i + 1
-                );
+        // How many lines the last page holds: one value per place the page break fell.
+        let mut last_page = std::collections::BTreeSet::new();
+        for excluded in 0..=5 {
+            for payment_lines in 1..=4 {
+                let office = Office {
+                    payment_method: "申請書に記載された申請者名義の口座へ振り込みます。"
+                        .repeat(payment_lines * 2 - 1),
+                    ..Office::default()
+                };
+                let pdf = notice(&pay(excluded), &app(), &office, templates()).unwrap();
+                let name = format!("widow-{excluded}-{payment_lines}");
+                let pages = lines_per_page(&name, &pdf);
+                last_page.insert(pages.last().copied().unwrap_or_default());
+                for (i, lines) in pages.iter().enumerate() {
+                    assert!(
+                        *lines >= 2,
+                        "{name}: page {} holds {lines} line(s): {pages:?}",
+                        i + 1
+                    );
+                }
             }
         }
         assert!(
-            pages_seen.len() >= 2,
-            "the claims run onto further pages: {pages_seen:?}"
+            last_page.len() >= 8,
+            "the page break fell in few places: {last_page:?}"
         );
     }
 }

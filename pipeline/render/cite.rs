@@ -394,6 +394,97 @@ mod tests {
         assert!(CiteBook::new(&c).abbreviations().is_empty());
     }
 
+    /// Every internal citation the rules can give — the string literals of `pipeline/rules` that
+    /// name a seed, a RULES.md section or a URL, the parameters' sources and the style's schedule
+    /// codes — is covered by `citations.toml` and prints as something an applicant can look up.
+    #[test]
+    fn every_citation_the_rules_give_is_known() {
+        let c = citations();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut cites: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(root.join("pipeline/rules"))
+            .unwrap()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if entry.path().extension().is_some_and(|e| e == "toml") {
+                let params: toml::Value = toml::from_str(&text).unwrap();
+                collect_sources(&params, &mut cites);
+                continue;
+            }
+            // The code, not its tests (whose tables describe rules in their own words).
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                // The literals of the line: every other piece between quotes.
+                for literal in line.split('"').skip(1).step_by(2) {
+                    if ["seed ", "RULES.md", "http"]
+                        .iter()
+                        .any(|w| literal.contains(w))
+                    {
+                        // A format string's placeholder is another citation, checked on its own.
+                        let literal = literal.replace("{CFA}", CFA).replace("{}", "");
+                        cites.push(literal);
+                    }
+                }
+            }
+        }
+        let style = std::fs::read_to_string(root.join("form-templates/output-style.toml")).unwrap();
+        let style: toml::Value = toml::from_str(&style).unwrap();
+        for code in style["codes"].as_table().unwrap().values() {
+            cites.push(code["cites"].as_str().unwrap().to_string());
+        }
+        assert!(cites.len() > 50, "{} citations found", cites.len());
+        for cite in &cites {
+            assert!(
+                c.unknown(cite).is_empty(),
+                "「{cite}」: {:?}",
+                c.unknown(cite)
+            );
+            let public = c.public(cite);
+            for word in ["seed ", "RULES.md", "§", "http"] {
+                assert!(!public.contains(word), "「{cite}」 → 「{public}」");
+            }
+        }
+    }
+
+    const CFA: &str = "https://www.cfa.go.jp/policies/hitori-oya/jiritsu-shien-kyuufukin/";
+
+    fn collect_sources(v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    match (k.as_str(), v.as_str()) {
+                        ("source", Some(s)) => out.push(s.to_string()),
+                        _ => collect_sources(v, out),
+                    }
+                }
+            }
+            toml::Value::Array(a) => a.iter().for_each(|v| collect_sources(v, out)),
+            _ => {}
+        }
+    }
+
+    /// What the templates print themselves (not the `cites` of `[codes]`, which are internal
+    /// citations turned at render time) names no seed file, RULES.md section or URL.
+    #[test]
+    fn no_template_prints_an_internal_reference() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("form-templates");
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with("output-") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let printed = !line.trim_start().starts_with('#') && !line.starts_with("cites =");
+                let internal = ["seed ", "RULES.md", "§", "http"]
+                    .iter()
+                    .any(|w| line.contains(w));
+                assert!(!(printed && internal), "{name}:{}: {line}", n + 1);
+            }
+        }
+    }
+
     #[test]
     fn a_source_the_table_does_not_know_is_reported_and_not_printed() {
         let c = citations();

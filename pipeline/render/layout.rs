@@ -1,7 +1,8 @@
 //! Lays filled-in blocks out on pages: measures text with the font's own advance widths, wraps
 //! Japanese between any two characters (keeping 、。」） off the start of a line and 「（ off its
 //! end, and Latin words and numbers whole), and flows paragraphs, list items and table rows onto a
-//! next page when one is full (a table repeats its header there). Check boxes (☐ empty, ☑ ticked)
+//! next page when one is full (a table repeats its header there), breaking a block where no line
+//! is left alone at the foot or the head of a page. Check boxes (☐ empty, ☑ ticked)
 //! that the font has no glyph for (IPAex has neither) are drawn: a square, with a ✓ in it when
 //! ticked, so a printed form shows boxes and `pdftotext` reads the ticks.
 //!

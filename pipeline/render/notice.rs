@@ -2,7 +2,8 @@
 //! placeholder values (和暦 dates, 金59,400円 amounts, names) and the rows of the lists and tables
 //! (computation lines, exclusions, reasons, a stipend's schedule, a 受講旅費 claim's days), and
 //! hands them to `compose`. Also the per-month 不支給 notice and the 支給予定表, which are filled
-//! from the same decision.
+//! from the same decision. Every 根拠 is printed as an applicant can look it up (`cite`, with the
+//! short names of the notices cited explained once); the decision keeps its internal citations.
 //!
 //! Nothing is decided here: which lines, exclusions and reasons exist is the decision's business.
 //! The one judgement made is presentational — on a `needs_review` draft of a refusal, reasons that

@@ -6,6 +6,7 @@
 //! look at its results.
 
 mod benefits;
+mod cites;
 #[path = "accuracy/report.rs"]
 mod report;
 mod review;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -103,13 +104,48 @@ pub struct AttendanceMonth {
 }
 
 /// One day of a 講習会 (受講旅費, DESIGN.md).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseDay {
     pub date: NaiveDate,
     /// That day's round-trip fare by the usual economical route (円).
     pub fare_yen: i64,
-    /// One-way walking distance, km (a measurement, compared with a limit; never multiplied).
-    pub walking_km: f64,
+    /// One-way walking distance, km: an exact decimal, so the rules compare it with the 2 km of
+    /// seed 000 without a float (see [`decimal_number`] for how the JSON number is read).
+    #[serde(with = "decimal_number")]
+    pub walking_km: Decimal,
+}
+
+/// A decimal that is a JSON number in `application.json` (the contract: `"walking_km": 3.2`).
+///
+/// serde_json is built without `arbitrary_precision`, so by the time a number reaches us it is an
+/// `f64`; its shortest round-trip text (`1.99`, `2.0`, `1e-7`) is what the applicant wrote for any
+/// number of up to 15 significant digits, and that text is read as the decimal. A number with more
+/// digits than an `f64` holds (`1.99999999999999999`) is read as the nearest `f64` would print.
+pub(crate) mod decimal_number {
+    use std::str::FromStr;
+
+    use rust_decimal::prelude::ToPrimitive;
+    use rust_decimal::Decimal;
+    use serde::de::Error as _;
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let number = serde_json::Number::deserialize(d)?;
+        let text = number.to_string();
+        Decimal::from_str(&text)
+            .or_else(|_| Decimal::from_scientific(&text))
+            .map_err(|e| D::Error::custom(format!("{text}: {e}")))
+    }
+
+    /// Written back as a JSON number (what the contract says), through the same shortest text.
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        let number = value
+            .to_f64()
+            .and_then(serde_json::Number::from_f64)
+            .ok_or_else(|| S::Error::custom(format!("{value} is not a JSON number")))?;
+        serde::Serialize::serialize(&number, s)
+    }
 }
 
 /// A field that was present but could not be read as its type.
@@ -298,6 +334,35 @@ mod tests {
         assert_eq!(app.applicant.name.as_deref(), Some("山田 花子"));
         assert_eq!(app.course.as_ref().unwrap().kind, Some(CourseKind::General));
         assert!(app.malformed.is_empty());
+    }
+
+    /// `walking_km` stays a JSON number on the way in and out, and is read as the decimal the
+    /// applicant wrote (RULES.md §3 compares it with 2 km).
+    #[test]
+    fn walking_km_is_read_as_the_decimal_written() {
+        #[rustfmt::skip]
+        let table: &[(&str, &str)] = &[
+            ("2.0", "2.0"), ("1.99", "1.99"), ("2", "2"), ("1.9999999", "1.9999999"),
+            ("0.1", "0.1"), ("3.2", "3.2"), ("1e-7", "0.0000001"), ("12.5e0", "12.5"),
+        ];
+        for (json, want) in table {
+            let text = format!(
+                r#"{{"benefit": "jukou_ryohi", "days": [{{"date": "2026-05-01", "fare_yen": 840, "walking_km": {json}}}]}}"#
+            );
+            let app = Application::from_json_bytes(text.as_bytes()).unwrap();
+            let day = &app.days.as_ref().expect("days")[0];
+            assert_eq!(day.walking_km, want.parse::<Decimal>().unwrap(), "{json}");
+            let back = serde_json::to_value(day).unwrap();
+            assert!(back["walking_km"].is_number(), "{json} → {back}");
+            let again: CourseDay = serde_json::from_value(back).unwrap();
+            assert_eq!(&again, day, "{json}");
+        }
+        let text = r#"{"benefit": "jukou_ryohi", "days": [{"date": "2026-05-01", "fare_yen": 840, "walking_km": "3.2"}]}"#;
+        let app = Application::from_json_bytes(text.as_bytes()).unwrap();
+        assert!(
+            app.is_malformed("days"),
+            "a string is not the number the contract asks for"
+        );
     }
 
     #[test]

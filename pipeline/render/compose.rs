@@ -97,9 +97,14 @@ fn lay_out(
         match block {
             Block::Text(b) if ctx.holds(&b.when) => {
                 flow.space(b.space_before_mm);
-                for paragraph in ctx.fill(&b.text).split('\n') {
-                    flow.paragraph(paragraph, size_pt(b.size), b.align, b.indent, b.hang);
+                let text = ctx.fill(&b.text);
+                let paragraphs: Vec<&str> = text.split('\n').collect();
+                let size = size_pt(b.size);
+                if b.keep_with_next {
+                    let own = flow.count_lines(&paragraphs, size, b.indent, b.hang);
+                    flow.keep_with_next(own + 2, size.max(style.font.body_pt));
                 }
+                flow.paragraphs(&paragraphs, size, b.align, b.indent, b.hang);
             }
             Block::Stamp(b) if ctx.holds(&b.when) => stamps.push(ctx.fill(&b.text)),
             Block::List(b) if ctx.holds(&b.when) => {
@@ -110,6 +115,8 @@ fn lay_out(
                 let size = size_pt(b.size);
                 flow.space(b.space_before_mm);
                 if !b.heading.is_empty() {
+                    // The heading and the first two lines stay together.
+                    flow.keep_with_next(3, size);
                     flow.paragraph(&ctx.fill(&b.heading), size, Default::default(), 0.0, 0.0);
                 }
                 if rows.is_empty() {
@@ -284,4 +291,107 @@ pub fn compose(
         style.font.rule_pt,
         identity,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::case::Application;
+    use crate::decision::Decision;
+    use crate::render::testing::{templates, to_file};
+    use crate::render::{notice, Office};
+
+    /// A 支給決定 with the worked example's lines (RULES.md §1.3) and `excluded` exclusions, each a
+    /// row of its table — read from the decision.json contract, as the run stage writes it.
+    fn pay(excluded: usize) -> Decision {
+        let line = |label: &str, amount_yen: i64, cites: &str| json!({"label": label, "amount_yen": amount_yen, "cites": cites});
+        let excluded: Vec<_> = (1..=excluded)
+            .map(|i| {
+                json!({"label": format!("補助教材{i}"), "amount_yen": 1_000, "category": "optional_material",
+                       "reason": "受講に必ずしも必要とされない補助教材費は対象外です。",
+                       "cites": "seed 003 第1-3-(2)-イ"})
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "case_id": "2026-000123", "benefit": "kyoiku_kunren", "status": "draft",
+            "outcome": "pay", "amount_yen": 59_400, "applied_on": "2026-07-10",
+            "lines": [
+                line("入学料", 11_000, "seed 003 第1-3-(1)"),
+                line("受講料", 88_000, "seed 003 第1-3-(1)"),
+                line("対象経費", 99_000, "seed 003 第1-3-(1)"),
+                line("支給額", 59_400, "seed 003 第1-3-(3)"),
+            ],
+            "excluded": excluded, "reasons": [], "documents": [],
+            "parameters": {"as_of": "2026-06-30", "rate": "0.60"}
+        }))
+        .unwrap()
+    }
+
+    fn app() -> Application {
+        Application::from_json_bytes(
+            r#"{"benefit": "kyoiku_kunren", "applied_on": "2026-07-10",
+                "applicant": {"name": "山田 花子", "address": "埼玉県さくら市桜町一丁目2番3号"},
+                "course": {"name": "介護職員初任者研修", "institution": "学校法人さくら学園"}}"#
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// The lines `pdftotext` reads on each page, without the footer (整理番号 …（n／m）) and the
+    /// 案 stamp every page of a draft carries.
+    fn lines_per_page(name: &str, pdf: &[u8]) -> Vec<usize> {
+        let path = to_file(name, pdf);
+        let out = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.split('\u{c}')
+            .filter(|page| !page.trim().is_empty())
+            .map(|page| {
+                page.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && *l != "案" && !l.contains("整理番号"))
+                    .count()
+            })
+            .collect()
+    }
+
+    /// A pay notice that only just fits one page, made longer by 0 to 5 exclusion rows and a
+    /// 支払方法 of 1 to 4 lines (rows and lines differ in height, so the page break falls at
+    /// every place of the notice's end): among them one whose contact's last line would start a
+    /// page alone (1 exclusion, 2 lines: [38, 1] without the control). No page holds one line.
+    #[test]
+    fn no_notice_page_holds_a_single_line() {
+        // How many lines the last page holds: one value per place the page break fell.
+        let mut last_page = std::collections::BTreeSet::new();
+        for excluded in 0..=5 {
+            for payment_lines in 1..=4 {
+                let office = Office {
+                    payment_method: "申請書に記載された申請者名義の口座へ振り込みます。"
+                        .repeat(payment_lines * 2 - 1),
+                    ..Office::default()
+                };
+                let pdf = notice(&pay(excluded), &app(), &office, templates()).unwrap();
+                let name = format!("widow-{excluded}-{payment_lines}");
+                let pages = lines_per_page(&name, &pdf);
+                last_page.insert(pages.last().copied().unwrap_or_default());
+                for (i, lines) in pages.iter().enumerate() {
+                    assert!(
+                        *lines >= 2,
+                        "{name}: page {} holds {lines} line(s): {pages:?}",
+                        i + 1
+                    );
+                }
+            }
+        }
+        assert!(
+            last_page.len() >= 8,
+            "the page break fell in few places: {last_page:?}"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Lays filled-in blocks out on pages: measures text with the font's own advance widths, wraps
 //! Japanese between any two characters (keeping 、。」） off the start of a line and 「（ off its
 //! end, and Latin words and numbers whole), and flows paragraphs, list items and table rows onto a
-//! next page when one is full (a table repeats its header there). Check boxes (☐ empty, ☑ ticked)
+//! next page when one is full (a table repeats its header there), breaking a block where no line
+//! is left alone at the foot or the head of a page. Check boxes (☐ empty, ☑ ticked)
 //! that the font has no glyph for (IPAex has neither) are drawn: a square, with a ✓ in it when
 //! ticked, so a printed form shows boxes and `pdftotext` reads the ticks.
 //!
@@ -368,24 +369,60 @@ impl<'a> Flow<'a> {
 
     /// A paragraph: `indent` and `hang` are in em of `size`.
     pub fn paragraph(&mut self, text: &str, size: f32, align: Align, indent: f32, hang: f32) {
+        self.paragraphs(&[text], size, align, indent, hang);
+    }
+
+    /// The lines of `paragraphs` wrapped and placed: (x, text, which paragraph).
+    fn wrap_paragraphs(
+        &self,
+        paragraphs: &[&str],
+        size: f32,
+        align: Align,
+        indent: f32,
+        hang: f32,
+    ) -> Vec<(f32, String, usize)> {
         let (left, width) = self.text_area();
         let indent = indent * size;
         let hang = hang * size;
-        let lines = self.measure.wrap(
-            text,
-            size,
-            width - indent,
-            (width - indent - hang).max(size),
-        );
-        for (i, line) in lines.into_iter().enumerate() {
-            let lw = self.measure.width(&line, size);
-            let x = match align {
-                Align::Left => left + indent + if i == 0 { 0.0 } else { hang },
-                Align::Center => left + (width - lw) / 2.0,
-                Align::Right => left + width - lw,
-            };
-            self.line(x, size, line);
+        let mut out = Vec::new();
+        for (p, text) in paragraphs.iter().enumerate() {
+            let lines = self.measure.wrap(
+                text,
+                size,
+                width - indent,
+                (width - indent - hang).max(size),
+            );
+            for (i, line) in lines.into_iter().enumerate() {
+                let lw = self.measure.width(&line, size);
+                let x = match align {
+                    Align::Left => left + indent + if i == 0 { 0.0 } else { hang },
+                    Align::Center => left + (width - lw) / 2.0,
+                    Align::Right => left + width - lw,
+                };
+                out.push((x, line, p));
+            }
         }
+        out
+    }
+
+    /// Paragraphs set as one block (a text of a template, whose line breaks start paragraphs),
+    /// breaking pages as [`Flow::set_lines`] does.
+    pub fn paragraphs(
+        &mut self,
+        paragraphs: &[&str],
+        size: f32,
+        align: Align,
+        indent: f32,
+        hang: f32,
+    ) {
+        let lines = self.wrap_paragraphs(paragraphs, size, align, indent, hang);
+        self.set_lines(&lines, size, None);
+    }
+
+    /// How many lines the paragraphs take (to keep a heading with what follows it).
+    pub fn count_lines(&self, paragraphs: &[&str], size: f32, indent: f32, hang: f32) -> usize {
+        self.wrap_paragraphs(paragraphs, size, Align::Left, indent, hang)
+            .len()
     }
 
     /// A list item: `marker` on the first line, the text hanging beside it.
@@ -394,18 +431,93 @@ impl<'a> Flow<'a> {
         let x = left + indent * size;
         let mw = self.measure.width(marker, size);
         let avail = (width - indent * size - mw).max(size);
-        let lines = self.measure.wrap(text, size, avail, avail);
-        let lh = self.line_height(size);
-        // Keep at least the marker line and the next together.
-        self.ensure(lh * lines.len().min(2) as f32);
-        for (i, line) in lines.into_iter().enumerate() {
-            if i == 0 && !marker.is_empty() {
-                self.ensure(lh);
-                let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
-                self.push_text(x, baseline, size, marker);
-            }
-            self.line(x + mw, size, line);
+        let lines: Vec<(f32, String, usize)> = self
+            .measure
+            .wrap(text, size, avail, avail)
+            .into_iter()
+            .map(|line| (x + mw, line, 0))
+            .collect();
+        let marker = (!marker.is_empty()).then_some((x, marker));
+        self.set_lines(&lines, size, marker);
+    }
+
+    /// How many lines of height `lh` still fit on this page.
+    fn lines_that_fit(&self, lh: f32) -> usize {
+        let pad = if self.frame.is_some() {
+            self.frame_padding()
+        } else {
+            0.0
+        };
+        let room = self.bottom() + 0.01 - pad - self.y;
+        if room < lh {
+            0
+        } else {
+            (room / lh).floor() as usize
         }
+    }
+
+    /// Whether nothing has been set on this page yet (a break here would leave an empty page).
+    fn at_page_top(&self) -> bool {
+        let pad = if self.frame.is_some() {
+            self.frame_padding()
+        } else {
+            0.0
+        };
+        self.y <= self.top() + pad + 0.01
+    }
+
+    /// Sets the lines of one block — (x, text, paragraph) — with `marker` (x, text) beside the
+    /// first. Where the block does not fit, the page breaks where it leaves no line alone: at
+    /// least two lines of the block go on to the next page (so no page of a notice holds a single
+    /// line of its own), and a paragraph broken across pages keeps at least two lines on each
+    /// side (no 孤立行 at the foot, none at the head). Without such a place the block starts on
+    /// the next page; a block longer than a page still breaks as well as it can.
+    fn set_lines(
+        &mut self,
+        lines: &[(f32, String, usize)],
+        size: f32,
+        marker: Option<(f32, &str)>,
+    ) {
+        let lh = self.line_height(size);
+        let mut start = 0;
+        while start < lines.len() {
+            let rest = &lines[start..];
+            let fit = self.lines_that_fit(lh);
+            let take = if fit >= rest.len() {
+                rest.len()
+            } else {
+                match (1..=fit.min(rest.len()))
+                    .rev()
+                    .find(|&j| can_break(rest, j))
+                {
+                    Some(j) => j,
+                    None if self.at_page_top() => fit.max(1),
+                    None => 0,
+                }
+            };
+            if take == 0 {
+                self.new_page();
+                continue;
+            }
+            for (i, (x, text, _)) in rest[..take].iter().enumerate() {
+                if let (0, 0, Some((mx, m))) = (start, i, marker) {
+                    self.ensure(lh);
+                    let baseline = self.y + (lh - size) / 2.0 + size * ASCENT;
+                    self.push_text(mx, baseline, size, m);
+                }
+                self.line(*x, size, text.clone());
+            }
+            start += take;
+            if start < lines.len() {
+                self.new_page();
+            }
+        }
+    }
+
+    /// Starts a new page unless `lines` lines of `size` still fit: keeps a heading on the page of
+    /// the lines that follow it.
+    pub fn keep_with_next(&mut self, lines: usize, size: f32) {
+        self.ensure(lines as f32 * self.line_height(size));
     }
 
     /// A ruled table: `header` then `rows`, each a cell per column; `widths` are shares of the
@@ -541,6 +653,21 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// Whether a block's `lines` (x, text, paragraph) may break before line `j`: at least two lines
+/// of the block follow, and a paragraph cut there keeps at least two lines on each side.
+fn can_break(lines: &[(f32, String, usize)], j: usize) -> bool {
+    if j == 0 || lines.len() < j + 2 {
+        return false;
+    }
+    let para = lines[j].2;
+    if lines[j - 1].2 != para {
+        return true;
+    }
+    let before = lines[..j].iter().filter(|l| l.2 == para).count();
+    let after = lines[j..].iter().filter(|l| l.2 == para).count();
+    before >= 2 && after >= 2
+}
+
 fn row_height(cells: &[Vec<String>], lh: f32, pad: f32) -> f32 {
     cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * pad
 }
@@ -548,6 +675,63 @@ fn row_height(cells: &[Vec<String>], lh: f32, pad: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::template::Style;
+
+    fn ipaex() -> ParsedFont {
+        let bytes = std::fs::read("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf").unwrap();
+        ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()).unwrap()
+    }
+
+    /// Sets `before` one-line blocks, then one block of `paragraphs` (lines per paragraph), with
+    /// `room` lines left on the first page; returns the lines of the block on each page.
+    fn block_after(room: usize, paragraphs: &[usize]) -> Vec<usize> {
+        let font = ipaex();
+        let m = Measure::new(&font);
+        let style: Style = toml::from_str("").unwrap();
+        let mut flow = Flow::new(&m, &style.font, &style.page);
+        let size = style.font.body_pt;
+        let before = flow.lines_that_fit(flow.line_height(size)) - room;
+        for i in 0..before {
+            flow.set_lines(&[(0.0, format!("前{i}"), 0)], size, None);
+        }
+        assert_eq!(flow.lines_that_fit(flow.line_height(size)), room);
+        let lines: Vec<(f32, String, usize)> = paragraphs
+            .iter()
+            .enumerate()
+            .flat_map(|(p, n)| (0..*n).map(move |i| (0.0, format!("段{p}行{i}"), p)))
+            .collect();
+        flow.set_lines(&lines, size, None);
+        flow.finish(&|_, _| Vec::new())
+            .iter()
+            .map(|page| {
+                page.iter()
+                    .filter(|d| matches!(d, Draw::Text { text, .. } if text.starts_with('段')))
+                    .count()
+            })
+            .collect()
+    }
+
+    /// Where a block breaks across pages: never a single line of it alone on a page, never one
+    /// line of a paragraph alone at the foot or the head of a page.
+    #[test]
+    fn a_page_break_leaves_no_line_alone() {
+        #[rustfmt::skip]
+        let table: &[(&str, usize, &[usize], &[usize])] = &[
+            // case, lines left on the page, lines of each paragraph, lines of the block per page
+            ("fits",                                   3, &[3],    &[3]),
+            ("3 lines, 2 fit: all go over (no widow)", 2, &[3],    &[0, 3]),
+            ("2 lines, 1 fits: both go over (orphan)", 1, &[2],    &[0, 2]),
+            ("5 lines, 4 fit: 3 stay, 2 go over",      4, &[5],    &[3, 2]),
+            ("4 lines, 2 fit: 2 and 2",                2, &[4],    &[2, 2]),
+            ("two 1-line paragraphs, 1 fits: both go", 1, &[1, 1], &[0, 2]),
+            ("1 + 3 lines, 2 fit: the 1 stays",        2, &[1, 3], &[1, 3]),
+            ("3 + 3 lines, 4 fit: break between",      4, &[3, 3], &[3, 3]),
+        ];
+        for (case, room, paragraphs, want) in table {
+            let got = block_after(*room, paragraphs);
+            assert_eq!(&got[got.len() - want.len()..], *want, "{case}: {got:?}");
+        }
+    }
 
     #[test]
     fn tokens_keep_numbers_whole_and_apply_kinsoku() {

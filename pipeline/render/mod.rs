@@ -14,6 +14,7 @@
 //! the caller (the run stage) stores the bytes durably beside `decision.json`. Templates and the
 //! font are loaded once with [`Templates::load`] and shared between notices.
 
+pub mod cite;
 pub(crate) mod compose;
 mod layout;
 pub(crate) mod notice;
@@ -140,6 +141,7 @@ pub struct Templates {
     dir: PathBuf,
     style: Style,
     documents: Vec<DocumentTemplate>,
+    citations: cite::Citations,
     font: ParsedFont,
 }
 
@@ -169,6 +171,7 @@ impl Templates {
                 });
             }
         }
+        let citations = cite::Citations::load(dir)?;
         let font_path = if style.font.path.is_absolute() {
             style.font.path.clone()
         } else {
@@ -190,6 +193,7 @@ impl Templates {
             dir: dir.to_path_buf(),
             style,
             documents,
+            citations,
             font,
         })
     }
@@ -197,6 +201,12 @@ impl Templates {
     /// The shared page, font and parts.
     pub(crate) fn style(&self) -> &Style {
         &self.style
+    }
+
+    /// How a notice prints an internal citation (`decision.json`'s `cites`): the 法令 and 条項 or
+    /// the 通知's name, date, number and item, never a seed file, a RULES.md section or a URL.
+    pub fn public_cite(&self, internal: &str) -> String {
+        self.citations.public(internal)
     }
 
     /// The template `id` for `benefit`: its own if it has one, else the general one.
@@ -374,12 +384,12 @@ mod tests {
                 reason(
                     "amount_not_above_lower_limit",
                     "算定額が下限額（12,000円）を超えないため、支給の対象となりません。",
-                    "cfa.go.jp 自立支援教育訓練給付金",
+                    "https://www.cfa.go.jp/policies/hitori-oya/jiritsu-shien-kyuufukin/（下限は1万2千1円）",
                 ),
                 reason(
                     "no_independence_program",
                     "申請日において自立支援プログラムの策定等を受けていません。",
-                    "施行令27条（令和6年政令第269号）",
+                    "母子及び父子並びに寡婦福祉法施行令27条（令和6年政令第269号）",
                 ),
             ],
             ..pay()
@@ -420,12 +430,12 @@ mod tests {
             reason(
                 "late_application",
                 "修了日から30日を過ぎて申請されています。",
-                "RULES E6（飯塚市 2024-06-13）",
+                "RULES.md §1.1 E6（例: 飯塚市）",
             ),
             reason(
                 "low_confidence:amount_total",
                 "領収額の読み取りが不確かです。",
-                "RULES §1.5",
+                "RULES.md §1.5",
             ),
         ];
         d.parameters.insert(
@@ -459,11 +469,15 @@ mod tests {
         assert_has(&text, "入学料");
         assert_has(&text, "11,000円");
         assert_has(&text, "88,000円");
-        assert_has(&text, "seed003第1-3-(3)");
+        let seed_003 =
+            "母子家庭自立支援給付金事業の円滑な運営について（平成15年6月30日雇児福発第0630002号）";
+        // The 根拠 cites the notice by its short name, and says once what it stands for.
+        assert_has(&text, "運営通知第1の3(3)");
+        assert_has(&text, &format!("※運営通知：{seed_003}"));
         assert_has(&text, "検定試験受験料");
         assert_has(&text, "5,500円");
         assert_has(&text, "検定試験の受験料は対象外です");
-        assert_has(&text, "seed003第1-3-(2)-ア");
+        assert_has(&text, "運営通知第1の3(2)ア");
         assert_has(&text, "申請書に記載された申請者名義の口座へ振り込みます");
         assert_has(&text, "審査請求");
         assert_has(&text, "3か月以内");
@@ -485,8 +499,13 @@ mod tests {
         assert_has(&text, "不承認");
         for r in &deny().reasons {
             assert_has(&text, &r.message);
-            assert_has(&text, &r.cites);
+            assert_has(&text, &format!("（{}）", templates().public_cite(&r.cites)));
         }
+        assert_has(&text, "（母子及び父子並びに寡婦福祉法第31条第1号）");
+        assert_has(
+            &text,
+            "（母子及び父子並びに寡婦福祉法施行令第27条（令和6年政令第269号））",
+        );
         assert_has(&text, "12,000円");
         assert_has(&text, "審査請求");
         assert_has(&text, "3か月以内");
@@ -539,7 +558,7 @@ mod tests {
         d.reasons.push(reason(
             "parameters_not_covered",
             "この日付に適用する金額の定めがありません。",
-            "RULES §1.3",
+            "RULES.md（dated parameters: a date no parameter covers is refused）",
         ));
         let pdf = render(&d);
         let (text, _) = text_of("review-deny", &pdf);
@@ -611,7 +630,7 @@ mod tests {
                 reason(
                     &format!("low_confidence:item{i}"),
                     &format!("内訳{i}行目の金額の読み取りが不確かです。"),
-                    "RULES §1.5",
+                    "RULES.md §1.5",
                 )
             })
             .collect();
@@ -829,8 +848,10 @@ mod tests {
             "高等職業訓練促進給付金不支給決定通知書（令和8年11月分）（案）",
         );
         assert_has(&text, "令和8年11月分は次の理由により支給しない");
-        assert_has(&text, "当該月に養成機関への出席が1日もなかったため");
-        assert_has(&text, "RULES.md §2");
+        assert_has(
+            &text,
+            "当該月に養成機関への出席が1日もなかったため（母子及び父子並びに寡婦福祉法第31条第2号）",
+        );
         assert_has(&text, "審査請求");
         assert_font_embedded_as_subset("month", &pdf);
         assert!(pdf.len() <= 100 * 1024, "{} bytes", pdf.len());

@@ -2,7 +2,8 @@
 //! placeholder values (和暦 dates, 金59,400円 amounts, names) and the rows of the lists and tables
 //! (computation lines, exclusions, reasons, a stipend's schedule, a 受講旅費 claim's days), and
 //! hands them to `compose`. Also the per-month 不支給 notice and the 支給予定表, which are filled
-//! from the same decision.
+//! from the same decision. Every 根拠 is printed as an applicant can look it up (`cite`, with the
+//! short names of the notices cited explained once); the decision keeps its internal citations.
 //!
 //! Nothing is decided here: which lines, exclusions and reasons exist is the decision's business.
 //! The one judgement made is presentational — on a `needs_review` draft of a refusal, reasons that
@@ -11,6 +12,7 @@
 use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
+use super::cite::CiteBook;
 use super::compose::{compose, row, set_title, Context, Row};
 use super::template::{fill, DocumentTemplate, Source, Style, SCHEDULE_ID};
 use super::wareki::{format_wareki, format_wareki_month};
@@ -143,14 +145,18 @@ fn decision_rows(
     ctx: &mut Context,
     decision: &Decision,
     template: &DocumentTemplate,
-    style: &Style,
+    t: &Templates,
 ) {
     let d = decision;
+    let style = &t.style;
+    let book = CiteBook::new(&t.citations);
     let reason_row = |r: &Reason| {
+        let (cites, cited) = bracketed(book.cite(&r.cites));
         row([
             ("code", r.code.clone()),
             ("message", r.message.clone()),
-            ("cites", r.cites.clone()),
+            ("cites", cites),
+            ("cited", cited),
         ])
     };
     ctx.set_rows(
@@ -159,7 +165,7 @@ fn decision_rows(
             row([
                 ("label", l.label.clone()),
                 ("amount", format_yen(l.amount_yen)),
-                ("cites", l.cites.clone()),
+                ("cites", book.cite(&l.cites)),
             ])
         }),
     );
@@ -170,7 +176,7 @@ fn decision_rows(
                 ("label", e.label.clone()),
                 ("amount", format_yen(e.amount_yen)),
                 ("reason", e.reason.clone()),
-                ("cites", e.cites.clone()),
+                ("cites", book.cite(&e.cites)),
             ])
         }),
     );
@@ -242,12 +248,14 @@ fn decision_rows(
         schedule.iter().filter(|l| l.amount_yen == 0).map(|l| {
             let code = l.code.clone().unwrap_or_default();
             let (note, reason, cites) = code_text(style, &code);
+            let (cites, cited) = bracketed(book.cite(&cites));
             row([
                 ("month", month_ja(&l.month)),
                 ("code", code),
                 ("note", note),
                 ("reason", reason),
                 ("cites", cites),
+                ("cited", cited),
             ])
         }),
     );
@@ -262,6 +270,23 @@ fn decision_rows(
             ])
         }),
     );
+    ctx.set_rows(
+        Source::Abbreviations,
+        book.abbreviations()
+            .into_iter()
+            .map(|(short, name)| row([("short", short), ("name", name)])),
+    );
+}
+
+/// A citation as the notice prints it (`{cites}`), and the same in brackets after a sentence
+/// (`{cited}`: 「（…）」, or nothing when no rule an applicant can look up stands behind it).
+fn bracketed(cites: String) -> (String, String) {
+    let cited = if cites.is_empty() {
+        String::new()
+    } else {
+        format!("（{cites}）")
+    };
+    (cites, cited)
 }
 
 /// The reasons a refusal states: all of them on a refusal, those that are not only a request
@@ -318,10 +343,11 @@ fn context(
     decision: &Decision,
     app: &Application,
     office: &Office,
-    style: &Style,
+    t: &Templates,
     template: &DocumentTemplate,
     issue: Option<&Issue>,
 ) -> Context {
+    let style = &t.style;
     let draft = decision.status == Status::Draft;
     let course = app.course.as_ref();
     let text = |s: Option<&String>| s.cloned().unwrap_or_default();
@@ -414,7 +440,7 @@ fn context(
         ("has_unpaid", schedule.iter().any(|l| l.amount_yen == 0)),
         ("has_days", !days.is_empty()),
     ]);
-    decision_rows(&mut ctx, decision, template, style);
+    decision_rows(&mut ctx, decision, template, t);
     ctx
 }
 
@@ -436,7 +462,7 @@ pub fn render(
     issue: Option<&Issue>,
 ) -> Result<Vec<u8>, RenderError> {
     let template = t.document(template_id(decision), Some(decision.benefit))?;
-    let mut ctx = context(decision, app, office, &t.style, template, issue);
+    let mut ctx = context(decision, app, office, t, template, issue);
     set_title(&mut ctx, template);
     compose(
         &ctx,
@@ -473,14 +499,17 @@ pub fn render_month(
         });
     }
     let template = t.document(MONTH, Some(decision.benefit))?;
-    let mut ctx = context(decision, app, office, &t.style, template, issue);
+    let mut ctx = context(decision, app, office, t, template, issue);
     let code = line.code.clone().unwrap_or_default();
     let (note, reason, cites) = code_text(&t.style, &code);
+    // In full: the note of short names was made with the rows.
+    let (cites, cited) = bracketed(t.public_cite(&cites));
     ctx.globals.insert("month", month_ja(month));
     ctx.globals.insert("month_code", code);
     ctx.globals.insert("month_note", note);
     ctx.globals.insert("month_reason", reason);
     ctx.globals.insert("month_cites", cites);
+    ctx.globals.insert("month_cited", cited);
     set_title(&mut ctx, template);
     compose(
         &ctx,
@@ -499,7 +528,7 @@ pub fn render_schedule(
     t: &Templates,
 ) -> Result<Vec<u8>, RenderError> {
     let template = t.document(SCHEDULE_ID, Some(decision.benefit))?;
-    let mut ctx = context(decision, app, office, &t.style, template, None);
+    let mut ctx = context(decision, app, office, t, template, None);
     set_title(&mut ctx, template);
     compose(
         &ctx,

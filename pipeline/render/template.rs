@@ -62,6 +62,7 @@ pub const DECISION_PLACEHOLDERS: &[&str] = &[
     "month_note",
     "month_reason",
     "month_cites",
+    "month_cited",
     "days_count",
     "transport_total",
     "expenses_total",
@@ -202,7 +203,8 @@ pub struct CodeText {
     pub note: String,
     /// The reason as a notice states it (「当該月に養成機関への出席が1日もなかったため」).
     pub reason: String,
-    /// The rule it applies (「RULES.md §2（東広島市 2024-10）」).
+    /// The rule it applies, as kyufu cites it internally (「RULES.md §2（東広島市 2024-10）」); a notice
+    /// prints it through `citations.toml`.
     pub cites: String,
 }
 
@@ -483,6 +485,10 @@ pub struct TextBlock {
     /// Space above, mm.
     #[serde(default)]
     pub space_before_mm: f32,
+    /// A heading (「（教示）」): starts a new page rather than end one without two lines of
+    /// what follows it.
+    #[serde(default)]
+    pub keep_with_next: bool,
     /// Print only when every condition holds (see [`CONDITIONS`]).
     #[serde(default)]
     pub when: Vec<String>,
@@ -501,17 +507,21 @@ pub struct StampBlock {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
+    /// In the sources a decision fills, `{cites}` is the rule as an applicant can look it up
+    /// (`render::cite`, never the internal citation of `decision.json`) and `{cited}` the same in
+    /// 「（）」 after a sentence, or nothing when no such rule stands behind it.
+    ///
     /// The computation lines: `{n} {label} {amount} {cites}`.
     Lines,
     /// The excluded items: `{n} {label} {amount} {reason} {cites}`.
     Excluded,
-    /// The reasons of a refusal: `{n} {code} {message} {cites}` (on a review draft, without the
+    /// The reasons of a refusal: `{n} {code} {message} {cites} {cited}` (on a review draft, without the
     /// reasons that only ask for review).
     Reasons,
-    /// Every reason, for the reviewing officer: `{n} {code} {message} {cites}`.
+    /// Every reason, for the reviewing officer: `{n} {code} {message} {cites} {cited}`.
     Review,
     /// The reasons of a 補正依頼, explained by the template's correction rules:
-    /// `{n} {code} {document} {field} {message} {bring} {cites}`.
+    /// `{n} {code} {document} {field} {message} {bring} {cites} {cited}`.
     Corrections,
     /// Every month of a stipend schedule: `{n} {month} {amount} {code} {note}` (`{month}` in 和暦,
     /// `{note}` from `[codes]` of the style).
@@ -520,10 +530,13 @@ pub enum Source {
     /// `{n} {period} {from} {to} {months} {monthly} {subtotal}` (`{period}` is 「令和8年4月～令和8年9月」,
     /// or the month alone for a run of one).
     ScheduleSummary,
-    /// The months not paid: `{n} {month} {code} {note} {reason} {cites}`.
+    /// The months not paid: `{n} {month} {code} {note} {reason} {cites} {cited}`.
     Unpaid,
     /// The days of a 受講旅費 claim: `{n} {date} {transport} {expenses} {amount}`.
     Days,
+    /// What each short name in the 根拠 of a notice stands for: `{n} {short} {name}` (「運営通知」,
+    /// 「母子家庭自立支援給付金事業の円滑な運営について（平成15年6月30日雇児福発第0630002号）」).
+    Abbreviations,
     /// A plan's household: `{n} {name} {relation} {birth_date} {age} {note}`.
     Household,
     /// A plan's chosen support: `{n} {support} {detail} {period} {cites}`.
@@ -539,16 +552,17 @@ impl Source {
         match self {
             Source::Lines => &["n", "label", "amount", "cites"],
             Source::Excluded => &["n", "label", "amount", "reason", "cites"],
-            Source::Reasons | Source::Review => &["n", "code", "message", "cites"],
+            Source::Reasons | Source::Review => &["n", "code", "message", "cites", "cited"],
             Source::Corrections => &[
-                "n", "code", "document", "field", "message", "bring", "cites",
+                "n", "code", "document", "field", "message", "bring", "cites", "cited",
             ],
             Source::Schedule => &["n", "month", "amount", "code", "note"],
             Source::ScheduleSummary => {
                 &["n", "period", "from", "to", "months", "monthly", "subtotal"]
             }
-            Source::Unpaid => &["n", "month", "code", "note", "reason", "cites"],
+            Source::Unpaid => &["n", "month", "code", "note", "reason", "cites", "cited"],
             Source::Days => &["n", "date", "transport", "expenses", "amount"],
+            Source::Abbreviations => &["n", "short", "name"],
             Source::Household => &["n", "name", "relation", "birth_date", "age", "note"],
             Source::Supports => &["n", "support", "detail", "period", "cites"],
             Source::Progress => &["n", "date", "time", "content", "supporter"],
@@ -700,7 +714,7 @@ pub fn read_all(dir: &Path) -> Result<(Style, Vec<DocumentTemplate>), RenderErro
     Ok((style, documents.into_iter().map(|(_, d)| d).collect()))
 }
 
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RenderError> {
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RenderError> {
     let text = std::fs::read_to_string(path).map_err(|source| RenderError::Read {
         path: path.to_path_buf(),
         source,

@@ -5,14 +5,13 @@
 //! the venue is within 2 km walking) plus 受講諸費 470円. The per-day reading is RULES.md's
 //! interpretation (the seed does not say "per day"); the days are listed in `decision.days`.
 //!
-//! The walking distance arrives as a measurement (f64). It is only compared with the limit, after
-//! an exact conversion to a decimal ([`is_within_walking_distance`]); no float arithmetic is done.
+//! The walking distance arrives as an exact decimal (`CourseDay::walking_km`, read from the JSON
+//! number's text) and is only compared with the limit ([`is_within_walking_distance`]).
 //! Called by [`super::decide`].
 
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use crate::case::application::CourseDay;
@@ -161,11 +160,10 @@ fn check_eligibility(case: &Case, p: &JukouRyohiParameters, found: &mut Findings
 }
 
 /// 「徒歩により通所するとした場合に住居と講習会場との距離が片道２キロメートル未満であるものを除く」:
-/// whether a walk of `km` (one way) is under the limit. The measurement is converted exactly to a
-/// decimal and compared; `None` for a distance that is not a finite, non-negative number.
-pub fn is_within_walking_distance(km: f64, limit_km: Decimal) -> Option<bool> {
-    let km = Decimal::from_f64(km)?;
-    if km.is_sign_negative() {
+/// whether a walk of `km` (one way) is under the limit; `None` for a negative distance (a misread
+/// or mistyped value, which the applicant is asked to correct).
+pub fn is_within_walking_distance(km: Decimal, limit_km: Decimal) -> Option<bool> {
+    if km.is_sign_negative() && !km.is_zero() {
         return None;
     }
     Some(km < limit_km)
@@ -280,11 +278,11 @@ mod tests {
         s.parse().expect("test date")
     }
 
-    fn day(date: &str, fare_yen: i64, walking_km: f64) -> CourseDay {
+    fn day(date: &str, fare_yen: i64, walking_km: &str) -> CourseDay {
         CourseDay {
             date: d(date),
             fare_yen,
-            walking_km,
+            walking_km: walking_km.parse().expect("test distance"),
         }
     }
 
@@ -301,9 +299,9 @@ mod tests {
             course_applied_on: Some(d("2026-04-01")),
             prior_year_income_tax_yen: Some(0),
             days: Some(vec![
-                day("2026-05-01", 840, 3.2),
-                day("2026-05-08", 1_280, 3.2),
-                day("2026-05-15", 840, 1.5),
+                day("2026-05-01", 840, "3.2"),
+                day("2026-05-08", 1_280, "3.2"),
+                day("2026-05-15", 840, "1.5"),
             ]),
             ..Application::default()
         }
@@ -331,9 +329,9 @@ mod tests {
     const ROWS: &[Row] = &[
         Row { case: "3日: 840+470, 1,000+470, 0+470", change: |_| {},
             outcome: 支給, yen: 3_250, code: None, rule: "seed 000 (c): fare ≤ 1,000円, 0 under 2 km, + 470円" },
-        Row { case: "徒歩ちょうど2.0km: 運賃を支給", change: |a| a.days = Some(vec![day("2026-05-01", 840, 2.0)]),
+        Row { case: "徒歩ちょうど2.0km: 運賃を支給", change: |a| a.days = Some(vec![day("2026-05-01", 840, "2.0")]),
             outcome: 支給, yen: 1_310, code: None, rule: "seed 000 (c): 2km未満を除く" },
-        Row { case: "徒歩1.99km: 運賃なし", change: |a| a.days = Some(vec![day("2026-05-01", 840, 1.99)]),
+        Row { case: "徒歩1.99km: 運賃なし", change: |a| a.days = Some(vec![day("2026-05-01", 840, "1.99")]),
             outcome: 支給, yen: 470, code: None, rule: "seed 000 (c): 2km未満を除く" },
         Row { case: "ひとり親となって7年目の応当日（2019-04-01→2026-04-01）に申込み", change: |a| a.single_parent_since = Some(d("2019-04-01")),
             outcome: 支給, yen: 3_250, code: None, rule: "seed 000 (b)-i; 民法143条" },
@@ -345,15 +343,15 @@ mod tests {
             outcome: 不支給, yen: 0, code: Some("not_single_parent"), rule: "seed 000 (b)-i" },
         Row { case: "前年の所得税1円（上限額は未確認）", change: |a| a.prior_year_income_tax_yen = Some(1),
             outcome: 要確認, yen: 3_250, code: Some("parameter_unconfirmed:income_tax_limit_yen"), rule: "seed 000 (b)-ii" },
-        Row { case: "同じ日を2回申請", change: |a| a.days.as_mut().unwrap().push(day("2026-05-01", 840, 3.2)),
+        Row { case: "同じ日を2回申請", change: |a| a.days.as_mut().unwrap().push(day("2026-05-01", 840, "3.2")),
             outcome: 要確認, yen: 3_250, code: Some("duplicate_day"), rule: "seed 000 (c)" },
         Row { case: "受講日なし", change: |a| a.days = Some(Vec::new()),
             outcome: 補正, yen: 0, code: Some("application_field_missing:days"), rule: "DESIGN.md required fields" },
-        Row { case: "徒歩距離が数値でない", change: |a| a.days = Some(vec![day("2026-05-01", 840, f64::NAN)]),
+        Row { case: "徒歩距離が負の数", change: |a| a.days = Some(vec![day("2026-05-01", 840, "-0.5")]),
             outcome: 補正, yen: 0, code: Some("application_field_missing:days.walking_km"), rule: "DESIGN.md days" },
         Row { case: "ひとり親となった日の記載なし", change: |a| a.single_parent_since = None,
             outcome: 補正, yen: 0, code: Some("application_field_missing:single_parent_since"), rule: "DESIGN.md required fields" },
-        Row { case: "2007年の受講日（要綱の適用前）", change: |a| { a.course_applied_on = Some(d("2008-05-01")); a.single_parent_since = Some(d("2005-01-01")); a.days = Some(vec![day("2007-05-01", 840, 3.2)]); },
+        Row { case: "2007年の受講日（要綱の適用前）", change: |a| { a.course_applied_on = Some(d("2008-05-01")); a.single_parent_since = Some(d("2005-01-01")); a.days = Some(vec![day("2007-05-01", 840, "3.2")]); },
             outcome: 要確認, yen: 0, code: Some("parameters_not_covered"), rule: "seed 000 applies from 2008-04-01" },
     ];
 
@@ -412,26 +410,87 @@ mod tests {
         assert!(!decision.parameters.contains_key("unconfirmed"));
     }
 
+    /// seed 000 5-(1)-イ-(イ)-b-(c) 「片道２キロメートル未満であるものを除く」 around its threshold, from
+    /// the JSON number an online application carries to the yen paid for that day: the fare is
+    /// paid from exactly 2 km, not below it.
+    #[test]
+    fn the_fare_is_paid_from_two_km_walking() {
+        #[rustfmt::skip]
+        let table: &[(&str, i64, i64)] = &[
+            // walking_km as written, transport paid (fare 840円), day's amount (+ 受講諸費 470円)
+            ("2.0",        840, 1_310),
+            ("2",          840, 1_310),
+            ("2.00000001", 840, 1_310),
+            ("1.99",         0,   470),
+            ("1.9999999",    0,   470),
+            ("0",            0,   470),
+        ];
+        for (km, transport, amount) in table {
+            let mut app = application();
+            let json = format!(
+                r#"{{"days": [{{"date": "2026-05-01", "fare_yen": 840, "walking_km": {km}}}]}}"#
+            );
+            app.days = Application::from_json_bytes(json.as_bytes()).unwrap().days;
+            let decision = decide_app(app);
+            let day = &decision.days.as_ref().expect("days")[0];
+            assert_eq!(
+                (decision.outcome, day.transport_yen, day.amount_yen),
+                (支給, *transport, *amount),
+                "walking_km {km}"
+            );
+        }
+    }
+
     #[test]
     fn walking_distance_is_compared_exactly() {
         let limit: Decimal = "2.0".parse().unwrap();
-        assert_eq!(is_within_walking_distance(1.9999, limit), Some(true));
-        assert_eq!(is_within_walking_distance(2.0, limit), Some(false));
-        assert_eq!(is_within_walking_distance(-0.5, limit), None);
-        assert_eq!(is_within_walking_distance(f64::INFINITY, limit), None);
+        let km = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(is_within_walking_distance(km("1.9999"), limit), Some(true));
+        assert_eq!(is_within_walking_distance(km("2.0"), limit), Some(false));
+        assert_eq!(is_within_walking_distance(km("0"), limit), Some(true));
+        assert_eq!(is_within_walking_distance(km("-0.5"), limit), None);
+    }
+
+    /// No float type anywhere in the rules: `clippy::float_arithmetic` (denied in `rules/mod.rs`)
+    /// catches arithmetic, this catches a float field or parameter coming back.
+    #[test]
+    fn the_rules_hold_no_float() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipeline/rules");
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                // Spelt so that this test's own source does not match.
+                let float = [format!("f{}", 32), format!("f{}", 64)].iter().any(|f| {
+                    code.match_indices(f.as_str()).any(|(i, _)| {
+                        let before = code[..i].chars().next_back();
+                        let after = code[i + 3..].chars().next();
+                        let word =
+                            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                        !word(before) && !word(after)
+                    })
+                });
+                assert!(!float, "{}:{}: {line}", path.display(), n + 1);
+            }
+        }
     }
 
     proptest! {
         #[test]
         fn the_total_is_the_sum_of_the_days_and_each_day_is_bounded(
-            days in prop::collection::vec((0u32..60, 0i64..5_000, 0.0f64..10.0), 1..20),
+            // Walking distances in metres, 0 to 10 km.
+            days in prop::collection::vec((0u32..60, 0i64..5_000, 0i64..10_000), 1..20),
         ) {
             let mut app = application();
             let first = d("2026-05-01");
             app.days = Some(days.iter().map(|&(offset, fare, km)| CourseDay {
                 date: first + Days::new(u64::from(offset)),
                 fare_yen: fare,
-                walking_km: km,
+                walking_km: Decimal::new(km, 3),
             }).collect());
             let decision = decide_app(app);
             let day_lines = decision.days.clone().unwrap_or_default();

@@ -152,7 +152,12 @@ fn pdf_page_images(pdf: &Path, prefix: &Path) -> Vec<PathBuf> {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("{stem}-")))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{stem}-"))
+        })
         .collect();
     images.sort();
     assert_eq!(

@@ -31,8 +31,16 @@ fn main() {
     while let Some(a) = args.next() {
         let value = args.next();
         match a.as_str() {
-            "--count" => count = value.and_then(|v| v.parse().ok()).unwrap_or_else(|| bad(&a)),
-            "--seed" => seed = value.and_then(|v| v.parse().ok()).unwrap_or_else(|| bad(&a)),
+            "--count" => {
+                count = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| bad(&a))
+            }
+            "--seed" => {
+                seed = value
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| bad(&a))
+            }
             "--untouched" => {
                 untouched = value
                     .and_then(|v| v.split(',').map(|s| s.trim().parse().ok()).collect())
@@ -130,7 +138,10 @@ fn table(columns: &[(String, Report)]) -> String {
         if total == 0 {
             "-".to_string()
         } else {
-            format!("{:.1}% ({right}/{total})", 100.0 * right as f64 / total as f64)
+            format!(
+                "{:.1}% ({right}/{total})",
+                100.0 * right as f64 / total as f64
+            )
         }
     };
     let mut rows: Vec<(String, Vec<String>)> = vec![
@@ -150,7 +161,10 @@ fn table(columns: &[(String, Report)]) -> String {
         ),
         (
             "wrong pay".into(),
-            columns.iter().map(|(_, r)| r.wrong_pay.to_string()).collect(),
+            columns
+                .iter()
+                .map(|(_, r)| r.wrong_pay.to_string())
+                .collect(),
         ),
     ];
     let mut fields: Vec<&String> = columns.iter().flat_map(|(_, r)| r.fields.keys()).collect();
@@ -197,7 +211,10 @@ fn table(columns: &[(String, Report)]) -> String {
     let width = columns
         .iter()
         .map(|(h, _)| h.chars().count())
-        .chain(rows.iter().flat_map(|(_, v)| v.iter().map(|c| c.chars().count())))
+        .chain(
+            rows.iter()
+                .flat_map(|(_, v)| v.iter().map(|c| c.chars().count())),
+        )
         .max()
         .unwrap_or(0);
     let mut s = format!("{:label_width$}", "");

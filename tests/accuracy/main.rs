@@ -94,6 +94,8 @@ fn bad(arg: &str) -> ! {
 
 /// Generates `count` submissions from `seed` under `dir`, runs kyufu on them and compares.
 fn measure(bin_dir: &Path, dir: &Path, count: u32, seed: u64) -> Report {
+    // A journal left by an earlier run would take every file for a duplicate.
+    let _ = std::fs::remove_dir_all(dir);
     let started = Instant::now();
     let status = Command::new(bin_dir.join("kyufu-corpus"))
         .args([

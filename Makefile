@@ -1,4 +1,5 @@
-# Measurements (README "Measuring"). Both build in the dev profile (dependencies at opt-level 3).
+# Measurements (README "Measuring"). accuracy builds in the dev profile (dependencies at opt-level 3);
+# bench in cargo's bench profile (release settings), binaries included.
 .PHONY: demo accuracy bench test
 
 demo:

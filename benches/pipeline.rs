@@ -1,13 +1,17 @@
 //! `make bench`: kyufu's whole job per page against plain `tesseract -l jpn --psm 3` on the same pages,
 //! measured in the same run (the machines are noisy, so only the ratio means much), and kyufu's peak RSS.
 //!
-//! Both sides get the same parallelism: kyufu runs its default workers (one per core); the baseline
-//! runs one `tesseract` process per core with `OMP_THREAD_LIMIT=1`. The baseline reads the page images
-//! directly (PDF pages extracted with `pdfimages` beforehand, outside the timing); kyufu does everything
-//! it does for staff: claim, hash, decode, deskew, OCR, marks, extract, decide, render, journal, archive.
+//! Both sides get the same parallelism: kyufu runs its default workers (`Config::worker_count` for the
+//! bench's config); the baseline keeps as many `tesseract` processes running with `OMP_THREAD_LIMIT=1`,
+//! starting the next page as soon as any process finishes (a pool, so no core idles behind a long page).
+//! The baseline reads the page images directly (PDF pages extracted with `pdfimages` beforehand, outside
+//! the timing); a PDF whose pages cannot all be extracted, or a `tesseract` that fails, stops the bench:
+//! a page missing from one side would flatter the ratio. kyufu does everything it does for staff: claim,
+//! hash, decode, deskew, OCR, marks, extract, decide, render, journal, archive.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::Instant;
 
 fn bin(name: &str) -> PathBuf {
@@ -50,67 +54,25 @@ fn main() {
     files.sort();
     for (i, f) in files.iter().enumerate() {
         match f.extension().and_then(|e| e.to_str()).unwrap_or_default() {
-            "pdf" => {
-                let prefix = pages_dir.join(format!("p{i:04}"));
-                let ok = Command::new("pdfimages")
-                    .args([
-                        "-all",
-                        &f.display().to_string(),
-                        &prefix.display().to_string(),
-                    ])
-                    .status()
-                    .map(|s| s.success())
-                    .unwrap_or(false);
-                if ok {
-                    let mut imgs: Vec<PathBuf> = std::fs::read_dir(&pages_dir)
-                        .unwrap()
-                        .flatten()
-                        .map(|e| e.path())
-                        .filter(|p| {
-                            p.file_name()
-                                .unwrap()
-                                .to_string_lossy()
-                                .starts_with(&format!("p{i:04}"))
-                        })
-                        .collect();
-                    imgs.sort();
-                    inputs.extend(imgs);
-                }
-            }
+            "pdf" => inputs.extend(pdf_page_images(f, &pages_dir.join(format!("p{i:04}")))),
             "jpg" | "jpeg" | "png" | "tif" | "tiff" => inputs.push(f.clone()),
-            _ => {}
+            // kyufu would read it and the baseline not: the ratio would not compare the same pages.
+            _ => panic!("{}: no page image for the baseline", f.display()),
         }
     }
     let pages = count_pages(&inputs);
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let config = root.join("bench.toml");
+    std::fs::write(&config, "settle_ms = 0\n").unwrap();
+    let workers = kyufu::config::Config::load(Some(&config))
+        .expect("bench config")
+        .worker_count();
 
-    // Baseline: plain tesseract CLI, one process per core.
+    // Baseline: plain tesseract CLI, a pool of `workers` processes.
     let started = Instant::now();
-    let mut queue = inputs.clone();
-    let mut running: Vec<std::process::Child> = Vec::new();
-    while !queue.is_empty() || !running.is_empty() {
-        while running.len() < workers {
-            let Some(p) = queue.pop() else { break };
-            running.push(
-                Command::new("tesseract")
-                    .arg(&p)
-                    .args(["-", "-l", "jpn", "--psm", "3"])
-                    .env("OMP_THREAD_LIMIT", "1")
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .spawn()
-                    .expect("tesseract CLI"),
-            );
-        }
-        running.remove(0).wait().unwrap();
-    }
+    tesseract_pool(&inputs, workers);
     let baseline = started.elapsed().as_secs_f64();
 
     // kyufu, the whole job.
-    let config = root.join("bench.toml");
-    std::fs::write(&config, "settle_ms = 0\n").unwrap();
     let started = Instant::now();
     let child = Command::new(bin("kyufu"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -140,6 +102,72 @@ fn main() {
     );
     println!("ratio kyufu / tesseract: {:.2}", kyufu / baseline);
     println!("kyufu peak RSS: {:.0} MB", peak_kb as f64 / 1024.0);
+}
+
+/// Runs `tesseract <page> - -l jpn --psm 3` on every page, `workers` at a time: each worker thread takes
+/// the next page as soon as its process exits. A failing process stops the bench (a page that fails
+/// fast would count as read).
+fn tesseract_pool(pages: &[PathBuf], workers: usize) {
+    let next = Mutex::new(pages.iter());
+    std::thread::scope(|s| {
+        for _ in 0..workers.max(1) {
+            s.spawn(|| loop {
+                let Some(page) = next.lock().unwrap().next() else {
+                    break;
+                };
+                let status = Command::new("tesseract")
+                    .arg(page)
+                    .args(["-", "-l", "jpn", "--psm", "3"])
+                    .env("OMP_THREAD_LIMIT", "1")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .expect("tesseract CLI");
+                assert!(status.success(), "tesseract failed on {}", page.display());
+            });
+        }
+    });
+}
+
+/// The page images of a scanned PDF, extracted with `pdfimages -all` to `prefix-NNN.*`: exactly one
+/// per page (`pdfinfo`'s count), else the bench stops, naming the file.
+fn pdf_page_images(pdf: &Path, prefix: &Path) -> Vec<PathBuf> {
+    let info = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    assert!(info.status.success(), "pdfinfo failed on {}", pdf.display());
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo gives no page count for {}", pdf.display()));
+    let status = Command::new("pdfimages")
+        .arg("-all")
+        .arg(pdf)
+        .arg(prefix)
+        .status()
+        .expect("pdfimages");
+    assert!(status.success(), "pdfimages failed on {}", pdf.display());
+    let dir = prefix.parent().expect("prefix has a folder");
+    let stem = prefix.file_name().unwrap().to_string_lossy().into_owned();
+    let mut images: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{stem}-"))
+        })
+        .collect();
+    images.sort();
+    assert_eq!(
+        images.len(),
+        pages,
+        "{}: pdfimages extracted {} images for {pages} pages; the baseline would not read the same pages",
+        pdf.display(),
+        images.len()
+    );
+    images
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -458,14 +458,10 @@ fn a_till_receipt_in_place_of_the_receipt_asks_for_a_proper_one_and_is_never_pai
             let _ = fs::remove_file(sub.join(d["file"].as_str().unwrap()));
         }
     }
-    let photo =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-samples/till-receipt-photo.jpg");
-    fs::copy(&photo, sub.join("receipt.jpg")).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (the shared folder is beside the project root)",
-            photo.display()
-        )
-    });
+    // A real photo kept in the repository (tests/fixtures/README.md: source and licence).
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/till-receipt-photo.jpg");
+    fs::copy(&photo, sub.join("receipt.jpg"))
+        .unwrap_or_else(|e| panic!("{}: {e}", photo.display()));
     run_once(&dir, "");
     let all = decisions(&dir);
     assert_eq!(all.len(), 1);

@@ -22,8 +22,13 @@ pub struct Report {
     pub wrong_pay: usize,
     /// field → (right, total), over documents of that kind that exist in both.
     pub fields: BTreeMap<String, (usize, usize)>,
+    /// Truth items kyufu read with their amount and category.
     pub items_right: usize,
+    /// Items in the truth (of receipts kyufu and the truth both have).
     pub items_total: usize,
+    /// Items kyufu read on those receipts, right or not: what it read beyond `items_right` it invented
+    /// (a line the receipt does not have, or one it put in the wrong category).
+    pub items_read: usize,
     pub misses: Vec<String>,
 }
 
@@ -40,8 +45,25 @@ impl Report {
             .map(|(r, t)| ratio(*r, *t))
             .unwrap_or(0.0)
     }
+    /// Recall: the share of the truth's items read right. Blind to invented items.
     pub fn items_rate(&self) -> f64 {
         ratio(self.items_right, self.items_total)
+    }
+    /// Precision: the share of the items kyufu read that are in the truth.
+    pub fn items_precision(&self) -> f64 {
+        ratio(self.items_right, self.items_read)
+    }
+    /// Items read right over the union of the truth's items and kyufu's: one figure that falls both for
+    /// an item missed and for an item invented.
+    pub fn items_union_rate(&self) -> f64 {
+        ratio(
+            self.items_right,
+            self.items_total + self.items_read - self.items_right,
+        )
+    }
+    /// Items kyufu read that the truth does not have (as read: amount and category).
+    pub fn items_invented(&self) -> usize {
+        self.items_read - self.items_right
     }
 
     pub fn render(&self) -> String {
@@ -66,11 +88,26 @@ impl Report {
             ));
         }
         s.push_str(&format!(
-            "  {:<28} {:>6.1}%  ({}/{})\n",
-            "item categories (receipt lines)",
+            "  {:<28} {:>6.1}%  ({}/{} of the truth's items)\n",
+            "item categories (recall)",
             100.0 * self.items_rate(),
             self.items_right,
             self.items_total
+        ));
+        s.push_str(&format!(
+            "  {:<28} {:>6.1}%  ({}/{} of the items read; {} invented)\n",
+            "item categories (precision)",
+            100.0 * self.items_precision(),
+            self.items_right,
+            self.items_read,
+            self.items_invented()
+        ));
+        s.push_str(&format!(
+            "  {:<28} {:>6.1}%  ({}/{} of truth ∪ read)\n",
+            "item categories (union)",
+            100.0 * self.items_union_rate(),
+            self.items_right,
+            self.items_total + self.items_invented()
         ));
         s
     }
@@ -201,6 +238,13 @@ fn compare_documents(r: &mut Report, id: &str, truth_docs: &Value, got_docs: &Va
                         it["label"], it["amount"], it["category"]
                     )),
                 }
+            }
+            r.items_read += got_items.len();
+            for (g, _) in got_items.iter().zip(&used).filter(|(_, u)| !**u) {
+                r.misses.push(format!(
+                    "{id} {file} item read {} {} {}: not in the truth",
+                    g["label"], g["amount"], g["category"]
+                ));
             }
         }
     }

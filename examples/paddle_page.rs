@@ -45,7 +45,7 @@ fn main() {
         let det = t.elapsed();
         let t = Instant::now();
         let lines = paddle
-            .read_boxes(&gray, &boxes, kyufu::ocr::paddle::Script::Any)
+            .read_boxes(&gray, &boxes, kyufu::ocr::paddle::Script::Japanese)
             .expect("read");
         let rec = t.elapsed();
         det_total += det;

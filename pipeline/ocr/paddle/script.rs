@@ -12,6 +12,10 @@ use std::collections::HashMap;
 pub enum Script {
     /// Every class the model knows.
     Any,
+    /// Every class except the ideographs Shift_JIS cannot encode: Japanese print as it is written,
+    /// with Latin, digits and symbols, but not simplified Chinese (講座 was read 讲座 without it).
+    /// What pages are read with.
+    Japanese,
     /// An amount: digits, separators, yen signs, 円, a minus.
     Digits,
     /// A date: digits, era names (令和 平成 昭和), 元, 年月日, kanji numerals, separators.
@@ -32,10 +36,12 @@ fn is_kana(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}')
 }
 
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
 fn is_jis_kanji(c: char) -> bool {
-    let ideograph =
-        matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}');
-    if !ideograph {
+    if !is_ideograph(c) {
         return false;
     }
     let mut buf = [0u8; 4];
@@ -48,10 +54,11 @@ impl Script {
     pub fn allows(self, text: &str) -> bool {
         let mut chars = text.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else {
-            return text.is_empty() || self == Script::Any;
+            return text.is_empty() || matches!(self, Script::Any | Script::Japanese);
         };
         match self {
             Script::Any => true,
+            Script::Japanese => !is_ideograph(c) || is_jis_kanji(c),
             Script::Digits => DIGITS.contains(c),
             Script::DateGlyphs => DIGITS.contains(c) || DATE_EXTRA.contains(c),
             Script::Kana => is_kana(c) || KANA_EXTRA.contains(c),
@@ -97,6 +104,14 @@ mod tests {
         for c in ["话", "说", "东", "车", "门", "A", "1"] {
             assert!(!Script::JapaneseName.allows(c), "{c}");
         }
+    }
+
+    #[test]
+    fn japanese_print_keeps_everything_but_simplified_only_kanji() {
+        for c in ["講", "座", "A", "1", "¥", "(", "ー", "あ", "ア"] {
+            assert!(Script::Japanese.allows(c), "{c}");
+        }
+        assert!(!Script::Japanese.allows("讲") && !Script::Japanese.allows("话"));
     }
 
     #[test]

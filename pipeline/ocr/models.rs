@@ -124,6 +124,8 @@ pub struct Models {
     /// The folder Tesseract loads `<lang>.traineddata` from.
     pub dir: PathBuf,
     manifest: BTreeMap<String, ModelEntry>,
+    /// PP-OCRv6's checked models and its detector's max side, when it reads pages first.
+    paddle: Option<(PaddleModels, u32)>,
 }
 
 impl Models {
@@ -148,7 +150,20 @@ impl Models {
         Ok(Models {
             dir,
             manifest: manifest.models,
+            paddle: None,
         })
+    }
+
+    /// Pages are to be read first by PP-OCRv6 from `paddle`, its detector at `detector_max_side`
+    /// (config `[ocr] recognizer = "paddle"`); Tesseract still serves the second looks.
+    pub fn with_paddle(mut self, paddle: PaddleModels, detector_max_side: u32) -> Models {
+        self.paddle = Some((paddle, detector_max_side));
+        self
+    }
+
+    /// PP-OCRv6's models and detector size, when it reads pages first.
+    pub fn paddle(&self) -> Option<(&PaddleModels, u32)> {
+        self.paddle.as_ref().map(|(m, side)| (m, *side))
     }
 
     /// The manifest entry for one model, if kyufu knows it.

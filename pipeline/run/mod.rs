@@ -102,7 +102,11 @@ pub struct Reader {
 
 impl Reader {
     pub fn new(cfg: &Config) -> Result<Reader, RunError> {
-        let models = Models::locate(cfg.ocr.tessdata.as_deref())?;
+        let mut models = Models::locate(cfg.ocr.tessdata.as_deref())?;
+        if cfg.ocr.recognizer == crate::config::Recognizer::Paddle {
+            let paddle = crate::ocr::PaddleModels::locate(cfg.ocr.onnx_models.as_deref())?;
+            models = models.with_paddle(paddle, cfg.ocr.detector_max_side);
+        }
         let lexicon = match &cfg.extract.item_lexicon {
             Some(p) => Lexicon::load(p)?,
             None => Lexicon::embedded(),

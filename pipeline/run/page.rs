@@ -12,6 +12,7 @@ use image::DynamicImage;
 use crate::extract::layout::lines_from_tokens;
 use crate::extract::marks::{self, Marks};
 use crate::extract::{Extractor, Hints, PageInput};
+use crate::ocr::paddle::Paddle;
 use crate::ocr::{self, Engine, Models, OcrError};
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
@@ -20,6 +21,9 @@ use crate::ocr::{self, Engine, Models, OcrError};
 /// does not). The last is seldom needed, so the workers share one.
 #[derive(Debug)]
 pub struct PageEngines {
+    /// PP-OCRv6, when it reads each page first (`[ocr] recognizer = "paddle"`); `text` then serves
+    /// the second looks only.
+    pub paddle: Option<Paddle>,
     pub text: Engine,
     pub digits: Engine,
     pub names: Arc<Mutex<Engine>>,
@@ -34,6 +38,10 @@ impl PageEngines {
     /// Loads the page and digit models, and reads names with `names` (shared with other workers).
     pub fn sharing(models: &Models, names: Arc<Mutex<Engine>>) -> Result<PageEngines, OcrError> {
         Ok(PageEngines {
+            paddle: models
+                .paddle()
+                .map(|(paddle, side)| Paddle::new(paddle, side))
+                .transpose()?,
             text: Engine::new(models, "jpn")?,
             digits: Engine::new(models, "eng")?,
             names,
@@ -69,7 +77,10 @@ pub fn read_image_page(
         _ => (gray, None),
     };
     marks::erase_dot_leaders(&mut ocr_input);
-    let recognized = engines.text.recognize(&ocr_input)?;
+    let recognized = match engines.paddle.as_mut() {
+        Some(paddle) => paddle.recognize(&ocr_input)?,
+        None => engines.text.recognize(&ocr_input)?,
+    };
     let tokens = super::reread::tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
     super::reread::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;

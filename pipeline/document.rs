@@ -181,6 +181,8 @@ pub enum Doubt {
     OutOfOrder,
     /// Ink that may be a seal, or a seal that cannot be seen (no image).
     Unseen,
+    /// A photo or a fax: ink analysis cannot be sure there is no seal, nor that a line is a strike.
+    Capture,
     /// Read with the application's help only partly (part of a known name).
     Partial,
     /// Not read at all but inferred from other values (the breakdown's sum standing in for a

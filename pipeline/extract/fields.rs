@@ -94,19 +94,43 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
         bbox: None,
         page: Some(page_no),
     };
+    // On a photo or a fax, what the detectors did not find (a seal) or what shadows and specks
+    // imitate (a strike) is not seen surely: a person looks, rather than the family being asked to
+    // mend a receipt that may have nothing wrong with it (issue 19: a 補正依頼 only on a sure
+    // reading).
+    let weak_capture = pages
+        .iter()
+        .any(|p| p.marks.capture != marks::Capture::Scan);
+    let unsure_in_capture = |f: Field| {
+        if weak_capture && f.certainty == Certainty::Sure(Check::Ink) {
+            Field {
+                certainty: Certainty::Doubtful(Doubt::Capture),
+                ..f
+            }
+        } else {
+            f
+        }
+    };
     let seal_name = match doc.kind {
         DocKind::CompletionCertificate => cf::SEAL_PRESENT,
         _ => rf::SEAL_PRESENT,
     };
-    doc.fields.insert(seal_name.into(), field(seal_found));
+    let seal = if seal_found {
+        field(true)
+    } else {
+        unsure_in_capture(field(false))
+    };
+    doc.fields.insert(seal_name.into(), seal);
     // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.
     let correction = if !unsealed && doubtful {
         Field {
             certainty: Certainty::Doubtful(Doubt::Unseen),
             ..field(true)
         }
+    } else if unsealed {
+        unsure_in_capture(field(true))
     } else {
-        field(unsealed)
+        field(false)
     };
     doc.fields
         .insert(rf::HAS_UNSEALED_CORRECTION.into(), correction);

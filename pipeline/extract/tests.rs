@@ -325,6 +325,59 @@ fn a_credit_contract_with_its_title_misread_is_still_a_receipt() {
     assert_eq!(kind("お知らせ\n来月の講座日程について"), None);
 }
 
+/// On a photo or a fax, a strike without its stamp and a seal not found are doubtful (a person
+/// looks) instead of defects the family is asked to mend; on a scan they are defects.
+#[test]
+fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
+    let mut p = page("領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n");
+    p.text_layer = false;
+    let line = p.lines[3].bbox;
+    p.marks.strikes = vec![BBox {
+        x: line.right() - 120,
+        y: line.y + 18,
+        w: 120,
+        h: 4,
+    }];
+    let read = |p: &PageInput, field: &str| {
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(p));
+        let f = docs[0].field(field).expect("read").clone();
+        (f.value, f.certainty)
+    };
+    let ink = Certainty::Sure(Check::Ink);
+    let capture = Certainty::Doubtful(Doubt::Capture);
+    assert_eq!(
+        read(&p, rf::HAS_UNSEALED_CORRECTION),
+        (Value::Bool(true), ink)
+    );
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
+    for weak in [marks::Capture::Photo, marks::Capture::Binary] {
+        p.marks.capture = weak;
+        assert_eq!(
+            read(&p, rf::HAS_UNSEALED_CORRECTION),
+            (Value::Bool(true), capture),
+            "{weak:?}"
+        );
+        assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), capture));
+    }
+    // What the detectors did see stays sure on a photo: a seal found, no strike found.
+    p.marks.strikes.clear();
+    p.marks.seals = vec![marks::Seal {
+        bbox: BBox {
+            x: line.x,
+            y: line.y,
+            w: 120,
+            h: 120,
+        },
+        ink: marks::Ink::Red,
+        ring: true,
+    }];
+    assert_eq!(
+        read(&p, rf::HAS_UNSEALED_CORRECTION),
+        (Value::Bool(false), ink)
+    );
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), ink));
+}
+
 #[test]
 fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful() {
     let mut p = page("領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n");

@@ -64,6 +64,7 @@ pub fn read_image_page(
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let ocr::Prepared { gray, color, .. } = ocr::prepare(image);
+    let capture = marks::capture_of(&gray);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
     // page with the red dropped out; the colour page and the plain gray one are let go before OCR.
     let (mut ocr_input, red) = match color {
@@ -94,6 +95,7 @@ pub fn read_image_page(
     )?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
+        capture,
         seals: match &red {
             Some(map) => marks::red_seals(map, char_h),
             None => marks::find_gray_seals(&ocr_input, char_h),

@@ -114,21 +114,25 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 /// What the corpus run must hold. `wrong_pay == 0` is the hard requirement of issue 2 and is asserted
 /// as such. The rates are *regression floors* a little under what this build measures on seed 7 of
 /// the widened corpus of issue 19 (eight receipt and four certificate layouts, eight typefaces, a
-/// dozen wordings, faxes and phone photos): 43.3 % outcome+amount, 18.3 % review, 82.9 % items;
+/// dozen wordings, faxes and phone photos): 43.3 % outcome+amount, 31.7 % review, 78.6 % items;
 /// amount_total and issued_on 86.4 %, seal_present 83.3 %, payer_name 62.1 %. On the narrower corpus
 /// before it the same build measured 100 % / 5.0 % / 100 % / 98.4 % payer_name: the drop is what the
-/// reading was fitted to, not a regression. Issue 19's targets are 97 % outcome+amount, ≤ 8 %
-/// review, 98 % on the key fields and items; raise these floors as the reading gets there.
+/// reading was fitted to, not a regression. Review rose from 18.3 % when a seal not found or a strike
+/// without its stamp on a photo or fax became doubtful instead of a 補正依頼 (those asked a
+/// family to mend what was a misreading); items fell from 82.9 % when the lexicon stopped matching
+/// fragments of words (a guessed category is now `other`). Issue 19's targets are 97 %
+/// outcome+amount, ≤ 8 % review, 98 % on the key fields and items; raise these floors as the reading
+/// gets there.
 const FLOORS: Floors = Floors {
     outcome: 0.40,
-    review_at_most: 0.22,
+    review_at_most: 0.35,
     fields: [
         ("amount_total", 0.83),
         ("issued_on", 0.83),
         ("payer_name", 0.58),
         ("seal_present", 0.80),
     ],
-    items: 0.80,
+    items: 0.75,
 };
 
 struct Floors {

@@ -104,6 +104,11 @@ const EMBEDDED: &str = include_str!("items.toml");
 const SPECKS: &str = "。．.…‥:;|_~*'\"`-";
 /// Between two words of one piece (「教材費・テキスト代」).
 const SEPARATORS: &str = "・、,/&+";
+
+/// The fewest characters of a course or qualification's name before a fee word that then names the
+/// line (see `Lexicon::head_word`): the shortest titles are four (「簿記講座」), while a word of two
+/// or three before a fee says what kind of fee it is (「振込手数料」, 「特別講習料」).
+const COURSE_NAME_MIN: usize = 4;
 /// Brackets: their content is a piece of its own (「入学金（税込）」).
 const OPENING: &str = "([{【「『〈《<〔";
 const CLOSING: &str = ")]}】」』〉》>〕";
@@ -246,14 +251,43 @@ impl Lexicon {
     /// Covers a piece end to end with the fewest whole words (separators skipped); a separator that
     /// splits what is no word on each side is a speck and is tried away (「入学、料」).
     fn cover(&self, piece: &[char]) -> Option<Vec<Word>> {
-        self.cover_exactly(piece).or_else(|| {
-            let joined: Vec<char> = piece
-                .iter()
-                .copied()
-                .filter(|c| !SEPARATORS.contains(*c))
-                .collect();
-            self.cover_exactly(&joined)
-        })
+        self.cover_exactly(piece)
+            .or_else(|| {
+                let joined: Vec<char> = piece
+                    .iter()
+                    .copied()
+                    .filter(|c| !SEPARATORS.contains(*c))
+                    .collect();
+                self.cover_exactly(&joined)
+            })
+            .or_else(|| self.head_word(piece))
+    }
+
+    /// A fee word that ends the piece after words of no meaning to the lexicon: the course or
+    /// qualification the fee is for (「介護福祉士実務者研修受講料」, 「日商簿記2級講座入学金」). A
+    /// Japanese compound names what it is by its last element, so the fee word decides — but only a
+    /// word of three characters or more (the two-character entries include readings of a label with
+    /// a glyph lost, which would end 「施設見学料」 or 「奨学金」), only after a name of at least
+    /// [`COURSE_NAME_MIN`] characters (a shorter one says what kind of fee it is: 「振込手数料」), and
+    /// only when nothing before it is a word of the lexicon (「入学前講座受講料」 stays `other`).
+    fn head_word(&self, piece: &[char]) -> Option<Vec<Word>> {
+        self.words
+            .iter()
+            .filter(|(chars, w)| {
+                chars.len() >= 3
+                    && chars.len() + COURSE_NAME_MIN <= piece.len()
+                    && matches!(w, Word::Head(_) | Word::Qualifier(..))
+                    && piece.ends_with(chars)
+            })
+            .max_by_key(|(chars, _)| chars.len())
+            .filter(|(chars, _)| {
+                let before = &piece[..piece.len() - chars.len()];
+                !self
+                    .words
+                    .iter()
+                    .any(|(w, _)| before.windows(w.len()).any(|win| win == w.as_slice()))
+            })
+            .map(|(_, w)| vec![*w])
     }
 
     fn cover_exactly(&self, piece: &[char]) -> Option<Vec<Word>> {
@@ -413,6 +447,14 @@ mod tests {
             // A word inside a longer word is no match: a person decides.
             ("施設見学料", item(Other)),
             ("奨学金充当", item(Other)),
+            ("奨学金", item(Other)),
+            // A fee word ending a label after the course it is for decides; a word of the
+            // lexicon before it, or a fee word of two characters, does not.
+            ("介護福祉士実務者研修 受講料", item(Tuition)),
+            ("日商簿記2級 講座 入学金", item(Admission)),
+            ("Webデザイン講座 教材費", item(RequiredMaterial)),
+            ("入学前講座受講料", item(Other)),
+            ("特別見学料", item(Other)),
             ("振込手数料", item(Other)),
             ("入学金（施設見学料を含む）", item(Other)),
             ("入学料米", item(Other)),

@@ -220,7 +220,7 @@ impl PaymentTx<'_> {
                 params![b.id, p.position, p.approval_id, p.case_id, p.amount_yen],
             );
             if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted {
-                if e.code == rusqlite::ErrorCode::ConstraintViolation {
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
                     return Err(StoreError::Conflict("a payment is already in a live batch"));
                 }
             }
@@ -356,5 +356,197 @@ impl Journal {
         super::review::append(&tx, audit)?;
         tx.commit()?;
         Ok(StateChange::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audit(action: &str) -> NewAudit {
+        NewAudit {
+            at: "2026-12-07T10:00:00+09:00".into(),
+            user_id: Some(1),
+            action: action.into(),
+            case_id: None,
+            detail: "{}".into(),
+        }
+    }
+
+    fn approve(j: &Journal, id: i64, case: &str, amount: i64, supersedes: Option<i64>) {
+        j.conn
+            .execute(
+                "INSERT INTO approvals (id, case_id, fiscal_year, number, document_number,
+                    decided_on, drafted_by, approved_by, outcome, amount_yen, decision_version,
+                    decision_json, notice_sha256, supersedes, at)
+                 VALUES (?1, ?2, 2026, ?1, '第1号', '2026-12-01', 1, 2, 'pay', ?3, 1, '{}', '00',
+                    ?4, 't')",
+                params![id, case, amount, supersedes],
+            )
+            .unwrap();
+    }
+
+    fn record(j: &mut Journal, payments: &[BatchPaymentRow]) -> Result<i64, StoreError> {
+        let tx = j.begin_payment_export()?;
+        let id = tx.next_batch_id()?;
+        tx.record(&NewBatch {
+            id,
+            transfer_date: NaiveDate::from_ymd_opt(2026, 12, 8).unwrap(),
+            file_name: "f.txt",
+            sha256: "aa",
+            csv_name: "f.csv",
+            csv_sha256: "bb",
+            exported_by: 2,
+            exported_at: "t",
+            payments,
+            audit: &audit("payments_exported"),
+        })?;
+        Ok(id)
+    }
+
+    fn row(approval_id: i64, case: &str) -> BatchPaymentRow {
+        BatchPaymentRow {
+            position: 1,
+            approval_id,
+            case_id: case.into(),
+            amount_yen: 59_400,
+        }
+    }
+
+    #[test]
+    fn an_approval_is_in_one_live_batch_until_that_batch_is_cancelled() {
+        let dir = std::env::temp_dir().join(format!("kyufu-payment-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let mut j = Journal::open(&path).unwrap();
+        j.conn
+            .execute_batch(
+                "INSERT INTO users (id, name, role, password_hash, created_at)
+                 VALUES (1, 'sato', 'staff', 'x', 't'), (2, 'ito', 'approver', 'x', 't');",
+            )
+            .unwrap();
+        approve(&j, 1, "2026-000001", 59_400, None);
+        let unpaid = |j: &mut Journal| -> Vec<i64> {
+            let tx = j.begin_payment_export().unwrap();
+            tx.unpaid().unwrap().iter().map(|u| u.approval_id).collect()
+        };
+        assert_eq!(unpaid(&mut j), vec![1]);
+        assert_eq!(record(&mut j, &[row(1, "2026-000001")]).unwrap(), 1);
+        assert!(unpaid(&mut j).is_empty());
+
+        // A second live batch with the same approval is refused inside the transaction, and
+        // leaves nothing behind.
+        assert!(matches!(
+            record(&mut j, &[row(1, "2026-000001")]),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(j.payment_batches().unwrap().len(), 1);
+
+        // A re-approval of the same case is not paid while the first is live.
+        approve(&j, 2, "2026-000001", 49_400, Some(1));
+        let tx = j.begin_payment_export().unwrap();
+        let u = tx.unpaid().unwrap();
+        assert_eq!(u.len(), 1);
+        assert_eq!((u[0].approval_id, u[0].case_in_batch), (2, Some(1)));
+        drop(tx);
+
+        // Sent batches stay; cancelled ones free their payments, and numbers are never reused.
+        let cancel = |j: &mut Journal, id| j.change_batch_state(id, true, 2, "t", &audit("c"));
+        assert_eq!(cancel(&mut j, 1).unwrap(), StateChange::Done);
+        assert_eq!(
+            cancel(&mut j, 1).unwrap(),
+            StateChange::NotExported("cancelled")
+        );
+        assert_eq!(cancel(&mut j, 9).unwrap(), StateChange::NoSuchBatch);
+        assert_eq!(unpaid(&mut j), vec![2]);
+        assert_eq!(j.approval_pays(1).unwrap(), None, "superseded");
+        assert_eq!(record(&mut j, &[row(2, "2026-000001")]).unwrap(), 2);
+        let sent = j.change_batch_state(2, false, 2, "t", &audit("s")).unwrap();
+        assert_eq!(sent, StateChange::Done);
+        assert_eq!(cancel(&mut j, 2).unwrap(), StateChange::NotExported("sent"));
+        assert!(j.other_live_batches(2, 2).unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// 10,000 approved payments through the whole export (journal, checks, file, CSV, record)
+    /// and `--verify`; prints the rate and the file's size.
+    #[test]
+    fn ten_thousand_approved_payments_are_exported_once_and_verify() {
+        use crate::case::application::Bank;
+        use crate::case::{Application, Case};
+        let dir = std::env::temp_dir().join(format!("kyufu-payment-10k-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut cfg: crate::config::Config = toml::from_str(
+            "[payment]\nremitter_code = \"1234567890\"\nremitter_name_kana = \"ｻｲﾀﾏｼ\"\n\
+             bank_code = \"0001\"\nbank_name_kana = \"ﾃｽﾄ\"\nbranch_code = \"001\"\n\
+             branch_name_kana = \"ﾎﾝﾃﾝ\"\naccount_type = \"ordinary\"\naccount_number = \"1234567\"\n",
+        )
+        .unwrap();
+        cfg.state = dir.join("state");
+        cfg.outbox = dir.join("outbox");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:00:00+09:00").unwrap();
+        let mut desk = crate::review::Desk::open(&cfg).unwrap();
+        desk.add_user(None, "root", crate::review::Role::Admin, "root-pass-1", now)
+            .unwrap();
+        let actor = desk.login("root", "root-pass-1", now).unwrap();
+        let mut j = Journal::open(&cfg.state.join("journal.sqlite")).unwrap();
+        let n = 10_000i64;
+        {
+            let tx = j.conn.transaction().unwrap();
+            for i in 1..=n {
+                let case = format!("2026-{i:06}");
+                let app = Application {
+                    bank: Some(Bank {
+                        bank_code: Some(format!("{:04}", i % 9000 + 1)),
+                        branch_code: Some(format!("{:03}", i % 900 + 1)),
+                        account_type: Some("ordinary".into()),
+                        account_number: Some(format!("{:07}", i * 7)),
+                        holder_kana: Some("ヤマダ ハナコ".into()),
+                    }),
+                    ..Application::default()
+                };
+                let json = serde_json::to_string(&Case {
+                    case_id: case.clone(),
+                    application: app,
+                    documents: Vec::new(),
+                })
+                .unwrap();
+                tx.execute(
+                    "INSERT INTO stage_runs (subject, stage, started_at, output_json)
+                     VALUES (?1, 'assemble', 't', ?2)",
+                    params![case, json],
+                )
+                .unwrap();
+                tx.execute(
+                    "INSERT INTO approvals (id, case_id, fiscal_year, number, document_number,
+                        decided_on, drafted_by, approved_by, outcome, amount_yen,
+                        decision_version, decision_json, notice_sha256, at)
+                     VALUES (?1, ?2, 2026, ?1, '第1号', '2026-12-01', 1, 1, 'pay', ?3, 1, '{}',
+                        '00', 't')",
+                    params![i, case, 10_000 + i],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let date = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let started = std::time::Instant::now();
+        let out = crate::payment::batch::export_batch(&mut j, &cfg, &actor, date, now).unwrap();
+        let took = started.elapsed().as_secs_f64();
+        let b = out.batch.expect("a batch");
+        eprintln!(
+            "10,000 approved payments exported in {took:.2} s ({:.0}/s); file {} bytes",
+            n as f64 / took,
+            b.bytes
+        );
+        assert_eq!(out.count, n as usize);
+        assert_eq!(out.total_yen, (1..=n).map(|i| 10_000 + i).sum::<i64>());
+        assert_eq!(b.bytes, (n as usize + 3) * 122);
+        let v = crate::payment::reconcile::verify(&j, &b.file).unwrap();
+        assert!(v.ok(), "{:?}", v.problems);
+        let again = crate::payment::batch::export_batch(&mut j, &cfg, &actor, date, now).unwrap();
+        assert_eq!((again.count, again.batch), (0, None));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -237,7 +237,10 @@ fn no_unrecorded_files(dir: &Path) {
 #[test]
 fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() {
     let dir = scratch("payments-export");
-    let (case, decision) = approved_case(&dir, |_| {});
+    // ヲ has no place in a bank name: written ｵ, and listed for a person to confirm.
+    let (case, decision) = approved_case(&dir, |app| {
+        app["bank"]["holder_kana"] = Value::from("ヲノ ハナコ");
+    });
     let amount = decision["amount_yen"].as_i64().unwrap();
     let date = pay_date();
 
@@ -280,6 +283,14 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
     assert_eq!(first["count"], 1, "{first}");
     assert_eq!(first["total_yen"], amount);
     assert_eq!(first["held"].as_array().unwrap().len(), 0, "{first}");
+    assert_eq!(first["to_confirm"][0]["case_id"], case.as_str(), "{first}");
+    let codes: Vec<&str> = first["to_confirm"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"wo_as_o"), "{codes:?}");
     let file = PathBuf::from(first["batch"]["file"].as_str().unwrap());
     let bytes = fs::read(&file).unwrap();
     assert_eq!(bytes.len(), 4 * 122, "four 120-byte records with CRLF");
@@ -292,6 +303,10 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.contains(&format!(",{case},")) && csv.contains(&format!(",{amount}\r\n")));
+    assert!(
+        csv.contains(",ｵﾉ ﾊﾅｺ,"),
+        "the payee as the file writes it: {csv}"
+    );
     let text = ok(&verify(&dir, &file), "verify");
     assert!(text.contains("一致しました"), "{text}");
 
@@ -474,5 +489,9 @@ fn a_bad_account_number_is_held_with_its_reason_and_nothing_is_exported() {
         "{text}"
     );
     assert!(text.contains("新たに振り込む支払はありません"), "{text}");
+    assert!(
+        !text.contains("12-3456"),
+        "no account number in the summary: {text}"
+    );
     assert!(journal(&dir).payment_batches().unwrap().is_empty());
 }

@@ -85,6 +85,9 @@ pub struct Unpaid {
     /// A live batch already paying another approval of the same case (a re-approval after a
     /// correction): the payment is held, never paid twice.
     pub case_in_batch: Option<i64>,
+    /// The case was corrected after this approval and is not approved again yet: the amount may
+    /// change, so the payment is held until the new decision is approved.
+    pub reopened: bool,
 }
 
 /// A batch to record, after its files are durable.
@@ -154,7 +157,9 @@ impl PaymentTx<'_> {
         let mut stmt = self.tx.prepare(
             "SELECT a.id, a.case_id, a.document_number, a.decided_on, a.amount_yen,
                     (SELECT MIN(bp.batch_id) FROM batch_payments bp
-                      WHERE bp.case_id = a.case_id AND bp.live = 1)
+                      WHERE bp.case_id = a.case_id AND bp.live = 1),
+                    COALESCE((SELECT w.state FROM workflow w WHERE w.case_id = a.case_id),
+                             'approved') <> 'approved'
              FROM approvals a
              WHERE a.outcome = 'pay'
                AND NOT EXISTS (SELECT 1 FROM approvals b WHERE b.supersedes = a.id)
@@ -177,6 +182,7 @@ impl PaymentTx<'_> {
                 })?,
                 amount_yen: r.get(4)?,
                 case_in_batch: r.get(5)?,
+                reopened: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -454,6 +460,27 @@ mod tests {
         assert_eq!((u[0].approval_id, u[0].case_in_batch), (2, Some(1)));
         drop(tx);
 
+        // A case corrected after its approval (back to draft) is held until approved again.
+        approve(&j, 3, "2026-000002", 30_000, None);
+        let state = |j: &Journal, s: &str| {
+            j.conn
+                .execute(
+                    "INSERT OR REPLACE INTO workflow (case_id, state, updated_at)
+                     VALUES ('2026-000002', ?1, 't')",
+                    params![s],
+                )
+                .unwrap()
+        };
+        state(&j, "draft");
+        let tx = j.begin_payment_export().unwrap();
+        assert!(tx
+            .unpaid()
+            .unwrap()
+            .iter()
+            .any(|u| u.approval_id == 3 && u.reopened));
+        drop(tx);
+        state(&j, "approved");
+
         // Sent batches stay; cancelled ones free their payments, and numbers are never reused.
         let cancel = |j: &mut Journal, id| j.change_batch_state(id, true, 2, "t", &audit("c"));
         assert_eq!(cancel(&mut j, 1).unwrap(), StateChange::Done);
@@ -462,7 +489,7 @@ mod tests {
             StateChange::NotExported("cancelled")
         );
         assert_eq!(cancel(&mut j, 9).unwrap(), StateChange::NoSuchBatch);
-        assert_eq!(unpaid(&mut j), vec![2]);
+        assert_eq!(unpaid(&mut j), vec![2, 3]);
         assert_eq!(j.approval_pays(1).unwrap(), None, "superseded");
         assert_eq!(record(&mut j, &[row(2, "2026-000001")]).unwrap(), 2);
         let sent = j.change_batch_state(2, false, 2, "t", &audit("s")).unwrap();

@@ -313,6 +313,19 @@ pub fn export_batch(
     let mut held = Vec::new();
     let mut unpaid = Vec::new();
     for u in tx.unpaid()? {
+        if u.reopened {
+            held.push(HeldPayment {
+                case_id: u.case_id.clone(),
+                approval_id: u.approval_id,
+                reasons: vec![Reason {
+                    code: "reopened".into(),
+                    message:
+                        "決裁の後に訂正され、再決裁を待っています（金額が変わることがあります）"
+                            .into(),
+                }],
+            });
+            continue;
+        }
         match u.case_in_batch {
             Some(b) => held.push(HeldPayment {
                 case_id: u.case_id.clone(),

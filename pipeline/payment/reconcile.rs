@@ -157,9 +157,11 @@ pub fn verify(journal: &Journal, path: &Path) -> Result<Verified, BatchError> {
         }
         let others = journal.other_live_batches(p.approval_id, id)?;
         if !others.is_empty() {
+            let others: Vec<String> = others.iter().map(|b| format!("第{b}号")).collect();
             problems.push(format!(
-                "第{n}レコード（{}）: 同じ支払がほかの振込データ {others:?} にもあります",
-                p.case_id
+                "第{n}レコード（{}）: 同じ支払がほかの振込データ（{}）にもあります",
+                p.case_id,
+                others.join("、")
             ));
         }
     }

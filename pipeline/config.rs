@@ -59,6 +59,10 @@ pub struct Config {
     /// 決裁: how approved notices are numbered.
     #[serde(default)]
     pub approval: ApprovalConfig,
+    /// 総合振込: the office as the remitter its bank registered. No default: `kyufu export-payments`
+    /// refuses to run without it (a made-up 依頼人コード would be sent to a bank).
+    #[serde(default)]
+    pub payment: Option<crate::payment::PaymentConfig>,
 }
 
 /// 決裁 (approval) settings.
@@ -262,5 +266,23 @@ mod tests {
         assert_eq!(paddle.ocr.detector_max_side, 960);
         let err = toml::from_str::<Config>("[ocr]\nrecognizer = \"easyocr\"\n").unwrap_err();
         assert!(err.to_string().contains("easyocr"), "{err}");
+    }
+
+    #[test]
+    fn the_payment_settings_are_absent_unless_written_and_checked_by_key() {
+        let shipped: Config =
+            toml::from_str(include_str!("../kyufu.toml")).expect("kyufu.toml parses");
+        assert!(shipped.payment.is_none(), "no made-up remitter is shipped");
+        let set: Config = toml::from_str(
+            "[payment]\nremitter_code = \"1234567890\"\nremitter_name_kana = \"ｻｲﾀﾏｼ\"\n\
+             bank_code = \"0001\"\nbank_name_kana = \"ﾐｽﾞﾎ\"\nbranch_code = \"001\"\n\
+             branch_name_kana = \"ﾎﾝﾃﾝ\"\naccount_type = \"ordinary\"\naccount_number = \"1234567\"\n",
+        )
+        .expect("parses");
+        let p = set.payment.expect("[payment] read");
+        assert_eq!(p.remitter_code, "1234567890");
+        assert_eq!(p.line_ending, crate::payment::LineEnding::Crlf);
+        let err = toml::from_str::<Config>("[payment]\nremitter = \"1\"\n").unwrap_err();
+        assert!(err.to_string().contains("remitter"), "{err}");
     }
 }

@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use kyufu::config::Config;
+use kyufu::payment::batch::{self, BatchError};
 use kyufu::review::{Actor, Desk, ReviewError};
 use kyufu::run::{decide_folder, status, Reader, Runner};
 
@@ -114,6 +115,31 @@ enum Command {
         comment: String,
         #[command(flatten)]
         who: Who,
+    },
+    /// 総合振込: write the bank file and its CSV for approved payments not yet exported
+    /// (決裁者・管理者), cancel a batch not yet sent, mark one sent, or verify a file.
+    ExportPayments {
+        /// 振込指定日 (a bank business day, today or later).
+        #[arg(long, value_name = "YYYY-MM-DD", required_unless_present_any = ["cancel", "sent", "verify"])]
+        date: Option<chrono::NaiveDate>,
+        /// Cancel batch N (not yet sent): its payments return to the pool.
+        #[arg(long, value_name = "N", conflicts_with_all = ["date", "sent", "verify"])]
+        cancel: Option<i64>,
+        /// Mark batch N as sent to the bank (it can no longer be cancelled).
+        #[arg(long, value_name = "N", conflicts_with_all = ["date", "verify"])]
+        sent: Option<i64>,
+        /// Read FILE back and check it against the journal (exit 1 if it does not match).
+        #[arg(long, value_name = "FILE", conflicts_with = "date")]
+        verify: Option<PathBuf>,
+        /// The 決裁者 or administrator acting (not needed for --verify).
+        #[arg(long = "as", value_name = "USER", required_unless_present = "verify")]
+        user: Option<String>,
+        /// Read the password from the first line of stdin (the only way to give it).
+        #[arg(long, requires = "user")]
+        password_stdin: bool,
+        /// Print JSON (one compact object).
+        #[arg(long)]
+        json: bool,
     },
     /// The audit log.
     Audit {
@@ -247,7 +273,9 @@ fn main() -> ExitCode {
         // argument, and nothing changed.
         Err(e)
             if e.downcast_ref::<ReviewError>()
-                .is_some_and(ReviewError::is_refusal) =>
+                .is_some_and(ReviewError::is_refusal)
+                || e.downcast_ref::<BatchError>()
+                    .is_some_and(BatchError::is_refusal) =>
         {
             eprintln!("kyufu: {e}");
             ExitCode::from(2)
@@ -481,6 +509,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             desk.send_back(&actor, &case, &comment, now)?;
             eprintln!("{case} を差し戻しました");
         }
+        Command::ExportPayments {
+            date,
+            cancel,
+            sent,
+            verify,
+            user,
+            password_stdin,
+            json,
+        } => return export_payments(&cfg, date, cancel, sent, verify, user, password_stdin, json),
         Command::Audit {
             action: AuditAction::Verify { json },
         } => {
@@ -492,5 +529,67 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kyufu export-payments` (see `payment::batch` and `payment::reconcile`).
+#[allow(clippy::too_many_arguments)]
+fn export_payments(
+    cfg: &Config,
+    date: Option<chrono::NaiveDate>,
+    cancel: Option<i64>,
+    sent: Option<i64>,
+    verify: Option<PathBuf>,
+    user: Option<String>,
+    password_stdin: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let open_journal = || -> anyhow::Result<kyufu::journal::Journal> {
+        std::fs::create_dir_all(&cfg.state)
+            .with_context(|| format!("フォルダ {} を作れません", cfg.state.display()))?;
+        let root = cfg.state.clone();
+        Ok(kyufu::journal::Journal::open(
+            &kyufu::run::StateDirs { root }.journal(),
+        )?)
+    };
+    if let Some(file) = verify {
+        let v = kyufu::payment::reconcile::verify(&open_journal()?, &file)?;
+        print_json_or(json, &v, &v.render_ja())?;
+        return Ok(if v.ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let (Some(user), true) = (user, password_stdin) else {
+        return Err(BatchError::Refused(
+            "--as USER --password-stdin で決裁者または管理者として実行してください。".into(),
+        )
+        .into());
+    };
+    let now = chrono::Local::now().fixed_offset();
+    let who = Who {
+        user,
+        password_stdin,
+    };
+    let actor = login(&mut Desk::open(cfg)?, &who, now)?;
+    let mut journal = open_journal()?;
+    if let Some(id) = cancel.or(sent) {
+        let text = batch::change_state(&mut journal, &actor, id, cancel.is_some(), now)?;
+        print_json_or(
+            json,
+            &serde_json::json!({ "batch": id, "cancelled": cancel.is_some() }),
+            &text,
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(date) = date else {
+        return Err(BatchError::Refused(
+            "--date YYYY-MM-DD で振込指定日を指定してください。".into(),
+        )
+        .into());
+    };
+    let exported = batch::export_batch(&mut journal, cfg, &actor, date, now)?;
+    print_json_or(json, &exported, &exported.render_ja())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@
 
 mod benefits;
 mod cites;
+mod payments;
 #[path = "accuracy/report.rs"]
 mod report;
 mod review;

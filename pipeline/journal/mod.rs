@@ -16,9 +16,13 @@
 //! documents to cases are stored only as salted hashes. Logs never carry any of it.
 //!
 //! Called by `run` (the service and `run --once`), by `kyufu status`, and by `review` through the
-//! `ReviewStore` its tables implement (`review.rs`).
+//! `ReviewStore` its tables implement (`review.rs`), and by `payment::batch` through the payment
+//! batches' tables (`payment.rs`).
 
+mod payment;
 mod review;
+
+pub use payment::{BatchPaymentRow, BatchRow, NewBatch, PaymentTx, StateChange, Unpaid};
 
 use std::path::Path;
 
@@ -152,6 +156,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX stage_runs_subject ON stage_runs(subject, stage);",
     // 3: the review desk (users, audit log, corrections, 起案 → 決裁, approvals): `review.rs`.
     review::MIGRATION,
+    // 4: payment batches (総合振込 exports, each payment in at most one live batch): `payment.rs`.
+    payment::MIGRATION,
 ];
 
 /// What kind of inbox entry an intake is.

@@ -82,7 +82,7 @@ pub(super) const MIGRATION: &str = "
     CREATE INDEX approvals_case ON approvals(case_id, id);";
 
 /// Appends an audit entry inside `tx`, chained to the last one.
-fn append(tx: &Transaction<'_>, a: &NewAudit) -> Result<(), StoreError> {
+pub(super) fn append(tx: &Transaction<'_>, a: &NewAudit) -> Result<(), StoreError> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",

@@ -7,14 +7,17 @@
 //! that fails a check with its Japanese reasons, and writes the others as one file, listing what a
 //! person must confirm before it is released. [`zengin::read_file`] reads a file back and checks it.
 //!
-//! Not here: which decisions are approved and not yet paid, batches, the journal, the CSV and PDF
-//! lists — the export command's business (issue 21), which feeds this module. Pure: no clock, no
-//! files, no logging (the records carry names and account numbers).
+//! This file and `zengin`, `check`, `kana`, `calendar`, `layout` are pure: no clock, no files, no
+//! logging (the records carry names and account numbers). Which decisions are approved and not yet
+//! paid, the batches in the journal, the files in `outbox/payments/` and the CSV are `batch.rs`
+//! (`kyufu export-payments`); reading a file back against the journal is `reconcile.rs`.
 
+pub mod batch;
 pub mod calendar;
 pub mod check;
 pub mod kana;
 pub mod layout;
+pub mod reconcile;
 pub mod zengin;
 
 use chrono::{Datelike, NaiveDate};

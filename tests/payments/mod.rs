@@ -1,0 +1,497 @@
+//! Issue 21 as a payment officer sees it: a generated submission kyufu pays (seed 14's first) is
+//! read by `kyufu run --once`, drafted and approved, then `kyufu export-payments` writes the 総合振込
+//! file and its CSV; the file passes `--verify`; a second export finds nothing new; a cancelled batch
+//! returns its payment, which the next export pays again; SIGKILL at random points of an export never
+//! leaves a payment in two live batches, a batch without its file or a file without its batch; a bad
+//! account number is held with its reason and nothing is exported.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+use kyufu::journal::Journal;
+use kyufu::payment::zengin;
+
+use super::{generate, run_once, scratch, KYUFU};
+
+const PAYMENT: &str = "[payment]
+remitter_code = \"1234567890\"
+remitter_name_kana = \"ｻｲﾀﾏｼ ｺﾄﾞﾓｶﾃｲｶ\"
+bank_code = \"0001\"
+bank_name_kana = \"ﾃｽﾄｷﾞﾝｺｳ\"
+branch_code = \"001\"
+branch_name_kana = \"ﾎﾝﾃﾝ\"
+account_type = \"ordinary\"
+account_number = \"1234567\"
+";
+
+/// `kyufu <args>` on `dir` with `config` and `stdin` (passwords), not yet waited for.
+fn spawn(dir: &Path, config: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Child {
+    let mut child = Command::new(KYUFU)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--config")
+        .arg(dir.join(config))
+        .arg("--inbox")
+        .arg(dir.join("inbox"))
+        .arg("--outbox")
+        .arg(dir.join("outbox"))
+        .arg("--state")
+        .arg(dir.join("state"))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kyufu");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child
+}
+
+fn kyufu_as(dir: &Path, args: &[&str], user: &str) -> Output {
+    spawn(dir, "kyufu-pay.toml", args, &pass(user), &[])
+        .wait_with_output()
+        .unwrap()
+}
+
+fn pass(user: &str) -> String {
+    format!("{user}-pass-1\n")
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: {}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output, says: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(says), "expected 「{says}」: {err}");
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+/// The first bank business day after today (the file's 振込指定日).
+fn pay_date() -> String {
+    let mut d = chrono::Local::now().date_naive();
+    loop {
+        d = d.succ_opt().unwrap();
+        if kyufu::payment::calendar::check_business_day(d).is_ok() {
+            return d.to_string();
+        }
+    }
+}
+
+/// Seed 14's two submissions read, users added, the paid case drafted and approved; returns the
+/// paid case's id and its decision. `edit` changes the paid submission's application.json first.
+fn approved_case(dir: &Path, edit: impl FnOnce(&mut Value)) -> (String, Value) {
+    generate(dir, 2, 14);
+    let mut subs: Vec<PathBuf> = fs::read_dir(dir.join("inbox"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    subs.sort();
+    let app_path = subs[0].join("application.json");
+    let mut app = json(&app_path);
+    edit(&mut app);
+    fs::write(&app_path, serde_json::to_vec_pretty(&app).unwrap()).unwrap();
+    run_once(dir, "");
+    fs::write(
+        dir.join("kyufu-pay.toml"),
+        format!("settle_ms = 0\n{PAYMENT}"),
+    )
+    .unwrap();
+    fs::write(dir.join("kyufu-none.toml"), "settle_ms = 0\n").unwrap();
+    let add = |name: &str, role: &str, stdin: String, by_root: bool| {
+        let mut args = vec!["user", "add", name, "--role", role, "--password-stdin"];
+        if by_root {
+            args.extend(["--as", "root"]);
+        }
+        let out = spawn(dir, "kyufu-pay.toml", &args, &stdin, &[])
+            .wait_with_output()
+            .unwrap();
+        ok(&out, name);
+    };
+    add("root", "admin", pass("root"), false);
+    for (name, role) in [("sato", "staff"), ("suzuki", "approver")] {
+        add(name, role, format!("{}{}", pass("root"), pass(name)), true);
+    }
+    let mut paid = None;
+    for e in fs::read_dir(dir.join("outbox")).unwrap().flatten() {
+        let Ok(bytes) = fs::read(e.path().join("decision.json")) else {
+            continue;
+        };
+        let d: Value = serde_json::from_slice(&bytes).unwrap();
+        if d["outcome"] == "pay" {
+            paid = Some((e.file_name().to_string_lossy().into_owned(), d));
+        }
+    }
+    let (case, decision) = paid.expect("seed 14's first submission is paid");
+    ok(
+        &kyufu_as(
+            dir,
+            &["submit", &case, "--as", "sato", "--password-stdin"],
+            "sato",
+        ),
+        "submit",
+    );
+    ok(
+        &kyufu_as(
+            dir,
+            &["approve", &case, "--as", "suzuki", "--password-stdin"],
+            "suzuki",
+        ),
+        "approve",
+    );
+    (case, decision)
+}
+
+fn export(dir: &Path, date: &str) -> Value {
+    let out = kyufu_as(
+        dir,
+        &[
+            "export-payments",
+            "--date",
+            date,
+            "--json",
+            "--as",
+            "suzuki",
+            "--password-stdin",
+        ],
+        "suzuki",
+    );
+    serde_json::from_str(ok(&out, "export").trim()).unwrap()
+}
+
+fn verify(dir: &Path, file: &Path) -> Output {
+    spawn(
+        dir,
+        "kyufu-pay.toml",
+        &["export-payments", "--verify", &file.display().to_string()],
+        "",
+        &[],
+    )
+    .wait_with_output()
+    .unwrap()
+}
+
+fn journal(dir: &Path) -> Journal {
+    Journal::open(&dir.join("state").join("journal.sqlite")).unwrap()
+}
+
+/// What must hold whenever no export is running, and where a kill may have left things: every
+/// approval in at most one live batch, every recorded batch's files on disk with the recorded
+/// sha256. Returns the live batches paying `case`.
+fn invariants(dir: &Path, case: &str) -> Vec<i64> {
+    let j = journal(dir);
+    let mut live = Vec::new();
+    for b in j.payment_batches().unwrap() {
+        let folder = dir.join("outbox/payments").join(format!("{:04}", b.id));
+        let bytes = fs::read(folder.join(&b.file_name))
+            .unwrap_or_else(|_| panic!("batch {} recorded without its file", b.id));
+        assert_eq!(kyufu::run::files::sha256_hex(&bytes), b.sha256);
+        assert!(folder.join(&b.csv_name).exists(), "batch {} csv", b.id);
+        if b.state != "cancelled" {
+            for p in j.batch_payments(b.id).unwrap() {
+                if p.case_id == case {
+                    live.push(b.id);
+                }
+            }
+        }
+    }
+    assert!(live.len() <= 1, "one payment in two live batches: {live:?}");
+    live
+}
+
+/// Every folder under outbox/payments is a recorded batch.
+fn no_unrecorded_files(dir: &Path) {
+    let ids: Vec<String> = journal(dir)
+        .payment_batches()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{:04}", b.id))
+        .collect();
+    for e in fs::read_dir(dir.join("outbox/payments")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        assert!(ids.contains(&name), "{name} is in no recorded batch");
+    }
+}
+
+#[test]
+fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() {
+    let dir = scratch("payments-export");
+    // ヲ has no place in a bank name: written ｵ, and listed for a person to confirm.
+    let (case, decision) = approved_case(&dir, |app| {
+        app["bank"]["holder_kana"] = Value::from("ヲノ ハナコ");
+    });
+    let amount = decision["amount_yen"].as_i64().unwrap();
+    let date = pay_date();
+
+    // Without [payment] the export refuses, naming what to set.
+    let out = spawn(
+        &dir,
+        "kyufu-none.toml",
+        &[
+            "export-payments",
+            "--date",
+            &date,
+            "--as",
+            "suzuki",
+            "--password-stdin",
+        ],
+        &pass("suzuki"),
+        &[],
+    )
+    .wait_with_output()
+    .unwrap();
+    refused(&out, "remitter_code（振込依頼人コード）");
+    // 担当者 do not release money.
+    refused(
+        &kyufu_as(
+            &dir,
+            &[
+                "export-payments",
+                "--date",
+                &date,
+                "--as",
+                "sato",
+                "--password-stdin",
+            ],
+            "sato",
+        ),
+        "決裁者または管理者",
+    );
+
+    let first = export(&dir, &date);
+    assert_eq!(first["count"], 1, "{first}");
+    assert_eq!(first["total_yen"], amount);
+    assert_eq!(first["held"].as_array().unwrap().len(), 0, "{first}");
+    assert_eq!(first["to_confirm"][0]["case_id"], case.as_str(), "{first}");
+    let codes: Vec<&str> = first["to_confirm"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"wo_as_o"), "{codes:?}");
+    let file = PathBuf::from(first["batch"]["file"].as_str().unwrap());
+    let bytes = fs::read(&file).unwrap();
+    assert_eq!(bytes.len(), 4 * 122, "four 120-byte records with CRLF");
+    let read = zengin::read_file(&bytes).unwrap();
+    assert_eq!(read.records.len(), 1);
+    assert_eq!(read.records[0].amount_yen, amount);
+    assert_eq!(read.records[0].customer_code_2, 1, "batch number");
+    assert_eq!(read.trailer.total_yen, amount);
+    let csv = fs::read(first["batch"]["csv"].as_str().unwrap()).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains(&format!(",{case},")) && csv.contains(&format!(",{amount}\r\n")));
+    assert!(
+        csv.contains(",ｵﾉ ﾊﾅｺ,"),
+        "the payee as the file writes it: {csv}"
+    );
+    let text = ok(&verify(&dir, &file), "verify");
+    assert!(text.contains("一致しました"), "{text}");
+
+    // Nothing new: no second batch.
+    let again = export(&dir, &date);
+    assert_eq!(again["count"], 0, "{again}");
+    assert!(again["batch"].is_null());
+
+    // A changed byte is named by --verify (exit 1).
+    let mut tampered = bytes.clone();
+    tampered[122 + 5] = b'A';
+    let bad = dir.join("tampered.txt");
+    fs::write(&bad, &tampered).unwrap();
+    let out = verify(&dir, &bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("異なります"));
+
+    // Cancelled, the payment returns to the pool; the next batch pays it, and the first file no
+    // longer verifies.
+    ok(
+        &kyufu_as(
+            &dir,
+            &[
+                "export-payments",
+                "--cancel",
+                "1",
+                "--as",
+                "suzuki",
+                "--password-stdin",
+            ],
+            "suzuki",
+        ),
+        "cancel",
+    );
+    let second = export(&dir, &date);
+    assert_eq!(second["count"], 1, "{second}");
+    assert_eq!(second["batch"]["id"], 2);
+    assert_eq!(second["total_yen"], amount);
+    assert_eq!(verify(&dir, &file).status.code(), Some(1), "cancelled");
+    let file2 = PathBuf::from(second["batch"]["file"].as_str().unwrap());
+    ok(&verify(&dir, &file2), "verify batch 2");
+    assert_eq!(invariants(&dir, &case), vec![2]);
+
+    // Once sent, a batch cannot be cancelled.
+    ok(
+        &kyufu_as(
+            &dir,
+            &[
+                "export-payments",
+                "--sent",
+                "2",
+                "--as",
+                "suzuki",
+                "--password-stdin",
+            ],
+            "suzuki",
+        ),
+        "sent",
+    );
+    refused(
+        &kyufu_as(
+            &dir,
+            &[
+                "export-payments",
+                "--cancel",
+                "2",
+                "--as",
+                "suzuki",
+                "--password-stdin",
+            ],
+            "suzuki",
+        ),
+        "送信済み",
+    );
+    let audit = kyufu_as(&dir, &["audit", "verify"], "suzuki");
+    ok(&audit, "the audit chain holds with the payment entries");
+}
+
+#[test]
+fn a_killed_export_leaves_a_whole_batch_or_none() {
+    let dir = scratch("payments-crash");
+    let (case, decision) = approved_case(&dir, |_| {});
+    let date = pay_date();
+    let args = [
+        "export-payments",
+        "--date",
+        &date,
+        "--as",
+        "suzuki",
+        "--password-stdin",
+    ];
+    // A fixed sequence of delays spread over start-up, the lock, both files and the commit.
+    let mut x: u64 = 21;
+    let (mut committed, mut torn, mut before) = (0, 0, 0);
+    for _ in 0..20 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = (x >> 33) % 700;
+        let mut child = spawn(
+            &dir,
+            "kyufu-pay.toml",
+            &args,
+            &pass("suzuki"),
+            &[("KYUFU_EXPORT_PAUSE_MS", "60")],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let live = invariants(&dir, &case);
+        let recorded = journal(&dir).payment_batches().unwrap().len();
+        let folders = fs::read_dir(dir.join("outbox/payments"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        if folders > recorded {
+            torn += 1; // killed between writing and committing: the next export removes it
+        }
+        if live.is_empty() && folders <= recorded {
+            before += 1;
+        }
+        if let Some(&b) = live.first() {
+            // The export got to its commit: cancel it so the next round exports again.
+            committed += 1;
+            ok(
+                &kyufu_as(
+                    &dir,
+                    &[
+                        "export-payments",
+                        "--cancel",
+                        &b.to_string(),
+                        "--as",
+                        "suzuki",
+                        "--password-stdin",
+                    ],
+                    "suzuki",
+                ),
+                "cancel",
+            );
+        }
+    }
+    eprintln!(
+        "killed exports: {committed} had committed, {torn} left an unrecorded folder, {before} had written nothing"
+    );
+    assert!(
+        committed > 0 && committed < 20,
+        "the kills land both before and after the commit"
+    );
+    let done = export(&dir, &date);
+    let live = invariants(&dir, &case);
+    assert_eq!(live.len(), 1, "exactly one live batch pays the case");
+    assert_eq!(done["batch"]["id"], live[0]);
+    assert_eq!(done["total_yen"], decision["amount_yen"]);
+    no_unrecorded_files(&dir);
+    let file = PathBuf::from(done["batch"]["file"].as_str().unwrap());
+    ok(&verify(&dir, &file), "verify after the crashes");
+}
+
+#[test]
+fn a_bad_account_number_is_held_with_its_reason_and_nothing_is_exported() {
+    let dir = scratch("payments-held");
+    let (case, _) = approved_case(&dir, |app| {
+        app["bank"]["account_number"] = Value::from("12-3456");
+    });
+    let date = pay_date();
+    let out = kyufu_as(
+        &dir,
+        &[
+            "export-payments",
+            "--date",
+            &date,
+            "--as",
+            "suzuki",
+            "--password-stdin",
+        ],
+        "suzuki",
+    );
+    let text = ok(&out, "export with a held payment");
+    assert!(
+        text.contains(&case) && text.contains("口座番号が7桁の数字ではありません"),
+        "{text}"
+    );
+    assert!(text.contains("新たに振り込む支払はありません"), "{text}");
+    assert!(
+        !text.contains("12-3456"),
+        "no account number in the summary: {text}"
+    );
+    assert!(journal(&dir).payment_batches().unwrap().is_empty());
+}

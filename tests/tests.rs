@@ -98,6 +98,16 @@ fn corpus_run() -> &'static PathBuf {
     })
 }
 
+/// The first submission folder of `dir/inbox`.
+fn first_submission(dir: &Path) -> PathBuf {
+    fs::read_dir(dir.join("inbox"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path()
+}
+
 fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
     let mut v: Vec<(PathBuf, Value)> = fs::read_dir(dir.join("outbox"))
         .unwrap()
@@ -520,12 +530,7 @@ fn extract_prints_one_compact_json_object_per_document() {
 fn decide_prints_the_decision_without_writing_anything() {
     let dir = scratch("decide");
     generate(&dir, 1, 11);
-    let sub = fs::read_dir(dir.join("inbox"))
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
+    let sub = first_submission(&dir);
     let out = kyufu(&dir, &["decide", &sub.display().to_string(), "--json"]);
     assert!(
         out.status.success(),
@@ -546,12 +551,7 @@ fn decide_prints_the_decision_without_writing_anything() {
 fn decide_and_run_decide_a_folder_alike() {
     let dir = scratch("decide-like-run");
     generate(&dir, 1, 17);
-    let sub = fs::read_dir(dir.join("inbox"))
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
+    let sub = first_submission(&dir);
     let decide = || -> Value {
         let config = dir.join("kyufu-decide.toml");
         fs::write(&config, "settle_ms = 0\n").unwrap();

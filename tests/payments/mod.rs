@@ -6,16 +6,16 @@
 //! account number is held with its reason and nothing is exported.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
 use kyufu::journal::Journal;
 use kyufu::payment::zengin;
 
-use super::{generate, run_once, scratch, KYUFU};
+use super::review::{json, ok, refused, spawn};
+use super::{generate, run_once, scratch};
 
 const PAYMENT: &str = "[payment]
 remitter_code = \"1234567890\"
@@ -28,34 +28,6 @@ account_type = \"ordinary\"
 account_number = \"1234567\"
 ";
 
-/// `kyufu <args>` on `dir` with `config` and `stdin` (passwords), not yet waited for.
-fn spawn(dir: &Path, config: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Child {
-    let mut child = Command::new(KYUFU)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("--config")
-        .arg(dir.join(config))
-        .arg("--inbox")
-        .arg(dir.join("inbox"))
-        .arg("--outbox")
-        .arg(dir.join("outbox"))
-        .arg("--state")
-        .arg(dir.join("state"))
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kyufu");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child
-}
-
 fn kyufu_as(dir: &Path, args: &[&str], user: &str) -> Output {
     spawn(dir, "kyufu-pay.toml", args, &pass(user), &[])
         .wait_with_output()
@@ -64,26 +36,6 @@ fn kyufu_as(dir: &Path, args: &[&str], user: &str) -> Output {
 
 fn pass(user: &str) -> String {
     format!("{user}-pass-1\n")
-}
-
-fn ok(out: &Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what}: {}{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(out: &Output, says: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains(says), "expected 「{says}」: {err}");
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
 }
 
 /// The first bank business day after today (the file's 振込指定日).

@@ -7,7 +7,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::str::FromStr;
 
 use chrono::{FixedOffset, TimeZone};
@@ -18,12 +18,18 @@ use kyufu::review::Desk;
 
 use super::{generate, kyufu, pdftotext, run_once, scratch, KYUFU};
 
-/// `kyufu <args>` on `dir` with `stdin` fed to it (passwords).
-fn kyufu_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+/// `kyufu <args>` on `dir` with `config` and `stdin` (passwords), not yet waited for.
+pub(crate) fn spawn(
+    dir: &Path,
+    config: &str,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> Child {
     let mut child = Command::new(KYUFU)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("--config")
-        .arg(dir.join("kyufu-test.toml"))
+        .arg(dir.join(config))
         .arg("--inbox")
         .arg(dir.join("inbox"))
         .arg("--outbox")
@@ -31,6 +37,7 @@ fn kyufu_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .arg("--state")
         .arg(dir.join("state"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -42,26 +49,34 @@ fn kyufu_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    child.wait_with_output().unwrap()
+    child
 }
 
-fn ok(out: &Output, what: &str) -> String {
+/// `kyufu <args>` on `dir` with `stdin` fed to it (passwords).
+fn kyufu_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    spawn(dir, "kyufu-test.toml", args, stdin, &[])
+        .wait_with_output()
+        .unwrap()
+}
+
+pub(crate) fn ok(out: &Output, what: &str) -> String {
     assert!(
         out.status.success(),
-        "{what}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "{what}: {}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Refused with exit 2 and a Japanese sentence on stderr containing `says`.
-fn refused(out: &Output, says: &str) {
+pub(crate) fn refused(out: &Output, says: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(says), "expected 「{says}」: {err}");
 }
 
-fn json(path: &Path) -> Value {
+pub(crate) fn json(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
 }
 

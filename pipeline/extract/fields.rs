@@ -60,10 +60,6 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
                     })
             };
             match stamped {
-                // A stamp of a 領収印's size on the correction may be the receipt's seal stamped
-                // over the amount rather than a 訂正印 for it (and a missed 訂正 is money paid on
-                // an amount nobody vouched for): a person decides, and it still counts as the seal.
-                Some(i) if p.marks.seals[i].is_large(ch) => doubtful = true,
                 Some(i) => used[i] = true,
                 None if p
                     .marks

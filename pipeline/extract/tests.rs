@@ -412,16 +412,6 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
     assert_eq!(correction(&p), (Value::Bool(true), true), "no stamp");
     p.marks.seals = vec![stamp(marks::Ink::Red, false)];
     assert_eq!(correction(&p), (Value::Bool(false), true), "red stamp");
-    // The receipt's own seal, stamped over the corrected amount: a 訂正印 or not, a person decides.
-    let mut large = stamp(marks::Ink::Red, true);
-    large.bbox.w = 100;
-    large.bbox.h = 100;
-    p.marks.seals = vec![large];
-    assert_eq!(
-        correction(&p),
-        (Value::Bool(true), false),
-        "a seal of a 領収印's size"
-    );
     p.marks.seals = vec![stamp(marks::Ink::Gray, true)];
     assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
     p.marks.seals = vec![stamp(marks::Ink::Gray, false)];

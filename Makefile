@@ -11,7 +11,7 @@ demo:
 # make accuracy SEED=11. It builds every binary first: kyufu-accuracy runs the kyufu and kyufu-corpus
 # beside it, which would otherwise be whatever an earlier build left.
 TUNED_SEED = 7
-UNTOUCHED_SEEDS = 101,202,303
+UNTOUCHED_SEEDS = 101,202,404
 ifdef SEED
 ACCURACY_SEEDS = --seed $(SEED)
 else

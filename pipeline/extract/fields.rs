@@ -23,7 +23,8 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     let mut doubtful = false;
     for p in pages {
         let ch = PageInput::char_height(&p.lines);
-        let mut used = vec![false; p.marks.seals.len()];
+        let seals = outermost(&p.marks.seals);
+        let mut used = vec![false; seals.len()];
         for s in &p.marks.strikes {
             let reach = ch * 2;
             let beside = |seal: &&marks::Seal| {
@@ -41,11 +42,9 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             // Red ink is a stamp's (black print over it takes part of its ring away); gray ink is a
             // stamp's only when it closes a ring — light print scans gray too (the corrected value
             // itself, written small above the strike).
-            let stamped = p
-                .marks
-                .seals
+            let stamped = seals
                 .iter()
-                .position(|seal| beside(&seal) && (seal.ink == marks::Ink::Red || seal.ring));
+                .position(|seal| beside(seal) && (seal.ink == marks::Ink::Red || seal.ring));
             // Gray read as a sure word that is not the struck one (the corrected value 「6,700円」
             // scanned light above the strike) is that word's print.
             let print = |seal: &&marks::Seal| {
@@ -61,22 +60,13 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             };
             match stamped {
                 Some(i) => used[i] = true,
-                None if p
-                    .marks
-                    .seals
-                    .iter()
-                    .any(|seal| beside(&seal) && !print(&seal)) =>
-                {
-                    doubtful = true
-                }
+                None if seals.iter().any(|seal| beside(seal) && !print(seal)) => doubtful = true,
                 None => unsealed = true,
             }
         }
         // A 領収印 is well over two characters across; anything smaller that is not a 訂正印 is a
         // speck, a logo or a glyph, not a seal.
-        seal_found |= p
-            .marks
-            .seals
+        seal_found |= seals
             .iter()
             .zip(&used)
             .any(|(s, used)| !used && s.is_large(ch));
@@ -140,6 +130,20 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             message: "電子文書（テキスト）のため押印の有無を画像で確認できません。".into(),
         });
     }
+}
+
+/// The seals not lying inside another's outline. A red seal's own characters are found as pieces
+/// inside it as well as the whole; each piece is the size of a 訂正印, so beside a strike under the
+/// seal (a 領収印 stamped over a corrected total) it passed for one (untouched seed 303 sub021,
+/// paid on an unsealed correction).
+fn outermost(seals: &[marks::Seal]) -> Vec<&marks::Seal> {
+    let inside = |a: &BBox, b: &BBox| {
+        a != b && b.x <= a.x && b.y <= a.y && b.right() >= a.right() && b.bottom() >= a.bottom()
+    };
+    seals
+        .iter()
+        .filter(|s| !seals.iter().any(|o| inside(&s.bbox, &o.bbox)))
+        .collect()
 }
 
 /// A person's name: before one of `markers` (様, 殿) or after one of `labels`; else a known name

@@ -412,6 +412,25 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
     assert_eq!(correction(&p), (Value::Bool(true), true), "no stamp");
     p.marks.seals = vec![stamp(marks::Ink::Red, false)];
     assert_eq!(correction(&p), (Value::Bool(false), true), "red stamp");
+    // The receipt's 領収印 stamped over the corrected amount, found whole and as pieces of its own
+    // characters: the pieces are the seal, not 訂正印s beside the strike.
+    let whole = marks::Seal {
+        bbox: BBox {
+            x: strike.x,
+            y: line.y - 20,
+            w: 172,
+            h: 128,
+        },
+        ink: marks::Ink::Red,
+        ring: false,
+    };
+    p.marks.seals = vec![whole, stamp(marks::Ink::Red, false)];
+    assert!(p.marks.seals[1].bbox.x >= whole.bbox.x && p.marks.seals[1].bbox.y >= whole.bbox.y);
+    assert_eq!(
+        correction(&p),
+        (Value::Bool(true), true),
+        "pieces of a 領収印"
+    );
     p.marks.seals = vec![stamp(marks::Ink::Gray, true)];
     assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
     p.marks.seals = vec![stamp(marks::Ink::Gray, false)];

@@ -13,6 +13,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::review::IN_FORCE;
 use super::Journal;
 use crate::review::store::{NewAudit, StoreError};
 
@@ -154,7 +155,7 @@ impl PaymentTx<'_> {
     /// Approved `pay` decisions in force (not superseded) whose approval is in no live batch, by
     /// case id.
     pub fn unpaid(&self) -> Result<Vec<Unpaid>, StoreError> {
-        let mut stmt = self.tx.prepare(
+        let mut stmt = self.tx.prepare(&format!(
             "SELECT a.id, a.case_id, a.document_number, a.decided_on, a.amount_yen,
                     (SELECT MIN(bp.batch_id) FROM batch_payments bp
                       WHERE bp.case_id = a.case_id AND bp.live = 1),
@@ -162,11 +163,11 @@ impl PaymentTx<'_> {
                              'approved') <> 'approved'
              FROM approvals a
              WHERE a.outcome = 'pay'
-               AND NOT EXISTS (SELECT 1 FROM approvals b WHERE b.supersedes = a.id)
+               AND {IN_FORCE}
                AND NOT EXISTS (SELECT 1 FROM batch_payments bp
                                 WHERE bp.approval_id = a.id AND bp.live = 1)
-             ORDER BY a.case_id, a.id",
-        )?;
+             ORDER BY a.case_id, a.id"
+        ))?;
         let rows = stmt.query_map([], |r| {
             let date: String = r.get(3)?;
             Ok(Unpaid {
@@ -316,9 +317,10 @@ impl Journal {
         Ok(self
             .conn
             .query_row(
-                "SELECT a.case_id, a.amount_yen FROM approvals a
-                 WHERE a.id = ?1 AND a.outcome = 'pay'
-                   AND NOT EXISTS (SELECT 1 FROM approvals b WHERE b.supersedes = a.id)",
+                &format!(
+                    "SELECT a.case_id, a.amount_yen FROM approvals a
+                     WHERE a.id = ?1 AND a.outcome = 'pay' AND {IN_FORCE}"
+                ),
                 params![approval_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

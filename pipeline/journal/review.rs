@@ -159,6 +159,11 @@ const APPROVAL_COLUMNS: &str = "id, case_id, fiscal_year, number, document_numbe
     drafted_by, approved_by, outcome, amount_yen, decision_version, decision_json, notice_sha256,
     supersedes, at";
 
+/// SQL: the approval `a` is in force — no later approval supersedes it. The one definition, for the
+/// review queue and the payment export alike.
+pub(super) const IN_FORCE: &str =
+    "NOT EXISTS (SELECT 1 FROM approvals b WHERE b.supersedes = a.id)";
+
 fn approval_from(r: &Row<'_>) -> rusqlite::Result<ApprovalRow> {
     let decided: String = r.get(5)?;
     Ok(ApprovalRow {
@@ -539,9 +544,7 @@ impl ReviewStore for Journal {
 
     fn approvals_in_force(&self) -> Result<Vec<ApprovalRow>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {APPROVAL_COLUMNS} FROM approvals a
-             WHERE NOT EXISTS (SELECT 1 FROM approvals b WHERE b.supersedes = a.id)
-             ORDER BY case_id, id"
+            "SELECT {APPROVAL_COLUMNS} FROM approvals a WHERE {IN_FORCE} ORDER BY case_id, id"
         ))?;
         let rows = stmt.query_map([], approval_from)?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -9,6 +9,7 @@
 //! This module neither decodes nor recognises: `run` gives it [`PageInput`]s made by `ocr` (or from a
 //! digital PDF's text layer). It never decides anything about entitlement.
 
+pub mod capture;
 mod certificate;
 mod fields;
 mod hints;

@@ -350,7 +350,10 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
         (Value::Bool(true), ink)
     );
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
-    for weak in [marks::Capture::Photo, marks::Capture::Binary] {
+    for weak in [
+        crate::extract::capture::Capture::Photo,
+        crate::extract::capture::Capture::Binary,
+    ] {
         p.marks.capture = weak;
         assert_eq!(
             read(&p, rf::HAS_UNSEALED_CORRECTION),

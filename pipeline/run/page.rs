@@ -64,7 +64,7 @@ pub fn read_image_page(
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let ocr::Prepared { gray, color, .. } = ocr::prepare(image);
-    let capture = marks::capture_of(&gray);
+    let capture = crate::extract::capture::capture_of(&gray);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
     // page with the red dropped out; the colour page and the plain gray one are let go before OCR.
     let (mut ocr_input, red) = match color {

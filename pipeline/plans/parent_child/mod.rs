@@ -12,8 +12,6 @@
 mod check;
 mod plan;
 mod render;
-#[cfg(test)]
-mod tests;
 
 pub use check::{check_parent_child, check_parent_child_with, ParentChildParams};
 pub use plan::{
@@ -21,3 +19,6 @@ pub use plan::{
     PlanChild, PlanParent, ProgressEntry, Sex, Terms,
 };
 pub use render::{render_parent_child, ParentChildOutput};
+
+#[cfg(test)]
+mod tests;

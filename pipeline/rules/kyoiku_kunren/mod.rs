@@ -15,8 +15,6 @@
 mod amount;
 mod documents;
 mod eligibility;
-#[cfg(test)]
-mod tests;
 
 pub use amount::Computation;
 
@@ -165,3 +163,6 @@ fn read_application(case: &Case, found: &mut Findings) -> Facts {
         employment_insurance,
     }
 }
+
+#[cfg(test)]
+mod tests;

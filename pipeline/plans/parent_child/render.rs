@@ -198,7 +198,8 @@ fn refusal_context(
             row([
                 ("code", r.code.clone()),
                 ("message", r.message.clone()),
-                ("cites", r.cites.clone()),
+                // Printed as an applicant can look it up; `reasons` keep the internal citation.
+                ("cites", t.public_cite(&r.cites)),
             ])
         }),
     );

@@ -353,6 +353,7 @@ fn the_plan_prints_every_item_of_the_form_with_the_choices_ticked() {
     );
     // Ticked: 父, 別居, 母, 同居, 女, 男, (2), 継続型, 月１回.
     assert_eq!(text.matches('✓').count(), 9, "{text}");
+    crate::plans::assert_no_internal_reference(&text);
     assert_font_embedded_as_subset("parent-child", &out.pdf);
     assert!(out.pdf.len() <= 100 * 1024, "{} bytes", out.pdf.len());
     assert_eq!(out, render(&plan()), "same plan, same bytes");
@@ -391,11 +392,15 @@ fn a_refused_plan_prints_the_refusal_with_every_reason_instead() {
     assert_eq!(out.reasons.len(), 2);
     for r in &out.reasons {
         assert_has(&text, &r.message);
-        assert_has(&text, &r.cites);
+        // The public citation; the reasons keep the internal one.
+        assert_has(&text, &templates().public_cite(&r.cites));
+        assert!(r.cites.starts_with("seed 000 5-(1)-カ"), "{r:?}");
     }
     assert_has(&text, "母との事前相談が実施されていません。");
     assert_has(&text, "暴力行為のおそれがあるため");
     assert!(!text.contains("支援経過"), "no plan on a refusal");
+    assert_has(&text, "母子家庭等就業・自立支援事業実施要綱5(1)カ(オ)b");
+    crate::plans::assert_no_internal_reference(&text);
     assert_has(&text, "審査請求");
     assert_font_embedded_as_subset("parent-child-refusal", &out.pdf);
     assert!(out.pdf.len() <= 100 * 1024, "{} bytes", out.pdf.len());

@@ -34,6 +34,16 @@ pub const PROGRAM_ID: &str = "plan.program";
 pub const PARENT_CHILD_ID: &str = "plan.parent_child";
 pub const PARENT_CHILD_REFUSAL_ID: &str = "plan.parent_child_refusal";
 
+/// Fails if a plan's text (from `render::testing::text_of`) prints one of kyufu's internal
+/// references — a seed file, a RULES.md section, a URL — where an applicant should read the law or
+/// the 通知 by its public name.
+#[cfg(test)]
+pub(crate) fn assert_no_internal_reference(text: &str) {
+    for word in ["seed", "RULES.md", "http"] {
+        assert!(!text.contains(word), "「{word}」 printed:\n{text}");
+    }
+}
+
 /// Why a plan cannot be made as asked, in the words of a notice, with the rule it applies
 /// (e.g. `seed 000 5-(1)-カ-(イ)-a`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

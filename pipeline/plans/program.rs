@@ -94,7 +94,9 @@ impl SupportKind {
         match self {
             SupportKind::KyoikuKunren => "母子及び父子並びに寡婦福祉法31条；RULES.md §1",
             SupportKind::Kotoshokugyo => "seed 003 第2；RULES.md §2",
-            SupportKind::HelloWork => "seed 001（ハローワークとの連携）",
+            // 実施要綱5(1)ア(ア)b: 「公共職業安定所に繋げるなど、公共職業安定所等と連携を図ること」;
+            // seed 001 (a prefecture's case study) is kept as the working note it is.
+            SupportKind::HelloWork => "seed 000 5-(1)-ア-(ア)-b；seed 001（ハローワークとの連携）",
             SupportKind::ChildSupportConsultation => {
                 "seed 002 3（ひとり親支援担当部署での相談支援）"
             }
@@ -304,7 +306,8 @@ fn context(plan: &ProgramPlan, office: &Office, t: &Templates) -> Context {
                 ("support", s.kind.name_ja().to_string()),
                 ("detail", text(&s.detail)),
                 ("period", period_ja(s.from, s.to)),
-                ("cites", s.kind.cites().to_string()),
+                // Printed as an applicant can look it up; the internal citation stays in JSON.
+                ("cites", t.public_cite(s.kind.cites())),
             ])
         }),
     );
@@ -397,12 +400,17 @@ mod tests {
             &text,
             "ハローワークへの紹介・同行マザーズコーナーへの同行令和10年10月1日から",
         );
-        assert_has(&text, "seed 001");
+        assert_has(&text, "母子家庭等就業・自立支援事業実施要綱5(1)ア(ア)b");
         assert_has(
             &text,
             "養育費等に関する相談支援養育費等相談支援センターの紹介",
         );
-        assert_has(&text, "seed 002");
+        assert_has(
+            &text,
+            "養育費の確保に向けたひとり親支援担当部署との更なる連携強化の推進について（依頼）（令和3年2月5日事務連絡）3",
+        );
+        assert_has(&text, "母子及び父子並びに寡婦福祉法第31条第2号");
+        crate::plans::assert_no_internal_reference(&text);
         for line in &p.stipend_schedule {
             let month = format_wareki_month(format!("{}-01", line.month).parse().unwrap());
             assert_has(&text, &format!("{month}{}円", format_yen(line.amount_yen)));

@@ -402,12 +402,24 @@ mod tests {
         let c = citations();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut cites: Vec<String> = Vec::new();
-        for entry in std::fs::read_dir(root.join("pipeline/rules"))
-            .unwrap()
-            .flatten()
-        {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            if entry.path().extension().is_some_and(|e| e == "toml") {
+        // The rules' files, in a benefit's own folder too, but not its test files.
+        let mut paths = Vec::new();
+        let mut dirs = vec![root.join("pipeline/rules")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                if entry.file_name() == "tests" || entry.file_name() == "tests.rs" {
+                    continue;
+                }
+                if entry.path().is_dir() {
+                    dirs.push(entry.path());
+                } else {
+                    paths.push(entry.path());
+                }
+            }
+        }
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if path.extension().is_some_and(|e| e == "toml") {
                 let params: toml::Value = toml::from_str(&text).unwrap();
                 collect_sources(&params, &mut cites);
                 continue;

@@ -455,12 +455,22 @@ mod tests {
     /// catches arithmetic, this catches a float field or parameter coming back.
     #[test]
     fn the_rules_hold_no_float() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipeline/rules");
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipeline/rules")];
+        let mut paths = Vec::new();
+        // A benefit's own folder (kyoiku_kunren/) is read too.
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    paths.push(path);
+                }
             }
+        }
+        assert!(paths.len() > 10, "{paths:?}");
+        for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or("");

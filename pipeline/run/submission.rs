@@ -50,7 +50,7 @@ impl SubmissionFiles {
     /// Reads a submission folder from disk (recursively, as the inbox scan lists it).
     pub fn read_folder(dir: &Path) -> io::Result<SubmissionFiles> {
         let mut files = Vec::new();
-        for path in super::submission_files(dir)? {
+        for path in super::identity::submission_files(dir)? {
             let name = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)

@@ -20,6 +20,7 @@ mod layout;
 pub(crate) mod notice;
 mod pdf;
 mod placeholders;
+pub mod table;
 pub mod template;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod check;
 pub mod kana;
 pub mod layout;
+pub mod list;
 pub mod reconcile;
 pub mod zengin;
 
@@ -91,6 +92,20 @@ pub struct Payment {
     pub account_number: String,
     /// 振込金額, 円.
     pub amount_yen: i64,
+}
+
+/// Whether a stipend month (`YYYY-MM`) is due in an export whose 振込指定日 is `date`.
+///
+/// RULES.md §2: the stipend is 「paid from the month of application (not before the course start)
+/// to the course's end month」, a monthly amount, and 「each month's attendance report produces that
+/// month's payment line」. The approved decision's 支給予定表 (`decision.schedule`) gives each month's
+/// amount; a month is due once the 振込指定日 falls in it or after it — never paid ahead for a month
+/// not begun (the attendance that could stop it is not known yet), and a month an earlier export
+/// missed is paid by the next one. Pure: the date is the transfer date, not the clock.
+pub fn due(month: &str, date: NaiveDate) -> bool {
+    let transfer_month = format!("{:04}-{:02}", date.year(), date.month());
+    // Both `YYYY-MM`, zero-padded: the strings order as the months do.
+    month.len() == 7 && month <= transfer_month.as_str()
 }
 
 fn default_line_ending() -> LineEnding {

@@ -5,6 +5,8 @@
 //! leaves a payment in two live batches, a batch without its file or a file without its batch; a bad
 //! account number is held with its reason and nothing is exported.
 
+mod walkthrough;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;

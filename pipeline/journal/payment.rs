@@ -250,6 +250,9 @@ impl PaymentTx<'_> {
             };
             for (month, amount) in schedule_months(&schedule)? {
                 let key = (u.case_id.clone(), month.clone());
+                if amount == 0 && !paid.contains_key(&key) {
+                    continue; // a month the schedule does not pay (RULES.md §2 codes)
+                }
                 let m = Unpaid {
                     amount_yen: amount,
                     month: Some(month),
@@ -334,15 +337,12 @@ impl PaymentTx<'_> {
     }
 }
 
-/// The paid months (amount > 0) of a decision's `schedule` JSON, as (`YYYY-MM`, yen).
+/// The months of a decision's `schedule` JSON, as (`YYYY-MM`, yen) — 0 for a month it does not
+/// pay (kept: a month paid before a re-approval stopped it is an overpayment to show).
 fn schedule_months(json: &str) -> Result<Vec<(String, i64)>, StoreError> {
     let lines: Vec<ScheduleLine> = serde_json::from_str(json)
         .map_err(|_| StoreError::Conflict("an approved decision's schedule is not readable"))?;
-    Ok(lines
-        .into_iter()
-        .filter(|l| l.amount_yen > 0)
-        .map(|l| (l.month, l.amount_yen))
-        .collect())
+    Ok(lines.into_iter().map(|l| (l.month, l.amount_yen)).collect())
 }
 
 /// What became of a request to change a batch's state.
@@ -672,6 +672,22 @@ mod tests {
         assert_eq!(
             j.other_live_batches(2, Some("2027-07"), 9).unwrap(),
             vec![2]
+        );
+        // Re-approved with April not paid after all (its attendance report said 0 days): April
+        // was paid 100,000円 (batch 1) — offered at 0円 with what was paid, for a person.
+        let april_stopped = stipend(100_000).replace(
+            r#"{"amount_yen":100000,"month":"2027-04"}"#,
+            r#"{"amount_yen":0,"code":"no_attendance","month":"2027-04"}"#,
+        );
+        assert_ne!(april_stopped, stipend(100_000));
+        approve_json(&j, 4, "2027-000001", 200_000, Some(3), &april_stopped);
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(4, "2027-04", 0, Some((1, 100_000))),
+                m(4, "2027-06", 100_000, None),
+                m(4, "2027-07", 100_000, Some((2, 90_000)))
+            ]
         );
         assert!(j.other_live_batches(2, None, 9).unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);

@@ -7,10 +7,12 @@
 //! that fails a check with its Japanese reasons, and writes the others as one file, listing what a
 //! person must confirm before it is released. [`zengin::read_file`] reads a file back and checks it.
 //!
-//! This file and `zengin`, `check`, `kana`, `calendar`, `layout` are pure: no clock, no files, no
-//! logging (the records carry names and account numbers). Which decisions are approved and not yet
-//! paid, the batches in the journal, the files in `outbox/payments/` and the CSV are `batch.rs`
-//! (`kyufu export-payments`); reading a file back against the journal is `reconcile.rs`.
+//! This file and `zengin`, `check`, `kana`, `calendar`, `layout`, `list` are pure: no clock, no
+//! files, no logging (the records carry names and account numbers). A stipend (RULES.md §2) is paid
+//! month by month: [`due`] says which months of its approved schedule an export pays. Which
+//! decisions are approved and not yet paid, the batches in the journal, the files in
+//! `outbox/payments/` (the file, the CSV and the 振込明細一覧 PDF of `list`) are `batch.rs` (`kyufu
+//! export-payments`); reading a file back against the journal is `reconcile.rs`.
 
 pub mod batch;
 pub mod calendar;

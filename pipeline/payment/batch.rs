@@ -20,6 +20,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 use sha2::Digest;
 
+use super::banks::{BankCodes, BankCodesError, Listed};
 use super::list::{ListHeading, ListRow};
 use super::{due, export, Payment, PaymentConfig, PaymentError};
 use crate::case::Case;
@@ -51,6 +52,8 @@ pub enum BatchError {
     Store(#[from] StoreError),
     #[error("振込明細一覧: {0}")]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    BankCodes(#[from] BankCodesError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -328,6 +331,7 @@ pub fn export_batch(
     super::calendar::check_business_day(date).map_err(PaymentError::from)?;
     // Before the lock: a template or font problem stops the export with nothing written.
     let templates = Templates::load(&cfg.templates)?;
+    let codes = BankCodes::load(&settings.bank_codes)?;
 
     let root = payments_dir(cfg);
     let tx = journal.begin_payment_export()?;
@@ -452,23 +456,33 @@ pub fn export_batch(
     let list_path = dir.join(format!("{stem}.pdf"));
     let csv_bytes = csv(date, &rows);
     let sha256 = sha256_hex(&out.bytes);
-    let list_rows: Vec<ListRow> = rows
-        .iter()
-        .map(|(p, a, u)| ListRow {
+    let mut list_rows: Vec<ListRow> = Vec::with_capacity(rows.len());
+    for (p, a, u) in &rows {
+        let (bank, branch) = match &codes {
+            Some(c) => (
+                Some(c.bank(&a.record.bank_code)),
+                Some(c.branch(&a.record.bank_code, &a.record.branch_code)?),
+            ),
+            None => (None, None),
+        };
+        list_rows.push(ListRow {
             record: a.record.clone(),
             document_number: p.document_number.clone(),
             case_id: p.case_id.clone(),
             name: names[a.index].clone(),
             month: u.month.clone(),
             to_confirm: !a.to_confirm.is_empty(),
-        })
-        .collect();
+            bank,
+            branch,
+        });
+    }
     let heading = ListHeading {
         batch_id: id,
         transfer_date: date,
         created_by: actor.name().to_string(),
         created_at: now,
         file_name: file_name_of(&file),
+        codes_dated: codes.as_ref().map(BankCodes::dated_ja),
     };
     let identity: [u8; 32] = sha2::Sha256::digest(&out.bytes).into();
     let list_bytes = super::list::render(&heading, &list_rows, &templates, &identity)?;
@@ -535,20 +549,37 @@ pub fn export_batch(
     })?;
     tracing::info!(batch = id, count = recorded.len(), sha256 = %sha256, "payments exported");
 
+    let dated = codes.as_ref().map(BankCodes::dated_ja).unwrap_or_default();
     let to_confirm = rows
         .iter()
-        .filter(|(_, a, _)| !a.to_confirm.is_empty())
-        .map(|(p, a, _)| ConfirmPayment {
-            case_id: p.case_id.clone(),
-            position: a.record.customer_code_1 as i64,
-            items: a
+        .zip(&list_rows)
+        .filter_map(|((p, a, _), l)| {
+            let mut items: Vec<Reason> = a
                 .to_confirm
                 .iter()
                 .map(|c| Reason {
                     code: c.code().into(),
                     message: c.message(),
                 })
-                .collect(),
+                .collect();
+            // A code the list lacks: the bank may reject the record (the list may also be older
+            // than the code — a person checks the account).
+            if l.bank == Some(Listed::NotListed) {
+                items.push(Reason {
+                    code: "bank_code_not_listed".into(),
+                    message: format!("金融機関コードが全銀コード一覧（{dated}時点）にありません"),
+                });
+            } else if l.branch == Some(Listed::NotListed) {
+                items.push(Reason {
+                    code: "branch_code_not_listed".into(),
+                    message: format!("支店コードが全銀コード一覧（{dated}時点）にありません"),
+                });
+            }
+            (!items.is_empty()).then(|| ConfirmPayment {
+                case_id: p.case_id.clone(),
+                position: a.record.customer_code_1 as i64,
+                items,
+            })
         })
         .collect();
     Ok(Exported {

@@ -7,14 +7,15 @@
 //! list is an internal accounting document kept under the same access as the file, which carries
 //! the full number anyway.
 //!
-//! Bank and branch names are left out: the 全銀協 code table is not published as a file kyufu may
-//! ship or fetch, and a table of a few banks typed in here would be wrong for every other bank. The
-//! codes are printed; the bank's own confirmation list names them.
+//! Bank and branch names come from the dated 全銀 code list set-up extracts (`banks.rs`); a code the
+//! list lacks is marked 「一覧になし」 (the bank may reject the record), and without the list only the
+//! codes are printed — never a name typed in here for a few banks.
 //!
 //! Pure: rows in, PDF bytes out (through `render::table`). Called by `batch.rs`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 
+use super::banks::Listed;
 use super::kana::jis_to_string;
 use super::{AccountType, DataRecord};
 use crate::render::notice::format_yen;
@@ -34,6 +35,9 @@ pub struct ListRow {
     pub month: Option<String>,
     /// The payee's name needs a person's confirmation before the file is released.
     pub to_confirm: bool,
+    /// The bank and the branch in the code list (`None`: no list).
+    pub bank: Option<Listed>,
+    pub branch: Option<Listed>,
 }
 
 /// The batch the list is for.
@@ -47,6 +51,8 @@ pub struct ListHeading {
     pub created_at: DateTime<FixedOffset>,
     /// The 総合振込 file's name, so the paper names the file it goes with.
     pub file_name: String,
+    /// The code list's date as printed, when there is a list.
+    pub codes_dated: Option<String>,
 }
 
 fn kind_ja(t: AccountType) -> &'static str {
@@ -93,13 +99,13 @@ pub fn document(h: &ListHeading, rows: &[ListRow]) -> TableDocument {
         ],
         columns: vec![
             col("番号", 5, Align::Right),
-            col("文書番号\n案件番号", 18, Align::Left),
-            col("受取人名（カナ）\n氏名", 28, Align::Left),
-            col("金融機関\n支店", 9, Align::Center),
+            col("文書番号\n案件番号", 16, Align::Left),
+            col("受取人名（カナ）\n氏名", 24, Align::Left),
+            col("金融機関\n支店", 22, Align::Left),
             col("種目", 6, Align::Center),
             col("口座番号", 10, Align::Center),
-            col("振込金額（円）", 14, Align::Right),
-            col("備考", 14, Align::Left),
+            col("振込金額（円）", 13, Align::Right),
+            col("備考", 16, Align::Left),
         ],
         rows: rows
             .iter()
@@ -112,6 +118,15 @@ pub fn document(h: &ListHeading, rows: &[ListRow]) -> TableDocument {
                 if r.to_confirm {
                     note.push("名義要確認".to_string());
                 }
+                let named = |code: &str, listed: &Option<Listed>| match listed {
+                    Some(Listed::Name(name)) => format!("{code} {name}"),
+                    _ => code.to_string(),
+                };
+                if r.bank == Some(Listed::NotListed) {
+                    note.push("金融機関コード一覧になし".to_string());
+                } else if r.branch == Some(Listed::NotListed) {
+                    note.push("支店コード一覧になし".to_string());
+                }
                 vec![
                     rec.customer_code_1.to_string(),
                     format!("{}\n{}", r.document_number, r.case_id),
@@ -120,7 +135,11 @@ pub fn document(h: &ListHeading, rows: &[ListRow]) -> TableDocument {
                         jis_to_string(&rec.payee),
                         r.name.as_deref().unwrap_or("")
                     ),
-                    format!("{}\n{}", rec.bank_code, rec.branch_code),
+                    format!(
+                        "{}\n{}",
+                        named(&rec.bank_code, &r.bank),
+                        named(&rec.branch_code, &r.branch)
+                    ),
                     kind_ja(rec.account_type).to_string(),
                     rec.account_number.clone(),
                     format_yen(rec.amount_yen),
@@ -134,8 +153,12 @@ pub fn document(h: &ListHeading, rows: &[ListRow]) -> TableDocument {
                 rows.len(),
                 format_yen(total)
             ),
-            "金融機関・支店はコードのみを記載しています（金融機関名・店舗名の一覧を備えていないため）。"
-                .into(),
+            match &h.codes_dated {
+                Some(dated) => format!(
+                    "金融機関名・支店名は全銀コード一覧（zengin-code、{dated}時点のデータ）によります。「一覧になし」のコードは、振込前に口座を確認してください。"
+                ),
+                None => "金融機関・支店はコードのみを記載しています（全銀コード一覧が設定されていないため）。".into(),
+            },
         ],
         footer: format!("振込明細一覧 第{}号（{{page}}／{{pages}}）", h.batch_id),
         landscape: true,

@@ -14,6 +14,7 @@
 //! `outbox/payments/` (the file, the CSV and the 振込明細一覧 PDF of `list`) are `batch.rs` (`kyufu
 //! export-payments`); reading a file back against the journal is `reconcile.rs`.
 
+pub mod banks;
 pub mod batch;
 pub mod calendar;
 pub mod check;
@@ -114,6 +115,10 @@ fn default_line_ending() -> LineEnding {
     LineEnding::Crlf
 }
 
+fn default_bank_codes() -> std::path::PathBuf {
+    std::path::PathBuf::from("bank-codes")
+}
+
 /// `[payment]` in `kyufu.toml`: the office as the remitter of a 総合振込, as its bank registered it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +143,10 @@ pub struct PaymentConfig {
     /// After each 120-byte record: `crlf` (default) or `none`, as the paying bank requires.
     #[serde(default = "default_line_ending")]
     pub line_ending: LineEnding,
+    /// Folder of the 全銀 bank and branch code list that `scripts/bank-codes.py` extracts (names on
+    /// the 振込明細一覧; codes it lacks are listed to confirm). Absent: names left blank.
+    #[serde(default = "default_bank_codes")]
+    pub bank_codes: std::path::PathBuf,
 }
 
 /// Why no file could be written. Shown to payment officers, so Japanese.

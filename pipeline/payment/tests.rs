@@ -19,6 +19,7 @@ fn config() -> PaymentConfig {
         account_type: AccountType::Ordinary,
         account_number: "7654321".into(),
         line_ending: LineEnding::Crlf,
+        bank_codes: "bank-codes".into(),
     }
 }
 

@@ -213,8 +213,10 @@ fn no_unrecorded_files(dir: &Path) {
 fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() {
     let dir = scratch("payments-export");
     // ヲ has no place in a bank name: written ｵ, and listed for a person to confirm.
+    // A bank code the 全銀 code list does not have: the bank would reject it; listed to confirm.
     let (case, decision) = approved_case(&dir, |app| {
         app["bank"]["holder_kana"] = Value::from("ヲノ ハナコ");
+        app["bank"]["bank_code"] = Value::from("9998");
     });
     let amount = decision["amount_yen"].as_i64().unwrap();
     let date = pay_date();
@@ -266,6 +268,7 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
         .map(|i| i["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"wo_as_o"), "{codes:?}");
+    assert!(codes.contains(&"bank_code_not_listed"), "{codes:?}");
     let file = PathBuf::from(first["batch"]["file"].as_str().unwrap());
     let bytes = fs::read(&file).unwrap();
     assert_eq!(bytes.len(), 4 * 122, "four 120-byte records with CRLF");
@@ -297,6 +300,8 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
         case.as_str(),
         "ｵﾉﾊﾅｺ",
         "名義要確認",
+        "金融機関コード一覧になし",
+        "全銀コード一覧（zengin-code、2026年8月24日時点のデータ）",
         format_yen(amount)
             .trim_start_matches('金')
             .trim_end_matches('円'),

@@ -2,7 +2,7 @@
 //! written: the `sh` block after its marker is read from README.md and run by bash, `set -euo
 //! pipefail`, with the `kyufu` this test built first on the PATH, in a fresh folder holding what a
 //! clone holds that the block reads (kyufu.toml, form-templates/, ocr-models/, examples/, an empty
-//! inbox/). Then what an officer would check: one batch paying the three approved cases — every
+//! inbox/, and bank-codes/ as set-up extracts it). Then what an officer would check: one batch paying the three approved cases — every
 //! stipend month due by the 振込指定日 once, the others once — a file that passes `--verify`, and the
 //! 振込明細一覧 with the same count and total.
 
@@ -36,7 +36,7 @@ fn the_readme_walkthrough_approves_three_cases_and_pays_them_in_a_file_that_veri
 
     let dir = scratch("walkthrough");
     fs::copy(repo.join("kyufu.toml"), dir.join("kyufu.toml")).unwrap();
-    for d in ["form-templates", "ocr-models", "examples"] {
+    for d in ["form-templates", "ocr-models", "examples", "bank-codes"] {
         std::os::unix::fs::symlink(repo.join(d), dir.join(d)).unwrap();
     }
     for d in ["inbox", "outbox"] {
@@ -126,4 +126,9 @@ fn the_readme_walkthrough_approves_three_cases_and_pays_them_in_a_file_that_veri
         format_yen(file.trailer.total_yen)
     );
     assert!(text.contains(&totals), "「{totals}」 in the list: {text}");
+    // Bank and branch names from the 全銀 code list, beside their codes.
+    for want in ["0001みずほ", "001東京営業部", "123横浜中山", "005春日部"] {
+        assert!(text.contains(want), "「{want}」 in the list: {text}");
+    }
+    assert!(!text.contains("コード一覧になし"), "every code listed: {text}");
 }

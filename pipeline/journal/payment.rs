@@ -836,11 +836,13 @@ mod tests {
         let out = crate::payment::batch::export_batch(&mut j, &cfg, &actor, date, now).unwrap();
         let took = started.elapsed().as_secs_f64();
         let b = out.batch.expect("a batch");
+        let list = std::fs::metadata(&b.list).map(|m| m.len()).unwrap_or(0);
         eprintln!(
-            "10,000 approved payments exported in {took:.2} s ({:.0}/s); file {} bytes",
+            "10,000 approved payments exported in {took:.2} s ({:.0}/s); file {} bytes; 振込明細一覧 {list} bytes",
             n as f64 / took,
             b.bytes
         );
+        assert!(list > 0, "the list is written");
         assert_eq!(out.count, n as usize);
         assert_eq!(out.total_yen, (1..=n).map(|i| 10_000 + i).sum::<i64>());
         assert_eq!(b.bytes, (n as usize + 3) * 122);

@@ -130,5 +130,8 @@ fn the_readme_walkthrough_approves_three_cases_and_pays_them_in_a_file_that_veri
     for want in ["0001みずほ", "001東京営業部", "123横浜中山", "005春日部"] {
         assert!(text.contains(want), "「{want}」 in the list: {text}");
     }
-    assert!(!text.contains("コード一覧になし"), "every code listed: {text}");
+    assert!(
+        !text.contains("コード一覧になし"),
+        "every code listed: {text}"
+    );
 }

@@ -5,9 +5,9 @@
 //! the pool).
 //!
 //! Exactly once: the export holds the journal's write lock from the moment it reads what is unpaid
-//! until it commits (`journal::PaymentTx`), and commits only after both files are durable (temp,
-//! fsync, rename, fsync of the folder) — all three of them. A kill before the commit leaves no record; the folder it may
-//! have left has the number the next batch will take, and the next export (under the same lock)
+//! until it commits (`journal::PaymentTx`), and commits only after its three files are durable
+//! (temp, fsync, rename, fsync of the folder). A kill before the commit leaves no record; the folder
+//! it may have left has the number the next batch will take, and the next export (under the same lock)
 //! removes every folder under `outbox/payments/` that is no recorded batch before it writes.
 //!
 //! The CSV is UTF-8 with a BOM and CRLF line endings (what Excel opens as Japanese without asking).
@@ -365,31 +365,19 @@ pub fn export_batch(
             continue;
         }
         if u.reopened {
-            held.push(HeldPayment {
-                case_id: u.case_id.clone(),
-                approval_id: u.approval_id,
-                month: u.month.clone(),
-                reasons: vec![Reason {
-                    code: "reopened".into(),
-                    message:
-                        "決裁の後に訂正され、再決裁を待っています（金額が変わることがあります）"
-                            .into(),
-                }],
-            });
+            held.push(hold(
+                "reopened",
+                "決裁の後に訂正され、再決裁を待っています（金額が変わることがあります）".into(),
+            ));
             continue;
         }
         match u.case_in_batch {
-            Some(b) => held.push(HeldPayment {
-                case_id: u.case_id.clone(),
-                approval_id: u.approval_id,
-                month: None,
-                reasons: vec![Reason {
-                    code: "case_in_batch".into(),
-                    message: format!(
-                        "この案件の支払は振込データ 第{b}号に含まれています（金額が変わった場合は、その振込データを取り消してから作り直してください）"
-                    ),
-                }],
-            }),
+            Some(b) => held.push(hold(
+                "case_in_batch",
+                format!(
+                    "この案件の支払は振込データ 第{b}号に含まれています（金額が変わった場合は、その振込データを取り消してから作り直してください）"
+                ),
+            )),
             None => unpaid.push(u),
         }
     }
@@ -508,6 +496,7 @@ pub fn export_batch(
         })
         .collect();
     let total_yen: i64 = recorded.iter().map(|r| r.amount_yen).sum();
+    let list_sha256 = sha256_hex(&list_bytes);
     let at = stamp(now);
     let audit = NewAudit {
         at: at.clone(),
@@ -520,6 +509,7 @@ pub fn export_batch(
             "count": recorded.len(),
             "total_yen": total_yen,
             "sha256": sha256,
+            "list_sha256": list_sha256,
             "approvals": recorded.iter().map(|r| r.approval_id).collect::<Vec<_>>(),
         })
         .to_string(),
@@ -535,7 +525,7 @@ pub fn export_batch(
         csv_name: &csv_name,
         csv_sha256: &sha256_hex(&csv_bytes),
         list_name: &list_name,
-        list_sha256: &sha256_hex(&list_bytes),
+        list_sha256: &list_sha256,
         exported_by: actor.id(),
         exported_at: &at,
         payments: &recorded,

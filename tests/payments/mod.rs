@@ -42,13 +42,9 @@ fn pass(user: &str) -> String {
 
 /// The first bank business day after today (the file's 振込指定日).
 fn pay_date() -> String {
-    let mut d = chrono::Local::now().date_naive();
-    loop {
-        d = d.succ_opt().unwrap();
-        if kyufu::payment::calendar::check_business_day(d).is_ok() {
-            return d.to_string();
-        }
-    }
+    kyufu::payment::calendar::next_business_day(chrono::Local::now().date_naive())
+        .expect("the holiday table covers the next business day")
+        .to_string()
 }
 
 /// Seed 14's two submissions read, users added, the paid case drafted and approved; returns the
@@ -504,11 +500,9 @@ fn a_bad_account_number_is_held_with_its_reason_and_nothing_is_exported() {
 }
 
 /// The first bank business day on or after `d`.
-fn business_day_from(mut d: chrono::NaiveDate) -> chrono::NaiveDate {
-    while kyufu::payment::calendar::check_business_day(d).is_err() {
-        d = d.succ_opt().unwrap();
-    }
-    d
+fn business_day_from(d: chrono::NaiveDate) -> chrono::NaiveDate {
+    kyufu::payment::calendar::next_business_day(d.pred_opt().unwrap())
+        .expect("the holiday table covers the date")
 }
 
 /// 高等職業訓練促進給付金 (RULES.md §2) approved for a 12-month course starting next month is paid

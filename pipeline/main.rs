@@ -119,9 +119,10 @@ enum Command {
     /// 総合振込: write the bank file and its CSV for approved payments not yet exported
     /// (決裁者・管理者), cancel a batch not yet sent, mark one sent, or verify a file.
     ExportPayments {
-        /// 振込指定日 (a bank business day, today or later).
-        #[arg(long, value_name = "YYYY-MM-DD", required_unless_present_any = ["cancel", "sent", "verify"])]
-        date: Option<chrono::NaiveDate>,
+        /// 振込指定日 (a bank business day, today or later), or `next`: the first bank business day
+        /// after today.
+        #[arg(long, value_name = "YYYY-MM-DD|next", value_parser = pay_date, required_unless_present_any = ["cancel", "sent", "verify"])]
+        date: Option<PayDate>,
         /// Cancel batch N (not yet sent): its payments return to the pool.
         #[arg(long, value_name = "N", conflicts_with_all = ["date", "sent", "verify"])]
         cancel: Option<i64>,
@@ -146,6 +147,20 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+}
+
+/// `export-payments --date`: a day, or the first bank business day after today.
+#[derive(Debug, Clone, Copy)]
+enum PayDate {
+    On(chrono::NaiveDate),
+    Next,
+}
+
+fn pay_date(s: &str) -> Result<PayDate, String> {
+    if s == "next" {
+        return Ok(PayDate::Next);
+    }
+    s.parse().map(PayDate::On).map_err(|e| format!("{e}"))
 }
 
 /// Acting as a user whose password comes on stdin (its first line).
@@ -536,7 +551,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 #[allow(clippy::too_many_arguments)]
 fn export_payments(
     cfg: &Config,
-    date: Option<chrono::NaiveDate>,
+    date: Option<PayDate>,
     cancel: Option<i64>,
     sent: Option<i64>,
     verify: Option<PathBuf>,
@@ -588,6 +603,11 @@ fn export_payments(
             "--date YYYY-MM-DD で振込指定日を指定してください。".into(),
         )
         .into());
+    };
+    let date = match date {
+        PayDate::On(d) => d,
+        PayDate::Next => kyufu::payment::calendar::next_business_day(now.date_naive())
+            .map_err(|e| BatchError::Payment(e.into()))?,
     };
     let exported = batch::export_batch(&mut journal, cfg, &actor, date, now)?;
     print_json_or(json, &exported, &exported.render_ja())?;

@@ -37,6 +37,8 @@ fi
 
 # PP-OCRv6 models and ONNX Runtime into ocr-models/, checked against its manifest
 python3 scripts/onnx-models.py
+# The 全銀 bank and branch code list (zengin-code, pinned) into bank-codes/, for the 振込明細一覧
+python3 scripts/bank-codes.py
 
 cargo build --bins
 echo "setup: ready" >&2

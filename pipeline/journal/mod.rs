@@ -158,6 +158,8 @@ const MIGRATIONS: &[&str] = &[
     review::MIGRATION,
     // 4: payment batches (総合振込 exports, each payment in at most one live batch): `payment.rs`.
     payment::MIGRATION,
+    // 5: the 振込明細一覧 of each batch, and the stipend's months as payments: `payment.rs`.
+    payment::MIGRATION_MONTHS,
 ];
 
 /// What kind of inbox entry an intake is.

@@ -13,8 +13,11 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+use std::collections::BTreeMap;
+
 use super::review::IN_FORCE;
 use super::Journal;
+use crate::decision::ScheduleLine;
 use crate::review::store::{NewAudit, StoreError};
 
 /// Migration 4 of the journal: payment batches.
@@ -49,6 +52,21 @@ pub(super) const MIGRATION: &str = "
     -- index 10,000 approvals took 6.4 s to export, with it 0.33 s.
     CREATE INDEX approvals_supersedes ON approvals(supersedes);";
 
+/// Migration 5 of the journal: the 振込明細一覧 PDF of each batch, and the stipend's months. A
+/// stipend decision (RULES.md §2) is paid month by month, each month its own payment: a row's
+/// `month` (`YYYY-MM`) names it, NULL for a one-off payment. A live row is unique per approval and
+/// month, and a case's month is live at most once whichever approval pays it (a re-approval after
+/// a correction never pays a month again).
+pub(super) const MIGRATION_MONTHS: &str = "
+    ALTER TABLE payment_batches ADD COLUMN list_name TEXT;
+    ALTER TABLE payment_batches ADD COLUMN list_sha256 TEXT;
+    ALTER TABLE batch_payments ADD COLUMN month TEXT;
+    DROP INDEX batch_payments_once;
+    CREATE UNIQUE INDEX batch_payments_once
+        ON batch_payments(approval_id, COALESCE(month, '')) WHERE live = 1;
+    CREATE UNIQUE INDEX batch_payments_case_month
+        ON batch_payments(case_id, month) WHERE live = 1 AND month IS NOT NULL;";
+
 /// A batch as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BatchRow {
@@ -64,6 +82,9 @@ pub struct BatchRow {
     pub exported_at: String,
     /// `exported`, `sent` or `cancelled`.
     pub state: String,
+    /// The 振込明細一覧 PDF and its sha256 (batches exported before migration 5 have none).
+    pub list_name: Option<String>,
+    pub list_sha256: Option<String>,
 }
 
 /// One payment of a batch: its place in the file (顧客コード1) and what it pays.
@@ -73,16 +94,25 @@ pub struct BatchPaymentRow {
     pub approval_id: i64,
     pub case_id: String,
     pub amount_yen: i64,
+    /// The stipend month paid (`YYYY-MM`); `None` for a one-off payment.
+    pub month: Option<String>,
 }
 
-/// An approved `pay` decision in force and not in any live batch.
+/// An approved `pay` decision in force and not in any live batch — or, for a stipend decision
+/// (one with a `schedule`), one of its paid months that no live batch pays yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unpaid {
     pub approval_id: i64,
     pub case_id: String,
     pub document_number: String,
     pub decided_on: NaiveDate,
+    /// The decision's amount, or the month's.
     pub amount_yen: i64,
+    /// The stipend month (`YYYY-MM`); `None` for a one-off payment.
+    pub month: Option<String>,
+    /// A live batch paid this month of the case under an earlier approval, with another amount
+    /// (batch, amount): the difference is a person's to settle, never paid blindly.
+    pub month_paid: Option<(i64, i64)>,
     /// A live batch already paying another approval of the same case (a re-approval after a
     /// correction): the payment is held, never paid twice.
     pub case_in_batch: Option<i64>,
@@ -101,12 +131,14 @@ pub struct NewBatch<'a> {
     pub csv_sha256: &'a str,
     pub exported_by: i64,
     pub exported_at: &'a str,
+    pub list_name: &'a str,
+    pub list_sha256: &'a str,
     pub payments: &'a [BatchPaymentRow],
     pub audit: &'a NewAudit,
 }
 
 const BATCH_COLUMNS: &str = "id, transfer_date, file_name, sha256, csv_name, csv_sha256, count, \
-     total_yen, exported_by, exported_at, state";
+     total_yen, exported_by, exported_at, state, list_name, list_sha256";
 
 fn batch_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchRow> {
     let date: String = r.get(1)?;
@@ -124,6 +156,8 @@ fn batch_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchRow> {
         exported_by: r.get(8)?,
         exported_at: r.get(9)?,
         state: r.get(10)?,
+        list_name: r.get(11)?,
+        list_sha256: r.get(12)?,
     })
 }
 
@@ -153,24 +187,42 @@ impl PaymentTx<'_> {
     }
 
     /// Approved `pay` decisions in force (not superseded) whose approval is in no live batch, by
-    /// case id.
+    /// case id; a stipend decision gives each paid month of its schedule that no live batch pays
+    /// (whether a month is due yet is the caller's rule, `payment::due`).
     pub fn unpaid(&self) -> Result<Vec<Unpaid>, StoreError> {
+        // The months live batches pay, by case and month: (batch, amount, approval).
+        let mut paid: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+        {
+            let mut stmt = self.tx.prepare(
+                "SELECT case_id, month, batch_id, amount_yen, approval_id FROM batch_payments
+                 WHERE live = 1 AND month IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?, r.get(4)?)))
+            })?;
+            for row in rows {
+                let (k, v) = row?;
+                paid.insert(k, v);
+            }
+        }
         let mut stmt = self.tx.prepare(&format!(
             "SELECT a.id, a.case_id, a.document_number, a.decided_on, a.amount_yen,
                     (SELECT MIN(bp.batch_id) FROM batch_payments bp
-                      WHERE bp.case_id = a.case_id AND bp.live = 1),
+                      WHERE bp.case_id = a.case_id AND bp.live = 1 AND bp.month IS NULL),
                     COALESCE((SELECT w.state FROM workflow w WHERE w.case_id = a.case_id),
-                             'approved') <> 'approved'
+                             'approved') <> 'approved',
+                    json_extract(a.decision_json, '$.schedule')
              FROM approvals a
              WHERE a.outcome = 'pay'
                AND {IN_FORCE}
-               AND NOT EXISTS (SELECT 1 FROM batch_payments bp
-                                WHERE bp.approval_id = a.id AND bp.live = 1)
+               AND (json_extract(a.decision_json, '$.schedule') IS NOT NULL
+                    OR NOT EXISTS (SELECT 1 FROM batch_payments bp
+                                    WHERE bp.approval_id = a.id AND bp.live = 1))
              ORDER BY a.case_id, a.id"
         ))?;
         let rows = stmt.query_map([], |r| {
             let date: String = r.get(3)?;
-            Ok(Unpaid {
+            let unpaid = Unpaid {
                 approval_id: r.get(0)?,
                 case_id: r.get(1)?,
                 document_number: r.get(2)?,
@@ -182,11 +234,43 @@ impl PaymentTx<'_> {
                     )
                 })?,
                 amount_yen: r.get(4)?,
+                month: None,
+                month_paid: None,
                 case_in_batch: r.get(5)?,
                 reopened: r.get(6)?,
-            })
+            };
+            Ok((unpaid, r.get::<_, Option<String>>(7)?))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (u, schedule) = row?;
+            let Some(schedule) = schedule else {
+                out.push(u);
+                continue;
+            };
+            for (month, amount) in schedule_months(&schedule)? {
+                let key = (u.case_id.clone(), month.clone());
+                if amount == 0 && !paid.contains_key(&key) {
+                    continue; // a month the schedule does not pay (RULES.md §2 codes)
+                }
+                let m = Unpaid {
+                    amount_yen: amount,
+                    month: Some(month),
+                    case_in_batch: None,
+                    ..u.clone()
+                };
+                match paid.get(&key) {
+                    None => out.push(m),
+                    // Paid already: by this approval, or by an earlier one with the same amount.
+                    Some(&(_, yen, approval)) if approval == u.approval_id || yen == amount => {}
+                    Some(&(batch, yen, _)) => out.push(Unpaid {
+                        month_paid: Some((batch, yen)),
+                        ..m
+                    }),
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The assembled case as first read (stage `assemble`'s output JSON), as `review` reads it.
@@ -208,8 +292,9 @@ impl PaymentTx<'_> {
         let total: i64 = b.payments.iter().map(|p| p.amount_yen).sum();
         self.tx.execute(
             "INSERT INTO payment_batches (id, transfer_date, file_name, sha256, csv_name,
-                csv_sha256, count, total_yen, exported_by, exported_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'exported')",
+                csv_sha256, count, total_yen, exported_by, exported_at, state, list_name,
+                list_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'exported', ?11, ?12)",
             params![
                 b.id,
                 b.transfer_date.to_string(),
@@ -220,14 +305,24 @@ impl PaymentTx<'_> {
                 b.payments.len() as i64,
                 total,
                 b.exported_by,
-                b.exported_at
+                b.exported_at,
+                b.list_name,
+                b.list_sha256
             ],
         )?;
         for p in b.payments {
             let inserted = self.tx.execute(
-                "INSERT INTO batch_payments (batch_id, position, approval_id, case_id, amount_yen)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![b.id, p.position, p.approval_id, p.case_id, p.amount_yen],
+                "INSERT INTO batch_payments (batch_id, position, approval_id, case_id, amount_yen,
+                    month)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    b.id,
+                    p.position,
+                    p.approval_id,
+                    p.case_id,
+                    p.amount_yen,
+                    p.month
+                ],
             );
             if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted {
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
@@ -240,6 +335,14 @@ impl PaymentTx<'_> {
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// The months of a decision's `schedule` JSON, as (`YYYY-MM`, yen) — 0 for a month it does not
+/// pay (kept: a month paid before a re-approval stopped it is an overpayment to show).
+fn schedule_months(json: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let lines: Vec<ScheduleLine> = serde_json::from_str(json)
+        .map_err(|_| StoreError::Conflict("an approved decision's schedule is not readable"))?;
+    Ok(lines.into_iter().map(|l| (l.month, l.amount_yen)).collect())
 }
 
 /// What became of a request to change a batch's state.
@@ -284,7 +387,7 @@ impl Journal {
     /// A batch's payments in file order.
     pub fn batch_payments(&self, batch_id: i64) -> Result<Vec<BatchPaymentRow>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT position, approval_id, case_id, amount_yen FROM batch_payments
+            "SELECT position, approval_id, case_id, amount_yen, month FROM batch_payments
              WHERE batch_id = ?1 ORDER BY position",
         )?;
         let rows = stmt.query_map(params![batch_id], |r| {
@@ -293,38 +396,59 @@ impl Journal {
                 approval_id: r.get(1)?,
                 case_id: r.get(2)?,
                 amount_yen: r.get(3)?,
+                month: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The batches (other than `batch_id`) in which an approval is live.
+    /// The batches (other than `batch_id`) in which an approval (and stipend month) is live.
     pub fn other_live_batches(
         &self,
         approval_id: i64,
+        month: Option<&str>,
         batch_id: i64,
     ) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT batch_id FROM batch_payments
-             WHERE approval_id = ?1 AND live = 1 AND batch_id <> ?2 ORDER BY batch_id",
+             WHERE approval_id = ?1 AND COALESCE(month, '') = COALESCE(?3, '') AND live = 1
+               AND batch_id <> ?2 ORDER BY batch_id",
         )?;
-        let rows = stmt.query_map(params![approval_id, batch_id], |r| r.get(0))?;
+        let rows = stmt.query_map(params![approval_id, batch_id, month], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Whether an approval is a `pay` decision still in force (not superseded by a later one).
-    pub fn approval_pays(&self, approval_id: i64) -> Result<Option<(String, i64)>, StoreError> {
-        Ok(self
+    /// Whether an approval is a `pay` decision still in force (not superseded by a later one):
+    /// its case and the amount it pays — for a stipend `month`, that month's (0 if its schedule
+    /// does not pay that month).
+    pub fn approval_pays(
+        &self,
+        approval_id: i64,
+        month: Option<&str>,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        let row: Option<(String, i64, Option<String>)> = self
             .conn
             .query_row(
                 &format!(
-                    "SELECT a.case_id, a.amount_yen FROM approvals a
-                     WHERE a.id = ?1 AND a.outcome = 'pay' AND {IN_FORCE}"
+                    "SELECT a.case_id, a.amount_yen, json_extract(a.decision_json, '$.schedule')
+                     FROM approvals a WHERE a.id = ?1 AND a.outcome = 'pay' AND {IN_FORCE}"
                 ),
                 params![approval_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()?)
+            .optional()?;
+        let Some((case_id, amount, schedule)) = row else {
+            return Ok(None);
+        };
+        let amount = match (month, schedule) {
+            (None, _) => amount,
+            (Some(m), Some(schedule)) => schedule_months(&schedule)?
+                .into_iter()
+                .find(|(month, _)| month == m)
+                .map_or(0, |(_, yen)| yen),
+            (Some(_), None) => 0,
+        };
+        Ok(Some((case_id, amount)))
     }
 
     /// Moves an `exported` batch to `sent` (the bank has it) or `cancelled` (its payments return to
@@ -385,16 +509,42 @@ mod tests {
     }
 
     fn approve(j: &Journal, id: i64, case: &str, amount: i64, supersedes: Option<i64>) {
+        approve_json(j, id, case, amount, supersedes, "{}");
+    }
+
+    fn approve_json(
+        j: &Journal,
+        id: i64,
+        case: &str,
+        amount: i64,
+        supersedes: Option<i64>,
+        decision_json: &str,
+    ) {
         j.conn
             .execute(
                 "INSERT INTO approvals (id, case_id, fiscal_year, number, document_number,
                     decided_on, drafted_by, approved_by, outcome, amount_yen, decision_version,
                     decision_json, notice_sha256, supersedes, at)
-                 VALUES (?1, ?2, 2026, ?1, '第1号', '2026-12-01', 1, 2, 'pay', ?3, 1, '{}', '00',
+                 VALUES (?1, ?2, 2026, ?1, '第1号', '2026-12-01', 1, 2, 'pay', ?3, 1, ?5, '00',
                     ?4, 't')",
-                params![id, case, amount, supersedes],
+                params![id, case, amount, supersedes, decision_json],
             )
             .unwrap();
+    }
+
+    fn journal(name: &str) -> (std::path::PathBuf, Journal) {
+        let dir = std::env::temp_dir().join(format!("kyufu-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let j = Journal::open(&path).unwrap();
+        j.conn
+            .execute_batch(
+                "INSERT INTO users (id, name, role, password_hash, created_at)
+                 VALUES (1, 'sato', 'staff', 'x', 't'), (2, 'ito', 'approver', 'x', 't');",
+            )
+            .unwrap();
+        (dir, j)
     }
 
     fn record(j: &mut Journal, payments: &[BatchPaymentRow]) -> Result<i64, StoreError> {
@@ -407,6 +557,8 @@ mod tests {
             sha256: "aa",
             csv_name: "f.csv",
             csv_sha256: "bb",
+            list_name: "f.pdf",
+            list_sha256: "cc",
             exported_by: 2,
             exported_at: "t",
             payments,
@@ -421,7 +573,124 @@ mod tests {
             approval_id,
             case_id: case.into(),
             amount_yen: 59_400,
+            month: None,
         }
+    }
+
+    /// A stipend of 100,000円 a month from April to June 2027 (May not paid, `no_attendance`), with
+    /// July at `july` yen.
+    fn stipend(july: i64) -> String {
+        serde_json::json!({"schedule": [
+            {"month": "2027-04", "amount_yen": 100_000},
+            {"month": "2027-05", "amount_yen": 0, "code": "no_attendance"},
+            {"month": "2027-06", "amount_yen": 100_000},
+            {"month": "2027-07", "amount_yen": july},
+        ]})
+        .to_string()
+    }
+
+    fn month_row(position: i64, approval_id: i64, month: &str, yen: i64) -> BatchPaymentRow {
+        BatchPaymentRow {
+            position,
+            approval_id,
+            case_id: "2027-000001".into(),
+            amount_yen: yen,
+            month: Some(month.into()),
+        }
+    }
+
+    /// Each paid month of an approved schedule is its own payment; a paid month is not offered
+    /// again, under the same approval or a re-approval with the same amount; a re-approval that
+    /// changes a paid month's amount is offered with what was paid (for a person); a month is
+    /// live once per case whichever approval pays it.
+    #[test]
+    fn a_stipend_is_paid_month_by_month_each_month_once() {
+        let (dir, mut j) = journal("payment-months");
+        approve_json(&j, 1, "2027-000001", 300_000, None, &stipend(100_000));
+        /// (approval, month, yen, what a live batch paid for it under an earlier approval)
+        type Offered = (i64, String, i64, Option<(i64, i64)>);
+        let months = |j: &mut Journal| -> Vec<Offered> {
+            let tx = j.begin_payment_export().unwrap();
+            tx.unpaid()
+                .unwrap()
+                .into_iter()
+                .map(|u| (u.approval_id, u.month.unwrap(), u.amount_yen, u.month_paid))
+                .collect()
+        };
+        let m = |a, month: &str, yen, paid| (a, month.to_string(), yen, paid);
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(1, "2027-04", 100_000, None),
+                m(1, "2027-06", 100_000, None),
+                m(1, "2027-07", 100_000, None)
+            ],
+            "the unpaid May is no payment"
+        );
+        record(&mut j, &[month_row(1, 1, "2027-04", 100_000)]).unwrap();
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(1, "2027-06", 100_000, None),
+                m(1, "2027-07", 100_000, None)
+            ]
+        );
+        assert_eq!(
+            j.approval_pays(1, Some("2027-06")).unwrap(),
+            Some(("2027-000001".into(), 100_000))
+        );
+        assert_eq!(
+            j.approval_pays(1, Some("2027-05")).unwrap(),
+            Some(("2027-000001".into(), 0)),
+            "a month the schedule does not pay"
+        );
+
+        // Re-approved with July changed: April (paid, same amount) is not offered again.
+        approve_json(&j, 2, "2027-000001", 290_000, Some(1), &stipend(90_000));
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(2, "2027-06", 100_000, None),
+                m(2, "2027-07", 90_000, None)
+            ]
+        );
+        // The re-approval cannot pay April again, even if asked to.
+        assert!(matches!(
+            record(&mut j, &[month_row(1, 2, "2027-04", 100_000)]),
+            Err(StoreError::Conflict(_))
+        ));
+        record(&mut j, &[month_row(1, 2, "2027-07", 90_000)]).unwrap();
+        // Re-approved again with July at 100,000円: July was paid 90,000円 (batch 2) — for a person.
+        approve_json(&j, 3, "2027-000001", 300_000, Some(2), &stipend(100_000));
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(3, "2027-06", 100_000, None),
+                m(3, "2027-07", 100_000, Some((2, 90_000)))
+            ]
+        );
+        assert_eq!(
+            j.other_live_batches(2, Some("2027-07"), 9).unwrap(),
+            vec![2]
+        );
+        // Re-approved with April not paid after all (its attendance report said 0 days): April
+        // was paid 100,000円 (batch 1) — offered at 0円 with what was paid, for a person.
+        let april_stopped = stipend(100_000).replace(
+            r#"{"amount_yen":100000,"month":"2027-04"}"#,
+            r#"{"amount_yen":0,"code":"no_attendance","month":"2027-04"}"#,
+        );
+        assert_ne!(april_stopped, stipend(100_000));
+        approve_json(&j, 4, "2027-000001", 200_000, Some(3), &april_stopped);
+        assert_eq!(
+            months(&mut j),
+            vec![
+                m(4, "2027-04", 0, Some((1, 100_000))),
+                m(4, "2027-06", 100_000, None),
+                m(4, "2027-07", 100_000, Some((2, 90_000)))
+            ]
+        );
+        assert!(j.other_live_batches(2, None, 9).unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -492,12 +761,12 @@ mod tests {
         );
         assert_eq!(cancel(&mut j, 9).unwrap(), StateChange::NoSuchBatch);
         assert_eq!(unpaid(&mut j), vec![2, 3]);
-        assert_eq!(j.approval_pays(1).unwrap(), None, "superseded");
+        assert_eq!(j.approval_pays(1, None).unwrap(), None, "superseded");
         assert_eq!(record(&mut j, &[row(2, "2026-000001")]).unwrap(), 2);
         let sent = j.change_batch_state(2, false, 2, "t", &audit("s")).unwrap();
         assert_eq!(sent, StateChange::Done);
         assert_eq!(cancel(&mut j, 2).unwrap(), StateChange::NotExported("sent"));
-        assert!(j.other_live_batches(2, 2).unwrap().is_empty());
+        assert!(j.other_live_batches(2, None, 2).unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -567,11 +836,13 @@ mod tests {
         let out = crate::payment::batch::export_batch(&mut j, &cfg, &actor, date, now).unwrap();
         let took = started.elapsed().as_secs_f64();
         let b = out.batch.expect("a batch");
+        let list = std::fs::metadata(&b.list).map(|m| m.len()).unwrap_or(0);
         eprintln!(
-            "10,000 approved payments exported in {took:.2} s ({:.0}/s); file {} bytes",
+            "10,000 approved payments exported in {took:.2} s ({:.0}/s); file {} bytes; 振込明細一覧 {list} bytes",
             n as f64 / took,
             b.bytes
         );
+        assert!(list > 0, "the list is written");
         assert_eq!(out.count, n as usize);
         assert_eq!(out.total_yen, (1..=n).map(|i| 10_000 + i).sum::<i64>());
         assert_eq!(b.bytes, (n as usize + 3) * 122);

@@ -1,26 +1,32 @@
-//! `kyufu export-payments`: approved `pay` decisions not yet in a live batch become one batch — the
-//! 総合振込 file and a CSV of the same payments in `outbox/payments/<batch>/`, recorded in the journal
-//! exactly once — and a batch not yet sent can be cancelled (its payments return to the pool).
+//! `kyufu export-payments`: approved `pay` decisions not yet in a live batch, and the approved
+//! stipend months due by the 振込指定日 (`super::due`), become one batch — the 総合振込 file, a CSV
+//! of the same payments and the 振込明細一覧 PDF (`list.rs`) in `outbox/payments/<batch>/`, recorded
+//! in the journal exactly once — and a batch not yet sent can be cancelled (its payments return to
+//! the pool).
 //!
 //! Exactly once: the export holds the journal's write lock from the moment it reads what is unpaid
-//! until it commits (`journal::PaymentTx`), and commits only after both files are durable (temp,
-//! fsync, rename, fsync of the folder). A kill before the commit leaves no record; the folder it may
-//! have left has the number the next batch will take, and the next export (under the same lock)
+//! until it commits (`journal::PaymentTx`), and commits only after its three files are durable
+//! (temp, fsync, rename, fsync of the folder). A kill before the commit leaves no record; the folder
+//! it may have left has the number the next batch will take, and the next export (under the same lock)
 //! removes every folder under `outbox/payments/` that is no recorded batch before it writes.
 //!
 //! The CSV is UTF-8 with a BOM and CRLF line endings (what Excel opens as Japanese without asking).
 //! Not here: the record format and the checks (`zengin.rs`, `check.rs`), reading a file back against
-//! the journal (`reconcile.rs`), the PDF 振込明細一覧 (not built yet). Called by `main.rs`.
+//! the journal (`reconcile.rs`), what the PDF prints (`list.rs`). Called by `main.rs`.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
+use sha2::Digest;
 
-use super::{export, Payment, PaymentConfig, PaymentError};
+use super::banks::{BankCodes, BankCodesError, Listed};
+use super::list::{ListHeading, ListRow};
+use super::{due, export, Payment, PaymentConfig, PaymentError};
 use crate::case::Case;
 use crate::config::Config;
 use crate::journal::{BatchPaymentRow, Journal, NewBatch, StateChange, Unpaid};
+use crate::render::{RenderError, Templates};
 use crate::review::store::{NewAudit, StoreError};
 use crate::review::{Actor, Role};
 use crate::run::files::{sha256_hex, sync_dir, write_durable};
@@ -44,6 +50,10 @@ pub enum BatchError {
     Payment(#[from] PaymentError),
     #[error("ジャーナル: {0}")]
     Store(#[from] StoreError),
+    #[error("振込明細一覧: {0}")]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    BankCodes(#[from] BankCodesError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -97,6 +107,9 @@ pub struct Reason {
 pub struct HeldPayment {
     pub case_id: String,
     pub approval_id: i64,
+    /// The stipend month held (`YYYY-MM`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
     pub reasons: Vec<Reason>,
 }
 
@@ -115,6 +128,8 @@ pub struct WrittenBatch {
     pub transfer_date: NaiveDate,
     pub file: PathBuf,
     pub csv: PathBuf,
+    /// The 振込明細一覧 PDF.
+    pub list: PathBuf,
     pub sha256: String,
     pub bytes: usize,
 }
@@ -136,13 +151,14 @@ impl Exported {
         let mut s = String::new();
         match &self.batch {
             Some(b) => s.push_str(&format!(
-                "振込データ 第{}号（振込指定日 {}）: {} 件、合計 金{}円\n  {}\n  {}\n",
+                "振込データ 第{}号（振込指定日 {}）: {} 件、合計 金{}円\n  {}\n  {}\n  {}\n",
                 b.id,
                 b.transfer_date.format("%Y年%m月%d日"),
                 self.count,
                 crate::render::notice::format_yen(self.total_yen),
                 b.file.display(),
-                b.csv.display()
+                b.csv.display(),
+                b.list.display()
             )),
             None => s.push_str("新たに振り込む支払はありません。\n"),
         }
@@ -153,7 +169,12 @@ impl Exported {
             ));
             for h in &self.held {
                 let why: Vec<&str> = h.reasons.iter().map(|r| r.message.as_str()).collect();
-                s.push_str(&format!("  {}: {}\n", h.case_id, why.join("／")));
+                let month = h
+                    .month
+                    .as_deref()
+                    .map(|m| format!("（{m}分）"))
+                    .unwrap_or_default();
+                s.push_str(&format!("  {}{month}: {}\n", h.case_id, why.join("／")));
             }
         }
         if !self.to_confirm.is_empty() {
@@ -198,15 +219,17 @@ fn stamp(t: DateTime<FixedOffset>) -> String {
 }
 
 /// The payment of an approval, from the case's application as first read (its `bank` and the
-/// applicant's kana name). A missing case or bank leaves the fields empty: the checks hold it.
-fn payment_of(u: &Unpaid, case_json: Option<&str>) -> Payment {
+/// applicant's kana name), and the applicant's name for the 振込明細一覧. A missing case or bank
+/// leaves the fields empty: the checks hold it.
+fn payment_of(u: &Unpaid, case_json: Option<&str>) -> (Payment, Option<String>) {
     let case: Option<Case> = case_json.and_then(|j| serde_json::from_str(j).ok());
     let app = case.map(|c| c.application);
     let bank = app.as_ref().and_then(|a| a.bank.clone());
     let field = |f: fn(&crate::case::application::Bank) -> &Option<String>| {
         bank.as_ref().and_then(|b| f(b).clone()).unwrap_or_default()
     };
-    Payment {
+    let name = app.as_ref().and_then(|a| a.applicant.name.clone());
+    let payment = Payment {
         case_id: u.case_id.clone(),
         document_number: u.document_number.clone(),
         payee_kana: field(|b| &b.holder_kana),
@@ -216,7 +239,8 @@ fn payment_of(u: &Unpaid, case_json: Option<&str>) -> Payment {
         account_type: field(|b| &b.account_type),
         account_number: field(|b| &b.account_number),
         amount_yen: u.amount_yen,
-    }
+    };
+    (payment, name)
 }
 
 /// Removes what a killed export left under `outbox/payments/`: every entry that is not the folder
@@ -256,7 +280,7 @@ fn csv_field(s: &str) -> String {
 fn csv(date: NaiveDate, rows: &[(Payment, &super::Accepted, &Unpaid)]) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");
     out.push_str(
-        "連番,案件番号,決裁番号,文書番号,決定日,振込指定日,金融機関コード,支店コード,預金種目,口座番号,受取人名,振込金額\r\n",
+        "連番,案件番号,決裁番号,文書番号,決定日,支給対象月,振込指定日,金融機関コード,支店コード,預金種目,口座番号,受取人名,振込金額\r\n",
     );
     for (p, a, u) in rows {
         let r = &a.record;
@@ -271,6 +295,7 @@ fn csv(date: NaiveDate, rows: &[(Payment, &super::Accepted, &Unpaid)]) -> Vec<u8
             u.approval_id.to_string(),
             p.document_number.clone(),
             u.decided_on.to_string(),
+            u.month.clone().unwrap_or_default(),
             date.to_string(),
             r.bank_code.clone(),
             r.branch_code.clone(),
@@ -304,6 +329,9 @@ pub fn export_batch(
     }
     super::header(settings, date)?;
     super::calendar::check_business_day(date).map_err(PaymentError::from)?;
+    // Before the lock: a template or font problem stops the export with nothing written.
+    let templates = Templates::load(&cfg.templates)?;
+    let codes = BankCodes::load(&settings.bank_codes)?;
 
     let root = payments_dir(cfg);
     let tx = journal.begin_payment_export()?;
@@ -313,40 +341,57 @@ pub fn export_batch(
     let mut held = Vec::new();
     let mut unpaid = Vec::new();
     for u in tx.unpaid()? {
+        if u.month.as_deref().is_some_and(|m| !due(m, date)) {
+            continue; // a stipend month not due yet: a later export pays it
+        }
+        let hold = |code: &str, message: String| HeldPayment {
+            case_id: u.case_id.clone(),
+            approval_id: u.approval_id,
+            month: u.month.clone(),
+            reasons: vec![Reason {
+                code: code.into(),
+                message,
+            }],
+        };
+        if let Some((b, paid_yen)) = u.month_paid {
+            held.push(hold(
+                "month_paid_differs",
+                format!(
+                    "この月分は振込データ 第{b}号で{}円を支払済みです。再決裁により{}円となったため、差額の扱いを確認してください",
+                    crate::render::notice::format_yen(paid_yen),
+                    crate::render::notice::format_yen(u.amount_yen)
+                ),
+            ));
+            continue;
+        }
         if u.reopened {
-            held.push(HeldPayment {
-                case_id: u.case_id.clone(),
-                approval_id: u.approval_id,
-                reasons: vec![Reason {
-                    code: "reopened".into(),
-                    message:
-                        "決裁の後に訂正され、再決裁を待っています（金額が変わることがあります）"
-                            .into(),
-                }],
-            });
+            held.push(hold(
+                "reopened",
+                "決裁の後に訂正され、再決裁を待っています（金額が変わることがあります）".into(),
+            ));
             continue;
         }
         match u.case_in_batch {
-            Some(b) => held.push(HeldPayment {
-                case_id: u.case_id.clone(),
-                approval_id: u.approval_id,
-                reasons: vec![Reason {
-                    code: "case_in_batch".into(),
-                    message: format!(
-                        "この案件の支払は振込データ 第{b}号に含まれています（金額が変わった場合は、その振込データを取り消してから作り直してください）"
-                    ),
-                }],
-            }),
+            Some(b) => held.push(hold(
+                "case_in_batch",
+                format!(
+                    "この案件の支払は振込データ 第{b}号に含まれています（金額が変わった場合は、その振込データを取り消してから作り直してください）"
+                ),
+            )),
             None => unpaid.push(u),
         }
     }
     let mut payments = Vec::with_capacity(unpaid.len());
+    let mut names = Vec::with_capacity(unpaid.len());
     for u in &unpaid {
-        payments.push(payment_of(u, tx.case_json(&u.case_id)?.as_deref()));
+        let (payment, name) = payment_of(u, tx.case_json(&u.case_id)?.as_deref());
+        payments.push(payment);
+        names.push(name);
     }
     let held_of = |h: &super::Held| HeldPayment {
         case_id: h.case_id.clone(),
         approval_id: unpaid[h.index].approval_id,
+        month: unpaid[h.index].month.clone(),
         reasons: h
             .reasons
             .iter()
@@ -396,13 +441,48 @@ pub fn export_batch(
     let dir = batch_dir(cfg, id);
     let file = dir.join(format!("{stem}.txt"));
     let csv_path = dir.join(format!("{stem}.csv"));
+    let list_path = dir.join(format!("{stem}.pdf"));
     let csv_bytes = csv(date, &rows);
+    let sha256 = sha256_hex(&out.bytes);
+    let mut list_rows: Vec<ListRow> = Vec::with_capacity(rows.len());
+    for (p, a, u) in &rows {
+        let (bank, branch) = match &codes {
+            Some(c) => (
+                Some(c.bank(&a.record.bank_code)),
+                Some(c.branch(&a.record.bank_code, &a.record.branch_code)?),
+            ),
+            None => (None, None),
+        };
+        list_rows.push(ListRow {
+            record: a.record.clone(),
+            document_number: p.document_number.clone(),
+            case_id: p.case_id.clone(),
+            name: names[a.index].clone(),
+            month: u.month.clone(),
+            to_confirm: !a.to_confirm.is_empty(),
+            bank,
+            branch,
+        });
+    }
+    let heading = ListHeading {
+        batch_id: id,
+        transfer_date: date,
+        created_by: actor.name().to_string(),
+        created_at: now,
+        file_name: file_name_of(&file),
+        codes_dated: codes.as_ref().map(BankCodes::dated_ja),
+    };
+    let identity: [u8; 32] = sha2::Sha256::digest(&out.bytes).into();
+    let list_bytes = super::list::render(&heading, &list_rows, &templates, &identity)?;
     std::fs::create_dir_all(&dir).map_err(io(format!("{} を作れません", dir.display())))?;
     sync_dir(&root).map_err(io(format!("{} を同期できません", root.display())))?;
     write_durable(&file, &out.bytes).map_err(io(format!("{} を書き出せません", file.display())))?;
     pause();
     write_durable(&csv_path, &csv_bytes)
         .map_err(io(format!("{} を書き出せません", csv_path.display())))?;
+    pause();
+    write_durable(&list_path, &list_bytes)
+        .map_err(io(format!("{} を書き出せません", list_path.display())))?;
     pause();
 
     let recorded: Vec<BatchPaymentRow> = rows
@@ -412,10 +492,11 @@ pub fn export_batch(
             approval_id: u.approval_id,
             case_id: p.case_id.clone(),
             amount_yen: a.record.amount_yen,
+            month: u.month.clone(),
         })
         .collect();
     let total_yen: i64 = recorded.iter().map(|r| r.amount_yen).sum();
-    let sha256 = sha256_hex(&out.bytes);
+    let list_sha256 = sha256_hex(&list_bytes);
     let at = stamp(now);
     let audit = NewAudit {
         at: at.clone(),
@@ -428,12 +509,14 @@ pub fn export_batch(
             "count": recorded.len(),
             "total_yen": total_yen,
             "sha256": sha256,
+            "list_sha256": list_sha256,
             "approvals": recorded.iter().map(|r| r.approval_id).collect::<Vec<_>>(),
         })
         .to_string(),
     };
     let file_name = file_name_of(&file);
     let csv_name = file_name_of(&csv_path);
+    let list_name = file_name_of(&list_path);
     tx.record(&NewBatch {
         id,
         transfer_date: date,
@@ -441,6 +524,8 @@ pub fn export_batch(
         sha256: &sha256,
         csv_name: &csv_name,
         csv_sha256: &sha256_hex(&csv_bytes),
+        list_name: &list_name,
+        list_sha256: &list_sha256,
         exported_by: actor.id(),
         exported_at: &at,
         payments: &recorded,
@@ -454,20 +539,37 @@ pub fn export_batch(
     })?;
     tracing::info!(batch = id, count = recorded.len(), sha256 = %sha256, "payments exported");
 
+    let dated = codes.as_ref().map(BankCodes::dated_ja).unwrap_or_default();
     let to_confirm = rows
         .iter()
-        .filter(|(_, a, _)| !a.to_confirm.is_empty())
-        .map(|(p, a, _)| ConfirmPayment {
-            case_id: p.case_id.clone(),
-            position: a.record.customer_code_1 as i64,
-            items: a
+        .zip(&list_rows)
+        .filter_map(|((p, a, _), l)| {
+            let mut items: Vec<Reason> = a
                 .to_confirm
                 .iter()
                 .map(|c| Reason {
                     code: c.code().into(),
                     message: c.message(),
                 })
-                .collect(),
+                .collect();
+            // A code the list lacks: the bank may reject the record (the list may also be older
+            // than the code — a person checks the account).
+            if l.bank == Some(Listed::NotListed) {
+                items.push(Reason {
+                    code: "bank_code_not_listed".into(),
+                    message: format!("金融機関コードが全銀コード一覧（{dated}時点）にありません"),
+                });
+            } else if l.branch == Some(Listed::NotListed) {
+                items.push(Reason {
+                    code: "branch_code_not_listed".into(),
+                    message: format!("支店コードが全銀コード一覧（{dated}時点）にありません"),
+                });
+            }
+            (!items.is_empty()).then(|| ConfirmPayment {
+                case_id: p.case_id.clone(),
+                position: a.record.customer_code_1 as i64,
+                items,
+            })
         })
         .collect();
     Ok(Exported {
@@ -476,6 +578,7 @@ pub fn export_batch(
             transfer_date: date,
             file,
             csv: csv_path,
+            list: list_path,
             sha256,
             bytes: out.bytes.len(),
         }),

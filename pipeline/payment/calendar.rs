@@ -128,6 +128,22 @@ fn day_off_text(day_off: DayOff) -> String {
     }
 }
 
+/// The first bank business day after `day` — what `kyufu export-payments --date next` pays on.
+/// Refused once it would run past the holiday table (never a guess about an unlisted year).
+pub fn next_business_day(day: NaiveDate) -> Result<NaiveDate, CalendarError> {
+    let mut d = day;
+    loop {
+        d = d
+            .succ_opt()
+            .ok_or(CalendarError::NotCovered { date: day })?;
+        match check_business_day(d) {
+            Ok(()) => return Ok(d),
+            Err(e @ CalendarError::NotCovered { .. }) => return Err(e),
+            Err(_) => {}
+        }
+    }
+}
+
 /// `Ok(())` when banks are open on `date`; otherwise why not.
 pub fn check_business_day(date: NaiveDate) -> Result<(), CalendarError> {
     if !(FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
@@ -265,5 +281,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn next_skips_weekends_holidays_and_the_year_end() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // Friday → Monday; a Saturday before a 振替休日-free Monday → Monday.
+        assert_eq!(next_business_day(d(2026, 12, 4)), Ok(d(2026, 12, 7)));
+        // 12/30 → the bank year-end 12/31–1/3 is closed → Monday 2027-01-04.
+        assert_eq!(next_business_day(d(2026, 12, 30)), Ok(d(2027, 1, 4)));
+        // Past the table: refused.
+        assert!(matches!(
+            next_business_day(d(2027, 12, 30)),
+            Err(CalendarError::NotCovered { .. })
+        ));
     }
 }

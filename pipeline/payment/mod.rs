@@ -7,16 +7,20 @@
 //! that fails a check with its Japanese reasons, and writes the others as one file, listing what a
 //! person must confirm before it is released. [`zengin::read_file`] reads a file back and checks it.
 //!
-//! This file and `zengin`, `check`, `kana`, `calendar`, `layout` are pure: no clock, no files, no
-//! logging (the records carry names and account numbers). Which decisions are approved and not yet
-//! paid, the batches in the journal, the files in `outbox/payments/` and the CSV are `batch.rs`
-//! (`kyufu export-payments`); reading a file back against the journal is `reconcile.rs`.
+//! This file and `zengin`, `check`, `kana`, `calendar`, `layout`, `list` are pure: no clock, no
+//! files, no logging (the records carry names and account numbers). A stipend (RULES.md §2) is paid
+//! month by month: [`due`] says which months of its approved schedule an export pays. Which
+//! decisions are approved and not yet paid, the batches in the journal, the files in
+//! `outbox/payments/` (the file, the CSV and the 振込明細一覧 PDF of `list`) are `batch.rs` (`kyufu
+//! export-payments`); reading a file back against the journal is `reconcile.rs`.
 
+pub mod banks;
 pub mod batch;
 pub mod calendar;
 pub mod check;
 pub mod kana;
 pub mod layout;
+pub mod list;
 pub mod reconcile;
 pub mod zengin;
 
@@ -93,8 +97,26 @@ pub struct Payment {
     pub amount_yen: i64,
 }
 
+/// Whether a stipend month (`YYYY-MM`) is due in an export whose 振込指定日 is `date`.
+///
+/// RULES.md §2: the stipend is 「paid from the month of application (not before the course start)
+/// to the course's end month」, a monthly amount, and 「each month's attendance report produces that
+/// month's payment line」. The approved decision's 支給予定表 (`decision.schedule`) gives each month's
+/// amount; a month is due once the 振込指定日 falls in it or after it — never paid ahead for a month
+/// not begun (the attendance that could stop it is not known yet), and a month an earlier export
+/// missed is paid by the next one. Pure: the date is the transfer date, not the clock.
+pub fn due(month: &str, date: NaiveDate) -> bool {
+    let transfer_month = format!("{:04}-{:02}", date.year(), date.month());
+    // Both `YYYY-MM`, zero-padded: the strings order as the months do.
+    month.len() == 7 && month <= transfer_month.as_str()
+}
+
 fn default_line_ending() -> LineEnding {
     LineEnding::Crlf
+}
+
+fn default_bank_codes() -> std::path::PathBuf {
+    std::path::PathBuf::from("bank-codes")
 }
 
 /// `[payment]` in `kyufu.toml`: the office as the remitter of a 総合振込, as its bank registered it.
@@ -121,6 +143,10 @@ pub struct PaymentConfig {
     /// After each 120-byte record: `crlf` (default) or `none`, as the paying bank requires.
     #[serde(default = "default_line_ending")]
     pub line_ending: LineEnding,
+    /// Folder of the 全銀 bank and branch code list that `scripts/bank-codes.py` extracts (names on
+    /// the 振込明細一覧; codes it lacks are listed to confirm). Absent: names left blank.
+    #[serde(default = "default_bank_codes")]
+    pub bank_codes: std::path::PathBuf,
 }
 
 /// Why no file could be written. Shown to payment officers, so Japanese.

@@ -1,7 +1,7 @@
 //! `kyufu export-payments --verify FILE`: a 総合振込 file read back and checked against the journal —
 //! the file is the one its batch recorded (sha256), every data record is the payment the batch holds
 //! at that place (approval, amount) and that approval is a `pay` decision still in force and in no
-//! other live batch, and the trailer's count and total equal the records and the batch.
+//! other live batch (for a stipend month: that month of the approved schedule, with its amount), and the trailer's count and total equal the records and the batch.
 //!
 //! Read-only: it changes nothing. Problems name record numbers, case ids and batch numbers, never a
 //! payee or an account. Called by `main.rs`.
@@ -144,7 +144,7 @@ pub fn verify(journal: &Journal, path: &Path) -> Result<Verified, BatchError> {
                 p.case_id, r.amount_yen, p.amount_yen
             ));
         }
-        match journal.approval_pays(p.approval_id)? {
+        match journal.approval_pays(p.approval_id, p.month.as_deref())? {
             Some((case_id, amount)) if case_id == p.case_id && amount == r.amount_yen => {}
             Some((_, amount)) => problems.push(format!(
                 "第{n}レコード（{}）: 決裁（番号 {}）の支給額 {amount} 円と異なります",
@@ -155,7 +155,7 @@ pub fn verify(journal: &Journal, path: &Path) -> Result<Verified, BatchError> {
                 p.case_id, p.approval_id
             )),
         }
-        let others = journal.other_live_batches(p.approval_id, id)?;
+        let others = journal.other_live_batches(p.approval_id, p.month.as_deref(), id)?;
         if !others.is_empty() {
             let others: Vec<String> = others.iter().map(|b| format!("第{b}号")).collect();
             problems.push(format!(

@@ -19,6 +19,7 @@ fn config() -> PaymentConfig {
         account_type: AccountType::Ordinary,
         account_number: "7654321".into(),
         line_ending: LineEnding::Crlf,
+        bank_codes: "bank-codes".into(),
     }
 }
 
@@ -418,4 +419,20 @@ fn throughput_10000_payments() {
         10_000.0 / read.as_secs_f64(),
     );
     assert_eq!(size, (10_000 + 3) * 122);
+}
+
+/// RULES.md §2, a stipend month is due once the 振込指定日 falls in it or later (`due`).
+#[test]
+fn a_stipend_month_is_due_from_its_first_day_on() {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    for (month, date, want) in [
+        ("2027-03", d(2027, 3, 1), true),   // its first day
+        ("2027-03", d(2027, 2, 26), false), // the last business day before it
+        ("2027-02", d(2027, 3, 1), true),   // a month an earlier export missed
+        ("2026-12", d(2027, 1, 4), true),   // across the year
+        ("2027-01", d(2026, 12, 28), false),
+        ("2027-3", d(2027, 3, 1), false), // not YYYY-MM: never due, never paid
+    ] {
+        assert_eq!(super::due(month, date), want, "{month} on {date}");
+    }
 }

@@ -43,10 +43,14 @@ pub enum Draw {
     Rect { x: f32, y: f32, w: f32, h: f32 },
 }
 
-/// Advance widths from the font that will be embedded, so wrapping matches what is printed.
+/// Advance widths from the font that will be embedded, so wrapping matches what is printed. Each
+/// character's advance is looked up in the font once and remembered (a long table measures the
+/// same few hundred characters hundreds of thousands of times).
 pub struct Measure<'a> {
     font: &'a ParsedFont,
     units_per_em: f32,
+    /// Advance in font units per character; `None` for a character the font lacks.
+    advances: std::cell::RefCell<std::collections::HashMap<char, Option<u16>>>,
 }
 
 impl<'a> Measure<'a> {
@@ -55,19 +59,26 @@ impl<'a> Measure<'a> {
         Measure {
             font,
             units_per_em: if units == 0 { 1000.0 } else { f32::from(units) },
+            advances: Default::default(),
         }
     }
 
     /// Whether the font has a glyph for `c` (a missing one prints as an empty box).
     pub fn has_glyph(&self, c: char) -> bool {
-        self.font.lookup_glyph_index(c as u32).is_some()
+        self.advance(c).is_some()
+    }
+
+    fn advance(&self, c: char) -> Option<u16> {
+        *self.advances.borrow_mut().entry(c).or_insert_with(|| {
+            self.font
+                .lookup_glyph_index(c as u32)
+                .map(|gid| self.font.get_horizontal_advance(gid))
+        })
     }
 
     pub fn char_width(&self, c: char, size: f32) -> f32 {
-        match self.font.lookup_glyph_index(c as u32) {
-            Some(gid) => {
-                f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em * size
-            }
+        match self.advance(c) {
+            Some(advance) => f32::from(advance) / self.units_per_em * size,
             // .notdef: assume a full-width box.
             None => size,
         }

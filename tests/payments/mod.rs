@@ -5,6 +5,8 @@
 //! leaves a payment in two live batches, a batch without its file or a file without its batch; a bad
 //! account number is held with its reason and nothing is exported.
 
+mod walkthrough;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -15,7 +17,7 @@ use kyufu::journal::Journal;
 use kyufu::payment::zengin;
 
 use super::review::{json, ok, refused, spawn};
-use super::{generate, run_once, scratch};
+use super::{format_yen, generate, pdftotext, run_once, scratch};
 
 const PAYMENT: &str = "[payment]
 remitter_code = \"1234567890\"
@@ -40,13 +42,9 @@ fn pass(user: &str) -> String {
 
 /// The first bank business day after today (the file's 振込指定日).
 fn pay_date() -> String {
-    let mut d = chrono::Local::now().date_naive();
-    loop {
-        d = d.succ_opt().unwrap();
-        if kyufu::payment::calendar::check_business_day(d).is_ok() {
-            return d.to_string();
-        }
-    }
+    kyufu::payment::calendar::next_business_day(chrono::Local::now().date_naive())
+        .expect("the holiday table covers the next business day")
+        .to_string()
 }
 
 /// Seed 14's two submissions read, users added, the paid case drafted and approved; returns the
@@ -65,6 +63,25 @@ fn approved_case(dir: &Path, edit: impl FnOnce(&mut Value)) -> (String, Value) {
     edit(&mut app);
     fs::write(&app_path, serde_json::to_vec_pretty(&app).unwrap()).unwrap();
     run_once(dir, "");
+    add_users(dir);
+    let mut paid = None;
+    for e in fs::read_dir(dir.join("outbox")).unwrap().flatten() {
+        let Ok(bytes) = fs::read(e.path().join("decision.json")) else {
+            continue;
+        };
+        let d: Value = serde_json::from_slice(&bytes).unwrap();
+        if d["outcome"] == "pay" {
+            paid = Some((e.file_name().to_string_lossy().into_owned(), d));
+        }
+    }
+    let (case, decision) = paid.expect("seed 14's first submission is paid");
+    submit_and_approve(dir, &case);
+    (case, decision)
+}
+
+/// The configs (with and without `[payment]`) and the users: root (admin), sato (staff), suzuki
+/// (approver).
+fn add_users(dir: &Path) {
     fs::write(
         dir.join("kyufu-pay.toml"),
         format!("settle_ms = 0\n{PAYMENT}"),
@@ -85,21 +102,14 @@ fn approved_case(dir: &Path, edit: impl FnOnce(&mut Value)) -> (String, Value) {
     for (name, role) in [("sato", "staff"), ("suzuki", "approver")] {
         add(name, role, format!("{}{}", pass("root"), pass(name)), true);
     }
-    let mut paid = None;
-    for e in fs::read_dir(dir.join("outbox")).unwrap().flatten() {
-        let Ok(bytes) = fs::read(e.path().join("decision.json")) else {
-            continue;
-        };
-        let d: Value = serde_json::from_slice(&bytes).unwrap();
-        if d["outcome"] == "pay" {
-            paid = Some((e.file_name().to_string_lossy().into_owned(), d));
-        }
-    }
-    let (case, decision) = paid.expect("seed 14's first submission is paid");
+}
+
+/// 起案 by sato, 決裁 by suzuki.
+fn submit_and_approve(dir: &Path, case: &str) {
     ok(
         &kyufu_as(
             dir,
-            &["submit", &case, "--as", "sato", "--password-stdin"],
+            &["submit", case, "--as", "sato", "--password-stdin"],
             "sato",
         ),
         "submit",
@@ -107,12 +117,11 @@ fn approved_case(dir: &Path, edit: impl FnOnce(&mut Value)) -> (String, Value) {
     ok(
         &kyufu_as(
             dir,
-            &["approve", &case, "--as", "suzuki", "--password-stdin"],
+            &["approve", case, "--as", "suzuki", "--password-stdin"],
             "suzuki",
         ),
         "approve",
     );
-    (case, decision)
 }
 
 fn export(dir: &Path, date: &str) -> Value {
@@ -160,6 +169,16 @@ fn invariants(dir: &Path, case: &str) -> Vec<i64> {
             .unwrap_or_else(|_| panic!("batch {} recorded without its file", b.id));
         assert_eq!(kyufu::run::files::sha256_hex(&bytes), b.sha256);
         assert!(folder.join(&b.csv_name).exists(), "batch {} csv", b.id);
+        let list = b
+            .list_name
+            .as_deref()
+            .expect("the 振込明細一覧 is recorded");
+        let list_bytes =
+            fs::read(folder.join(list)).unwrap_or_else(|_| panic!("batch {} list", b.id));
+        assert_eq!(
+            Some(kyufu::run::files::sha256_hex(&list_bytes)),
+            b.list_sha256
+        );
         if b.state != "cancelled" {
             for p in j.batch_payments(b.id).unwrap() {
                 if p.case_id == case {
@@ -190,8 +209,10 @@ fn no_unrecorded_files(dir: &Path) {
 fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() {
     let dir = scratch("payments-export");
     // ヲ has no place in a bank name: written ｵ, and listed for a person to confirm.
+    // A bank code the 全銀 code list does not have: the bank would reject it; listed to confirm.
     let (case, decision) = approved_case(&dir, |app| {
         app["bank"]["holder_kana"] = Value::from("ヲノ ハナコ");
+        app["bank"]["bank_code"] = Value::from("9998");
     });
     let amount = decision["amount_yen"].as_i64().unwrap();
     let date = pay_date();
@@ -243,6 +264,7 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
         .map(|i| i["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"wo_as_o"), "{codes:?}");
+    assert!(codes.contains(&"bank_code_not_listed"), "{codes:?}");
     let file = PathBuf::from(first["batch"]["file"].as_str().unwrap());
     let bytes = fs::read(&file).unwrap();
     assert_eq!(bytes.len(), 4 * 122, "four 120-byte records with CRLF");
@@ -261,6 +283,35 @@ fn an_approved_payment_is_exported_once_verified_cancelled_and_exported_again() 
     );
     let text = ok(&verify(&dir, &file), "verify");
     assert!(text.contains("一致しました"), "{text}");
+
+    // The 振込明細一覧 for the 支出命令: the payment's 文書番号, case, payee, account and amount, and
+    // the total equal to the trailer's 合計金額.
+    let approved = json(&dir.join("outbox").join(&case).join("decision.json"));
+    let number = approved["document_number"].as_str().unwrap();
+    let list = PathBuf::from(first["batch"]["list"].as_str().unwrap());
+    let text: String = pdftotext(&list).split_whitespace().collect();
+    for want in [
+        "振込明細一覧",
+        number,
+        case.as_str(),
+        "ｵﾉﾊﾅｺ",
+        "名義要確認",
+        "金融機関コード一覧になし",
+        "全銀コード一覧（zengin-code、2026年8月24日時点のデータ）",
+        format_yen(amount)
+            .trim_start_matches('金')
+            .trim_end_matches('円'),
+        // The whole account number: auditors match the list to the file record by record.
+        &read.records[0].account_number,
+        &format!("件数1件合計金額{}", format_yen(read.trailer.total_yen)),
+        "作成者suzuki",
+        "（1／1）",
+    ] {
+        assert!(
+            text.contains(want),
+            "「{want}」 missing from the list: {text}"
+        );
+    }
 
     // Nothing new: no second batch.
     let again = export(&dir, &date);
@@ -446,4 +497,112 @@ fn a_bad_account_number_is_held_with_its_reason_and_nothing_is_exported() {
         "no account number in the summary: {text}"
     );
     assert!(journal(&dir).payment_batches().unwrap().is_empty());
+}
+
+/// The first bank business day on or after `d`.
+fn business_day_from(d: chrono::NaiveDate) -> chrono::NaiveDate {
+    kyufu::payment::calendar::next_business_day(d.pred_opt().unwrap())
+        .expect("the holiday table covers the date")
+}
+
+/// 高等職業訓練促進給付金 (RULES.md §2) approved for a 12-month course starting next month is paid
+/// month by month: an export in month 1 pays month 1 only; another export in month 1 pays
+/// nothing; an export in month 3 pays months 2 and 3 — each month its own record, the file passes
+/// `--verify`, and the 振込明細一覧 names each month.
+#[test]
+fn an_approved_stipend_is_paid_month_by_month_as_each_month_falls_due() {
+    use chrono::{Datelike, Months, NaiveDate};
+    let dir = scratch("payments-stipend");
+    let today = chrono::Local::now().date_naive();
+    let month1 = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap() + Months::new(1);
+    let ends = month1 + Months::new(12) - chrono::Days::new(1);
+    let sub = dir.join("inbox").join("stipend");
+    fs::create_dir_all(&sub).unwrap();
+    let app = serde_json::json!({
+        "benefit": "kotoshokugyo", "applied_on": today.to_string(),
+        "applicant": {"name": "山田 花子", "name_kana": "ヤマダ ハナコ", "birth_date": "1990-04-01",
+                      "address": "さくら市中央1-1"},
+        "children": [{"name": "山田 陽菜", "birth_date": "2015-06-01"}],
+        "child_support_allowance": "full", "resident_tax": "exempt", "prior_receipt": false,
+        "qualification": "准看護師",
+        "course": {"name": "准看護科", "institution": "学校法人さくら学園",
+                   "started_on": month1.to_string(), "ends_on": ends.to_string()},
+        "bank": {"bank_code": "0001", "branch_code": "001", "account_type": "ordinary",
+                 "account_number": "1234567", "holder_kana": "ﾔﾏﾀﾞ ﾊﾅｺ"}
+    });
+    fs::write(sub.join("application.json"), app.to_string()).unwrap();
+    run_once(&dir, "");
+    add_users(&dir);
+    let case = fs::read_dir(dir.join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.contains('-'))
+        .unwrap();
+    let decision = json(&dir.join("outbox").join(&case).join("decision.json"));
+    assert_eq!(decision["outcome"], "pay", "{decision}");
+    let schedule = decision["schedule"].as_array().unwrap();
+    assert_eq!(schedule.len(), 12);
+    let month_yen = |m: NaiveDate| -> i64 {
+        let key = format!("{:04}-{:02}", m.year(), m.month());
+        schedule
+            .iter()
+            .find(|l| l["month"] == key.as_str())
+            .unwrap()["amount_yen"]
+            .as_i64()
+            .unwrap()
+    };
+    submit_and_approve(&dir, &case);
+
+    let first_day = business_day_from(month1);
+    let first = export(&dir, &first_day.to_string());
+    assert_eq!(
+        first["count"], 1,
+        "month 1 only, not the whole plan: {first}"
+    );
+    assert_eq!(first["total_yen"], month_yen(month1));
+    assert!(
+        first["total_yen"].as_i64() < decision["amount_yen"].as_i64(),
+        "never the whole plan at once"
+    );
+
+    let again = export(
+        &dir,
+        &business_day_from(first_day.succ_opt().unwrap()).to_string(),
+    );
+    assert_eq!(
+        again["count"], 0,
+        "month 1 is paid, month 2 not due: {again}"
+    );
+
+    let month3 = month1 + Months::new(2);
+    let third = export(&dir, &business_day_from(month3).to_string());
+    assert_eq!(third["count"], 2, "months 2 and 3: {third}");
+    assert_eq!(
+        third["total_yen"],
+        month_yen(month1 + Months::new(1)) + month_yen(month3)
+    );
+    let file = PathBuf::from(third["batch"]["file"].as_str().unwrap());
+    ok(&verify(&dir, &file), "verify the months' file");
+    let read = zengin::read_file(&fs::read(&file).unwrap()).unwrap();
+    assert_eq!(read.records.len(), 2, "one record per month");
+    let csv = fs::read_to_string(third["batch"]["csv"].as_str().unwrap()).unwrap();
+    let list: String = pdftotext(&PathBuf::from(third["batch"]["list"].as_str().unwrap()))
+        .split_whitespace()
+        .collect();
+    for m in [month1 + Months::new(1), month3] {
+        let key = format!(",{:04}-{:02},", m.year(), m.month());
+        assert!(csv.contains(&key), "{key} in the CSV: {csv}");
+        let wareki = format!("{}月分", m.month());
+        assert!(list.contains(&wareki), "{wareki} in the list: {list}");
+    }
+    let j = journal(&dir);
+    let months: Vec<Option<String>> = j
+        .payment_batches()
+        .unwrap()
+        .iter()
+        .flat_map(|b| j.batch_payments(b.id).unwrap())
+        .map(|p| p.month)
+        .collect();
+    assert_eq!(months.len(), 3, "three months, each paid once: {months:?}");
 }

@@ -14,7 +14,14 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
     if let Some((span, name, repaired)) = find_name(
         &lines,
         &["殿", "様"],
-        &["受講者氏名", "氏名", "受講者", "修了者"],
+        &[
+            "修了者氏名",
+            "受講者氏名",
+            "受講生氏名",
+            "氏名",
+            "受講者",
+            "修了者",
+        ],
         hints,
     ) {
         // A repaired reading is doubtful, unless every second reading gave it alike.

@@ -3,15 +3,43 @@
 
 use super::*;
 
-/// Labels a receipt puts before the payer's name, longest first.
+/// Labels a receipt puts before the payer's name, longest first. Institutions word it many ways
+/// (a shop's 「ご依頼者」, a school's 「受講生氏名」, a letter's 「ご芳名」/「宛名」); a label left on
+/// the value would be read as part of the name.
 pub(super) const PAYER_LABELS: &[&str] = &[
     "受講者氏名",
     "支払者氏名",
+    "受講生氏名",
+    "申込者氏名",
+    "ご契約者名",
     "受講者名",
+    "受講生名",
+    "ご依頼者",
+    "ご依頼主",
+    "お支払者",
+    "ご契約者",
+    "ご利用者",
+    "お申込者",
     "お名前",
-    "氏名",
+    "御名前",
+    "ご氏名",
+    "御氏名",
+    "ご芳名",
+    "御芳名",
+    "依頼者",
+    "依頼主",
+    "申込者",
+    "契約者",
     "受講者",
+    "受講生",
     "支払者",
+    "支払人",
+    "納入者",
+    "納付者",
+    "振込人",
+    "芳名",
+    "宛名",
+    "氏名",
 ];
 
 /// Seal and corrections: a small seal on or beside a strike is its 訂正印; any other seal is the
@@ -289,16 +317,81 @@ pub(super) fn find_issuer(
     None
 }
 
+/// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before
+/// 「講座名」 before 「講座」).
 pub(super) const COURSE_LABELS: &[&str] = &[
     "教育訓練講座名",
+    "受講コース名",
+    "受講講座名",
+    "受講科目名",
+    "研修講座名",
+    "教育訓練講座",
+    "講座名称",
+    "コース名称",
+    "受講講座",
+    "受講コース",
+    "受講科目",
+    "受講内容",
     "講座名",
     "コース名",
     "課程名",
+    "科目名",
+    "講習名",
     "訓練講座",
+    "訓練名",
     "研修名",
     "講座",
     "コース",
 ];
+
+/// Words that begin what was paid for in a purpose line (但し書き), after the course: 「○○講座
+/// 受講料等として」, 「○○講座の受講料として」, 「○○講座受講に係る費用として」, 「○○講座 入学金及び
+/// 受講料として」, 「○○講座 教材費として」.
+const PAID_FOR: &[&str] = &[
+    "受講",
+    "入学料",
+    "入学金",
+    "入会金",
+    "授業料",
+    "講座費用",
+    "費用",
+    "教材費",
+    "学費",
+    "月謝",
+    "代金",
+    "として",
+];
+
+/// What a purpose line says of the course, from the text after 「但し」 (compact). 「受講料（○○）
+/// として」 names it in brackets; otherwise it is what precedes the first word of what was paid for.
+/// `None` when the line names no course (「受講料として」, 「講座費用一式として」).
+pub(super) fn course_in_purpose(rest: &str) -> Option<String> {
+    let rest = rest.strip_prefix("書き").unwrap_or(rest);
+    let rest = rest.trim_start_matches([':', '：', '、', ',']);
+    let bracketed = rest.split_once(['（', '(']).and_then(|(before, inside)| {
+        let (course, _) = inside.split_once(['）', ')'])?;
+        PAID_FOR
+            .iter()
+            .any(|w| before.contains(w))
+            .then_some(course)
+    });
+    let course = match bracketed {
+        Some(course) => course,
+        None => {
+            let end = PAID_FOR
+                .iter()
+                .filter_map(|w| rest.find(w))
+                .min()
+                .unwrap_or(rest.len());
+            rest[..end]
+                .trim_end()
+                .trim_end_matches(['の', '・', '、', ',', '及'])
+        }
+    };
+    let course = course.trim_matches(['「', '」', '『', '』', '・', ':', '：']);
+    let generic = ["講座", "コース", "課程", "研修"].contains(&course);
+    (course.chars().count() >= 2 && !generic).then(|| course.to_string())
+}
 
 pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
     let confirm = |mut span: Span, course: String| match hints.confirms_course(&course) {
@@ -335,19 +428,20 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             }
         }
     }
-    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for.
-    for l in lines {
+    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for; a purpose line
+    // broken after 但し (「但し」 / 「○○講座受講料として」) goes on on the next line.
+    for (i, l) in lines.iter().enumerate() {
         let t = compact(&l.text());
         let Some(rest) = t.strip_prefix("但し").or_else(|| t.strip_prefix("但")) else {
             continue;
         };
-        let end = ["受講料", "入学料", "入学金", "授業料", "講座費用", "として"]
-            .iter()
-            .filter_map(|w| rest.find(w))
-            .min()
-            .unwrap_or(rest.len());
-        let course = rest[..end].to_string();
-        if course.chars().count() >= 2 {
+        let (rest, l) = match lines.get(i + 1) {
+            Some(next) if course_in_purpose(rest).is_none() && !rest.contains("として") => {
+                (compact(&next.text()), next)
+            }
+            _ => (rest.to_string(), l),
+        };
+        if let Some(course) = course_in_purpose(&rest) {
             let span = Span {
                 text: course.clone(),
                 confidence: l.confidence_of(0, l.tokens.len()),

@@ -239,16 +239,10 @@ pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
         .collect()
 }
 
-/// Words that surround a name on forms but are not part of it.
+/// Words that surround a name on forms but are not part of it (besides the payer's labels,
+/// [`super::PAYER_LABELS`]).
 const NAME_NOISE: &[&str] = &[
-    "受講者氏名",
-    "支払者氏名",
-    "受講者名",
-    "受講者",
-    "支払者",
-    "お名前",
-    "御名前",
-    "氏名",
+    "修了者氏名",
     "名前",
     "宛名",
     "修了者",
@@ -259,12 +253,44 @@ const NAME_NOISE: &[&str] = &[
     "フリガナ",
 ];
 
+/// `raw` without a name label at its start, the label matched with the spaces OCR puts in it
+/// (「ご依頼 者 森彩」 → 「森彩」), and whether it was split by such spaces (then its pieces might
+/// have been part of the name: the reading is a repair).
+fn without_leading_label(raw: &str) -> (&str, bool) {
+    let labels = super::PAYER_LABELS.iter().chain(NAME_NOISE);
+    for label in labels {
+        let mut want = label.chars().peekable();
+        let mut end = None;
+        for (i, c) in raw.char_indices() {
+            if c.is_whitespace() {
+                continue;
+            }
+            match want.next() {
+                Some(w) if w == c => {
+                    if want.peek().is_none() {
+                        end = Some(i + c.len_utf8());
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if let Some(end) = end {
+            let start = raw.len() - raw.trim_start().len();
+            let split = raw[start..end].contains(char::is_whitespace);
+            return (&raw[end..], split);
+        }
+    }
+    (raw, false)
+}
+
 /// Cleans a name read from a line: drops form words and anything that is not a name character,
 /// repairs look-alikes, keeps one space between family and given name. `None` if nothing name-like
 /// is left. The flag says whether a repair was needed.
 pub fn clean_name(raw: &str) -> Option<(String, bool)> {
-    let mut s = raw.to_string();
-    for w in NAME_NOISE {
+    let (rest, split_label) = without_leading_label(raw);
+    let mut s = rest.to_string();
+    for w in super::PAYER_LABELS.iter().chain(NAME_NOISE) {
         s = s.replace(w, " ");
     }
     let kept: String = s
@@ -295,7 +321,10 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
     if !(2..=12).contains(&len) || parts.len() > 3 {
         return None;
     }
-    Some((repaired, changed || parts.len() == 3 || misread_honorific))
+    Some((
+        repaired,
+        changed || parts.len() == 3 || misread_honorific || split_label,
+    ))
 }
 
 /// Finds the first line (from `from`) whose compact text contains any of `labels`; returns the line

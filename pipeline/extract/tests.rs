@@ -624,3 +624,110 @@ fn a_breakdown_that_does_not_sum_lowers_confidence() {
     );
     assert!(d.findings.iter().any(|f| f.code == "items_do_not_sum"));
 }
+
+/// Payer lines as institutions print them (a school, a driving school, a shop's till, a letter):
+/// the label is no part of the name, however the OCR spaces it.
+#[test]
+fn the_payer_is_read_without_its_label_however_it_is_worded() {
+    for (line, want) in [
+        ("ご依頼者 森 彩 様", "森 彩"),
+        ("ご芳名  大野 健一 様", "大野 健一"),
+        ("御芳名：大野 健一 殿", "大野 健一"),
+        ("宛名 松本 里奈 様", "松本 里奈"),
+        ("納入者 山崎 千尋 様", "山崎 千尋"),
+        ("受講生氏名 小林 直子 様", "小林 直子"),
+        ("ご利用者 石井 一郎 様", "石井 一郎"),
+        ("申込者氏名 青木 恵 殿", "青木 恵"),
+        ("ご契約者 西村 翔太 様", "西村 翔太"),
+        ("振込人 今井 美穂", "今井 美穂"),
+        ("ご依頼主 原田 花 様", "原田 花"),
+        ("森 彩 様", "森 彩"),
+    ] {
+        let p = page(&format!("領収書\n{line}\n金額  12,000円\n"));
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+        assert_eq!(d.text(rf::PAYER_NAME), Some(want), "{line}");
+    }
+    // A label the OCR split (「ご依頼 者」) is taken off too, but the pieces might have been part of
+    // the name: unsure.
+    let p = page("領収書\nご依頼 者 森彩 様\n");
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::PAYER_NAME), Some("森彩"));
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Repaired)
+    );
+}
+
+/// Purpose lines (但し書き) as receipts word them: the course is what precedes what was paid for,
+/// or what the brackets hold; a line that names no course gives none.
+#[test]
+fn the_course_is_read_from_a_purpose_line_however_it_is_worded() {
+    for (rest, want) in [
+        ("簿記検定講座受講料等として", Some("簿記検定講座")),
+        ("簿記検定講座受講費用として", Some("簿記検定講座")),
+        (
+            "介護職員初任者研修の受講料として",
+            Some("介護職員初任者研修"),
+        ),
+        (
+            "介護職員初任者研修受講に係る費用として",
+            Some("介護職員初任者研修"),
+        ),
+        (
+            "大型自動車第一種運転免許入学金及び受講料として",
+            Some("大型自動車第一種運転免許"),
+        ),
+        ("受講料（医療事務講座）として", Some("医療事務講座")),
+        (
+            "受講料(宅地建物取引士講座)として",
+            Some("宅地建物取引士講座"),
+        ),
+        (
+            "書き：ネイリスト養成コース授業料として",
+            Some("ネイリスト養成コース"),
+        ),
+        ("調理師養成課程 教材費として", Some("調理師養成課程")),
+        (
+            "Webデザイナー養成講座講座費用一式として",
+            Some("Webデザイナー養成講座"),
+        ),
+        ("書道講座月謝として", Some("書道講座")),
+        ("受講料として", None),
+        ("講座費用一式として", None),
+        ("入学金として", None),
+        ("講座受講料として", None),
+    ] {
+        assert_eq!(
+            fields::course_in_purpose(rest).as_deref(),
+            want,
+            "但し{rest}"
+        );
+    }
+}
+
+#[test]
+fn a_purpose_line_broken_after_its_course_or_after_tadashi_gives_the_course() {
+    for text in [
+        "領収書\n但し 保育士試験対策講座\n受講料として\n",
+        "領収書\n但し\n保育士試験対策講座受講料として\n",
+        "領収書\n講座名称：保育士試験対策講座\n",
+        "領収書\n受講コース 保育士試験対策講座\n",
+        "領収書\n科目名 保育士試験対策講座\n",
+    ] {
+        let p = page(text);
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+        assert_eq!(
+            d.text(rf::COURSE_NAME),
+            Some("保育士試験対策講座"),
+            "{text}"
+        );
+        // Read from the page alone, nothing cross-checked it.
+        assert!(
+            !matches!(
+                d.field(rf::COURSE_NAME).unwrap().certainty,
+                Certainty::Sure(_)
+            ),
+            "{text}"
+        );
+    }
+}

@@ -269,52 +269,156 @@ pub(super) fn find_issuer(
     {
         return Some((span, name));
     }
+    let span_of = |l: &TextLine, name: &str, certainty: Certainty| Span {
+        text: name.to_string(),
+        confidence: l.confidence_of(0, l.tokens.len()),
+        certainty,
+        bbox: Some(l.bbox),
+    };
     for l in lines {
-        let text = l.text();
-        let t = compact(&text);
-        let Some(kaku) = HOJINKAKU.iter().find(|k| t.contains(*k)) else {
-            continue;
-        };
-        // From the 法人格 to the end, cut where the address, the representative or the phone begins.
-        // The 法人格 may be split by a space in the text; then the name starts with the line.
-        let start = text.find(kaku).unwrap_or(0);
-        let mut name = text[start..].to_string();
-        for cut in [
-            "代表",
-            "理事長",
-            "校長",
-            "学長",
-            "施設長",
-            "所長",
-            "TEL",
-            "電話",
-            "〒",
-            "住所",
-            "印",
-            "(印)",
-        ] {
-            if let Some(pos) = name.find(cut) {
-                if pos > kaku.len() {
-                    name.truncate(pos);
-                }
-            }
+        if let Some(name) = segments_of(l).iter().find_map(|s| corporate_name(s)) {
+            return Some((span_of(l, &name, l.certainty_of(0, l.tokens.len())), name));
         }
-        // The printed name without the spaces layout puts in it (after the 法人格, between words).
-        let name = compact(&name);
-        if name.chars().count() <= kaku.chars().count() {
-            continue;
+    }
+    // No 法人格 printed (「医療事務カレッジ 大宮校」): a short line that ends as a school's or an
+    // association's name does. A looser rule than the 法人格's, so never more than read.
+    for l in lines {
+        if let Some(name) = segments_of(l).iter().find_map(|s| school_name(s)) {
+            let certainty = l.certainty_of(0, l.tokens.len()).and(Certainty::Read);
+            return Some((span_of(l, &name, certainty), name));
         }
-        return Some((
-            Span {
-                text: name.clone(),
-                confidence: l.confidence_of(0, l.tokens.len()),
-                certainty: l.certainty_of(0, l.tokens.len()),
-                bbox: Some(l.bbox),
-            },
-            name,
-        ));
     }
     None
+}
+
+/// The compact text of each of a line's segments (its columns, split at wide gaps).
+fn segments_of(l: &TextLine) -> Vec<String> {
+    read::segments(l)
+        .into_iter()
+        .map(|(from, to)| compact(&l.text_of(from, to)))
+        .collect()
+}
+
+/// Where an issuer's name ends on its line: the representative, the address or the phone begins.
+const ISSUER_ENDS: &[&str] = &[
+    "代表",
+    "理事長",
+    "校長",
+    "学長",
+    "施設長",
+    "所長",
+    "学院長",
+    "TEL",
+    "電話",
+    "〒",
+    "住所",
+    "(印)",
+    "印",
+];
+
+/// Labels an issuer's name may follow on its line.
+const ISSUER_LABELS: &[&str] = &[
+    "教育訓練施設名",
+    "実施機関名",
+    "実施機関",
+    "事業者名",
+    "施設名",
+    "発行者",
+    "発行元",
+    "領収者",
+    "受領者",
+    "名称",
+];
+
+/// `text` cut where the issuer's name ends (but not inside its first `keep` bytes).
+fn issuer_cut(text: &str, keep: usize) -> &str {
+    let end = ISSUER_ENDS
+        .iter()
+        .filter_map(|w| text.find(w))
+        .filter(|&pos| pos >= keep && pos > 0)
+        .min()
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `text` after the last issuer label on it, if any.
+fn after_issuer_label(text: &str) -> &str {
+    ISSUER_LABELS
+        .iter()
+        .filter_map(|lab| text.rfind(lab).map(|p| p + lab.len()))
+        .max()
+        .map_or(text, |end| &text[end..])
+        .trim_start_matches([':', '：', '・'])
+}
+
+/// A name with its 法人格 in one segment (compact): 「株式会社○○」 from the 法人格 on (what the
+/// segment holds before it — a date, a payer glued on from the left column — is no part of it), or
+/// 「○○株式会社」 when nothing but a campus (「…校」) follows the 法人格. A credit company's line
+/// (a クレジット契約証明書 names both) is not the school's.
+pub(super) fn corporate_name(segment: &str) -> Option<String> {
+    let (pos, kaku) = HOJINKAKU
+        .iter()
+        .filter_map(|k| segment.find(k).map(|p| (p, *k)))
+        .min()?;
+    if ["クレジット", "信販", "カード会社", "立替"]
+        .iter()
+        .any(|w| segment[..pos].contains(w))
+    {
+        return None;
+    }
+    let from_kaku = issuer_cut(&segment[pos..], kaku.len());
+    let rest = &from_kaku[kaku.len()..];
+    let campus_only = rest.is_empty() || rest.ends_with('校') && rest.chars().count() <= 6;
+    let before = after_issuer_label(&segment[..pos]);
+    let plain = |s: &str| {
+        s.chars().count() >= 2
+            && !s
+                .chars()
+                .any(|c| c.is_ascii_digit() || "様殿:：。、".contains(c))
+    };
+    if campus_only && plain(before) {
+        return Some(format!("{before}{from_kaku}"));
+    }
+    (!rest.is_empty()).then(|| from_kaku.to_string())
+}
+
+/// Endings of a school's or an association's own name.
+const SCHOOL_ENDINGS: &[&str] = &[
+    "学院",
+    "学園",
+    "学校",
+    "スクール",
+    "カレッジ",
+    "アカデミー",
+    "センター",
+    "協会",
+    "教室",
+    "研究所",
+    "校",
+];
+
+/// A name without 法人格 (compact segment): short, ends as a school's name does, and is no
+/// sentence (「上記の者は本校…」), no address, no course and no addressee.
+pub(super) fn school_name(segment: &str) -> Option<String> {
+    let name = issuer_cut(after_issuer_label(segment), 0);
+    let n = name.chars().count();
+    let sentence = name
+        .chars()
+        .any(|c| c.is_ascii_digit() || "を。、「」様殿:：()（）".contains(c))
+        || [
+            "講座",
+            "コース",
+            "受講",
+            "上記",
+            "本校",
+            "当校",
+            "課程",
+            "修了",
+        ]
+        .iter()
+        .any(|w| name.contains(w));
+    let ends = SCHOOL_ENDINGS.iter().any(|e| name.ends_with(e));
+    (ends && !sentence && (4..=30).contains(&n)).then(|| name.to_string())
 }
 
 /// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before

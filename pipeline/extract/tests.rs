@@ -731,3 +731,65 @@ fn a_purpose_line_broken_after_its_course_or_after_tadashi_gives_the_course() {
         );
     }
 }
+
+/// Issuers as they print themselves: the 法人格 before or after the name, none at all, a campus, a
+/// representative on the same line, a date or the payer glued on from the left column.
+#[test]
+fn the_issuer_is_read_with_or_without_its_hojinkaku() {
+    for (segment, want) in [
+        ("学校法人緑風学園", Some("学校法人緑風学園")),
+        ("学校法人緑風学園理事長山田太郎", Some("学校法人緑風学園")),
+        ("青葉ラーニング株式会社", Some("青葉ラーニング株式会社")),
+        (
+            "青葉ラーニング株式会社代表取締役佐藤一",
+            Some("青葉ラーニング株式会社"),
+        ),
+        (
+            "発行者：青葉ラーニング株式会社",
+            Some("青葉ラーニング株式会社"),
+        ),
+        ("みなと商事株式会社大宮校", Some("みなと商事株式会社大宮校")),
+        ("株式会社東雲ITカレッジ", Some("株式会社東雲ITカレッジ")),
+        (
+            "2026/01/11一般社団法人東雲職業教育協会",
+            Some("一般社団法人東雲職業教育協会"),
+        ),
+        (
+            "宛名村上直美様一般社団法人翔栄職業教育協会",
+            Some("一般社団法人翔栄職業教育協会"),
+        ),
+        ("クレジット会社株式会社みなとファイナンス", None),
+        ("株式会社", None),
+    ] {
+        assert_eq!(
+            fields::corporate_name(segment).as_deref(),
+            want,
+            "{segment}"
+        );
+    }
+    for (segment, want) in [
+        ("医療事務カレッジ大宮校", Some("医療事務カレッジ大宮校")),
+        (
+            "ケアワークアカデミー船橋校校長田中花子",
+            Some("ケアワークアカデミー船橋校"),
+        ),
+        ("つばさ介護スクール", Some("つばさ介護スクール")),
+        ("はばたき自動車学校", Some("はばたき自動車学校")),
+        ("名称：ひまわり料理教室", Some("ひまわり料理教室")),
+        ("上記の者は本校所定の課程を修了", None),
+        ("医療事務講座", None),
+        ("東京都新宿区西新宿2-8-1", None),
+        ("森彩様", None),
+        ("修了証明書", None),
+    ] {
+        assert_eq!(fields::school_name(segment).as_deref(), want, "{segment}");
+    }
+    // Without a 法人格 the name is read, never sure.
+    let p = page("領収書\n森 彩 様\n金額  12,000円\nケアワークアカデミー 船橋校\n");
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::ISSUER_NAME), Some("ケアワークアカデミー船橋校"));
+    assert!(!matches!(
+        d.field(rf::ISSUER_NAME).unwrap().certainty,
+        Certainty::Sure(_)
+    ));
+}

@@ -34,6 +34,20 @@ impl Extractor {
         if let Some((span, course)) = find_course(&lines, hints) {
             set(doc, rf::COURSE_NAME, Value::Text(course), &span);
         }
+        // A breakdown line may name the course before the fee (「日商簿記2級講座 入学金」 in a table
+        // whose first column is the course): the fee is what follows it.
+        let classify = |label: &str| {
+            let whole = self.lexicon.classify(label);
+            if !matches!(whole, Some(LabelClass::Item(ItemCategory::Other)) | None) {
+                return (whole, label.to_string());
+            }
+            match after_course(label).map(|fee| (self.lexicon.classify(&fee), fee)) {
+                Some((Some(LabelClass::Item(c)), fee)) if c != ItemCategory::Other => {
+                    (Some(LabelClass::Item(c)), fee)
+                }
+                _ => (whole, label.to_string()),
+            }
+        };
         if let Some((date, reading, span)) = find_date(&lines, RECEIPT_DATE_LABELS) {
             if reading.heisei_after_2019 {
                 doc.findings.push(Finding {
@@ -137,7 +151,7 @@ impl Extractor {
                     continue;
                 };
                 let label_end = if at >= from && at <= to { at } else { to };
-                let label = line.text_of(from, label_end);
+                let (class, label) = classify(&line.text_of(from, label_end));
                 // The amount is as sure as its label and its digits together.
                 let label_to = label_end.max(from + 1);
                 let span = Span {
@@ -148,7 +162,7 @@ impl Extractor {
                     ),
                     ..span
                 };
-                match self.lexicon.classify(&label) {
+                match class {
                     Some(LabelClass::Total) => totals.push((amount, span)),
                     Some(LabelClass::Item(category)) => {
                         if !informational(&label) {
@@ -259,4 +273,16 @@ impl Extractor {
         doc.items = items;
         read_marks(doc, pages, page_no);
     }
+}
+
+/// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
+/// text after the last word that ends a course's title, when something stands before that word.
+pub(super) fn after_course(label: &str) -> Option<String> {
+    let t = compact(label);
+    let end = ["講座", "コース", "課程", "研修"]
+        .iter()
+        .filter_map(|w| t.rfind(w).filter(|&p| p > 0).map(|p| p + w.len()))
+        .max()?;
+    let fee = &t[end..];
+    (fee.chars().count() >= 2).then(|| fee.to_string())
 }

@@ -793,3 +793,23 @@ fn the_issuer_is_read_with_or_without_its_hojinkaku() {
         Certainty::Sure(_)
     ));
 }
+
+#[test]
+fn a_breakdown_line_that_names_the_course_before_the_fee_is_that_fee() {
+    let p = page(
+        "領収書\n森 彩 様\n日商簿記2級講座 入学金    5,000円\n介護職員初任者研修 受講料    38,000円\n合計    43,000円\n",
+    );
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    let got: Vec<(i64, ItemCategory)> = d.items.iter().map(|i| (i.amount, i.category)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (5000, ItemCategory::Admission),
+            (38000, ItemCategory::Tuition)
+        ]
+    );
+    assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(43000));
+    // A fee no course stands before is classified as it reads (講座費用 is no course's name).
+    assert_eq!(receipt::after_course("講座費用一式"), None);
+    assert_eq!(receipt::after_course("研修旅行費"), None);
+}

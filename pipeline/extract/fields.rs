@@ -526,11 +526,25 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             })
         });
         if let Some(span) = value {
-            let course = compact(&span.text);
-            if course.chars().count() >= 2 && normalize::parse_date(&course).is_none() {
+            let course = unquoted(&compact(&span.text));
+            // A wrapped sentence's line that begins 「講座を受講し…」 is no label.
+            let particle = course.starts_with(['を', 'の', 'が', 'に', 'は', 'と']);
+            if course.chars().count() >= 2 && !particle && normalize::parse_date(&course).is_none()
+            {
                 return Some(confirm(span, course));
             }
         }
+    }
+    // A certifying sentence names the course in brackets (「…が実施する講座「医療事務講座」を受講し」),
+    // perhaps broken over two lines: read, never more.
+    if let Some((course, l)) = quoted_course(lines) {
+        let span = Span {
+            text: course.clone(),
+            confidence: l.confidence_of(0, l.tokens.len()),
+            certainty: l.certainty_of(0, l.tokens.len()).and(Certainty::Read),
+            bbox: Some(l.bbox),
+        };
+        return Some(confirm(span, course));
     }
     // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for; a purpose line
     // broken after 但し (「但し」 / 「○○講座受講料として」) goes on on the next line.
@@ -594,6 +608,56 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
                 };
                 return Some((span, k));
             }
+        }
+    }
+    None
+}
+
+/// A label's value that is a quotation (「医療事務講座」を受講し、…): what the brackets hold.
+fn unquoted(value: &str) -> String {
+    let inside = value.split_once(['「', '『']).map_or(value, |(_, v)| v);
+    inside
+        .split_once(['」', '』'])
+        .map_or(inside, |(v, _)| v)
+        .to_string()
+}
+
+/// The course a sentence quotes: 「X」 followed by what was done with it (を受講, を修了, の全課程…),
+/// the quotation looked for in the lines joined (a page wraps the sentence where it will); with the
+/// line the quotation opens on.
+pub(super) fn quoted_course(lines: &[TextLine]) -> Option<(String, &TextLine)> {
+    let mut body = String::new();
+    let mut starts = Vec::new();
+    for l in lines {
+        starts.push(body.len());
+        body.push_str(&compact(&l.text()));
+    }
+    let mut from = 0;
+    while let Some(pos) = body[from..].find(['「', '『']) {
+        let open = from + pos;
+        let inner_at = open + body[open..].chars().next().map_or(1, char::len_utf8);
+        from = inner_at;
+        let Some(len) = body[inner_at..].find(['」', '』']) else {
+            break;
+        };
+        let course = &body[inner_at..inner_at + len];
+        let after = &body[inner_at + len..];
+        let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
+        let done = [
+            "を受講",
+            "を修了",
+            "を履修",
+            "の全課程",
+            "の課程",
+            "の受講",
+            "の所定",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w));
+        let n = course.chars().count();
+        if done && (2..=40).contains(&n) {
+            let line = starts.iter().rposition(|&s| s <= open).unwrap_or(0);
+            return Some((course.to_string(), &lines[line]));
         }
     }
     None

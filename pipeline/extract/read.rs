@@ -232,9 +232,32 @@ pub fn date_on(line: &TextLine) -> Option<(chrono::NaiveDate, DateReading, Span)
 
 /// Every date on a line, left to right (a 受講期間 line has two).
 pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
-    compact(&line.text())
-        .split(['~', '〜', '～'])
-        .flat_map(|part| part.split("から"))
+    dates_in(&line.text())
+}
+
+/// Every date in a text, left to right: the text is cut after each 日 and at each range mark (the
+/// wave dash as OCR reads it — 〜, ～, ~, ー, 一, −, a dash — and から, まで), and each piece read.
+pub fn dates_in(text: &str) -> Vec<chrono::NaiveDate> {
+    let t = compact(text)
+        .replace("から", "~")
+        .replace("まで", "~")
+        .replace('日', "日~");
+    // A hyphen is a range mark unless it is inside an ISO date (「2025-04-01」: two digits follow).
+    let chars: Vec<char> = t.chars().collect();
+    let ranged: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let next: Vec<char> = chars[i + 1..].iter().take(5).copied().collect();
+            let digits = next.iter().take_while(|c| c.is_ascii_digit()).count();
+            match c {
+                '-' if digits == 0 || digits >= 4 => '~',
+                _ => c,
+            }
+        })
+        .collect();
+    ranged
+        .split(['~', '〜', '～', '∼', 'ー', '一', '−', '—', '―', '‐'])
         .filter_map(|part| parse_date(part).map(|(d, _)| d))
         .collect()
 }

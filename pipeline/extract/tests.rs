@@ -813,3 +813,47 @@ fn a_breakdown_line_that_names_the_course_before_the_fee_is_that_fee() {
     assert_eq!(receipt::after_course("講座費用一式"), None);
     assert_eq!(receipt::after_course("研修旅行費"), None);
 }
+
+/// Certificates written as prose, the sentence wrapped where the page wraps it: the course in its
+/// brackets, the period 「…から…まで」, the birth date 「（…生）」 — read, never sure on their own.
+#[test]
+fn a_certificate_written_as_prose_gives_its_course_period_and_birth_date() {
+    for text in [
+        "修了証明書\n森 彩 殿\n（昭和60年11月4日生）\n あなたは、令和7年4月1日から令和7年9月30日まで、本校が実施する教育訓練講座「医療事\n務講座」を受講し、所定の課程を修了したことを証明します。\n学校法人緑風学園\n",
+        "修了証書\n森 彩 様\n（1985年11月4日生）\nあなたは、2025年4月1日から\n2025年9月30日まで、当社の実施する「医療事務講座」の全課程を修了したことを証明します。\n医療事務カレッジ 大宮校\n",
+    ] {
+        let p = page(text);
+        let d = &Extractor::default().extract_with("c.pdf", &[p], &Hints::default())[0];
+        let ymd = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(d.text(cf::COURSE_NAME), Some("医療事務講座"), "{text}");
+        assert_eq!(d.date(cf::STARTED_ON), ymd(2025, 4, 1), "{text}");
+        assert_eq!(d.date(cf::COMPLETED_ON), ymd(2025, 9, 30), "{text}");
+        assert_eq!(d.date(cf::BIRTH_DATE), ymd(1985, 11, 4), "{text}");
+        for f in [cf::COURSE_NAME, cf::STARTED_ON, cf::COMPLETED_ON, cf::BIRTH_DATE] {
+            assert!(
+                !matches!(d.field(f).unwrap().certainty, Certainty::Sure(_)),
+                "{f}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_period_on_one_line_gives_both_dates_however_its_dash_is_read() {
+    for line in [
+        "受講期間 令和7年4月1日～令和7年9月30日",
+        "受講期間 令和7年4月1日ー令和7年9月30日",
+        "受講期間 令和7年4月1日 一 令和7年9月30日",
+        "期間 2025/04/01-2025/09/30",
+        "令和7年4月1日から令和7年9月30日まで",
+    ] {
+        let got = read::dates_in(line);
+        let want = vec![
+            chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap(),
+        ];
+        assert_eq!(got, want, "{line}");
+    }
+    // An ISO date is one date, not a range.
+    assert_eq!(read::dates_in("2025-04-01").len(), 1);
+}

@@ -276,6 +276,17 @@ pub(super) fn find_issuer(
         bbox: Some(l.bbox),
     };
     for l in lines {
+        // A credit company's line (a クレジット契約証明書 names both) is not the school's; its label
+        // may stand a column away from the name.
+        let t = compact(&l.text());
+        let credit = ["クレジット", "信販", "カード会社", "立替"]
+            .iter()
+            .filter_map(|w| t.find(w))
+            .min();
+        let kaku_at = HOJINKAKU.iter().filter_map(|k| t.find(k)).min();
+        if matches!((credit, kaku_at), (Some(c), Some(k)) if c < k) {
+            continue;
+        }
         if let Some(name) = segments_of(l).iter().find_map(|s| corporate_name(s)) {
             return Some((span_of(l, &name, l.certainty_of(0, l.tokens.len())), name));
         }
@@ -369,14 +380,15 @@ pub(super) fn corporate_name(segment: &str) -> Option<String> {
     let from_kaku = issuer_cut(&segment[pos..], kaku.len());
     let rest = &from_kaku[kaku.len()..];
     let campus_only = rest.is_empty() || rest.ends_with('校') && rest.chars().count() <= 6;
+    // Before a 法人格 that ends the name: the name, after whatever the left column glued on (a
+    // date, an amount, the payer 「…様」).
     let before = after_issuer_label(&segment[..pos]);
-    let plain = |s: &str| {
-        s.chars().count() >= 2
-            && !s
-                .chars()
-                .any(|c| c.is_ascii_digit() || "様殿:：。、".contains(c))
-    };
-    if campus_only && plain(before) {
+    let before = before
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_digit() || "様殿円:：。、)）/".contains(*c))
+        .last()
+        .map_or(before, |(i, c)| &before[i + c.len_utf8()..]);
+    if campus_only && before.chars().count() >= 2 {
         return Some(format!("{before}{from_kaku}"));
     }
     (!rest.is_empty()).then(|| from_kaku.to_string())

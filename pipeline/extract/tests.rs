@@ -759,6 +759,14 @@ fn the_issuer_is_read_with_or_without_its_hojinkaku() {
             Some("一般社団法人翔栄職業教育協会"),
         ),
         ("クレジット会社株式会社みなとファイナンス", None),
+        (
+            "岡田美穂様みなとラーニング株式会社",
+            Some("みなとラーニング株式会社"),
+        ),
+        (
+            "2026/01/11みなとラーニング株式会社",
+            Some("みなとラーニング株式会社"),
+        ),
         ("株式会社", None),
     ] {
         assert_eq!(
@@ -784,6 +792,12 @@ fn the_issuer_is_read_with_or_without_its_hojinkaku() {
     ] {
         assert_eq!(fields::school_name(segment).as_deref(), want, "{segment}");
     }
+    // The credit company's name a column away from its label is not the issuer.
+    let p = page(
+        "クレジット契約証明書\nクレジット会社      株式会社みなとファイナンス\n学校法人緑風学園\n",
+    );
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::ISSUER_NAME), Some("学校法人緑風学園"));
     // Without a 法人格 the name is read, never sure.
     let p = page("領収書\n森 彩 様\n金額  12,000円\nケアワークアカデミー 船橋校\n");
     let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];

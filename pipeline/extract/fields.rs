@@ -385,8 +385,7 @@ pub(super) fn corporate_name(segment: &str) -> Option<String> {
     let before = after_issuer_label(&segment[..pos]);
     let before = before
         .char_indices()
-        .filter(|(_, c)| c.is_ascii_digit() || "様殿円:：。、)）/".contains(*c))
-        .last()
+        .rfind(|(_, c)| c.is_ascii_digit() || "様殿円:：。、)）/".contains(*c))
         .map_or(before, |(i, c)| &before[i + c.len_utf8()..]);
     if campus_only && before.chars().count() >= 2 {
         return Some(format!("{before}{from_kaku}"));

@@ -527,15 +527,21 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
         let Some(label) = COURSE_LABELS.iter().find(|lab| t.starts_with(*lab)) else {
             continue;
         };
-        let value = after_label(l, label).or_else(|| {
-            let below = lines.get(i + 1)?;
-            (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
-                text: below.text(),
-                confidence: below.confidence_of(0, below.tokens.len()),
-                certainty: below.certainty_of(0, below.tokens.len()),
-                bbox: Some(below.bbox),
-            })
-        });
+        // The value is the label's column, or the next one when the label stands alone in its own
+        // (what lies further right is another column: an address, the next row's label).
+        let segs = read::segments(l);
+        let columns = |upto: usize| TextLine::from_tokens(l.tokens[..segs[upto].1].to_vec());
+        let value = after_label(&columns(0), label)
+            .or_else(|| (segs.len() > 1).then(|| after_label(&columns(1), label))?)
+            .or_else(|| {
+                let below = lines.get(i + 1)?;
+                (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
+                    text: below.text(),
+                    confidence: below.confidence_of(0, below.tokens.len()),
+                    certainty: below.certainty_of(0, below.tokens.len()),
+                    bbox: Some(below.bbox),
+                })
+            });
         if let Some(span) = value {
             let course = unquoted(&compact(&span.text));
             // A wrapped sentence's line that begins 「講座を受講し…」 is no label.

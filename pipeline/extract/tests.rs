@@ -10,6 +10,7 @@ fn page(text: &str) -> PageInput {
         lines: lines_from_text(&lines),
         marks: Marks::default(),
         text_layer: true,
+        witnesses: Vec::new(),
     }
 }
 

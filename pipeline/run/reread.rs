@@ -38,7 +38,9 @@ use std::sync::{Mutex, PoisonError};
 use image::imageops::{self, FilterType};
 use image::GrayImage;
 
-use crate::document::{certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document};
+use crate::document::{
+    certificate_fields as cf, receipt_fields as rf, BBox, Certainty, DocKind, Document, Doubt,
+};
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::marks;
 use crate::extract::normalize::{
@@ -1869,9 +1871,13 @@ pub fn seal_look(
 fn breakdown_sums(doc: &Document) -> bool {
     doc.kind == DocKind::Receipt
         && !doc.items.is_empty()
-        && doc
-            .yen(rf::AMOUNT_TOTAL)
-            .is_some_and(|total| crate::document::breakdown_sums_to(&doc.items, total))
+        && doc.fields.get(rf::AMOUNT_TOTAL).is_some_and(|f| {
+            // A total read, not the breakdown's own sum standing in for one.
+            f.certainty != Certainty::Doubtful(Doubt::Inferred)
+                && f.value
+                    .as_yen()
+                    .is_some_and(|total| crate::document::breakdown_sums_to(&doc.items, total))
+        })
 }
 
 /// A line that may state an amount (see [`money_part`]).

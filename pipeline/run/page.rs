@@ -123,6 +123,9 @@ pub fn read_image_page(
         capture,
         seals: match &red {
             Some(map) => marks::red_seals(map, char_h),
+            None if capture == crate::extract::capture::Capture::Binary => {
+                marks::dithered_seals(&ocr_input, char_h)
+            }
             None => marks::find_gray_seals(&ocr_input, char_h),
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does

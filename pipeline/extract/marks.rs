@@ -50,7 +50,7 @@ pub struct Marks {
 }
 
 /// Downsampling factor for the ink maps (seals are tens of pixels even at 150 dpi).
-const CELL: u32 = 4;
+pub(super) const CELL: u32 = 4;
 
 /// Red ink: clearly more red than green and blue.
 fn is_red(p: &image::Rgb<u8>) -> bool {
@@ -99,46 +99,6 @@ pub fn gray_without_red(color: &RgbImage) -> GrayImage {
         out.put_pixel(x, y, image::Luma([v]));
     }
     out
-}
-
-/// Finds stamps on a black-and-white page (a fax): a fax draws a red stamp's light ink as a
-/// halftone, a checkerboard of single black dots, where print is solid strokes. A dot is a black
-/// pixel none of whose four neighbours is black; where they gather is the stamp's ink, clustered as
-/// a red stamp's is.
-pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
-    let (w, h) = binary.dimensions();
-    let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
-    let black = |x: u32, y: u32| binary.get_pixel(x, y).0[0] < 128;
-    let mut dots = vec![0u16; (cw * ch) as usize];
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            if black(x, y)
-                && !black(x - 1, y)
-                && !black(x + 1, y)
-                && !black(x, y - 1)
-                && !black(x, y + 1)
-            {
-                dots[((y / CELL) * cw + x / CELL) as usize] += 1;
-            }
-        }
-    }
-    // A light stamp's halftone is sparse, one dot in a cell here and none in the next: a cell is
-    // ink when its neighbourhood (3×3 cells, 12 px) holds four dots or more, so the stamp's ring
-    // holds together; a fax's stray specks seldom come four to a neighbourhood.
-    let at = |x: u32, y: u32| u32::from(dots[(y * cw + x) as usize]);
-    let mut map = GrayImage::new(cw, ch);
-    for y in 1..ch.saturating_sub(1) {
-        for x in 1..cw.saturating_sub(1) {
-            let near: u32 = (y - 1..=y + 1)
-                .flat_map(|yy| (x - 1..=x + 1).map(move |xx| (xx, yy)))
-                .map(|(xx, yy)| at(xx, yy))
-                .sum();
-            if near >= 4 {
-                map.put_pixel(x, y, image::Luma([255]));
-            }
-        }
-    }
-    clusters(&map, char_h, Ink::Gray)
 }
 
 /// Finds stamp ink on a grayscale scan: a red stamp scans mid-gray (about 100–190), lighter than
@@ -202,7 +162,7 @@ pub fn without_seal_frames(img: &mut GrayImage, char_h: u32) {
     }
 }
 
-fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
+pub(super) fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
     let labels = connected_components(map, Connectivity::Eight, image::Luma([0u8]));
     let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32, u32)> =
         std::collections::BTreeMap::new();

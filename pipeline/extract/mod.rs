@@ -12,6 +12,7 @@
 pub mod capture;
 mod certificate;
 mod fields;
+pub mod halftone;
 mod hints;
 pub mod layout;
 pub mod lexicon;

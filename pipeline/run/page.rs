@@ -124,7 +124,7 @@ pub fn read_image_page(
         seals: match &red {
             Some(map) => marks::red_seals(map, char_h),
             None if capture == crate::extract::capture::Capture::Binary => {
-                marks::dithered_seals(&ocr_input, char_h)
+                crate::extract::halftone::dithered_seals(&ocr_input, char_h)
             }
             None => marks::find_gray_seals(&ocr_input, char_h),
         },

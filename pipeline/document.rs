@@ -188,6 +188,8 @@ pub enum Doubt {
     /// Not read at all but inferred from other values (the breakdown's sum standing in for a
     /// total that could not be read).
     Inferred,
+    /// A second, independent engine read another value in the same place.
+    Disputed,
 }
 
 impl Certainty {

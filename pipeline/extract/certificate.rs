@@ -14,7 +14,14 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
     if let Some((span, name, repaired)) = find_name(
         &lines,
         &["殿", "様"],
-        &["受講者氏名", "氏名", "受講者", "修了者"],
+        &[
+            "修了者氏名",
+            "受講者氏名",
+            "受講生氏名",
+            "氏名",
+            "受講者",
+            "修了者",
+        ],
         hints,
     ) {
         // A repaired reading is doubtful, unless every second reading gave it alike.
@@ -65,6 +72,19 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
                 })
             })
         });
+    // Prose (「山田 花子 殿 （令和元年5月1日生）」): the date the person was born on.
+    let birth = birth.or_else(|| {
+        lines.iter().find_map(|l| {
+            let t = compact(&l.text());
+            let at = t
+                .find("生)")
+                .or_else(|| t.find("生まれ"))
+                .or_else(|| t.ends_with('生').then(|| t.len() - '生'.len_utf8()))?;
+            let (d, r) = normalize::parse_date(&t[..at])?;
+            let certainty = with_reading(l.certainty_of(0, l.tokens.len()), r.reading);
+            Some((d, prose_span(l, certainty)))
+        })
+    });
     if let Some((d, span)) = birth {
         set(cf::BIRTH_DATE, Value::Date(d), &span);
     }
@@ -80,9 +100,16 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         "入校日",
     ]);
     let completed = date_after(&["修了年月日", "修了日", "修了認定日", "修了認定年月日"]);
+    // 受講期間 on one line, or its label lost: a line of two dates that is not the birth date's.
     let period = lines
         .iter()
         .find(|l| compact(&l.text()).contains("期間"))
+        .or_else(|| {
+            lines.iter().find(|l| {
+                let t = compact(&l.text());
+                dates_on(l).len() >= 2 && !t.contains("生年月日") && !t.contains('生')
+            })
+        })
         .map(|l| (dates_on(l), l));
     let labelled = |(d, r, s): (chrono::NaiveDate, Reading, Span)| {
         let certainty = read::date_certainty(r, s.certainty);
@@ -102,6 +129,15 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         }
         if completed_on.is_none() && dates.len() >= 2 {
             completed_on = Some((dates[1], span));
+        }
+    }
+    // Prose (「あなたは、令和7年4月1日から令和7年9月30日まで、…を受講し」), the sentence broken
+    // over lines as the page wraps it: read, never more.
+    if started_on.is_none() || completed_on.is_none() {
+        if let Some((from, to, l)) = period_in_prose(&lines) {
+            let certainty = l.certainty_of(0, l.tokens.len()).and(Certainty::Read);
+            started_on.get_or_insert((from, prose_span(l, certainty)));
+            completed_on.get_or_insert((to, prose_span(l, certainty)));
         }
     }
     // Cross-check: a course cannot end before it starts.
@@ -150,4 +186,56 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
         put(doc, page_no, cf::ISSUER_NAME, Value::Text(name), &span);
     }
     read_marks(doc, pages, page_no);
+}
+
+fn prose_span(l: &TextLine, certainty: Certainty) -> Span {
+    Span {
+        text: l.text(),
+        confidence: l.confidence_of(0, l.tokens.len()),
+        certainty: certainty.and(Certainty::Read),
+        bbox: Some(l.bbox),
+    }
+}
+
+/// The period a certifying sentence states, 「(date)から(date)まで」, read across the lines it is
+/// broken over, with the line it begins on. Both dates must read cleanly: a repaired one in a
+/// sentence has nothing to cross-check it.
+pub(super) fn period_in_prose(
+    lines: &[TextLine],
+) -> Option<(chrono::NaiveDate, chrono::NaiveDate, &TextLine)> {
+    // Each line's compact text, joined, and where each line begins in the whole.
+    let mut body = String::new();
+    let mut starts = Vec::new();
+    for l in lines {
+        starts.push(body.len());
+        body.push_str(&compact(&l.text()));
+    }
+    let mut from = 0;
+    while let Some(pos) = body[from..].find("から") {
+        let at = from + pos;
+        from = at + "から".len();
+        let before = &body[..at];
+        // The date just before から: after the last mark a sentence puts before it.
+        let head_at = before
+            .rfind(['、', '。', ',', ')', '）', '「', '」'])
+            .map_or(0, |p| {
+                p + before[p..].chars().next().map_or(1, char::len_utf8)
+            });
+        let head = before[head_at..].trim_start_matches(|c: char| "あなたは".contains(c));
+        let Some(until) = body[from..].find("まで") else {
+            continue;
+        };
+        let tail = &body[from..from + until];
+        let (Some((a, ra)), Some((b, rb))) =
+            (normalize::parse_date(head), normalize::parse_date(tail))
+        else {
+            continue;
+        };
+        if ra.reading != Reading::Clean || rb.reading != Reading::Clean {
+            continue;
+        }
+        let line = starts.iter().rposition(|&s| s <= head_at).unwrap_or(0);
+        return Some((a, b, &lines[line]));
+    }
+    None
 }

@@ -3,15 +3,43 @@
 
 use super::*;
 
-/// Labels a receipt puts before the payer's name, longest first.
+/// Labels a receipt puts before the payer's name, longest first. Institutions word it many ways
+/// (a shop's 「ご依頼者」, a school's 「受講生氏名」, a letter's 「ご芳名」/「宛名」); a label left on
+/// the value would be read as part of the name.
 pub(super) const PAYER_LABELS: &[&str] = &[
     "受講者氏名",
     "支払者氏名",
+    "受講生氏名",
+    "申込者氏名",
+    "ご契約者名",
     "受講者名",
+    "受講生名",
+    "ご依頼者",
+    "ご依頼主",
+    "お支払者",
+    "ご契約者",
+    "ご利用者",
+    "お申込者",
     "お名前",
-    "氏名",
+    "御名前",
+    "ご氏名",
+    "御氏名",
+    "ご芳名",
+    "御芳名",
+    "依頼者",
+    "依頼主",
+    "申込者",
+    "契約者",
     "受講者",
+    "受講生",
     "支払者",
+    "支払人",
+    "納入者",
+    "納付者",
+    "振込人",
+    "芳名",
+    "宛名",
+    "氏名",
 ];
 
 /// Seal and corrections: a small seal on or beside a strike is its 訂正印; any other seal is the
@@ -241,64 +269,244 @@ pub(super) fn find_issuer(
     {
         return Some((span, name));
     }
+    let span_of = |l: &TextLine, name: &str, certainty: Certainty| Span {
+        text: name.to_string(),
+        confidence: l.confidence_of(0, l.tokens.len()),
+        certainty,
+        bbox: Some(l.bbox),
+    };
     for l in lines {
-        let text = l.text();
-        let t = compact(&text);
-        let Some(kaku) = HOJINKAKU.iter().find(|k| t.contains(*k)) else {
-            continue;
-        };
-        // From the 法人格 to the end, cut where the address, the representative or the phone begins.
-        // The 法人格 may be split by a space in the text; then the name starts with the line.
-        let start = text.find(kaku).unwrap_or(0);
-        let mut name = text[start..].to_string();
-        for cut in [
-            "代表",
-            "理事長",
-            "校長",
-            "学長",
-            "施設長",
-            "所長",
-            "TEL",
-            "電話",
-            "〒",
-            "住所",
-            "印",
-            "(印)",
-        ] {
-            if let Some(pos) = name.find(cut) {
-                if pos > kaku.len() {
-                    name.truncate(pos);
-                }
-            }
-        }
-        // The printed name without the spaces layout puts in it (after the 法人格, between words).
-        let name = compact(&name);
-        if name.chars().count() <= kaku.chars().count() {
+        // A credit company's line (a クレジット契約証明書 names both) is not the school's; its label
+        // may stand a column away from the name.
+        let t = compact(&l.text());
+        let credit = ["クレジット", "信販", "カード会社", "立替"]
+            .iter()
+            .filter_map(|w| t.find(w))
+            .min();
+        let kaku_at = HOJINKAKU.iter().filter_map(|k| t.find(k)).min();
+        if matches!((credit, kaku_at), (Some(c), Some(k)) if c < k) {
             continue;
         }
-        return Some((
-            Span {
-                text: name.clone(),
-                confidence: l.confidence_of(0, l.tokens.len()),
-                certainty: l.certainty_of(0, l.tokens.len()),
-                bbox: Some(l.bbox),
-            },
-            name,
-        ));
+        if let Some(name) = segments_of(l).iter().find_map(|s| corporate_name(s)) {
+            return Some((span_of(l, &name, l.certainty_of(0, l.tokens.len())), name));
+        }
+    }
+    // No 法人格 printed (「医療事務カレッジ 大宮校」): a short line that ends as a school's or an
+    // association's name does. A looser rule than the 法人格's, so never more than read.
+    for l in lines {
+        if let Some(name) = segments_of(l).iter().find_map(|s| school_name(s)) {
+            let certainty = l.certainty_of(0, l.tokens.len()).and(Certainty::Read);
+            return Some((span_of(l, &name, certainty), name));
+        }
     }
     None
 }
 
+/// The compact text of each of a line's segments (its columns, split at wide gaps).
+fn segments_of(l: &TextLine) -> Vec<String> {
+    read::segments(l)
+        .into_iter()
+        .map(|(from, to)| compact(&l.text_of(from, to)))
+        .collect()
+}
+
+/// Where an issuer's name ends on its line: the representative, the address or the phone begins.
+const ISSUER_ENDS: &[&str] = &[
+    "代表",
+    "理事長",
+    "校長",
+    "学長",
+    "施設長",
+    "所長",
+    "学院長",
+    "TEL",
+    "電話",
+    "〒",
+    "住所",
+    "(印)",
+    "印",
+];
+
+/// Labels an issuer's name may follow on its line.
+const ISSUER_LABELS: &[&str] = &[
+    "教育訓練施設名",
+    "実施機関名",
+    "実施機関",
+    "事業者名",
+    "施設名",
+    "発行者",
+    "発行元",
+    "領収者",
+    "受領者",
+    "名称",
+];
+
+/// `text` cut where the issuer's name ends (but not inside its first `keep` bytes).
+fn issuer_cut(text: &str, keep: usize) -> &str {
+    let end = ISSUER_ENDS
+        .iter()
+        .filter_map(|w| text.find(w))
+        .filter(|&pos| pos >= keep && pos > 0)
+        .min()
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `text` after the last issuer label on it, if any.
+fn after_issuer_label(text: &str) -> &str {
+    ISSUER_LABELS
+        .iter()
+        .filter_map(|lab| text.rfind(lab).map(|p| p + lab.len()))
+        .max()
+        .map_or(text, |end| &text[end..])
+        .trim_start_matches([':', '：', '・'])
+}
+
+/// A name with its 法人格 in one segment (compact): 「株式会社○○」 from the 法人格 on (what the
+/// segment holds before it — a date, a payer glued on from the left column — is no part of it), or
+/// 「○○株式会社」 when nothing but a campus (「…校」) follows the 法人格. A credit company's line
+/// (a クレジット契約証明書 names both) is not the school's.
+pub(super) fn corporate_name(segment: &str) -> Option<String> {
+    let (pos, kaku) = HOJINKAKU
+        .iter()
+        .filter_map(|k| segment.find(k).map(|p| (p, *k)))
+        .min()?;
+    if ["クレジット", "信販", "カード会社", "立替"]
+        .iter()
+        .any(|w| segment[..pos].contains(w))
+    {
+        return None;
+    }
+    let from_kaku = issuer_cut(&segment[pos..], kaku.len());
+    let rest = &from_kaku[kaku.len()..];
+    let campus_only = rest.is_empty() || rest.ends_with('校') && rest.chars().count() <= 6;
+    // Before a 法人格 that ends the name: the name, after whatever the left column glued on (a
+    // date, an amount, the payer 「…様」).
+    let before = after_issuer_label(&segment[..pos]);
+    let before = before
+        .char_indices()
+        .rfind(|(_, c)| c.is_ascii_digit() || "様殿円:：。、)）/".contains(*c))
+        .map_or(before, |(i, c)| &before[i + c.len_utf8()..]);
+    if campus_only && before.chars().count() >= 2 {
+        return Some(format!("{before}{from_kaku}"));
+    }
+    (!rest.is_empty()).then(|| from_kaku.to_string())
+}
+
+/// Endings of a school's or an association's own name.
+const SCHOOL_ENDINGS: &[&str] = &[
+    "学院",
+    "学園",
+    "学校",
+    "スクール",
+    "カレッジ",
+    "アカデミー",
+    "センター",
+    "協会",
+    "教室",
+    "研究所",
+    "校",
+];
+
+/// A name without 法人格 (compact segment): short, ends as a school's name does, and is no
+/// sentence (「上記の者は本校…」), no address, no course and no addressee.
+pub(super) fn school_name(segment: &str) -> Option<String> {
+    let name = issuer_cut(after_issuer_label(segment), 0);
+    let n = name.chars().count();
+    let sentence = name
+        .chars()
+        .any(|c| c.is_ascii_digit() || "を。、「」様殿:：()（）".contains(c))
+        || [
+            "講座",
+            "コース",
+            "受講",
+            "上記",
+            "本校",
+            "当校",
+            "課程",
+            "修了",
+        ]
+        .iter()
+        .any(|w| name.contains(w));
+    let ends = SCHOOL_ENDINGS.iter().any(|e| name.ends_with(e));
+    (ends && !sentence && (4..=30).contains(&n)).then(|| name.to_string())
+}
+
+/// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before
+/// 「講座名」 before 「講座」).
 pub(super) const COURSE_LABELS: &[&str] = &[
     "教育訓練講座名",
+    "受講コース名",
+    "受講講座名",
+    "受講科目名",
+    "研修講座名",
+    "教育訓練講座",
+    "講座名称",
+    "コース名称",
+    "受講講座",
+    "受講コース",
+    "受講科目",
+    "受講内容",
     "講座名",
     "コース名",
     "課程名",
+    "科目名",
+    "講習名",
     "訓練講座",
+    "訓練名",
     "研修名",
     "講座",
     "コース",
 ];
+
+/// Words that begin what was paid for in a purpose line (但し書き), after the course: 「○○講座
+/// 受講料等として」, 「○○講座の受講料として」, 「○○講座受講に係る費用として」, 「○○講座 入学金及び
+/// 受講料として」, 「○○講座 教材費として」.
+const PAID_FOR: &[&str] = &[
+    "受講",
+    "入学料",
+    "入学金",
+    "入会金",
+    "授業料",
+    "講座費用",
+    "費用",
+    "教材費",
+    "学費",
+    "月謝",
+    "代金",
+    "として",
+];
+
+/// What a purpose line says of the course, from the text after 「但し」 (compact). 「受講料（○○）
+/// として」 names it in brackets; otherwise it is what precedes the first word of what was paid for.
+/// `None` when the line names no course (「受講料として」, 「講座費用一式として」).
+pub(super) fn course_in_purpose(rest: &str) -> Option<String> {
+    let rest = rest.strip_prefix("書き").unwrap_or(rest);
+    let rest = rest.trim_start_matches([':', '：', '、', ',']);
+    let bracketed = rest.split_once(['（', '(']).and_then(|(before, inside)| {
+        let (course, _) = inside.split_once(['）', ')'])?;
+        PAID_FOR
+            .iter()
+            .any(|w| before.contains(w))
+            .then_some(course)
+    });
+    let course = match bracketed {
+        Some(course) => course,
+        None => {
+            let end = PAID_FOR
+                .iter()
+                .filter_map(|w| rest.find(w))
+                .min()
+                .unwrap_or(rest.len());
+            rest[..end]
+                .trim_end()
+                .trim_end_matches(['の', '・', '、', ',', '及'])
+        }
+    };
+    let course = course.trim_matches(['「', '」', '『', '』', '・', ':', '：']);
+    let generic = ["講座", "コース", "課程", "研修"].contains(&course);
+    (course.chars().count() >= 2 && !generic).then(|| course.to_string())
+}
 
 pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, String)> {
     let confirm = |mut span: Span, course: String| match hints.confirms_course(&course) {
@@ -319,35 +527,56 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
         let Some(label) = COURSE_LABELS.iter().find(|lab| t.starts_with(*lab)) else {
             continue;
         };
-        let value = after_label(l, label).or_else(|| {
-            let below = lines.get(i + 1)?;
-            (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
-                text: below.text(),
-                confidence: below.confidence_of(0, below.tokens.len()),
-                certainty: below.certainty_of(0, below.tokens.len()),
-                bbox: Some(below.bbox),
-            })
-        });
+        // The value is the label's column, or the next one when the label stands alone in its own
+        // (what lies further right is another column: an address, the next row's label).
+        let segs = read::segments(l);
+        let columns = |upto: usize| TextLine::from_tokens(l.tokens[..segs[upto].1].to_vec());
+        let value = after_label(&columns(0), label)
+            .or_else(|| (segs.len() > 1).then(|| after_label(&columns(1), label))?)
+            .or_else(|| {
+                let below = lines.get(i + 1)?;
+                (below.bbox.y <= l.bbox.bottom() + l.char_height() * 2).then(|| Span {
+                    text: below.text(),
+                    confidence: below.confidence_of(0, below.tokens.len()),
+                    certainty: below.certainty_of(0, below.tokens.len()),
+                    bbox: Some(below.bbox),
+                })
+            });
         if let Some(span) = value {
-            let course = compact(&span.text);
-            if course.chars().count() >= 2 && normalize::parse_date(&course).is_none() {
+            let course = unquoted(&compact(&span.text));
+            // A wrapped sentence's line that begins 「講座を受講し…」 is no label.
+            let particle = course.starts_with(['を', 'の', 'が', 'に', 'は', 'と']);
+            if course.chars().count() >= 2 && !particle && normalize::parse_date(&course).is_none()
+            {
                 return Some(confirm(span, course));
             }
         }
     }
-    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for.
-    for l in lines {
+    // A certifying sentence names the course in brackets (「…が実施する講座「医療事務講座」を受講し」),
+    // perhaps broken over two lines: read, never more.
+    if let Some((course, l)) = quoted_course(lines) {
+        let span = Span {
+            text: course.clone(),
+            confidence: l.confidence_of(0, l.tokens.len()),
+            certainty: l.certainty_of(0, l.tokens.len()).and(Certainty::Read),
+            bbox: Some(l.bbox),
+        };
+        return Some(confirm(span, course));
+    }
+    // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for; a purpose line
+    // broken after 但し (「但し」 / 「○○講座受講料として」) goes on on the next line.
+    for (i, l) in lines.iter().enumerate() {
         let t = compact(&l.text());
         let Some(rest) = t.strip_prefix("但し").or_else(|| t.strip_prefix("但")) else {
             continue;
         };
-        let end = ["受講料", "入学料", "入学金", "授業料", "講座費用", "として"]
-            .iter()
-            .filter_map(|w| rest.find(w))
-            .min()
-            .unwrap_or(rest.len());
-        let course = rest[..end].to_string();
-        if course.chars().count() >= 2 {
+        let (rest, l) = match lines.get(i + 1) {
+            Some(next) if course_in_purpose(rest).is_none() && !rest.contains("として") => {
+                (compact(&next.text()), next)
+            }
+            _ => (rest.to_string(), l),
+        };
+        if let Some(course) = course_in_purpose(&rest) {
             let span = Span {
                 text: course.clone(),
                 confidence: l.confidence_of(0, l.tokens.len()),
@@ -396,6 +625,56 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
                 };
                 return Some((span, k));
             }
+        }
+    }
+    None
+}
+
+/// A label's value that is a quotation (「医療事務講座」を受講し、…): what the brackets hold.
+fn unquoted(value: &str) -> String {
+    let inside = value.split_once(['「', '『']).map_or(value, |(_, v)| v);
+    inside
+        .split_once(['」', '』'])
+        .map_or(inside, |(v, _)| v)
+        .to_string()
+}
+
+/// The course a sentence quotes: 「X」 followed by what was done with it (を受講, を修了, の全課程…),
+/// the quotation looked for in the lines joined (a page wraps the sentence where it will); with the
+/// line the quotation opens on.
+pub(super) fn quoted_course(lines: &[TextLine]) -> Option<(String, &TextLine)> {
+    let mut body = String::new();
+    let mut starts = Vec::new();
+    for l in lines {
+        starts.push(body.len());
+        body.push_str(&compact(&l.text()));
+    }
+    let mut from = 0;
+    while let Some(pos) = body[from..].find(['「', '『']) {
+        let open = from + pos;
+        let inner_at = open + body[open..].chars().next().map_or(1, char::len_utf8);
+        from = inner_at;
+        let Some(len) = body[inner_at..].find(['」', '』']) else {
+            break;
+        };
+        let course = &body[inner_at..inner_at + len];
+        let after = &body[inner_at + len..];
+        let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
+        let done = [
+            "を受講",
+            "を修了",
+            "を履修",
+            "の全課程",
+            "の課程",
+            "の受講",
+            "の所定",
+        ]
+        .iter()
+        .any(|w| after.starts_with(w));
+        let n = course.chars().count();
+        if done && (2..=40).contains(&n) {
+            let line = starts.iter().rposition(|&s| s <= open).unwrap_or(0);
+            return Some((course.to_string(), &lines[line]));
         }
     }
     None

@@ -50,7 +50,7 @@ pub struct Marks {
 }
 
 /// Downsampling factor for the ink maps (seals are tens of pixels even at 150 dpi).
-const CELL: u32 = 4;
+pub(super) const CELL: u32 = 4;
 
 /// Red ink: clearly more red than green and blue.
 fn is_red(p: &image::Rgb<u8>) -> bool {
@@ -162,7 +162,7 @@ pub fn without_seal_frames(img: &mut GrayImage, char_h: u32) {
     }
 }
 
-fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
+pub(super) fn clusters(map: &GrayImage, char_h: u32, ink: Ink) -> Vec<Seal> {
     let labels = connected_components(map, Connectivity::Eight, image::Luma([0u8]));
     let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32, u32)> =
         std::collections::BTreeMap::new();
@@ -344,6 +344,11 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
 /// 収入印紙 box's label) is 12 px high and more at 150 dpi.
 const MIN_PRINT_HEIGHT: u32 = 10;
 
+/// The share (%) of a strike's length where it must be thin (its dark reaching less than 0.6 of a
+/// character up and down): between the glyphs it crosses, a pen's line is its own width. Through
+/// digits (「¥16,500」) half or more of it is; through close-set kanji a third.
+const THIN_SHARE: u32 = 20;
+
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
 /// long across the middle band of a line (a line's own character height is the scale, so a large
 /// title's long strokes are not strikes), with ink just above and below along much of it (text, not
@@ -421,6 +426,15 @@ fn strike_runs(
         }
         run >= probe || (2..probe).any(|d| step(edge, d).is_some_and(|v| inked(x, v)))
     };
+    // How far the dark reaches up and down from (x, y), counted to `thin_below` at most.
+    let thin_below = ch * 6 / 10;
+    let thickness = |x: u32, y: u32| {
+        let up = (1..=thin_below)
+            .take_while(|&d| y.checked_sub(d).is_some_and(|v| dark(x, v)))
+            .count() as u32;
+        let down = (1..=thin_below).take_while(|&d| dark(x, y + d)).count() as u32;
+        1 + up + down
+    };
     let min_len = ch * 2;
     let (x0, x1) = (across.start, across.end);
     for y in band {
@@ -446,7 +460,7 @@ fn strike_runs(
                 continue;
             }
             // Through text: ink a little above and a little below along the stroke.
-            let (mut through, mut samples) = (0u32, 0u32);
+            let (mut through, mut samples, mut thin) = (0u32, 0u32, 0u32);
             for xx in (start..x).step_by(2) {
                 samples += 1;
                 let above = ink_beside(xx, y, true);
@@ -454,8 +468,15 @@ fn strike_runs(
                 if above && below {
                     through += 1;
                 }
+                if thickness(xx, y) < thin_below {
+                    thin += 1;
+                }
             }
-            if through * 100 >= samples * 15 {
+            // And a stroke: thin where it runs between the glyphs it crosses. Dark all the way
+            // up and down is no pen's line but a dark area — the table beyond a photographed
+            // sheet's edge, where every line's search runs on to (seed 7: twelve 'strikes' down
+            // a photo's margin sent the receipt to review).
+            if through * 100 >= samples * 15 && thin * 100 >= samples * THIN_SHARE {
                 runs.push(BBox {
                     x: start,
                     y,

@@ -12,6 +12,7 @@
 pub mod capture;
 mod certificate;
 mod fields;
+pub mod halftone;
 mod hints;
 pub mod layout;
 pub mod lexicon;
@@ -52,6 +53,18 @@ pub struct PageInput {
     pub marks: Marks,
     /// True for a digital PDF's text layer: there is no image, so no seal can be seen.
     pub text_layer: bool,
+    /// What an engine other than the page's read in the boxes of the values a check rests on (a
+    /// receipt's total): the check is independent of the page's engine only where they agree.
+    pub witnesses: Vec<Witnessed>,
+}
+
+/// A field's box read again by a second engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Witnessed {
+    /// The box the page's engine read the value in.
+    pub bbox: BBox,
+    /// What the second engine read there.
+    pub text: String,
 }
 
 impl PageInput {

@@ -232,23 +232,40 @@ pub fn date_on(line: &TextLine) -> Option<(chrono::NaiveDate, DateReading, Span)
 
 /// Every date on a line, left to right (a 受講期間 line has two).
 pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
-    compact(&line.text())
-        .split(['~', '〜', '～'])
-        .flat_map(|part| part.split("から"))
+    dates_in(&line.text())
+}
+
+/// Every date in a text, left to right: the text is cut after each 日 and at each range mark (the
+/// wave dash as OCR reads it — 〜, ～, ~, ー, 一, −, a dash — and から, まで), and each piece read.
+pub fn dates_in(text: &str) -> Vec<chrono::NaiveDate> {
+    let t = compact(text)
+        .replace("から", "~")
+        .replace("まで", "~")
+        .replace('日', "日~");
+    // A hyphen is a range mark unless it is inside an ISO date (「2025-04-01」: two digits follow).
+    let chars: Vec<char> = t.chars().collect();
+    let ranged: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let next: Vec<char> = chars[i + 1..].iter().take(5).copied().collect();
+            let digits = next.iter().take_while(|c| c.is_ascii_digit()).count();
+            match c {
+                '-' if digits == 0 || digits >= 4 => '~',
+                _ => c,
+            }
+        })
+        .collect();
+    ranged
+        .split(['~', '〜', '～', '∼', 'ー', '一', '−', '—', '―', '‐'])
         .filter_map(|part| parse_date(part).map(|(d, _)| d))
         .collect()
 }
 
-/// Words that surround a name on forms but are not part of it.
+/// Words that surround a name on forms but are not part of it (besides the payer's labels,
+/// [`super::PAYER_LABELS`]).
 const NAME_NOISE: &[&str] = &[
-    "受講者氏名",
-    "支払者氏名",
-    "受講者名",
-    "受講者",
-    "支払者",
-    "お名前",
-    "御名前",
-    "氏名",
+    "修了者氏名",
     "名前",
     "宛名",
     "修了者",
@@ -259,12 +276,44 @@ const NAME_NOISE: &[&str] = &[
     "フリガナ",
 ];
 
+/// `raw` without a name label at its start, the label matched with the spaces OCR puts in it
+/// (「ご依頼 者 森彩」 → 「森彩」), and whether it was split by such spaces (then its pieces might
+/// have been part of the name: the reading is a repair).
+fn without_leading_label(raw: &str) -> (&str, bool) {
+    let labels = super::PAYER_LABELS.iter().chain(NAME_NOISE);
+    for label in labels {
+        let mut want = label.chars().peekable();
+        let mut end = None;
+        for (i, c) in raw.char_indices() {
+            if c.is_whitespace() {
+                continue;
+            }
+            match want.next() {
+                Some(w) if w == c => {
+                    if want.peek().is_none() {
+                        end = Some(i + c.len_utf8());
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if let Some(end) = end {
+            let start = raw.len() - raw.trim_start().len();
+            let split = raw[start..end].contains(char::is_whitespace);
+            return (&raw[end..], split);
+        }
+    }
+    (raw, false)
+}
+
 /// Cleans a name read from a line: drops form words and anything that is not a name character,
 /// repairs look-alikes, keeps one space between family and given name. `None` if nothing name-like
 /// is left. The flag says whether a repair was needed.
 pub fn clean_name(raw: &str) -> Option<(String, bool)> {
-    let mut s = raw.to_string();
-    for w in NAME_NOISE {
+    let (rest, split_label) = without_leading_label(raw);
+    let mut s = rest.to_string();
+    for w in super::PAYER_LABELS.iter().chain(NAME_NOISE) {
         s = s.replace(w, " ");
     }
     let kept: String = s
@@ -295,7 +344,10 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
     if !(2..=12).contains(&len) || parts.len() > 3 {
         return None;
     }
-    Some((repaired, changed || parts.len() == 3 || misread_honorific))
+    Some((
+        repaired,
+        changed || parts.len() == 3 || misread_honorific || split_label,
+    ))
 }
 
 /// Finds the first line (from `from`) whose compact text contains any of `labels`; returns the line

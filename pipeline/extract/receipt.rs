@@ -34,6 +34,20 @@ impl Extractor {
         if let Some((span, course)) = find_course(&lines, hints) {
             set(doc, rf::COURSE_NAME, Value::Text(course), &span);
         }
+        // A breakdown line may name the course before the fee (「日商簿記2級講座 入学金」 in a table
+        // whose first column is the course): the fee is what follows it.
+        let classify = |label: &str| {
+            let whole = self.lexicon.classify(label);
+            if !matches!(whole, Some(LabelClass::Item(ItemCategory::Other)) | None) {
+                return (whole, label.to_string());
+            }
+            match after_course(label).map(|fee| (self.lexicon.classify(&fee), fee)) {
+                Some((Some(LabelClass::Item(c)), fee)) if c != ItemCategory::Other => {
+                    (Some(LabelClass::Item(c)), fee)
+                }
+                _ => (whole, label.to_string()),
+            }
+        };
         if let Some((date, reading, span)) = find_date(&lines, RECEIPT_DATE_LABELS) {
             if reading.heisei_after_2019 {
                 doc.findings.push(Finding {
@@ -137,7 +151,7 @@ impl Extractor {
                     continue;
                 };
                 let label_end = if at >= from && at <= to { at } else { to };
-                let label = line.text_of(from, label_end);
+                let (class, label) = classify(&line.text_of(from, label_end));
                 // The amount is as sure as its label and its digits together.
                 let label_to = label_end.max(from + 1);
                 let span = Span {
@@ -148,7 +162,7 @@ impl Extractor {
                     ),
                     ..span
                 };
-                match self.lexicon.classify(&label) {
+                match class {
                     Some(LabelClass::Total) => totals.push((amount, span)),
                     Some(LabelClass::Item(category)) => {
                         if !informational(&label) {
@@ -205,15 +219,29 @@ impl Extractor {
             .find(|t| crate::document::breakdown_sums_to(&items, t.0));
         match (matching, totals.first()) {
             (Some((amount, span)), _) if !items.is_empty() => {
-                // Cross-check passed: the breakdown sums to the total.
-                let sure = Certainty::Sure(Check::Breakdown);
+                // Cross-check passed: the breakdown sums to the total — and means something only
+                // where a second engine read the total alike (see [`witnessed`]).
+                let certainty = witnessed(pages, span, *amount);
+                if certainty == Certainty::Doubtful(Doubt::Disputed) {
+                    doc.findings.push(Finding {
+                        code: "total_disputed".into(),
+                        message: format!(
+                            "領収額（{}円）を別の方式で読み直すと異なる金額になりました。",
+                            amount
+                        ),
+                    });
+                }
                 let span = Span {
-                    certainty: sure,
+                    certainty,
                     ..span.clone()
                 };
                 set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), &span);
                 for it in &mut items {
-                    it.certainty = sure;
+                    it.certainty = match certainty {
+                        Certainty::Sure(_) | Certainty::Doubtful(_) => certainty,
+                        // Neither confirmed nor disputed: each line stands on its own reading.
+                        _ => Certainty::Read,
+                    };
                 }
             }
             (_, Some((amount, span))) => {
@@ -259,4 +287,48 @@ impl Extractor {
         doc.items = items;
         read_marks(doc, pages, page_no);
     }
+}
+
+/// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
+/// text after the last word that ends a course's title, when something stands before that word.
+pub(super) fn after_course(label: &str) -> Option<String> {
+    let t = compact(label);
+    let end = ["講座", "コース", "課程", "研修"]
+        .iter()
+        .filter_map(|w| t.rfind(w).filter(|&p| p > 0).map(|p| p + w.len()))
+        .max()?;
+    let fee = &t[end..];
+    (fee.chars().count() >= 2).then(|| fee.to_string())
+}
+
+/// How far a total the breakdown sums to may be relied on. The sum is a check on the page's engine
+/// only where its misreads are independent; the same engine reads the same glyph of the same face
+/// alike in the total and in a line (「8」 read 「6」 in both 73,800 and 6,800: seed 7 sub036 was
+/// paid 29,400 for 29,520), and a single-line breakdown is the total read twice. So the total is
+/// sure only when a second engine, read in its box ([`PageInput::witnesses`]), gave the same amount;
+/// a different amount disputes it; nothing readable leaves it as read. A text layer needs no witness.
+fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
+    if pages.iter().all(|p| p.text_layer) {
+        return Certainty::Sure(Check::Breakdown);
+    }
+    let Some(bbox) = span.bbox else {
+        return span.certainty;
+    };
+    let seen = pages
+        .iter()
+        .flat_map(|p| &p.witnesses)
+        .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
+    match seen.and_then(|w| normalize::parse_yen(&w.text)) {
+        Some((v, _)) if v == amount => Certainty::Sure(Check::Breakdown),
+        // The witness read part of it (its crop cut a digit off, or a rule hid one): no vote.
+        Some((v, _)) if partial(v, amount) => span.certainty,
+        Some(_) => Certainty::Doubtful(Doubt::Disputed),
+        None => span.certainty,
+    }
+}
+
+/// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).
+fn partial(part: i64, whole: i64) -> bool {
+    let (part, whole) = (part.to_string(), whole.to_string());
+    part.len() < whole.len() && (whole.ends_with(&part) || whole.starts_with(&part))
 }

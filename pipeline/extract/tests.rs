@@ -10,6 +10,7 @@ fn page(text: &str) -> PageInput {
         lines: lines_from_text(&lines),
         marks: Marks::default(),
         text_layer: true,
+        witnesses: Vec::new(),
     }
 }
 
@@ -623,4 +624,253 @@ fn a_breakdown_that_does_not_sum_lowers_confidence() {
         Certainty::Doubtful(Doubt::DoesNotSum)
     );
     assert!(d.findings.iter().any(|f| f.code == "items_do_not_sum"));
+}
+
+/// Payer lines as institutions print them (a school, a driving school, a shop's till, a letter):
+/// the label is no part of the name, however the OCR spaces it.
+#[test]
+fn the_payer_is_read_without_its_label_however_it_is_worded() {
+    for (line, want) in [
+        ("ご依頼者 森 彩 様", "森 彩"),
+        ("ご芳名  大野 健一 様", "大野 健一"),
+        ("御芳名：大野 健一 殿", "大野 健一"),
+        ("宛名 松本 里奈 様", "松本 里奈"),
+        ("納入者 山崎 千尋 様", "山崎 千尋"),
+        ("受講生氏名 小林 直子 様", "小林 直子"),
+        ("ご利用者 石井 一郎 様", "石井 一郎"),
+        ("申込者氏名 青木 恵 殿", "青木 恵"),
+        ("ご契約者 西村 翔太 様", "西村 翔太"),
+        ("振込人 今井 美穂", "今井 美穂"),
+        ("ご依頼主 原田 花 様", "原田 花"),
+        ("森 彩 様", "森 彩"),
+    ] {
+        let p = page(&format!("領収書\n{line}\n金額  12,000円\n"));
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+        assert_eq!(d.text(rf::PAYER_NAME), Some(want), "{line}");
+    }
+    // A label the OCR split (「ご依頼 者」) is taken off too, but the pieces might have been part of
+    // the name: unsure.
+    let p = page("領収書\nご依頼 者 森彩 様\n");
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::PAYER_NAME), Some("森彩"));
+    assert_eq!(
+        d.field(rf::PAYER_NAME).unwrap().certainty,
+        Certainty::Doubtful(Doubt::Repaired)
+    );
+}
+
+/// Purpose lines (但し書き) as receipts word them: the course is what precedes what was paid for,
+/// or what the brackets hold; a line that names no course gives none.
+#[test]
+fn the_course_is_read_from_a_purpose_line_however_it_is_worded() {
+    for (rest, want) in [
+        ("簿記検定講座受講料等として", Some("簿記検定講座")),
+        ("簿記検定講座受講費用として", Some("簿記検定講座")),
+        (
+            "介護職員初任者研修の受講料として",
+            Some("介護職員初任者研修"),
+        ),
+        (
+            "介護職員初任者研修受講に係る費用として",
+            Some("介護職員初任者研修"),
+        ),
+        (
+            "大型自動車第一種運転免許入学金及び受講料として",
+            Some("大型自動車第一種運転免許"),
+        ),
+        ("受講料（医療事務講座）として", Some("医療事務講座")),
+        (
+            "受講料(宅地建物取引士講座)として",
+            Some("宅地建物取引士講座"),
+        ),
+        (
+            "書き：ネイリスト養成コース授業料として",
+            Some("ネイリスト養成コース"),
+        ),
+        ("調理師養成課程 教材費として", Some("調理師養成課程")),
+        (
+            "Webデザイナー養成講座講座費用一式として",
+            Some("Webデザイナー養成講座"),
+        ),
+        ("書道講座月謝として", Some("書道講座")),
+        ("受講料として", None),
+        ("講座費用一式として", None),
+        ("入学金として", None),
+        ("講座受講料として", None),
+    ] {
+        assert_eq!(
+            fields::course_in_purpose(rest).as_deref(),
+            want,
+            "但し{rest}"
+        );
+    }
+}
+
+#[test]
+fn a_purpose_line_broken_after_its_course_or_after_tadashi_gives_the_course() {
+    for text in [
+        "領収書\n但し 保育士試験対策講座\n受講料として\n",
+        "領収書\n但し\n保育士試験対策講座受講料として\n",
+        "領収書\n講座名称：保育士試験対策講座\n",
+        "領収書\n受講コース 保育士試験対策講座\n",
+        "領収書\n科目名 保育士試験対策講座\n",
+        "領収書\nコース名 保育士試験対策講座       群馬県高崎市5丁目19番13号\n",
+        "領収書\n受講講座        保育士試験対策講座       受講開始日 令和7年4月1日\n",
+    ] {
+        let p = page(text);
+        let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+        assert_eq!(
+            d.text(rf::COURSE_NAME),
+            Some("保育士試験対策講座"),
+            "{text}"
+        );
+        // Read from the page alone, nothing cross-checked it.
+        assert!(
+            !matches!(
+                d.field(rf::COURSE_NAME).unwrap().certainty,
+                Certainty::Sure(_)
+            ),
+            "{text}"
+        );
+    }
+}
+
+/// Issuers as they print themselves: the 法人格 before or after the name, none at all, a campus, a
+/// representative on the same line, a date or the payer glued on from the left column.
+#[test]
+fn the_issuer_is_read_with_or_without_its_hojinkaku() {
+    for (segment, want) in [
+        ("学校法人緑風学園", Some("学校法人緑風学園")),
+        ("学校法人緑風学園理事長山田太郎", Some("学校法人緑風学園")),
+        ("青葉ラーニング株式会社", Some("青葉ラーニング株式会社")),
+        (
+            "青葉ラーニング株式会社代表取締役佐藤一",
+            Some("青葉ラーニング株式会社"),
+        ),
+        (
+            "発行者：青葉ラーニング株式会社",
+            Some("青葉ラーニング株式会社"),
+        ),
+        ("みなと商事株式会社大宮校", Some("みなと商事株式会社大宮校")),
+        ("株式会社東雲ITカレッジ", Some("株式会社東雲ITカレッジ")),
+        (
+            "2026/01/11一般社団法人東雲職業教育協会",
+            Some("一般社団法人東雲職業教育協会"),
+        ),
+        (
+            "宛名村上直美様一般社団法人翔栄職業教育協会",
+            Some("一般社団法人翔栄職業教育協会"),
+        ),
+        ("クレジット会社株式会社みなとファイナンス", None),
+        (
+            "岡田美穂様みなとラーニング株式会社",
+            Some("みなとラーニング株式会社"),
+        ),
+        (
+            "2026/01/11みなとラーニング株式会社",
+            Some("みなとラーニング株式会社"),
+        ),
+        ("株式会社", None),
+    ] {
+        assert_eq!(
+            fields::corporate_name(segment).as_deref(),
+            want,
+            "{segment}"
+        );
+    }
+    for (segment, want) in [
+        ("医療事務カレッジ大宮校", Some("医療事務カレッジ大宮校")),
+        (
+            "ケアワークアカデミー船橋校校長田中花子",
+            Some("ケアワークアカデミー船橋校"),
+        ),
+        ("つばさ介護スクール", Some("つばさ介護スクール")),
+        ("はばたき自動車学校", Some("はばたき自動車学校")),
+        ("名称：ひまわり料理教室", Some("ひまわり料理教室")),
+        ("上記の者は本校所定の課程を修了", None),
+        ("医療事務講座", None),
+        ("東京都新宿区西新宿2-8-1", None),
+        ("森彩様", None),
+        ("修了証明書", None),
+    ] {
+        assert_eq!(fields::school_name(segment).as_deref(), want, "{segment}");
+    }
+    // The credit company's name a column away from its label is not the issuer.
+    let p = page(
+        "クレジット契約証明書\nクレジット会社      株式会社みなとファイナンス\n学校法人緑風学園\n",
+    );
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::ISSUER_NAME), Some("学校法人緑風学園"));
+    // Without a 法人格 the name is read, never sure.
+    let p = page("領収書\n森 彩 様\n金額  12,000円\nケアワークアカデミー 船橋校\n");
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    assert_eq!(d.text(rf::ISSUER_NAME), Some("ケアワークアカデミー船橋校"));
+    assert!(!matches!(
+        d.field(rf::ISSUER_NAME).unwrap().certainty,
+        Certainty::Sure(_)
+    ));
+}
+
+#[test]
+fn a_breakdown_line_that_names_the_course_before_the_fee_is_that_fee() {
+    let p = page(
+        "領収書\n森 彩 様\n日商簿記2級講座 入学金    5,000円\n介護職員初任者研修 受講料    38,000円\n合計    43,000円\n",
+    );
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    let got: Vec<(i64, ItemCategory)> = d.items.iter().map(|i| (i.amount, i.category)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (5000, ItemCategory::Admission),
+            (38000, ItemCategory::Tuition)
+        ]
+    );
+    assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(43000));
+    // A fee no course stands before is classified as it reads (講座費用 is no course's name).
+    assert_eq!(receipt::after_course("講座費用一式"), None);
+    assert_eq!(receipt::after_course("研修旅行費"), None);
+}
+
+/// Certificates written as prose, the sentence wrapped where the page wraps it: the course in its
+/// brackets, the period 「…から…まで」, the birth date 「（…生）」 — read, never sure on their own.
+#[test]
+fn a_certificate_written_as_prose_gives_its_course_period_and_birth_date() {
+    for text in [
+        "修了証明書\n森 彩 殿\n（昭和60年11月4日生）\n あなたは、令和7年4月1日から令和7年9月30日まで、本校が実施する教育訓練講座「医療事\n務講座」を受講し、所定の課程を修了したことを証明します。\n学校法人緑風学園\n",
+        "修了証書\n森 彩 様\n（1985年11月4日生）\nあなたは、2025年4月1日から\n2025年9月30日まで、当社の実施する「医療事務講座」の全課程を修了したことを証明します。\n医療事務カレッジ 大宮校\n",
+    ] {
+        let p = page(text);
+        let d = &Extractor::default().extract_with("c.pdf", &[p], &Hints::default())[0];
+        let ymd = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(d.text(cf::COURSE_NAME), Some("医療事務講座"), "{text}");
+        assert_eq!(d.date(cf::STARTED_ON), ymd(2025, 4, 1), "{text}");
+        assert_eq!(d.date(cf::COMPLETED_ON), ymd(2025, 9, 30), "{text}");
+        assert_eq!(d.date(cf::BIRTH_DATE), ymd(1985, 11, 4), "{text}");
+        for f in [cf::COURSE_NAME, cf::STARTED_ON, cf::COMPLETED_ON, cf::BIRTH_DATE] {
+            assert!(
+                !matches!(d.field(f).unwrap().certainty, Certainty::Sure(_)),
+                "{f}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_period_on_one_line_gives_both_dates_however_its_dash_is_read() {
+    for line in [
+        "受講期間 令和7年4月1日～令和7年9月30日",
+        "受講期間 令和7年4月1日ー令和7年9月30日",
+        "受講期間 令和7年4月1日 一 令和7年9月30日",
+        "期間 2025/04/01-2025/09/30",
+        "令和7年4月1日から令和7年9月30日まで",
+    ] {
+        let got = read::dates_in(line);
+        let want = vec![
+            chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap(),
+        ];
+        assert_eq!(got, want, "{line}");
+    }
+    // An ISO date is one date, not a range.
+    assert_eq!(read::dates_in("2025-04-01").len(), 1);
 }

@@ -126,6 +126,9 @@ pub struct Models {
     manifest: BTreeMap<String, ModelEntry>,
     /// PP-OCRv6's checked models and its detector's max side, when it reads pages first.
     paddle: Option<(PaddleModels, u32)>,
+    /// PP-OCRv6's checked models, when its recognizer reads fields a second time (pages read first
+    /// by Tesseract).
+    witness: Option<PaddleModels>,
 }
 
 impl Models {
@@ -151,6 +154,7 @@ impl Models {
             dir,
             manifest: manifest.models,
             paddle: None,
+            witness: None,
         })
     }
 
@@ -159,6 +163,18 @@ impl Models {
     pub fn with_paddle(mut self, paddle: PaddleModels, detector_max_side: u32) -> Models {
         self.paddle = Some((paddle, detector_max_side));
         self
+    }
+
+    /// PP-OCRv6's recognizer is to read the fields a check rests on a second time, independently of
+    /// Tesseract that read the page ([`crate::run`]'s witness).
+    pub fn with_witness(mut self, paddle: PaddleModels) -> Models {
+        self.witness = Some(paddle);
+        self
+    }
+
+    /// PP-OCRv6's models, when its recognizer is the second reader of Tesseract's pages.
+    pub fn witness(&self) -> Option<&PaddleModels> {
+        self.witness.as_ref()
     }
 
     /// PP-OCRv6's models and detector size, when it reads pages first.

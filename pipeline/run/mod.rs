@@ -34,6 +34,7 @@ mod reader;
 pub mod reread;
 mod status;
 pub mod submission;
+pub mod witness;
 pub mod workers;
 mod write;
 

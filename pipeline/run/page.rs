@@ -12,7 +12,7 @@ use image::DynamicImage;
 use crate::extract::layout::lines_from_tokens;
 use crate::extract::marks::{self, Marks};
 use crate::extract::{Extractor, Hints, PageInput};
-use crate::ocr::paddle::Paddle;
+use crate::ocr::paddle::{LineReader, Paddle};
 use crate::ocr::{self, Engine, Models, OcrError};
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
@@ -27,16 +27,40 @@ pub struct PageEngines {
     pub text: Engine,
     pub digits: Engine,
     pub names: Arc<Mutex<Engine>>,
+    /// PP-OCRv6's recognizer, reading again the amounts a check rests on when Tesseract read the
+    /// page ([`super::witness`]); a crop or two per receipt, so the workers share one.
+    pub witness: Option<Arc<Mutex<LineReader>>>,
+}
+
+/// The engines the workers share, each seldom needed.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub names: Arc<Mutex<Engine>>,
+    pub witness: Option<Arc<Mutex<LineReader>>>,
+}
+
+impl Shared {
+    /// Loads the Japanese-script model, and PP-OCRv6's recognizer when it is the witness.
+    pub fn new(models: &Models) -> Result<Shared, OcrError> {
+        Ok(Shared {
+            names: Arc::new(Mutex::new(names_engine(models)?)),
+            witness: models
+                .witness()
+                .map(|m| LineReader::new(m).map(|r| Arc::new(Mutex::new(r))))
+                .transpose()?,
+        })
+    }
 }
 
 impl PageEngines {
-    /// Loads the three models (checked against the manifest).
+    /// Loads the models (checked against the manifest).
     pub fn new(models: &Models) -> Result<PageEngines, OcrError> {
-        PageEngines::sharing(models, Arc::new(Mutex::new(names_engine(models)?)))
+        PageEngines::sharing(models, Shared::new(models)?)
     }
 
-    /// Loads the page and digit models, and reads names with `names` (shared with other workers).
-    pub fn sharing(models: &Models, names: Arc<Mutex<Engine>>) -> Result<PageEngines, OcrError> {
+    /// Loads the page and digit models, and reads names and witnesses amounts with `shared`'s
+    /// engines (shared with other workers).
+    pub fn sharing(models: &Models, shared: Shared) -> Result<PageEngines, OcrError> {
         Ok(PageEngines {
             paddle: models
                 .paddle()
@@ -44,7 +68,8 @@ impl PageEngines {
                 .transpose()?,
             text: Engine::new(models, "jpn")?,
             digits: Engine::new(models, "eng")?,
-            names,
+            names: shared.names,
+            witness: shared.witness,
         })
     }
 }
@@ -98,6 +123,9 @@ pub fn read_image_page(
         capture,
         seals: match &red {
             Some(map) => marks::red_seals(map, char_h),
+            None if capture == crate::extract::capture::Capture::Binary => {
+                crate::extract::halftone::dithered_seals(&ocr_input, char_h)
+            }
             None => marks::find_gray_seals(&ocr_input, char_h),
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
@@ -119,6 +147,7 @@ pub fn read_image_page(
         lines,
         marks,
         text_layer: false,
+        witnesses: Vec::new(),
     };
     super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
     super::reread::ReceiptLook {
@@ -130,6 +159,7 @@ pub fn read_image_page(
         hints,
     }
     .run(&mut page)?;
+    super::witness::witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
     Ok(page)
 }
 

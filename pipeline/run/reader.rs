@@ -47,10 +47,15 @@ pub struct Reader {
 impl Reader {
     pub fn new(cfg: &Config) -> Result<Reader, RunError> {
         let mut models = Models::locate(cfg.ocr.tessdata.as_deref())?;
-        if cfg.ocr.recognizer == crate::config::Recognizer::Paddle {
-            let paddle = crate::ocr::PaddleModels::locate(cfg.ocr.onnx_models.as_deref())?;
-            models = models.with_paddle(paddle, cfg.ocr.detector_max_side);
-        }
+        // PP-OCRv6 reads every page first, or, behind Tesseract, reads again the amounts a
+        // check rests on (`witness`): either way its files are needed.
+        let paddle = crate::ocr::PaddleModels::locate(cfg.ocr.onnx_models.as_deref())?;
+        models = match cfg.ocr.recognizer {
+            crate::config::Recognizer::Paddle => {
+                models.with_paddle(paddle, cfg.ocr.detector_max_side)
+            }
+            crate::config::Recognizer::Tesseract => models.with_witness(paddle),
+        };
         let lexicon = match &cfg.extract.item_lexicon {
             Some(p) => Lexicon::load(p)?,
             None => Lexicon::embedded(),
@@ -97,6 +102,7 @@ impl Reader {
                                 lines: lines_from_text(&layer.lines),
                                 marks: Default::default(),
                                 text_layer: true,
+                                witnesses: Vec::new(),
                             })),
                             PageContent::Image(img) => {
                                 images.push((f, slots.len(), page.number, img));

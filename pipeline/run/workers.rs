@@ -10,9 +10,9 @@ use std::thread::JoinHandle;
 use image::DynamicImage;
 
 use crate::extract::{Extractor, Hints, PageInput};
-use crate::ocr::{Engine, Models, OcrError, PageSegMode};
+use crate::ocr::{Models, OcrError, PageSegMode};
 
-use super::page::{names_engine, read_image_page, PageEngines};
+use super::page::{read_image_page, PageEngines, Shared};
 
 struct Job {
     index: usize,
@@ -41,11 +41,11 @@ impl Workers {
         let rx = Arc::new(Mutex::new(rx));
         let mut threads = Vec::new();
         // Create the engines here so a missing model fails the start, not a page.
-        let names = Arc::new(Mutex::new(names_engine(models)?));
+        let shared = Shared::new(models)?;
         for i in 0..n.max(1) {
             let fresh = Fresh {
                 models: models.clone(),
-                names: Arc::clone(&names),
+                shared: shared.clone(),
                 psm,
             };
             let engines = fresh.engines()?;
@@ -102,13 +102,13 @@ impl Workers {
 /// What a worker's engines are made from, to make them anew.
 struct Fresh {
     models: Models,
-    names: Arc<Mutex<Engine>>,
+    shared: Shared,
     psm: PageSegMode,
 }
 
 impl Fresh {
     fn engines(&self) -> Result<PageEngines, OcrError> {
-        let mut engines = PageEngines::sharing(&self.models, Arc::clone(&self.names))?;
+        let mut engines = PageEngines::sharing(&self.models, self.shared.clone())?;
         engines.text.set_page_seg_mode(self.psm)?;
         Ok(engines)
     }

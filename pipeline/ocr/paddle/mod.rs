@@ -68,7 +68,57 @@ impl Line {
 /// A loaded detector and recognizer, reused for every page.
 pub struct Paddle {
     detector: Detector,
+    reader: LineReader,
+}
+
+/// The recognizer alone, for crops known to hold one line: a second, independent reading of a field
+/// the page was first read by another engine (an amount Tesseract read, read again by PP-OCRv6).
+pub struct LineReader {
     recognizer: Recognizer,
+}
+
+impl std::fmt::Debug for LineReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineReader").finish_non_exhaustive()
+    }
+}
+
+impl LineReader {
+    /// Loads the recognizer from checked models.
+    pub fn new(models: &PaddleModels) -> Result<LineReader, OcrError> {
+        let env = environment(&models.runtime)?;
+        Ok(LineReader {
+            recognizer: Recognizer::new(session(env, &models.recognizer)?)?,
+        })
+    }
+
+    /// Reads the given boxes of `page` as lines within `script`, in the order given.
+    pub fn read_boxes(
+        &mut self,
+        page: &GrayImage,
+        boxes: &[BBox],
+        script: Script,
+    ) -> Result<Vec<Line>, OcrError> {
+        let crops: Vec<GrayImage> = boxes
+            .iter()
+            .map(|b| image::imageops::crop_imm(page, b.x, b.y, b.w.max(1), b.h.max(1)).to_image())
+            .collect();
+        let read = self.recognizer.recognize(&crops, script)?;
+        Ok(boxes
+            .iter()
+            .zip(read)
+            .map(|(bbox, glyphs)| to_line(*bbox, glyphs))
+            .collect())
+    }
+
+    /// Reads a crop known to hold one line (a field's zone) within `script`.
+    pub fn recognize_line(&mut self, crop: &GrayImage, script: Script) -> Result<Line, OcrError> {
+        check_size(crop)?;
+        let (w, h) = crop.dimensions();
+        let whole = BBox { x: 0, y: 0, w, h };
+        let mut lines = self.read_boxes(crop, &[whole], script)?;
+        Ok(lines.pop().unwrap_or_else(|| to_line(whole, Vec::new())))
+    }
 }
 
 impl std::fmt::Debug for Paddle {
@@ -122,10 +172,9 @@ impl Paddle {
     pub fn new(models: &PaddleModels, detector_max_side: u32) -> Result<Paddle, OcrError> {
         let env = environment(&models.runtime)?;
         let detector = Detector::new(session(env, &models.detector)?, detector_max_side);
-        let recognizer = Recognizer::new(session(env, &models.recognizer)?)?;
         Ok(Paddle {
             detector,
-            recognizer,
+            reader: LineReader::new(models)?,
         })
     }
 
@@ -142,25 +191,12 @@ impl Paddle {
         boxes: &[BBox],
         script: Script,
     ) -> Result<Vec<Line>, OcrError> {
-        let crops: Vec<GrayImage> = boxes
-            .iter()
-            .map(|b| image::imageops::crop_imm(page, b.x, b.y, b.w.max(1), b.h.max(1)).to_image())
-            .collect();
-        let read = self.recognizer.recognize(&crops, script)?;
-        Ok(boxes
-            .iter()
-            .zip(read)
-            .map(|(bbox, glyphs)| to_line(*bbox, glyphs))
-            .collect())
+        self.reader.read_boxes(page, boxes, script)
     }
 
     /// Reads a crop known to hold one line (a field's zone) within `script`.
     pub fn recognize_line(&mut self, crop: &GrayImage, script: Script) -> Result<Line, OcrError> {
-        check_size(crop)?;
-        let (w, h) = crop.dimensions();
-        let whole = BBox { x: 0, y: 0, w, h };
-        let mut lines = self.read_boxes(crop, &[whole], script)?;
-        Ok(lines.pop().unwrap_or_else(|| to_line(whole, Vec::new())))
+        self.reader.recognize_line(crop, script)
     }
 
     /// Detects and reads every line of a page (within [`Script::Japanese`]).

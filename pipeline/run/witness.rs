@@ -1,0 +1,182 @@
+//! The witness: a second engine reads again, in its own box, the amount a receipt's cross-check rests
+//! on. The breakdown summing to the total proves little when one engine read both: it reads the same
+//! glyph of the same face alike wherever it stands (「8」 as 「6」 in 73,800 and in 6,800), so the sum
+//! agrees however wrong the digits are. The extractor takes the total as sure only where the witness
+//! read the same amount (`extract::receipt`); here the witness reads.
+//!
+//! Which engine witnesses: PP-OCRv6's recognizer (within the digits script) when Tesseract read the
+//! page; Tesseract's English model when PP-OCRv6 did. Called by [`super::page`] for each image page,
+//! after every second look, so the box is the one the final reading will use. Not here: deciding what
+//! a disagreement means (the extractor), the second looks that try to make a breakdown sum
+//! (`reread`).
+
+use image::GrayImage;
+use unicode_normalization::UnicodeNormalization;
+
+use super::page::PageEngines;
+use crate::document::{receipt_fields as rf, BBox, DocKind};
+use crate::extract::{Extractor, Hints, PageInput, Witnessed};
+use crate::ocr::paddle::Script;
+use crate::ocr::OcrError;
+
+/// Reads each receipt total of `page` (as `extractor` reads the page now) a second time, into
+/// `page.witnesses`.
+pub fn witness_totals(
+    engines: &mut PageEngines,
+    image: &GrayImage,
+    page: &mut PageInput,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<(), OcrError> {
+    let boxes: Vec<BBox> = extractor
+        .extract_with("", std::slice::from_ref(page), hints)
+        .iter()
+        .filter(|d| d.kind == DocKind::Receipt)
+        .filter_map(|d| d.fields.get(rf::AMOUNT_TOTAL).and_then(|f| f.bbox))
+        .collect();
+    for bbox in boxes {
+        let crop = around(image, bbox);
+        let text = match (&engines.paddle, &engines.witness) {
+            (None, Some(reader)) => {
+                let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
+                reader.recognize_line(&crop, Script::Digits)?.text
+            }
+            (Some(_), _) => {
+                let words = engines.digits.recognize_line(&crop)?.words;
+                words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+            // No second engine was loaded: nothing is witnessed, the total stays as read.
+            (None, None) => continue,
+        };
+        // Full-width digits and separators as the page's reading has them (「125，200円」).
+        let text: String = text.nfkc().collect();
+        tracing::debug!(chars = text.chars().count(), "witness read a total");
+        page.witnesses.push(Witnessed { bbox, text });
+    }
+    Ok(())
+}
+
+/// The box with room round it: the total's box is the page engine's, and misses what that engine
+/// did not take for part of the amount (a leading 「1」 by a frame's rule, 「金66,」 split from
+/// 「000円也」), so the crop reaches two character heights left and half of one right; a quarter of
+/// one above and below (a recognizer reads a line cut tight to its ink worse). Inside the image.
+fn around(image: &GrayImage, b: BBox) -> GrayImage {
+    let (w, h) = image.dimensions();
+    let x = b.x.saturating_sub(b.h * 2).min(w.saturating_sub(1));
+    let y = b.y.saturating_sub(b.h / 4).min(h.saturating_sub(1));
+    let right = (b.right() + b.h / 2).min(w);
+    let bottom = (b.bottom() + b.h / 4).min(h);
+    image::imageops::crop_imm(
+        image,
+        x,
+        y,
+        right.saturating_sub(x).max(1),
+        bottom.saturating_sub(y).max(1),
+    )
+    .to_image()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Certainty, Check, Doubt};
+    use crate::extract::layout::lines_from_tokens;
+    use crate::ocr::testpage::{draw, font};
+    use crate::ocr::{Models, PaddleModels};
+    use image::Luma;
+
+    /// A receipt whose breakdown sums to its total, 300 dpi, IPAex Gothic.
+    fn receipt() -> GrayImage {
+        let font = font();
+        let mut img = GrayImage::from_pixel(2480, 1748, Luma([255]));
+        let lines = [
+            ("領収書", 80.0),
+            ("山田 花子 様", 48.0),
+            ("合計 ¥73,800", 48.0),
+            ("内訳", 44.0),
+            ("入学料 10,000円", 44.0),
+            ("授業料 57,000円", 44.0),
+            ("テキスト代 6,800円", 44.0),
+            ("上記正に領収いたしました", 44.0),
+            ("株式会社 みらい職業訓練校", 44.0),
+        ];
+        let mut y = 120.0;
+        for (text, px) in lines {
+            draw(&mut img, &font, text, 200.0, y, px);
+            y += px * 2.2;
+        }
+        img
+    }
+
+    fn page_read_by_tesseract(engines: &mut PageEngines, img: &GrayImage) -> PageInput {
+        let words = engines.text.recognize(img).expect("reads").words;
+        PageInput {
+            number: 1,
+            lines: lines_from_tokens(super::super::reread::tokens_on_page(words, 0, 0, 1.0)),
+            ..PageInput::default()
+        }
+    }
+
+    fn total(page: &PageInput, extractor: &Extractor) -> crate::document::Document {
+        let docs = extractor.extract_with("r.png", std::slice::from_ref(page), &Hints::default());
+        docs.into_iter()
+            .find(|d| d.kind == DocKind::Receipt)
+            .expect("a receipt")
+    }
+
+    #[test]
+    fn a_total_and_a_line_misread_alike_are_disputed_by_the_second_engine() {
+        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
+        let models = Models::locate(None).expect("models").with_witness(paddle);
+        let mut engines = PageEngines::new(&models).expect("engines");
+        let extractor = Extractor::default();
+        let img = receipt();
+
+        // As read: the breakdown sums, and PP-OCRv6 reads the same total in its box.
+        let mut page = page_read_by_tesseract(&mut engines, &img);
+        let before = total(&page, &extractor);
+        assert_eq!(before.yen(rf::AMOUNT_TOTAL), Some(73_800));
+        witness_totals(&mut engines, &img, &mut page, &extractor, &Hints::default())
+            .expect("witness reads");
+        let read = total(&page, &extractor);
+        assert_eq!(
+            read.field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Sure(Check::Breakdown),
+            "witnessed: {:?}",
+            page.witnesses
+        );
+
+        // One engine reading 8 as 6 in the total and in a line (seed 7 sub036): the sum agrees, the
+        // witness does not, and nothing of the receipt's money is relied on.
+        let mut misread = page_read_by_tesseract(&mut engines, &img);
+        for line in &mut misread.lines {
+            for t in &mut line.tokens {
+                t.text = t.text.replace("800", "600");
+            }
+        }
+        witness_totals(
+            &mut engines,
+            &img,
+            &mut misread,
+            &extractor,
+            &Hints::default(),
+        )
+        .expect("witness reads");
+        let doc = total(&misread, &extractor);
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_600));
+        assert_eq!(
+            doc.field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Doubtful(Doubt::Disputed)
+        );
+        assert!(
+            doc.items.iter().all(|i| !i.relied_on(0.0)),
+            "{:?}",
+            doc.items
+        );
+        assert!(doc.findings.iter().any(|f| f.code == "total_disputed"));
+    }
+}

@@ -346,12 +346,21 @@ pub fn build_case(
         });
     }
     let can_correct = corrects(role) && v.state != QueueState::Submitted;
-    let focus = focus.filter(|f| *f < n).or_else(|| {
-        docs.iter()
-            .flat_map(|d| &d.fields)
-            .find(|f| f.unsure)
-            .map(|f| f.n)
-    });
+    // After a row is confirmed, the cursor goes to the next doubtful row (else the first one
+    // left); with none left, to the row after the one confirmed.
+    let unsure: Vec<usize> = docs
+        .iter()
+        .flat_map(|d| &d.fields)
+        .filter(|f| f.unsure)
+        .map(|f| f.n)
+        .collect();
+    let after = focus.unwrap_or(0);
+    let focus = unsure
+        .iter()
+        .find(|u| **u >= after)
+        .or(unsure.first())
+        .copied()
+        .or(focus.filter(|f| *f < n));
     if can_correct {
         for f in docs.iter_mut().flat_map(|d| d.fields.iter_mut()) {
             f.autofocus = Some(f.n) == focus;

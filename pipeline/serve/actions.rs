@@ -248,6 +248,31 @@ pub fn build_case(
                 f.bbox,
             ));
         }
+        // A value printed on the document but not read: a row to type it in from the scan.
+        let unread = doc
+            .doc
+            .findings
+            .iter()
+            .filter_map(|f| f.code.strip_prefix("unread:"))
+            .filter(|name| !doc.doc.fields.contains_key(*name) && !name.starts_with("items"));
+        for name in unread {
+            rows.push((
+                FieldRow {
+                    n: 0,
+                    corrected: false,
+                    target: format!("{prefix}#{name}"),
+                    label: field_label(name),
+                    value: String::new(),
+                    certainty_ja: "読み取れず（原本で確認してください）".to_string(),
+                    unsure: true,
+                    crop: None,
+                    autofocus: false,
+                    feeds: feeds(name),
+                },
+                first_page,
+                None,
+            ));
+        }
         for (i, item) in doc.doc.items.iter().enumerate() {
             let unsure = !doc.is_sure("items") && !item.relied_on(state.cfg.review_below);
             for (part, label, value) in [

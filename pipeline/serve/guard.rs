@@ -41,7 +41,7 @@ pub async fn guard(State(state): State<super::State>, req: Request, next: Next) 
 
 async fn admit(state: &super::State, req: Request, next: Next) -> (Response, Option<i64>) {
     let path = req.uri().path().to_string();
-    if path.starts_with("/static/") && req.method() == Method::GET {
+    if (path.starts_with("/static/") || path == "/favicon.ico") && req.method() == Method::GET {
         return (next.run(req).await, None);
     }
     let post = req.method() == Method::POST;

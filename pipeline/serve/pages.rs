@@ -41,8 +41,22 @@ pub fn desk_error(e: &ReviewError) -> Response {
         .into_response()
 }
 
-fn login_page(status: StatusCode, user: &str, message: Option<String>, secure: bool) -> Response {
-    let csrf = token();
+/// The login form. Its token is kept while its cookie lives: a second GET (a browser fetching
+/// `/favicon.ico` is sent here too) must not void a form already on the screen.
+fn login_page(
+    status: StatusCode,
+    headers: &HeaderMap,
+    user: &str,
+    message: Option<String>,
+    secure: bool,
+) -> Response {
+    let kept = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| cookie(c, LOGIN_COOKIE))
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string);
+    let csrf = kept.unwrap_or_else(token);
     let page = LoginPage {
         csrf: csrf.clone(),
         user: user.to_string(),
@@ -64,8 +78,14 @@ fn login_page(status: StatusCode, user: &str, message: Option<String>, secure: b
         .into_response()
 }
 
-pub async fn login_form(State(state): State<super::State>) -> Response {
-    login_page(StatusCode::OK, "", None, state.cfg.serve.secure_cookie)
+pub async fn login_form(State(state): State<super::State>, headers: HeaderMap) -> Response {
+    login_page(
+        StatusCode::OK,
+        &headers,
+        "",
+        None,
+        state.cfg.serve.secure_cookie,
+    )
 }
 
 #[derive(Deserialize)]
@@ -76,7 +96,11 @@ pub struct LoginForm {
 
 /// `POST /login` (its CSRF token was checked by the guard): the Desk checks the password and slows
 /// down repeated failures.
-pub async fn login(State(state): State<super::State>, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<super::State>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let secure = state.cfg.serve.secure_cookie;
     let name = f.user.clone();
     match state
@@ -109,7 +133,13 @@ pub async fn login(State(state): State<super::State>, Form(f): Form<LoginForm>) 
             } else {
                 ""
             };
-            login_page(StatusCode::UNAUTHORIZED, user, Some(e.to_string()), secure)
+            login_page(
+                StatusCode::UNAUTHORIZED,
+                &headers,
+                user,
+                Some(e.to_string()),
+                secure,
+            )
         }
         Err(e) => desk_error(&e),
     }

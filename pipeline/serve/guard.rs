@@ -192,7 +192,10 @@ mod tests {
             host.clone(),
             (header::REFERER, "http://127.0.0.1:80800/")
         ])));
-        assert!(!same_origin(&headers(&[host.clone()])), "neither header");
+        assert!(
+            !same_origin(&headers(std::slice::from_ref(&host))),
+            "neither header"
+        );
         assert!(!same_origin(&headers(&[(
             header::ORIGIN,
             "http://127.0.0.1:8080"

@@ -30,10 +30,13 @@ pub struct PageImage {
     pub height: u32,
 }
 
-/// Decoded pages by (file SHA-256, page number); `None` for a page without an image.
+/// (file SHA-256, page number) → the page, `None` for a page without an image.
+type Pages = HashMap<(String, u32), Option<Arc<PageImage>>>;
+
+/// Decoded pages, kept for the next look.
 #[derive(Default)]
 pub struct PageCache {
-    map: Mutex<HashMap<(String, u32), Option<Arc<PageImage>>>>,
+    map: Mutex<Pages>,
 }
 
 impl PageCache {
@@ -60,7 +63,7 @@ impl PageCache {
         map.entry(key).or_insert(None).clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, u32), Option<Arc<PageImage>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pages> {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

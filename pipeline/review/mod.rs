@@ -130,6 +130,16 @@ impl Actor {
     pub fn role(&self) -> Role {
         self.role
     }
+
+    /// A user as if logged in, for unit tests of code that holds one (sessions).
+    #[cfg(test)]
+    pub(crate) fn for_test(id: i64, name: &str, role: Role) -> Actor {
+        Actor {
+            id,
+            name: name.to_string(),
+            role,
+        }
+    }
 }
 
 /// The outcome and amount of a decision, for "before → after".

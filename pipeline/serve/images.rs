@@ -37,6 +37,9 @@ type Pages = HashMap<(String, u32), Option<Arc<PageImage>>>;
 #[derive(Default)]
 pub struct PageCache {
     map: Mutex<Pages>,
+    /// One decode at a time: twenty reviewers opening the same new case decode its scans once,
+    /// not twenty times at once (each decoded A4 scan is tens of MB).
+    decoding: Mutex<()>,
 }
 
 impl PageCache {
@@ -49,6 +52,10 @@ impl PageCache {
         page: u32,
     ) -> Option<Arc<PageImage>> {
         let key = (sha256.to_string(), page);
+        if let Some(hit) = self.lock().get(&key) {
+            return hit.clone();
+        }
+        let _one = self.decoding.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(hit) = self.lock().get(&key) {
             return hit.clone();
         }

@@ -157,6 +157,38 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<Duration>, secure: bo
 mod tests {
     use super::*;
 
+    fn actor() -> Actor {
+        Actor::for_test(7, "sato", crate::review::Role::Staff)
+    }
+
+    #[test]
+    fn a_session_ends_when_its_time_is_up_or_on_logout() {
+        let expired = Sessions::new(Duration::ZERO);
+        let t = expired.open(actor());
+        assert!(expired.current(&t).is_none(), "expired at once");
+        let live = Sessions::new(Duration::from_secs(60));
+        let t = live.open(actor());
+        let c = live.current(&t).expect("live");
+        assert_eq!(c.actor.id(), 7);
+        assert_eq!(c.csrf.len(), 64);
+        assert_ne!(c.csrf, t, "the form token is not the cookie");
+        live.flash(
+            &t,
+            Flash {
+                message: "済".into(),
+                focus: Some(2),
+            },
+        );
+        assert_eq!(live.current(&t).unwrap().flash.unwrap().focus, Some(2));
+        assert!(
+            live.current(&t).unwrap().flash.is_none(),
+            "a flash is shown once"
+        );
+        live.close(&t);
+        assert!(live.current(&t).is_none());
+        assert!(live.current("not-a-token").is_none());
+    }
+
     #[test]
     fn tokens_compare_whole_and_cookies_are_found_by_name() {
         let t = token();

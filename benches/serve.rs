@@ -165,7 +165,8 @@ fn main() {
             let mut c = Client::new(addr);
             let t = Instant::now();
             let login = c.login(&name, &format!("{name}-pass-1"));
-            let mut mine = vec![("login", t.elapsed(), login.status == 303)];
+            let logged_in = login.status == 303 && login.header("location") == Some("/");
+            let mut mine = vec![("login", t.elapsed(), logged_in)];
             let mut i = 0usize;
             while Instant::now() < deadline {
                 let (case, file) = &cases[(r + i) % cases.len()];

@@ -44,7 +44,10 @@ pub async fn correct(
     let done = state
         .with_desk(move |desk| {
             let c = desk.correct(&actor, &case_id, &f.target, &f.value, &f.reason, now())?;
-            let next = desk.list().ok().and_then(|q| next_case(&q, &case_id));
+            let next = desk
+                .list()
+                .ok()
+                .and_then(|q| next_case(&q, &case_id, actor.role()));
             Ok((c, next))
         })
         .await;
@@ -155,7 +158,9 @@ pub async fn send_back(
     }
 }
 
-/// Cases waiting for a 決裁 and cases waiting for staff are two piles: "next" stays in the pile.
+/// Cases waiting for a 決裁 and cases waiting for staff are two piles: "next" stays in the pile
+/// the user works on — staff on theirs (also right after submitting a case), an approver on the
+/// 決裁待ち pile while on a case in it.
 fn pile(s: QueueState) -> u8 {
     match s {
         QueueState::Submitted => 1,
@@ -164,10 +169,15 @@ fn pile(s: QueueState) -> u8 {
     }
 }
 
-/// The case after `case_id` in the queue's order, in the same pile (wrapping round).
-pub fn next_case(q: &Queue, case_id: &str) -> Option<String> {
+/// The case after `case_id` in the queue's order, in the user's pile (wrapping round).
+pub fn next_case(q: &Queue, case_id: &str, role: Role) -> Option<String> {
     let at = q.cases.iter().position(|c| c.case_id == case_id)?;
-    let p = pile(q.cases[at].state);
+    let here = pile(q.cases[at].state);
+    let p = match role {
+        Role::Approver if here == 1 => 1,
+        Role::Admin => here,
+        _ => 0,
+    };
     q.cases[at + 1..]
         .iter()
         .chain(q.cases[..at].iter())
@@ -436,7 +446,7 @@ pub fn build_case(
             ),
         can_decide: role == Role::Approver && v.state == QueueState::Submitted,
         can_correct,
-        next_case: next_case(q, &v.case_id),
+        next_case: next_case(q, &v.case_id, role),
         final_notice: !v.approvals.is_empty(),
         flash: current.flash.as_ref().map(|f| f.message.clone()),
         error: None,

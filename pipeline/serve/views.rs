@@ -240,7 +240,12 @@ pub fn value_text(v: &Value) -> String {
 }
 
 pub fn certainty_ja(c: Certainty, confidence: f32) -> String {
-    let pct = (confidence * 100.0).round() as i64;
+    // A score of 1 is no engine's score (a value given as data, or a check's verdict): not shown.
+    let pct = if confidence < 1.0 {
+        format!("（{}%）", (confidence * 100.0).round() as i64)
+    } else {
+        String::new()
+    };
     match c {
         Certainty::Sure(check) => format!(
             "確実（{}）",
@@ -254,10 +259,10 @@ pub fn certainty_ja(c: Certainty, confidence: f32) -> String {
                 Check::Person => "担当者が確認",
             }
         ),
-        Certainty::Agreed => format!("複数の読取で一致（{pct}%）"),
-        Certainty::Read => format!("読取のみ（信頼度 {pct}%）"),
+        Certainty::Agreed => format!("複数の読取で一致{pct}"),
+        Certainty::Read => format!("読取のみ{pct}"),
         Certainty::Doubtful(d) => format!(
-            "要確認: {}（{pct}%）",
+            "要確認: {}{pct}",
             match d {
                 Doubt::Repaired => "字形を補って読んだ",
                 Doubt::DoesNotSum => "内訳と合計が合わない",
@@ -372,6 +377,7 @@ mod tests {
         assert_eq!(field_label("amount_total"), "領収金額");
         assert_eq!(benefit_ja("kyoiku_kunren"), "自立支援教育訓練給付金");
         assert!(certainty_ja(Certainty::Read, 0.42).contains("42%"));
+        assert!(!certainty_ja(Certainty::Doubtful(Doubt::Capture), 1.0).contains('%'));
         let page = error_page(StatusCode::FORBIDDEN, "<script>");
         assert!(page.0.contains("&#60;script&#62;") || page.0.contains("&lt;script&gt;"));
     }

@@ -355,6 +355,26 @@ fn a_doubtful_amount_is_corrected_with_the_keyboard_and_approved_in_chromium() {
         wait_until(&c, "document.getElementById('flash') && document.getElementById('flash').textContent.includes('起案しました')").await;
         // The drafter has no 決裁 button (and the desk refuses a drafter's approval: http tests).
         assert!(c.find(Locator::Id("approve")).await.is_err());
+        // `n` opens the next case waiting for staff.
+        let next = c
+            .find(Locator::Id("next-case"))
+            .await
+            .expect("a next case")
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        c.find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .send_keys("n")
+            .await
+            .unwrap();
+        wait_until(
+            &c,
+            &format!("location.pathname === {}", serde_json::to_string(&next).unwrap()),
+        )
+        .await;
         c.close().await.unwrap();
 
         // sato (staff, the drafter) cannot approve; an approver can.

@@ -250,7 +250,8 @@ fn the_desk_over_http_refuses_what_the_rules_refuse_and_changes_nothing() {
     assert_eq!(fs::read(mended.join("decision.json")).unwrap(), decision);
     assert_eq!(corrections(&dir, &mended_id), 0);
 
-    // A real correction: the seal was there. The case is decided again at once.
+    // A real correction: the seal was there. The case is decided again at once; "save and next"
+    // goes on to the other case.
     let r = sato.post(
         &url,
         &[
@@ -258,9 +259,16 @@ fn the_desk_over_http_refuses_what_the_rules_refuse_and_changes_nothing() {
             ("value", "あり"),
             ("reason", "領収印あり（原本確認）"),
             ("n", "0"),
+            ("then", "next"),
         ],
     );
-    assert_eq!(r.status, 303, "{}", r.body);
+    let next = format!("/cases/{paid_id}");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some(next.as_str())),
+        "saved, and on to the next case (Ctrl+Enter): {}",
+        r.body
+    );
     let page = sato.get(&format!("/cases/{mended_id}"));
     let flash = text_of(&page.body, "flash").unwrap_or_default();
     assert!(

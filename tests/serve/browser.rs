@@ -26,13 +26,44 @@ use kyufu::serve::Server;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// chromedriver, stopped when dropped.
-struct Driver(Child);
+/// chromedriver, stopped when dropped — with the browsers of `profiles`, which a test that failed
+/// mid-session leaves running (chromedriver does not take them down with it).
+struct Driver {
+    child: Child,
+    profiles: Vec<PathBuf>,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        for profile in &self.profiles {
+            stop_browser(profile);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Ends the Chromium that holds `profile`: its `SingletonLock` names it (`host-PID`); the PID is
+/// taken only if that process's command line names this profile.
+fn stop_browser(profile: &Path) {
+    let Ok(lock) = fs::read_link(profile.join("SingletonLock")) else {
+        return;
+    };
+    let Some(pid) = lock
+        .to_string_lossy()
+        .rsplit('-')
+        .next()
+        .and_then(|p| p.parse::<i32>().ok())
+    else {
+        return;
+    };
+    let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let ours = format!("--user-data-dir={}", profile.display());
+    if String::from_utf8_lossy(&cmdline).contains(&ours) {
+        // SAFETY: a signal to one process id, checked above to be this test's browser.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
     }
 }
 
@@ -44,7 +75,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_driver() -> (Driver, u16) {
+fn start_driver(profiles: Vec<PathBuf>) -> (Driver, u16) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -52,7 +83,7 @@ fn start_driver() -> (Driver, u16) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start chromedriver");
-    let driver = Driver(child);
+    let driver = Driver { child, profiles };
     let until = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -238,16 +269,19 @@ fn a_doubtful_amount_is_corrected_with_the_keyboard_and_approved_in_chromium() {
     let case = case_dir.file_name().unwrap().to_string_lossy().into_owned();
     let server = Server::start(config(&dir), "127.0.0.1:0").unwrap();
     let base = format!("http://{}", server.addr);
-    let (_driver, port) = start_driver();
-    let profile = dir.join("chromium-profile");
-    fs::create_dir_all(&profile).unwrap();
+    // A profile per session: each browser is found again by its own profile's lock.
+    let profiles = vec![dir.join("chromium-staff"), dir.join("chromium-approver")];
+    for p in &profiles {
+        fs::create_dir_all(p).unwrap();
+    }
+    let (_driver, port) = start_driver(profiles.clone());
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let c = browser(port, &profile).await;
+        let c = browser(port, &profiles[0]).await;
         login(&c, &base, "sato").await;
         // The queue: doubtful first; the 要確認 view is a URL that can be bookmarked.
         wait_for(&c, "table.queue").await;
@@ -378,7 +412,7 @@ fn a_doubtful_amount_is_corrected_with_the_keyboard_and_approved_in_chromium() {
         c.close().await.unwrap();
 
         // sato (staff, the drafter) cannot approve; an approver can.
-        let c = browser(port, &profile).await;
+        let c = browser(port, &profiles[1]).await;
         login(&c, &base, "tanaka").await;
         c.goto(&format!("{base}/cases/{case}")).await.unwrap();
         wait_for(&c, "#approve").await.send_keys(&Key::Enter).await.unwrap();

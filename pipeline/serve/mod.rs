@@ -47,6 +47,9 @@ pub enum ServeError {
 /// journal is SQLite), the sessions, the configuration and the cache of page images.
 pub(crate) struct Shared {
     desk: Mutex<Desk>,
+    /// A second desk on its own journal connection, for logins only: a password check (argon2,
+    /// a third of a second by design) must not hold up everyone else's pages.
+    gate: Mutex<Desk>,
     sessions: session::Sessions,
     cfg: Config,
     pages: images::PageCache,
@@ -60,11 +63,28 @@ impl Shared {
         self: &Arc<Self>,
         f: impl FnOnce(&mut Desk) -> Result<T, ReviewError> + Send + 'static,
     ) -> Result<T, ReviewError> {
+        self.on(false, f).await
+    }
+
+    /// Runs a login on the login desk.
+    async fn with_gate<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Desk) -> Result<T, ReviewError> + Send + 'static,
+    ) -> Result<T, ReviewError> {
+        self.on(true, f).await
+    }
+
+    async fn on<T: Send + 'static>(
+        self: &Arc<Self>,
+        gate: bool,
+        f: impl FnOnce(&mut Desk) -> Result<T, ReviewError> + Send + 'static,
+    ) -> Result<T, ReviewError> {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             // A handler that panicked while holding the lock left the desk as SQLite left it:
             // every change is one transaction, so the desk is still whole.
-            let mut desk = me.desk.lock().unwrap_or_else(|p| p.into_inner());
+            let lock = if gate { &me.gate } else { &me.desk };
+            let mut desk = lock.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut desk)
         })
         .await
@@ -152,8 +172,10 @@ impl Drop for Server {
 fn shared(cfg: Config) -> Result<State, ServeError> {
     assets::check_htmx()?;
     let desk = Desk::open(&cfg)?;
+    let gate = Desk::open(&cfg)?;
     Ok(Arc::new(Shared {
         desk: Mutex::new(desk),
+        gate: Mutex::new(gate),
         sessions: session::Sessions::new(std::time::Duration::from_secs(
             cfg.serve.session_minutes.max(1) * 60,
         )),

@@ -104,7 +104,7 @@ pub async fn login(
     let secure = state.cfg.serve.secure_cookie;
     let name = f.user.clone();
     match state
-        .with_desk(move |desk| desk.login(&name, &f.password, now()))
+        .with_gate(move |desk| desk.login(&name, &f.password, now()))
         .await
     {
         Ok(actor) => {

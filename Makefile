@@ -1,6 +1,6 @@
 # Measurements (README "Measuring"). accuracy builds in the dev profile (dependencies at opt-level 3);
 # bench in cargo's bench profile (release settings), binaries included.
-.PHONY: demo accuracy bench test
+.PHONY: demo accuracy bench test bench-serve
 
 demo:
 	cargo run -q --bin kyufu-corpus -- --out . --count 8 --seed 1 --inbox-only
@@ -30,3 +30,8 @@ test:
 # The watcher's figures: journal overhead per document, landing-to-claim latency (issue 3).
 bench-journal:
 	cargo bench --bench journal
+
+# The desk under load: 20 reviewers on loopback for 60 s (KYUFU_LOAD_SECONDS), p50/p95, RSS,
+# audit verify afterwards (issue 20).
+bench-serve:
+	cargo bench --bench serve

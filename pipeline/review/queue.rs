@@ -156,6 +156,11 @@ impl CaseView {
         self.names.get(&id).map_or("", String::as_str)
     }
 
+    /// The name of a user who corrected, drafted or approved this case.
+    pub fn user_name(&self, id: i64) -> &str {
+        self.name(id)
+    }
+
     /// The case as staff read it on a terminal: state, decision, reasons, each document's values
     /// (unsure ones marked 要確認, corrected ones 訂正済み), the corrections' history, approvals.
     pub fn render_ja(&self) -> String {

@@ -266,22 +266,40 @@ impl Extractor {
                 };
                 set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), &span);
             }
-            (None, None) if !items.is_empty() => {
-                // No total was read: the breakdown's sum stands in, but not surely.
-                let span = Span {
-                    text: sum.to_string(),
-                    confidence: 0.0,
-                    certainty: Certainty::Doubtful(Doubt::Inferred),
-                    bbox: None,
-                };
-                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span);
-                doc.findings.push(Finding {
-                    code: "total_not_found".into(),
-                    message:
-                        "領収額（合計）が読み取れませんでした。内訳の合計を仮に表示しています。"
-                            .into(),
-                });
-            }
+            (None, None) if !items.is_empty() => match witnessed_sum(pages, sum) {
+                // The page's engine did not read the total (a seal over it, most often), but the
+                // second engine read, on the total's line, the very sum of the lines the first
+                // read: two independent readings agree, and the breakdown stands.
+                Some(bbox) => {
+                    let sure = Certainty::Sure(Check::Breakdown);
+                    let span = Span {
+                        text: sum.to_string(),
+                        confidence: 1.0,
+                        certainty: sure,
+                        bbox: Some(bbox),
+                    };
+                    set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span);
+                    for it in &mut items {
+                        it.certainty = sure;
+                    }
+                }
+                None => {
+                    // No total was read: the breakdown's sum stands in, but not surely.
+                    let span = Span {
+                        text: sum.to_string(),
+                        confidence: 0.0,
+                        certainty: Certainty::Doubtful(Doubt::Inferred),
+                        bbox: None,
+                    };
+                    set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span);
+                    doc.findings.push(Finding {
+                        code: "total_not_found".into(),
+                        message:
+                            "領収額（合計）が読み取れませんでした。内訳の合計を仮に表示しています。"
+                                .into(),
+                    });
+                }
+            },
             _ => {}
         }
         doc.items = items;
@@ -325,6 +343,19 @@ fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
         Some(_) => Certainty::Doubtful(Doubt::Disputed),
         None => span.certainty,
     }
+}
+
+/// Where the second engine read `sum` on a line the page's engine did not read a total from
+/// ([`PageInput::witnesses`] of total lines), if it did.
+fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
+    if sum <= 0 {
+        return None;
+    }
+    pages
+        .iter()
+        .flat_map(|p| &p.witnesses)
+        .find(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == sum))
+        .map(|w| w.bbox)
 }
 
 /// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).

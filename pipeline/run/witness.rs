@@ -14,7 +14,7 @@ use image::GrayImage;
 use unicode_normalization::UnicodeNormalization;
 
 use super::page::PageEngines;
-use crate::document::{receipt_fields as rf, BBox, DocKind};
+use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Doubt};
 use crate::extract::{Extractor, Hints, PageInput, Witnessed};
 use crate::ocr::paddle::Script;
 use crate::ocr::OcrError;
@@ -28,12 +28,25 @@ pub fn witness_totals(
     extractor: &Extractor,
     hints: &Hints,
 ) -> Result<(), OcrError> {
-    let boxes: Vec<BBox> = extractor
+    let receipts: Vec<_> = extractor
         .extract_with("", std::slice::from_ref(page), hints)
-        .iter()
+        .into_iter()
         .filter(|d| d.kind == DocKind::Receipt)
+        .collect();
+    let mut boxes: Vec<BBox> = receipts
+        .iter()
         .filter_map(|d| d.fields.get(rf::AMOUNT_TOTAL).and_then(|f| f.bbox))
         .collect();
+    // A total the page's engine did not read at all (the breakdown's sum stands in): what follows
+    // the total's label on its line is read instead.
+    let unread = receipts.iter().any(|d| {
+        d.fields
+            .get(rf::AMOUNT_TOTAL)
+            .is_some_and(|f| f.certainty == Certainty::Doubtful(Doubt::Inferred))
+    });
+    if unread {
+        boxes.extend(after_total_labels(page, extractor));
+    }
     for bbox in boxes {
         let crop = around(image, bbox);
         let text = match (&engines.paddle, &engines.witness) {
@@ -58,6 +71,30 @@ pub fn witness_totals(
         page.witnesses.push(Witnessed { bbox, text });
     }
     Ok(())
+}
+
+/// On each line that opens with a total's label (「合計」, 「ご入金額：」, 「領収金額」…), the rest of the
+/// line: where the amount is, whether or not the page's engine read it as one.
+fn after_total_labels(page: &PageInput, extractor: &Extractor) -> Vec<BBox> {
+    let mut out = Vec::new();
+    for line in &page.lines {
+        let n = line.tokens.len();
+        let Some(end) = (1..=n.min(4)).find(|&k| extractor.is_total_label(&line.text_of(0, k)))
+        else {
+            continue;
+        };
+        let x = line.tokens[end - 1].bbox.right();
+        let right = line.bbox.right() + line.char_height();
+        if right > x + line.char_height() {
+            out.push(BBox {
+                x,
+                y: line.bbox.y,
+                w: right - x,
+                h: line.bbox.h,
+            });
+        }
+    }
+    out
 }
 
 /// The box with room round it: the total's box is the page engine's, and misses what that engine
@@ -178,5 +215,39 @@ mod tests {
             doc.items
         );
         assert!(doc.findings.iter().any(|f| f.code == "total_disputed"));
+    }
+
+    #[test]
+    fn a_total_the_page_engine_lost_is_read_by_the_second_on_its_line() {
+        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
+        let models = Models::locate(None).expect("models").with_witness(paddle);
+        let mut engines = PageEngines::new(&models).expect("engines");
+        let extractor = Extractor::default();
+        let img = receipt();
+        // The page's engine read the total's label but not its amount (a seal over it, seed 7
+        // sub031): the breakdown's sum only stands in.
+        let mut page = page_read_by_tesseract(&mut engines, &img);
+        let total_line = page
+            .lines
+            .iter_mut()
+            .find(|l| l.text().starts_with("合計"))
+            .expect("the total's line");
+        total_line.tokens.truncate(1);
+        let before = total(&page, &extractor);
+        assert_eq!(
+            before.field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Doubtful(Doubt::Inferred)
+        );
+        witness_totals(&mut engines, &img, &mut page, &extractor, &Hints::default())
+            .expect("witness reads");
+        let doc = total(&page, &extractor);
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_800));
+        assert_eq!(
+            doc.field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Sure(Check::Breakdown),
+            "witnessed: {:?}",
+            page.witnesses
+        );
+        assert!(!doc.findings.iter().any(|f| f.code == "total_not_found"));
     }
 }

@@ -252,7 +252,7 @@ pub fn certainty_ja(c: Certainty, confidence: f32) -> String {
             match check {
                 Check::Application => "申請書と一致",
                 Check::ApplicationLookalike => "申請書とほぼ一致",
-                Check::Breakdown => "内訳の合計と一致（別方式の読取でも確認）",
+                Check::Breakdown => "内訳の合計と一致・別方式の読取でも同額",
                 Check::Form => "書式を確認",
                 Check::Given => "データで提出",
                 Check::Ink => "印影を確認",

@@ -165,13 +165,18 @@ mod tests {
             .expect("a receipt")
     }
 
-    #[test]
-    fn a_total_and_a_line_misread_alike_are_disputed_by_the_second_engine() {
+    /// The engines as `run` loads them by default (Tesseract reads, PP-OCRv6 witnesses), the
+    /// extractor, and the receipt.
+    fn tesseract_witnessed_by_paddle() -> (PageEngines, Extractor, GrayImage) {
         let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
         let models = Models::locate(None).expect("models").with_witness(paddle);
-        let mut engines = PageEngines::new(&models).expect("engines");
-        let extractor = Extractor::default();
-        let img = receipt();
+        let engines = PageEngines::new(&models).expect("engines");
+        (engines, Extractor::default(), receipt())
+    }
+
+    #[test]
+    fn a_total_and_a_line_misread_alike_are_disputed_by_the_second_engine() {
+        let (mut engines, extractor, img) = tesseract_witnessed_by_paddle();
 
         // As read: the breakdown sums, and PP-OCRv6 reads the same total in its box.
         let mut page = page_read_by_tesseract(&mut engines, &img);
@@ -219,11 +224,7 @@ mod tests {
 
     #[test]
     fn a_total_the_page_engine_lost_is_read_by_the_second_on_its_line() {
-        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
-        let models = Models::locate(None).expect("models").with_witness(paddle);
-        let mut engines = PageEngines::new(&models).expect("engines");
-        let extractor = Extractor::default();
-        let img = receipt();
+        let (mut engines, extractor, img) = tesseract_witnessed_by_paddle();
         // The page's engine read the total's label but not its amount (a seal over it, seed 7
         // sub031): the breakdown's sum only stands in.
         let mut page = page_read_by_tesseract(&mut engines, &img);

@@ -307,6 +307,33 @@ fn a_date_printed_but_not_made_out_is_unread_not_missing() {
 }
 
 #[test]
+fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
+    let text = "領収書\n高橋 美咲 様\n金 30,000円 也\n上記正に領収いたしました\n";
+    let read = |capture| {
+        let mut p = page(text);
+        p.text_layer = false;
+        p.marks.capture = capture;
+        Extractor::default().extract("r.jpg", &[p]).remove(0)
+    };
+    let scan = read(crate::extract::capture::Capture::Scan);
+    assert_eq!(scan.kind, DocKind::Receipt);
+    assert!(scan.date(rf::ISSUED_ON).is_none());
+    assert!(!scan.is_unread(rf::ISSUED_ON), "a scan's absence is an absence");
+    for weak in [
+        crate::extract::capture::Capture::Photo,
+        crate::extract::capture::Capture::Binary,
+    ] {
+        let doc = read(weak);
+        assert!(doc.is_unread(rf::ISSUED_ON), "{weak:?}");
+        assert!(doc.is_unread(rf::ISSUER_NAME), "{weak:?}");
+        assert!(doc.is_unread("items"), "{weak:?}");
+        // What was read is not marked.
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(30_000));
+        assert!(!doc.is_unread(rf::AMOUNT_TOTAL), "{weak:?}");
+    }
+}
+
+#[test]
 fn a_credit_contract_with_its_title_misread_is_still_a_receipt() {
     let ex = Extractor::default();
     let kind = |text: &str| ex.classify(&page(text));

@@ -1,6 +1,7 @@
 //! ocr (recognize): a page image → words with boxes and confidences, through Tesseract's C API.
 //!
 //! - [`prepare`]: grayscale and deskew (±5°) a decoded page; keeps a colour copy for seals and marks.
+//! - [`even_light`]: divides the paper's uneven light out of a phone photo, so one global level reads it.
 //! - [`Engine`]: one loaded Tesseract (`jpn` by default), reused for every page it is given.
 //! - [`Pool`]: N engines on N threads behind a job queue, so `run` can OCR several documents' pages at
 //!   once on a multi-core machine.
@@ -17,12 +18,14 @@
 //! are in NOTES-OCR.md and in the `measure_against_cli` test.
 
 mod engine;
+mod light;
 mod models;
 pub mod paddle;
 mod pool;
 mod prepare;
 
 pub use engine::{openmp_limited_at_start, reexec_with_openmp_limit, Engine, PageSegMode};
+pub use light::even_light;
 pub use models::{ModelEntry, Models, OnnxEntry, PaddleModels, DEFAULT_LANG, SYSTEM_TESSDATA};
 pub use pool::Pool;
 pub use prepare::{prepare, Prepared};

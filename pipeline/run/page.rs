@@ -102,6 +102,9 @@ pub fn read_image_page(
         }
         _ => (gray, None),
     };
+    if capture == crate::extract::capture::Capture::Photo {
+        ocr::even_light(&mut ocr_input);
+    }
     marks::erase_dot_leaders(&mut ocr_input);
     let recognized = match engines.paddle.as_mut() {
         Some(paddle) => paddle.recognize(&ocr_input)?,

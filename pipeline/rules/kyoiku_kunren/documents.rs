@@ -48,13 +48,32 @@ fn low_confidence(d: &CaseDocument, field: &str) -> ReasonCode {
     }
 }
 
-/// Reads a field a document must carry: missing → `missing(field)`, unsure or printed but not
-/// read ([`Document::is_unread`]) → `low_confidence`.
+/// Whether `d`'s absent fields are surely absent: at most one of `carried` is neither read nor
+/// marked printed-but-unread. An institution leaves out a field now and then (a breakdown, a
+/// course name); a document of which two or more fields were not found at all was not understood
+/// (an unusual layout, a page read badly), so a person looks rather than the family being asked to
+/// bring fields their document may well carry (issue 19: a 補正依頼 only on a sure reading).
+/// `carried` may name `items`, the breakdown.
+fn absence_is_sure(d: &CaseDocument, carried: &[&str]) -> bool {
+    let absent = |f: &str| match f {
+        "items" => d.doc.items.is_empty(),
+        _ => d.doc.field(f).is_none(),
+    };
+    let lost = carried
+        .iter()
+        .filter(|&&f| absent(f) && !d.doc.is_unread(f))
+        .count();
+    lost <= 1
+}
+
+/// Reads a field a document must carry: missing (and the absence sure) → `missing(field)`; unsure,
+/// printed but not read ([`Document::is_unread`]), or missing where the absence is not sure →
+/// `low_confidence`.
 fn must_carry<T>(
     d: &CaseDocument,
     field: &'static str,
     get: impl Fn(&Document, &str) -> Option<T>,
-    missing: fn(&'static str) -> ReasonCode,
+    (missing, absence_sure): (fn(&'static str) -> ReasonCode, bool),
     found: &mut Findings,
 ) -> Option<T> {
     match read(d, field, get) {
@@ -64,7 +83,7 @@ fn must_carry<T>(
             None
         }
         // Printed but not made out: a person reads it; the document does not lack it.
-        Read::Missing if d.doc.is_unread(field) => {
+        Read::Missing if d.doc.is_unread(field) || !absence_sure => {
             found.push(low_confidence(d, field));
             None
         }
@@ -98,11 +117,26 @@ pub(super) fn check_receipts<'a>(
         receipts.push(d);
     }
     if receipts.is_empty() {
-        found.push(ReasonCode::MissingReceipt);
+        // A document whose kind was not read may be the receipt: `check_unknown_documents` sends
+        // the case to a person instead.
+        if !has_unknown_document(case) {
+            found.push(ReasonCode::MissingReceipt);
+        }
         return receipts;
     }
-    let missing = ReasonCode::ReceiptFieldMissing;
     for d in &receipts {
+        let carried = [
+            rf::ISSUER_NAME,
+            rf::PAYER_NAME,
+            rf::AMOUNT_TOTAL,
+            rf::ISSUED_ON,
+            rf::COURSE_NAME,
+            "items",
+        ];
+        let missing = (
+            ReasonCode::ReceiptFieldMissing as fn(&'static str) -> ReasonCode,
+            absence_is_sure(d, &carried),
+        );
         must_carry(d, rf::ISSUER_NAME, text, missing, found);
         let payer = must_carry(d, rf::PAYER_NAME, text, missing, found);
         let total = must_carry(d, rf::AMOUNT_TOTAL, Document::yen, missing, found);
@@ -116,7 +150,7 @@ pub(super) fn check_receipts<'a>(
         check_correction(d, rf::HAS_UNSEALED_CORRECTION, found);
 
         let items_sure = d.is_sure("items");
-        if !items_sure {
+        if !items_sure || (d.doc.items.is_empty() && (d.doc.is_unread("items") || !missing.1)) {
             found.push(low_confidence(d, "items"));
         } else if d.doc.items.is_empty() {
             // 第1-5-(4)-イ: a total with no breakdown at all is what is missing (a breakdown
@@ -141,6 +175,12 @@ pub(super) fn check_receipts<'a>(
     }
     check_duplicates(&receipts, found);
     receipts
+}
+
+fn has_unknown_document(case: &Case) -> bool {
+    case.documents
+        .iter()
+        .any(|d| d.doc.kind == DocKind::Unknown)
 }
 
 /// A document whose kind could not be read may be a receipt or certificate the amount turns on (a
@@ -203,11 +243,24 @@ pub(super) fn check_certificates(case: &Case, facts: &Facts, found: &mut Finding
         .filter(|d| d.doc.kind == DocKind::CompletionCertificate)
         .collect();
     if certificates.is_empty() {
-        found.push(ReasonCode::MissingCertificate);
+        // As for receipts: a document of unknown kind may be the certificate.
+        if !has_unknown_document(case) {
+            found.push(ReasonCode::MissingCertificate);
+        }
         return;
     }
-    let missing = ReasonCode::CertificateFieldMissing;
     for d in certificates {
+        let carried = [
+            cf::TRAINEE_NAME,
+            cf::COURSE_NAME,
+            cf::ISSUER_NAME,
+            cf::STARTED_ON,
+            cf::COMPLETED_ON,
+        ];
+        let missing = (
+            ReasonCode::CertificateFieldMissing as fn(&'static str) -> ReasonCode,
+            absence_is_sure(d, &carried),
+        );
         let trainee = must_carry(d, cf::TRAINEE_NAME, text, missing, found);
         must_carry(d, cf::COURSE_NAME, text, missing, found);
         must_carry(d, cf::ISSUER_NAME, text, missing, found);

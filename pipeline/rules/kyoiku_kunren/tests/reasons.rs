@@ -25,6 +25,9 @@ const REASONS: &[ReasonRow] = &[
     ReasonRow { case: "領収額がない", build: || standard().receipt_edit(without(rf::AMOUNT_TOTAL)), outcome: 補正, code: "receipt_field_missing:amount_total", rule: "seed 003 第1-5-(3)-ウ" },
     ReasonRow { case: "領収日がない", build: || standard().receipt_edit(without(rf::ISSUED_ON)), outcome: 補正, code: "receipt_field_missing:issued_on", rule: "seed 003 第1-5-(3)-エ" },
     ReasonRow { case: "領収日が印字されているが読めない", build: || standard().receipt_edit(unread(rf::ISSUED_ON)), outcome: 要確認, code: "low_confidence:issued_on", rule: "RULES §1.5" },
+    ReasonRow { case: "領収額と領収日がどちらも見つからない（読み取りの失敗）", build: || standard().receipt_edit(without(rf::AMOUNT_TOTAL)).receipt_edit(without(rf::ISSUED_ON)), outcome: 要確認, code: "low_confidence:amount_total", rule: "RULES §1.5; issue 19" },
+    ReasonRow { case: "写真で内訳が見つからない", build: || standard().receipt_edit(lines(&[])).receipt_edit(unread("items")), outcome: 要確認, code: "low_confidence:items", rule: "RULES §1.5; issue 19" },
+    ReasonRow { case: "修了証明書がなく、種類を判別できない書類がある", build: || standard().no_certificate().other_document(DocKind::Unknown), outcome: 要確認, code: "low_confidence:kind", rule: "RULES §1.5" },
     ReasonRow { case: "講座名がない", build: || standard().receipt_edit(without(rf::COURSE_NAME)), outcome: 補正, code: "receipt_field_missing:course_name", rule: "seed 003 第1-5-(4)-ア" },
     ReasonRow { case: "領収額はあるが内訳がない", build: || standard().receipt_edit(lines(&[])), outcome: 補正, code: "receipt_field_missing:items", rule: "seed 003 第1-5-(4)-イ" },
     ReasonRow { case: "領収印がない", build: || standard().receipt_edit(set(rf::SEAL_PRESENT, Value::Bool(false))), outcome: 補正, code: "receipt_no_seal", rule: "seed 003 第1-5-(3)-オ" },
@@ -241,6 +244,25 @@ fn the_lower_limit_comes_before_lateness() {
     );
     // The refusal shows the computation that led to it.
     assert_eq!(decision.lines.last().map(|l| l.amount_yen), Some(12_000));
+}
+
+#[test]
+fn fields_not_found_together_are_doubt_not_defects() {
+    // Two fields the receipt must carry both absent: the page was not understood, so a person
+    // reads it; none of them becomes a 補正依頼.
+    let decision = standard()
+        .receipt_edit(without(rf::PAYER_NAME))
+        .receipt_edit(without(rf::AMOUNT_TOTAL))
+        .decide();
+    assert_eq!(decision.outcome, Outcome::NeedsReview);
+    let found = codes(&decision);
+    assert!(found.contains(&"low_confidence:payer_name"), "{found:?}");
+    assert!(found.contains(&"low_confidence:amount_total"), "{found:?}");
+    assert!(!found.iter().any(|c| c.starts_with("receipt_field_missing")), "{found:?}");
+    // One field absent from a well-read scan stays the defect it is.
+    let one = standard().receipt_edit(without(rf::PAYER_NAME)).decide();
+    assert_eq!(one.outcome, Outcome::Incomplete);
+    assert_eq!(codes(&one), ["receipt_field_missing:payer_name"]);
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! This module neither decodes nor recognises: `run` gives it [`PageInput`]s made by `ocr` (or from a
 //! digital PDF's text layer). It never decides anything about entitlement.
 
+mod absence;
 pub mod capture;
 mod certificate;
 mod fields;
@@ -209,62 +210,8 @@ impl Extractor {
             DocKind::CompletionCertificate => read_certificate(&mut doc, pages, hints),
             _ => {}
         }
-        absent_unseen_on_weak_capture(&mut doc, pages);
+        absence::mark_unsure_absences(&mut doc, pages);
         doc
-    }
-}
-
-/// The fields a receipt or certificate must carry (seed 003 第1-4, 第1-5-(3), (4)) and the breakdown.
-const CARRIED: &[(DocKind, &[&str])] = &[
-    (
-        DocKind::Receipt,
-        &[
-            rf::ISSUER_NAME,
-            rf::PAYER_NAME,
-            rf::AMOUNT_TOTAL,
-            rf::ISSUED_ON,
-            rf::COURSE_NAME,
-            "items",
-        ],
-    ),
-    (
-        DocKind::CompletionCertificate,
-        &[
-            cf::TRAINEE_NAME,
-            cf::COURSE_NAME,
-            cf::ISSUER_NAME,
-            cf::STARTED_ON,
-            cf::COMPLETED_ON,
-        ],
-    ),
-];
-
-/// On a phone photo or a fax, a field kyufu did not find is not seen to be absent: shadow, blur and
-/// specks lose whole lines that are printed (issue 19: a 補正依頼 only on a sure reading). Each such
-/// field is recorded as printed-but-unread, so the rules send it to a person rather than asking the
-/// family to bring what they may have brought.
-fn absent_unseen_on_weak_capture(doc: &mut Document, pages: &[&PageInput]) {
-    let weak = pages
-        .iter()
-        .any(|p| !p.text_layer && p.marks.capture != capture::Capture::Scan);
-    let Some((_, fields)) = CARRIED.iter().find(|(kind, _)| *kind == doc.kind) else {
-        return;
-    };
-    if !weak {
-        return;
-    }
-    for &name in *fields {
-        let absent = if name == "items" {
-            doc.items.is_empty()
-        } else {
-            doc.field(name).is_none()
-        };
-        if absent && !doc.is_unread(name) {
-            doc.findings.push(Finding::unread(
-                name,
-                "写真またはFAXの画像のため、記載がないことを確かめられませんでした。",
-            ));
-        }
     }
 }
 

@@ -318,7 +318,10 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
     let scan = read(crate::extract::capture::Capture::Scan);
     assert_eq!(scan.kind, DocKind::Receipt);
     assert!(scan.date(rf::ISSUED_ON).is_none());
-    assert!(!scan.is_unread(rf::ISSUED_ON), "a scan's absence is an absence");
+    assert!(
+        !scan.is_unread(rf::ISSUED_ON),
+        "a scan's absence is an absence"
+    );
     for weak in [
         crate::extract::capture::Capture::Photo,
         crate::extract::capture::Capture::Binary,
@@ -331,6 +334,38 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(30_000));
         assert!(!doc.is_unread(rf::AMOUNT_TOTAL), "{weak:?}");
     }
+}
+
+#[test]
+fn on_a_scan_a_field_whose_label_is_printed_is_unread_not_missing() {
+    let scan = |text: &str| {
+        let mut p = page(text);
+        p.text_layer = false;
+        Extractor::default().extract("r.png", &[p]).remove(0)
+    };
+    let body = "金 30,000円 也\n上記正に領収いたしました\n";
+    // The label printed, the name under it not made out (a blot, a faint write-in).
+    let glued = scan(&format!("領収書\n受講者名 。/\n{body}"));
+    assert_eq!(glued.text(rf::PAYER_NAME), None);
+    assert!(glued.is_unread(rf::PAYER_NAME));
+    // Nothing of a payer printed: missing, a defect the family is told of.
+    let none = scan(&format!("領収書\n{body}"));
+    assert_eq!(none.text(rf::PAYER_NAME), None);
+    assert!(!none.is_unread(rf::PAYER_NAME));
+    // A breakdown header with no line read under it.
+    let header = scan(&format!("領収書\n内訳\n{body}"));
+    assert!(header.items.is_empty());
+    assert!(header.is_unread("items"));
+    assert!(!none.is_unread("items"));
+    // A line read as noise may be the payer's: unsure.
+    let mut p = page(&format!("領収書\n乏EEき 当\n{body}"));
+    p.text_layer = false;
+    for t in &mut p.lines[1].tokens {
+        t.confidence = 0.01;
+    }
+    let noisy = Extractor::default().extract("r.png", &[p]).remove(0);
+    assert_eq!(noisy.text(rf::PAYER_NAME), None);
+    assert!(noisy.is_unread(rf::PAYER_NAME));
 }
 
 #[test]

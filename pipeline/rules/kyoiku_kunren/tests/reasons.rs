@@ -258,7 +258,10 @@ fn fields_not_found_together_are_doubt_not_defects() {
     let found = codes(&decision);
     assert!(found.contains(&"low_confidence:payer_name"), "{found:?}");
     assert!(found.contains(&"low_confidence:amount_total"), "{found:?}");
-    assert!(!found.iter().any(|c| c.starts_with("receipt_field_missing")), "{found:?}");
+    assert!(
+        !found.iter().any(|c| c.starts_with("receipt_field_missing")),
+        "{found:?}"
+    );
     // One field absent from a well-read scan stays the defect it is.
     let one = standard().receipt_edit(without(rf::PAYER_NAME)).decide();
     assert_eq!(one.outcome, Outcome::Incomplete);

@@ -1,0 +1,104 @@
+//! When a field kyufu did not find is surely absent, and when it is only unread.
+//!
+//! A receipt or certificate that lacks a field it must carry is sent back to the family (a 補正依頼);
+//! a field that is printed but was not made out must go to a person instead (issue 19: a 補正依頼
+//! only on a sure reading). Two signs that a field not found may still be printed, each recorded as
+//! [`Finding::unread`] for the rules:
+//! - the page is a phone photo or a fax: shadow, blur and specks lose whole lines that are printed;
+//! - the page carries the field's label or marker (「様」 for a payer, a 法人格 or 「代表」 for the
+//!   issuer, 「合計」 or 「円」 for the total, 「内訳」 for the breakdown): the value beside it was
+//!   misread, or glued to the column next to it;
+//! - a line of the page was read as noise (every word's score below [`NOISE_SCORE`]): whatever is
+//!   missing may be printed there (seed 7 sub054: 「受講者名 伊藤 智子 様」 over a rule, read
+//!   「乏EEき 当」 at 0.01).
+//!
+//! Called by [`super::Extractor`] once a document's fields are read. It reads no image.
+
+use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document, Finding};
+
+use super::capture::Capture;
+use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
+use super::normalize::compact;
+use super::{PageInput, HOJINKAKU};
+
+/// A line whose words all scored below this was not read at all: on seed 7 sub054's two pages the
+/// lines read scored 0.66–0.95 and the line lost 0.01 (`cargo run --example lines`).
+const NOISE_SCORE: f32 = 0.3;
+
+/// The breakdown, among the fields below.
+const ITEMS: &str = "items";
+
+/// What marks a field as printed, beyond its labels: markers of a name, words of an issuer's block.
+const NAME_MARKERS: &[&str] = &["様", "殿", "氏名"];
+const ISSUER_WORDS: &[&str] = &["代表", "校長", "学長", "理事長", "院長", "施設長", "所長"];
+const COURSE_WORDS: &[&str] = &["講座", "コース", "講習", "課程"];
+const TOTAL_WORDS: &[&str] = &["合計", "金額", "円", "¥", "￥"];
+const ITEMS_WORDS: &[&str] = &["内訳", "明細", "品名", "品目", "項目", "摘要"];
+const COURSE_DATE_WORDS: &[&str] = &["期間", "開始", "修了日", "修了年月日", "入校", "入学日"];
+
+/// The fields each kind must carry (seed 003 第1-4, 第1-5-(3), (4)), each with the words that show
+/// it is printed.
+fn carried(kind: DocKind) -> &'static [(&'static str, &'static [&'static [&'static str]])] {
+    match kind {
+        DocKind::Receipt => &[
+            (rf::ISSUER_NAME, &[HOJINKAKU, ISSUER_WORDS]),
+            (rf::PAYER_NAME, &[PAYER_LABELS, NAME_MARKERS]),
+            (rf::AMOUNT_TOTAL, &[TOTAL_WORDS]),
+            (rf::ISSUED_ON, &[RECEIPT_DATE_LABELS]),
+            (rf::COURSE_NAME, &[COURSE_LABELS, COURSE_WORDS]),
+            (ITEMS, &[ITEMS_WORDS]),
+        ],
+        DocKind::CompletionCertificate => &[
+            (cf::TRAINEE_NAME, &[PAYER_LABELS, NAME_MARKERS]),
+            (cf::COURSE_NAME, &[COURSE_LABELS, COURSE_WORDS]),
+            (cf::ISSUER_NAME, &[HOJINKAKU, ISSUER_WORDS]),
+            (cf::STARTED_ON, &[COURSE_DATE_WORDS]),
+            (cf::COMPLETED_ON, &[COURSE_DATE_WORDS]),
+        ],
+        _ => &[],
+    }
+}
+
+/// Marks each field `doc` must carry and lacks as unread where its absence is not sure (see the
+/// module doc).
+pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
+    let weak_capture = pages
+        .iter()
+        .any(|p| !p.text_layer && p.marks.capture != Capture::Scan);
+    let noise = pages.iter().flat_map(|p| p.lines.iter()).any(|l| {
+        l.tokens
+            .iter()
+            .map(|t| t.text.chars().count())
+            .sum::<usize>()
+            >= 2
+            && l.tokens.iter().all(|t| t.confidence < NOISE_SCORE)
+    });
+    let page_text: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| compact(&l.text())))
+        .collect();
+    for &(name, words) in carried(doc.kind) {
+        let absent = if name == ITEMS {
+            doc.items.is_empty()
+        } else {
+            doc.field(name).is_none()
+        };
+        if !absent || doc.is_unread(name) {
+            continue;
+        }
+        let printed = words
+            .iter()
+            .flat_map(|list| list.iter())
+            .any(|w| page_text.iter().any(|t| t.contains(w)));
+        let message = if weak_capture {
+            "写真またはFAXの画像のため、記載がないことを確かめられませんでした。"
+        } else if printed {
+            "記載らしい印字がありますが、読み取れませんでした。"
+        } else if noise {
+            "読み取れない行があり、記載がないことを確かめられませんでした。"
+        } else {
+            continue;
+        };
+        doc.findings.push(Finding::unread(name, message));
+    }
+}

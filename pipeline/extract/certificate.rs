@@ -124,11 +124,11 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
             certainty: l.certainty_of(0, l.tokens.len()),
             bbox: Some(l.bbox),
         };
-        if started_on.is_none() && !dates.is_empty() {
-            started_on = Some((dates[0], span.clone()));
-        }
-        if completed_on.is_none() && dates.len() >= 2 {
-            completed_on = Some((dates[1], span));
+        // Two dates: the first is the start, the second the end. One alone could be either (the
+        // other lost, or the range mark glued into it): neither is taken.
+        if dates.len() >= 2 {
+            started_on.get_or_insert((dates[0], span.clone()));
+            completed_on.get_or_insert((dates[1], span));
         }
     }
     // Prose (「あなたは、令和7年4月1日から令和7年9月30日まで、…を受講し」), the sentence broken

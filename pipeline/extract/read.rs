@@ -236,7 +236,8 @@ pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
 }
 
 /// Every date in a text, left to right: the text is cut after each 日 and at each range mark (the
-/// wave dash as OCR reads it — 〜, ～, ~, ー, 一, −, a dash — and から, まで), and each piece read.
+/// wave dash as OCR reads it — 〜, ～, ~, ー, 一, −, a dash, any glyph no date holds between two runs
+/// of digits — and から, まで), and each piece read.
 pub fn dates_in(text: &str) -> Vec<chrono::NaiveDate> {
     let t = compact(text)
         .replace("から", "~")
@@ -250,8 +251,18 @@ pub fn dates_in(text: &str) -> Vec<chrono::NaiveDate> {
         .map(|(i, &c)| {
             let next: Vec<char> = chars[i + 1..].iter().take(5).copied().collect();
             let digits = next.iter().take_while(|c| c.is_ascii_digit()).count();
+            let after_digit = i > 0 && chars[i - 1].is_ascii_digit();
             match c {
                 '-' if digits == 0 || digits >= 4 => '~',
+                // A glyph no date holds between two runs of digits is the range mark misread
+                // (「2024/09/05て2025/02/12」: 〜 read 「て」).
+                _ if after_digit
+                    && digits >= 1
+                    && !c.is_ascii_digit()
+                    && !"/.-年月日,，、 ".contains(c) =>
+                {
+                    '~'
+                }
                 _ => c,
             }
         })

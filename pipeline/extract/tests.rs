@@ -925,6 +925,8 @@ fn a_period_on_one_line_gives_both_dates_however_its_dash_is_read() {
         "受講期間 令和7年4月1日 一 令和7年9月30日",
         "期間 2025/04/01-2025/09/30",
         "令和7年4月1日から令和7年9月30日まで",
+        // The README demo's sub002: 〜 read 「て」.
+        "受講期間 2025/04/01て2025/09/30",
     ] {
         let got = read::dates_in(line);
         let want = vec![
@@ -933,6 +935,21 @@ fn a_period_on_one_line_gives_both_dates_however_its_dash_is_read() {
         ];
         assert_eq!(got, want, "{line}");
     }
-    // An ISO date is one date, not a range.
+    // An ISO date is one date, not a range; an amount is no date.
     assert_eq!(read::dates_in("2025-04-01").len(), 1);
+    assert!(read::dates_in("受講料 110,000円").is_empty());
+}
+
+#[test]
+fn one_date_on_a_period_line_is_neither_start_nor_end() {
+    // The range mark glued into the dates: which one was read cannot be told.
+    let docs = Extractor::default().extract(
+        "c.png",
+        &[page(
+            "修了証明書\n氏名 渡辺 美咲\n課程名 医療事務講座\n受講期間 2024/09/05て2025/0212\n",
+        )],
+    );
+    assert_eq!(docs[0].kind, DocKind::CompletionCertificate);
+    assert_eq!(docs[0].date(cf::STARTED_ON), None);
+    assert_eq!(docs[0].date(cf::COMPLETED_ON), None);
 }

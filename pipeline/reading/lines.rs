@@ -6,12 +6,13 @@
 //! Shared by the first reading ([`super::page`]), the witness's tests and every second look
 //! ([`super::looks`]); it decides nothing about what is read.
 
+use image::imageops::{self, FilterType};
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::{TextLine, Token};
 use crate::extract::marks;
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
-use image::imageops::{self, FilterType};
-use image::GrayImage;
 
 /// Darker than this is ink, where rows of print are looked for; paler than [`PAPER`] is paper in a
 /// cut-out read alone (a table's thin inner rules scan light gray, too light for the rule finder,

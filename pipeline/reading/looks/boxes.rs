@@ -4,13 +4,15 @@
 //! Called by [`super::ReceiptLook::run`] after the table look; whether the page then sums is the
 //! extractor's answer, and the money look ([`super::money`]) may still try its lines.
 
+use image::imageops;
+
 use crate::extract::layout::{lines_from_tokens, TextLine};
 use crate::extract::{marks, PageInput};
 use crate::ocr::{OcrError, PageSegMode};
+
+use super::money::{carries_money, money_look};
+use super::{centred_in, unsummed_receipt, ReceiptLook};
 use crate::reading::lines::{line_of, tokens_on_page};
-use crate::reading::looks::money::{carries_money, money_look};
-use crate::reading::looks::{centred_in, unsummed_receipt, ReceiptLook};
-use image::imageops;
 
 /// A receipt whose breakdown does not sum and is printed in a ruled box (「内訳」 and its rows, no
 /// column rule; seed 11 sub018: the box's three rows read as 「人*を 了」 and 「間 の 630.000 円」):
@@ -62,12 +64,14 @@ pub(super) fn box_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
     use crate::document::receipt_fields as rf;
     use crate::extract::{Extractor, Hints};
     use crate::ocr::testpage;
+
     use crate::reading::looks::testkit::{a4, engines, look_with, read_above_the_table};
-    use imageproc::drawing::draw_filled_rect_mut;
-    use imageproc::rect::Rect;
 
     #[test]
     fn a_breakdown_in_a_ruled_box_is_read_alone_and_a_box_without_one_changes_nothing() {

@@ -5,13 +5,15 @@
 //! Called by the table look ([`super::table`]), which decides where the value goes and keeps it
 //! only if the breakdown then sums.
 
+use image::imageops;
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::TextLine;
 use crate::ocr::{OcrError, PageSegMode};
+
+use super::ReceiptLook;
 use crate::reading::lines::{line_of, read_cut, INK, PAPER};
-use crate::reading::looks::ReceiptLook;
-use image::imageops;
-use image::GrayImage;
 
 /// The corrected value written just above a strike (the struck value already whited out in
 /// `page`): the rows of ink rising from the strike's top, up to a gap of paper wider than an erased
@@ -176,6 +178,7 @@ fn zero_lookalikes(line: &TextLine) -> Option<TextLine> {
 mod tests {
     use super::*;
     use crate::extract::normalize::compact;
+
     use crate::reading::looks::testkit::tok;
 
     #[test]

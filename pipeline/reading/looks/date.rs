@@ -12,9 +12,10 @@ use crate::extract::layout::{TextLine, Token};
 use crate::extract::normalize::{compact, parse_date};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::OcrError;
+
+use super::money::carries_money;
+use super::ReceiptLook;
 use crate::reading::lines::{line_of, read_line_at};
-use crate::reading::looks::money::carries_money;
-use crate::reading::looks::ReceiptLook;
 
 /// Lines a receipt page's date look reads again, at most (the date is printed near the top).
 const MAX_DATE_LINES: usize = 3;
@@ -306,6 +307,7 @@ mod tests {
     use super::*;
     use crate::document::BBox;
     use crate::ocr::testpage;
+
     use crate::reading::looks::testkit::{engines, line, look_with, read_as, receipt_page, tok};
 
     #[test]

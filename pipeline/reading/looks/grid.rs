@@ -4,13 +4,15 @@
 //! Called by [`crate::reading::read_image_page`] first among the looks, on the lines of the first
 //! reading; the rule finder is `extract::marks`'s, the verdict the extractor's.
 
+use image::GrayImage;
+
 use crate::document::{certificate_fields as cf, DocKind};
 use crate::extract::layout::{lines_from_tokens, TextLine};
 use crate::extract::{marks, Extractor, Hints};
 use crate::ocr::{Engine, OcrError};
+
+use super::documents_of;
 use crate::reading::lines::tokens_on_page;
-use crate::reading::looks::documents_of;
-use image::GrayImage;
 
 /// The certificate fields a grid look tries to recover (the ones a table's rows carry).
 const TABLE_FIELDS: [&str; 5] = [

@@ -4,15 +4,17 @@
 //!
 //! Called by [`crate::reading::read_image_page`] after the grid look, before the known-text look.
 
+use image::GrayImage;
+
 use crate::document::{certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document};
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::compact;
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{Engine, OcrError, PageSegMode};
+
+use super::date::might_be_dated;
+use super::documents_of;
 use crate::reading::lines::{read_cut, read_line_at};
-use crate::reading::looks::date::might_be_dated;
-use crate::reading::looks::documents_of;
-use image::GrayImage;
 
 /// Regions of unread text the lost-text look reads, at most.
 const MAX_LOST_REGIONS: usize = 6;
@@ -277,11 +279,13 @@ fn unread_ink(image: &GrayImage, lines: &[TextLine], ch: u32) -> Vec<BBox> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::{testpage, Models};
-    use crate::reading::lines::line_of;
-    use crate::reading::looks::testkit::{a4, read_as};
     use imageproc::drawing::draw_filled_rect_mut;
     use imageproc::rect::Rect;
+
+    use crate::ocr::{testpage, Models};
+
+    use crate::reading::lines::line_of;
+    use crate::reading::looks::testkit::{a4, read_as};
 
     #[test]
     fn print_no_word_covers_is_found_in_bands_a_line_high() {

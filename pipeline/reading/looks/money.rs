@@ -6,15 +6,17 @@
 //!
 //! Called by [`super::ReceiptLook::run`], and by the table and box looks on their own trials.
 
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::{compact, parse_yen};
 use crate::extract::read::looks_like_date_or_phone;
 use crate::extract::{marks, Extractor, PageInput};
 use crate::ocr::{OcrError, PageSegMode};
+
+use super::{breakdown_sums, unsummed_receipt, ReceiptLook, SCALES};
 use crate::reading::lines::{line_of, read_line_at, read_line_without_frames, tokens_on_page};
-use crate::reading::looks::{breakdown_sums, unsummed_receipt, ReceiptLook, SCALES};
-use image::GrayImage;
 
 /// Lines of money a receipt page's second look reads again, at most.
 const MAX_MONEY_LINES: usize = 6;
@@ -385,15 +387,17 @@ fn grouped(v: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::receipt_fields as rf;
-    use crate::extract::Hints;
-    use crate::ocr::testpage;
-    use crate::reading::looks::testkit::{
-        a4, engines, look_with, read_above_the_table, read_as, tok,
-    };
     use image::imageops;
     use imageproc::drawing::draw_filled_rect_mut;
     use imageproc::rect::Rect;
+
+    use crate::document::receipt_fields as rf;
+    use crate::extract::Hints;
+    use crate::ocr::testpage;
+
+    use crate::reading::looks::testkit::{
+        a4, engines, look_with, read_above_the_table, read_as, tok,
+    };
 
     #[test]
     fn a_breakdown_row_read_with_the_address_beside_it_still_carries_its_amount() {

@@ -7,7 +7,8 @@
 use crate::extract::layout::{TextLine, Token};
 use crate::extract::normalize::{compact, lookalike_key, substring_distance};
 use crate::extract::HONORIFIC_MISREADS;
-use crate::reading::looks::SCALES;
+
+use super::SCALES;
 
 /// Labels a person's name follows or precedes on receipts and certificates.
 const NAME_LABELS: &[&str] = &["氏名", "受講者", "受講生", "修了者", "様", "殿"];

@@ -5,15 +5,17 @@
 //! Called by [`crate::reading::read_image_page`] once the page's marks are found, before the
 //! receipt looks.
 
+use image::imageops;
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::compact;
 use crate::extract::{Hints, PageInput};
 use crate::ocr::{Engine, OcrError, PageSegMode};
+
+use super::money::carries_money;
 use crate::reading::lines::{line_of, read_line_at, read_line_without_frames, tokens_on_page};
-use crate::reading::looks::money::carries_money;
-use image::imageops;
-use image::GrayImage;
 
 /// Lines a large seal is set on the end of that the seal look reads alone, at most (the name and
 /// the address under a 角印).

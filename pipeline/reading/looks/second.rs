@@ -7,17 +7,20 @@
 //! Called by [`crate::reading::read_image_page`] after the grid and lost-text looks; which lines
 //! are near a known text is [`super::names`].
 
+use std::sync::{Mutex, PoisonError};
+
+use image::GrayImage;
+
 use crate::extract::layout::TextLine;
 use crate::extract::normalize::{compact, lookalike_key, parse_date, substring_distance, Reading};
 use crate::extract::read::dates_on;
 use crate::extract::Hints;
 use crate::ocr::{Engine, OcrError};
+
+use super::date::{date_start, dated};
+use super::names::{agreed_name, name_words, nearly, Known};
+use super::SCALES;
 use crate::reading::lines::{line_of, read_line_at, widened};
-use crate::reading::looks::date::{date_start, dated};
-use crate::reading::looks::names::{agreed_name, name_words, nearly, Known};
-use crate::reading::looks::SCALES;
-use image::GrayImage;
-use std::sync::{Mutex, PoisonError};
 
 /// Re-reads the lines of `page` that nearly carry a known text; returns how many were replaced.
 pub fn second_look(
@@ -245,6 +248,7 @@ fn dated_but_not_as_known(line: &TextLine, dates: &[chrono::NaiveDate]) -> bool 
 mod tests {
     use super::*;
     use crate::ocr::{testpage, Models};
+
     use crate::reading::looks::testkit::{hints, line, read_as, tok};
 
     #[test]

@@ -5,16 +5,18 @@
 //! Called by [`super::ReceiptLook::run`] after the money look; kept only if the breakdown then sums
 //! (after the money look on its rows, if need be).
 
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::compact;
 use crate::extract::{marks, PageInput};
 use crate::ocr::{OcrError, PageSegMode};
+
+use super::corrected::value_above;
+use super::money::{carries_money, combinations, money_look, MAX_TRIALS};
+use super::{centred_in, unsummed_receipt, ReceiptLook};
 use crate::reading::lines::{line_of, read_cut, INK, PAPER};
-use crate::reading::looks::corrected::value_above;
-use crate::reading::looks::money::{carries_money, combinations, money_look, MAX_TRIALS};
-use crate::reading::looks::{centred_in, unsummed_receipt, ReceiptLook};
-use image::GrayImage;
 
 /// A receipt whose breakdown is set out as a ruled table and does not sum: Tesseract's layout
 /// analysis drops a ruled table's rows whole at times (seed 3 sub010: 内訳, 受講料 and 合計 not read
@@ -351,12 +353,14 @@ fn text_rows(page: &GrayImage, area: &BBox, ch: u32) -> Vec<BBox> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
+    use imageproc::rect::Rect;
+
     use crate::document::{receipt_fields as rf, Document};
     use crate::extract::{Extractor, Hints};
     use crate::ocr::testpage;
+
     use crate::reading::looks::testkit::{a4, engines, look_with, read_above_the_table};
-    use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
-    use imageproc::rect::Rect;
 
     /// The table look on `page` (which must change it), and what is then extracted.
     fn table_read(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Vec<Document> {

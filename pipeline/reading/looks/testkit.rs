@@ -1,14 +1,16 @@
 //! Test helpers the looks' tests share: blank pages, lines as a page reading gives them, the
 //! engines a receipt look reads with, and receipt pages read but for their tables.
 
+use image::GrayImage;
+
 use crate::document::BBox;
 use crate::extract::layout::{TextLine, Token};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::Engine;
 use crate::ocr::{testpage, Models};
+
+use super::ReceiptLook;
 use crate::reading::lines::line_of;
-use crate::reading::looks::ReceiptLook;
-use image::GrayImage;
 
 /// A blank A4 page at 200 dpi.
 pub(super) fn a4() -> GrayImage {

@@ -60,16 +60,17 @@ pub use lost::lost_look;
 pub use seal::seal_look;
 pub use second::second_look;
 
-use boxes::box_look;
-use date::date_look;
 use image::GrayImage;
-use money::{money_look, sparse_look};
-use table::table_look;
 
 use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Document, Doubt};
 use crate::extract::layout::TextLine;
 use crate::extract::{marks, Extractor, Hints, PageInput};
 use crate::ocr::{Engine, OcrError};
+
+use boxes::box_look;
+use date::date_look;
+use money::{money_look, sparse_look};
+use table::table_look;
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
 /// seed-7 corpus (`make accuracy`, `KYUFU_LOG=kyufu=debug`) 88 lines were looked at and 53 confirmed:

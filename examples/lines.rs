@@ -6,7 +6,7 @@
 
 use kyufu::decode::{decode, Limits, PageContent};
 use kyufu::ocr::Models;
-use kyufu::run::page::{read_image_page, PageEngines};
+use kyufu::reading::{read_image_page, PageEngines};
 
 fn main() {
     // The second looks' debug lines (`KYUFU_LOG=kyufu=debug`), as `kyufu` logs them.

@@ -1,9 +1,9 @@
 //! kyufu (給付): the benefit pipeline for single-parent support.
 //!
-//! One module per stage (DESIGN.md, "Flow"): `watch` → `decode` → `ocr` → `extract` → `case` →
-//! `rules` → `render`, driven by `run`; `journal` records what was done; `review` is the payment
-//! officer's desk (corrections, 起案 → 決裁, the audit log). `main.rs` is the CLI and
-//! nothing else.
+//! One module per stage (DESIGN.md, "Flow"): `watch` → `decode` → `reading` (the only caller of
+//! `ocr`'s engines) → `extract` → `case` → `rules` → `render`, driven by `run`; `journal` records
+//! what was done; `review` is the payment officer's desk (corrections, 起案 → 決裁, the audit log).
+//! `main.rs` is the CLI and nothing else.
 
 pub mod case;
 pub mod config;
@@ -15,6 +15,7 @@ pub mod journal;
 pub mod ocr;
 pub mod payment;
 pub mod plans;
+pub mod reading;
 pub mod render;
 pub mod review;
 pub mod rules;

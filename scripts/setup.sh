@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   # Tesseract's C library and the Japanese models kyufu loads (DESIGN.md, Dependencies); the
-  # Japanese-script model reads again the handwritten names `jpn` misreads (pipeline/run/reread.rs)
+  # Japanese-script model reads again the handwritten names `jpn` misreads (pipeline/reading/looks/second.rs)
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert tesseract-ocr-eng
   tesseract-ocr-script-jpan
   # IPAex fonts for notices; more fonts for the generated test corpus (printed and handwriting-style)

@@ -1,5 +1,6 @@
-//! run: drives the stages over the inbox — claim, decode, recognise, extract, assemble, decide,
-//! render, write — and records each step in the journal.
+//! run: drives the stages over the inbox — claim, decode, read, extract, assemble, decide, render,
+//! write — and records each step in the journal. It sequences only: the page images are read by the
+//! `reading` stage (the only caller of the recognition engines), on this module's page workers.
 //!
 //! Each inbox entry the scanner finds ready is claimed (atomic rename into `state/claimed/<key>/`),
 //! recorded in the journal with its content id, then worked in two steps that are each safe to repeat
@@ -16,11 +17,13 @@
 //! Called by `main.rs` for `watch`, `run --once`, `status`, `extract` and `decide`.
 //!
 //! This file holds the loop (`run_once`, `watch`, `resume`, claiming and reading ahead) and the
-//! service's shape; each step of an entry has its own file: [`intake`] (from the journal's last
-//! step), [`write`] (decide or set aside, and journal it), [`outputs`] (the case's files in the
-//! outbox), [`finish`] (every file to where the journal planned it). [`reader`] reads files into
-//! documents under the time limit, [`identity`] says what a submission and a case are known by,
-//! [`status`] and [`decide`] serve `kyufu status` and `kyufu decide`.
+//! service's shape; each step of an entry has its own file: `intake` (from the journal's last
+//! step), `write` (decide or set aside, and journal it), `outputs` (the case's files in the
+//! outbox), `finish` (every file to where the journal planned it). `reader` reads files into
+//! documents under the time limit, handing image pages to the [`workers`] (each with its own
+//! [`crate::reading::PageEngines`]) and reading the next entries' pages [`ahead`]; `identity` says
+//! what a submission and a case are known by, `status` and `decide` serve `kyufu status` and
+//! `kyufu decide`.
 
 pub mod ahead;
 mod decide;
@@ -29,12 +32,9 @@ mod finish;
 mod identity;
 mod intake;
 mod outputs;
-pub mod page;
 mod reader;
-pub mod reread;
 mod status;
 pub mod submission;
-pub mod witness;
 pub mod workers;
 mod write;
 

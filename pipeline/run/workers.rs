@@ -1,6 +1,8 @@
 //! OCR workers: one Tesseract engine per thread (and one for doubtful names they share), created
 //! once and kept (loading a model costs 0.1 s and 50 MB: NOTES-OCR.md), fed pages through a queue. Tesseract runs with one OpenMP thread each
-//! (`OMP_THREAD_LIMIT=1`, set by `ocr`); the parallelism is ours, one page per core.
+//! (`OMP_THREAD_LIMIT=1`, set by `ocr`); the parallelism is ours, one page per core. What a worker
+//! does with a page is the `reading` stage's ([`crate::reading::read_image_page`]); here, only who
+//! reads which page, and the engines each keeps.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -12,7 +14,7 @@ use image::DynamicImage;
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{Models, OcrError, PageSegMode};
 
-use super::page::{read_image_page, PageEngines, Shared};
+use crate::reading::{read_image_page, PageEngines, Shared};
 
 struct Job {
     index: usize,

@@ -3,7 +3,11 @@
 //! strike-throughs) measured in the page's own character height. Lines that nearly say what the
 //! application says, a certificate's ruled table when its rows were not all read, a receipt's date
 //! when none was read, and its money when the breakdown does not sum, get a second look
-//! ([`super::reread`]).
+//! (`reading/looks/`); each receipt total is then read again by a second engine
+//! ([`super::witness`]).
+//!
+//! Called by `run`'s page workers (`run::workers`), one [`PageEngines`] per worker; not here: which
+//! page is read when, and the time limit (`run`), what the lines mean (`extract`).
 
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +18,10 @@ use crate::extract::marks::{self, Marks};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::paddle::{LineReader, Paddle};
 use crate::ocr::{self, Engine, Models, OcrError};
+
+use super::lines::tokens_on_page;
+use super::looks;
+use super::witness::witness_totals;
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
 /// digits (it reads handwritten and rounded digits that the Japanese model does not), and the
@@ -80,7 +88,7 @@ pub fn names_engine(models: &Models) -> Result<Engine, OcrError> {
 }
 
 /// Reads one page image; lines that nearly carry what `hints` know, and a receipt's money when its
-/// breakdown does not sum (checked by `extractor`), are read a second time (see [`super::reread`]).
+/// breakdown does not sum (checked by `extractor`), are read a second time (see `reading/looks/`).
 pub fn read_image_page(
     engines: &mut PageEngines,
     number: u32,
@@ -110,11 +118,11 @@ pub fn read_image_page(
         Some(paddle) => paddle.recognize(&ocr_input)?,
         None => engines.text.recognize(&ocr_input)?,
     };
-    let tokens = super::reread::tokens_on_page(recognized.words, 0, 0, 1.0);
+    let tokens = tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
-    super::reread::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
-    super::reread::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
-    super::reread::second_look(
+    looks::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
+    looks::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
+    looks::second_look(
         &mut engines.text,
         &engines.names,
         &ocr_input,
@@ -152,8 +160,8 @@ pub fn read_image_page(
         text_layer: false,
         witnesses: Vec::new(),
     };
-    super::reread::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
-    super::reread::ReceiptLook {
+    looks::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
+    looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
         image: &ocr_input,
@@ -162,7 +170,7 @@ pub fn read_image_page(
         hints,
     }
     .run(&mut page)?;
-    super::witness::witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
+    witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
     Ok(page)
 }
 

@@ -8,7 +8,7 @@
 //! page; Tesseract's English model when PP-OCRv6 did. Called by [`super::page`] for each image page,
 //! after every second look, so the box is the one the final reading will use. Not here: deciding what
 //! a disagreement means (the extractor), the second looks that try to make a breakdown sum
-//! (`reread`).
+//! (`reading/looks/`).
 
 use image::GrayImage;
 use unicode_normalization::UnicodeNormalization;
@@ -153,7 +153,7 @@ mod tests {
         let words = engines.text.recognize(img).expect("reads").words;
         PageInput {
             number: 1,
-            lines: lines_from_tokens(super::super::reread::tokens_on_page(words, 0, 0, 1.0)),
+            lines: lines_from_tokens(crate::reading::lines::tokens_on_page(words, 0, 0, 1.0)),
             ..PageInput::default()
         }
     }

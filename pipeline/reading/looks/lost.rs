@@ -1,0 +1,424 @@
+//! The lost-text look: a receipt or certificate that lacks a field it must carry has the print no
+//! word covers read a band at a time ([`lost_look`]); kept only if it adds a field and changes
+//! none.
+//!
+//! Called by [`crate::reading::read_image_page`] after the grid look, before the known-text look.
+
+use image::GrayImage;
+
+use crate::document::{certificate_fields as cf, receipt_fields as rf, BBox, DocKind, Document};
+use crate::extract::layout::{lines_from_tokens, TextLine, Token};
+use crate::extract::normalize::compact;
+use crate::extract::{Extractor, Hints, PageInput};
+use crate::ocr::{Engine, OcrError, PageSegMode};
+
+use super::date::might_be_dated;
+use super::documents_of;
+use crate::reading::lines::{read_cut, read_line_at};
+
+/// Regions of unread text the lost-text look reads, at most.
+const MAX_LOST_REGIONS: usize = 6;
+
+/// A receipt or certificate page that lacks a field it must carry, where Tesseract's layout
+/// analysis dropped some print whole: a pad receipt's 「山口 裕子 ＿＿ 様」, a certificate's name
+/// beside its 「氏名」, its 「講座名」 line. Ink no word read covers, in bands a line high, is
+/// read a band at a time (`--psm 7`, or taken as it is when that reads nothing); a band read goes
+/// onto the end of a short line it continues (a label), or is a line of its own. The result is
+/// kept only if the document then has more of its fields and reads the others, and its
+/// breakdown if one was read, as before. Returns whether the page was changed.
+pub fn lost_look(
+    engine: &mut Engine,
+    image: &GrayImage,
+    lines: &mut Vec<TextLine>,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<bool, OcrError> {
+    let fields_of = |lines: &[TextLine]| {
+        documents_of(lines, extractor, hints)
+            .into_iter()
+            .find(|d| matches!(d.kind, DocKind::Receipt | DocKind::CompletionCertificate))
+    };
+    let Some(before) = fields_of(lines).filter(lacks_a_field) else {
+        return Ok(false);
+    };
+    let ch = PageInput::char_height(lines);
+    let mut new: Vec<Token> = Vec::new();
+    for region in unread_ink(image, lines, ch)
+        .into_iter()
+        .take(MAX_LOST_REGIONS)
+    {
+        // A token the band's height of a character, for the crop's margins.
+        let band = TextLine {
+            tokens: vec![Token {
+                text: String::new(),
+                confidence: 0.0,
+                agreed: false,
+                bbox: BBox { h: ch, ..region },
+            }],
+            bbox: region,
+        };
+        // Specks and rules read as a glyph or two of punctuation add nothing.
+        let says = |read: &[Token]| {
+            read.iter()
+                .any(|t| t.text.chars().any(char::is_alphanumeric))
+        };
+        let mut read = read_line_at(engine, image, &band, 1.0)?;
+        if !says(&read) {
+            // `--psm 7` returns nothing for some short lines that read taken as they are
+            // (「渡辺 綾香」 beside 「氏名」 on seed 5 sub037).
+            let pad = ch / 4;
+            let around = BBox {
+                x: region.x.saturating_sub(pad),
+                y: region.y.saturating_sub(pad),
+                w: region.w + pad * 2,
+                h: region.h + pad * 2,
+            };
+            read = read_cut(engine, image, &around, PageSegMode::RawLine, false)?;
+        }
+        if says(&read) {
+            new.extend(read);
+        }
+    }
+    if new.is_empty() {
+        return Ok(false);
+    }
+    // A new line joins a short line on its row (「氏 名」 waiting for its name, or a name read
+    // without the label read anew before it); other lines stay as they were read (a column
+    // beside a table must not run into its rows).
+    let mut trial = lines.clone();
+    let new_lines = lines_from_tokens(new);
+    for line in new_lines.iter().cloned() {
+        let (top, bottom) = line.core();
+        let short = |l: &TextLine| compact(&l.text()).chars().count() <= 6;
+        let continued = trial.iter_mut().find(|l| {
+            let (t, b) = l.core();
+            let shared = bottom.min(b).saturating_sub(top.max(t));
+            let gap = if l.bbox.right() <= line.bbox.x {
+                Some(line.bbox.x - l.bbox.right())
+            } else if line.bbox.right() <= l.bbox.x {
+                Some(l.bbox.x - line.bbox.right())
+            } else {
+                None
+            };
+            shared * 3 >= (bottom - top).min(b - t) * 2
+                && gap.is_some_and(|g| g <= ch * 12)
+                && short(l)
+        });
+        match continued {
+            Some(l) => {
+                let mut tokens = std::mem::take(&mut l.tokens);
+                tokens.extend(line.tokens);
+                *l = TextLine::from_tokens(tokens);
+            }
+            None => trial.push(line),
+        }
+    }
+    trial.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    // Kept only if it adds a field and changes none, nor a breakdown that was read.
+    let better = fields_of(&trial).is_some_and(|after| {
+        let same = |a: &crate::document::Item, b: &crate::document::Item| {
+            (a.amount, a.category) == (b.amount, b.category)
+        };
+        after.kind == before.kind
+            && after.fields.len() > before.fields.len()
+            && before
+                .fields
+                .iter()
+                .all(|(k, f)| after.fields.get(k).is_some_and(|g| g.value == f.value))
+            && (before.items.is_empty()
+                || after.items.len() == before.items.len()
+                    && after
+                        .items
+                        .iter()
+                        .zip(&before.items)
+                        .all(|(a, b)| same(a, b)))
+    });
+    if better {
+        tracing::debug!("lost-text look read dropped print");
+        *lines = trial;
+        return Ok(true);
+    }
+    // A dropped date line read with a digit as kana (「令和り年2月29日」 for 令和7年2月27日 on seed 7
+    // sub050) adds no field yet: it is kept alone, changing nothing else, for the receipt's date
+    // look to read again in date glyphs (which writes a date back only when two readings agree).
+    let undated = before.kind == DocKind::Receipt && !before.fields.contains_key(rf::ISSUED_ON);
+    let dated: Vec<TextLine> = new_lines.into_iter().filter(might_be_dated).collect();
+    if !undated || dated.is_empty() {
+        return Ok(false);
+    }
+    let mut with_date = lines.clone();
+    with_date.extend(dated);
+    with_date.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    let unchanged = fields_of(&with_date).is_some_and(|after| {
+        after.kind == before.kind
+            && before
+                .fields
+                .iter()
+                .all(|(k, f)| after.fields.get(k).is_some_and(|g| g.value == f.value))
+            && after.items.len() == before.items.len()
+    });
+    if unchanged {
+        tracing::debug!("lost-text look kept a date line for the date look");
+        *lines = with_date;
+    }
+    Ok(unchanged)
+}
+
+/// Whether a receipt or certificate lacks one of the fields it must carry (RULES §1.4).
+fn lacks_a_field(doc: &Document) -> bool {
+    let must: &[&str] = match doc.kind {
+        DocKind::Receipt => &[
+            rf::PAYER_NAME,
+            rf::ISSUER_NAME,
+            rf::ISSUED_ON,
+            rf::AMOUNT_TOTAL,
+            rf::COURSE_NAME,
+        ],
+        DocKind::CompletionCertificate => &[
+            cf::TRAINEE_NAME,
+            cf::COURSE_NAME,
+            cf::STARTED_ON,
+            cf::COMPLETED_ON,
+            cf::ISSUER_NAME,
+        ],
+        _ => &[],
+    };
+    must.iter().any(|f| !doc.fields.contains_key(*f))
+}
+
+/// Bands of print on `image` that no word of `lines` covers: cells a quarter of a character
+/// (`ch`) square holding ink, without those under a word, joined into connected pieces; pieces
+/// half a line to two and a half lines high and a character wide or more (not specks, rules or a
+/// frame's sides), joined along a line when two characters apart or less. In reading order.
+fn unread_ink(image: &GrayImage, lines: &[TextLine], ch: u32) -> Vec<BBox> {
+    let cell = (ch / 4).max(4);
+    let (w, h) = image.dimensions();
+    let (gw, gh) = (w.div_ceil(cell), h.div_ceil(cell));
+    let mut ink = vec![false; (gw * gh) as usize];
+    for gy in 0..gh {
+        for gx in 0..gw {
+            let dark = (gy * cell..((gy + 1) * cell).min(h))
+                .flat_map(|y| (gx * cell..((gx + 1) * cell).min(w)).map(move |x| (x, y)))
+                .filter(|&(x, y)| image.get_pixel(x, y).0[0] < 128)
+                .count();
+            ink[(gy * gw + gx) as usize] = dark as u32 >= cell;
+        }
+    }
+    let pad = ch / 4;
+    for t in lines.iter().flat_map(|l| &l.tokens) {
+        let (x0, y0) = (
+            t.bbox.x.saturating_sub(pad) / cell,
+            t.bbox.y.saturating_sub(pad) / cell,
+        );
+        let x1 = ((t.bbox.right() + pad) / cell).min(gw - 1);
+        let y1 = ((t.bbox.bottom() + pad) / cell).min(gh - 1);
+        for gy in y0..=y1 {
+            for gx in x0..=x1 {
+                ink[(gy * gw + gx) as usize] = false;
+            }
+        }
+    }
+    // Connected pieces of ink (8-neighbours).
+    let mut seen = vec![false; ink.len()];
+    let mut pieces: Vec<BBox> = Vec::new();
+    for start in 0..ink.len() {
+        if !ink[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![start];
+        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+        while let Some(i) = stack.pop() {
+            let (gx, gy) = (i as u32 % gw, i as u32 / gw);
+            (x0, y0, x1, y1) = (x0.min(gx), y0.min(gy), x1.max(gx), y1.max(gy));
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    let (nx, ny) = (i64::from(gx) + dx, i64::from(gy) + dy);
+                    if nx < 0 || ny < 0 || nx >= i64::from(gw) || ny >= i64::from(gh) {
+                        continue;
+                    }
+                    let j = (ny as u32 * gw + nx as u32) as usize;
+                    if ink[j] && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        let piece = BBox {
+            x: x0 * cell,
+            y: y0 * cell,
+            w: (x1 + 1 - x0) * cell,
+            h: (y1 + 1 - y0) * cell,
+        };
+        if piece.h * 2 >= ch && piece.h * 2 <= ch * 5 {
+            pieces.push(piece);
+        }
+    }
+    // Pieces along one line, two characters apart or less, are one band.
+    pieces.sort_by_key(|b| (b.y, b.x));
+    let mut bands: Vec<BBox> = Vec::new();
+    for p in pieces {
+        let along = bands.iter_mut().find(|b| {
+            let shared = b.bottom().min(p.bottom()).saturating_sub(b.y.max(p.y));
+            let gap =
+                p.x.saturating_sub(b.right())
+                    .max(b.x.saturating_sub(p.right()));
+            shared * 2 >= b.h.min(p.h) && gap <= ch * 2
+        });
+        match along {
+            Some(b) => *b = b.union(&p),
+            None => bands.push(p),
+        }
+    }
+    bands.retain(|b| b.w >= ch && b.h * 2 <= ch * 5);
+    bands.sort_by_key(|b| (b.y, b.x));
+    bands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    use crate::ocr::{testpage, Models};
+
+    use crate::reading::lines::line_of;
+    use crate::reading::looks::testkit::{a4, read_as};
+
+    #[test]
+    fn print_no_word_covers_is_found_in_bands_a_line_high() {
+        let ink = image::Luma([20]);
+        let mut img = a4();
+        // Four glyph-like blots, 32 px high, along one line (a name nobody read) …
+        for x in [600, 640, 700, 740] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 600).of_size(30, 32), ink);
+        }
+        // … a line of print that was read, a long rule, and a frame's side.
+        for x in [200, 240, 280] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 400).of_size(30, 32), ink);
+        }
+        draw_filled_rect_mut(&mut img, Rect::at(100, 800).of_size(1200, 3), ink);
+        draw_filled_rect_mut(&mut img, Rect::at(60, 100).of_size(4, 2000), ink);
+        let read = line_of(vec![Token {
+            text: "講座名".into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox {
+                x: 200,
+                y: 400,
+                w: 110,
+                h: 32,
+            },
+        }])
+        .expect("line");
+        let bands = unread_ink(&img, &[read], 32);
+        assert_eq!(bands.len(), 1, "{bands:?}");
+        let b = bands[0];
+        assert!(
+            b.x <= 600 && b.right() >= 770 && b.y <= 600 && b.bottom() >= 632,
+            "{b:?}"
+        );
+        assert!(b.h <= 48, "{b:?}");
+    }
+
+    /// An A4 page with each text printed at its place (36 px), and the lines a page reading gives
+    /// that dropped the `dropped` texts.
+    fn printed_but(printed: &[(&str, f32, f32)], dropped: &[&str]) -> (GrayImage, Vec<TextLine>) {
+        let (font, mut img) = (testpage::font(), a4());
+        let mut lines = Vec::new();
+        for &(text, x, y) in printed {
+            let spans = testpage::draw(&mut img, &font, text, x, y, 36.0);
+            if !dropped.contains(&text) {
+                let words: Vec<(&str, u32)> =
+                    spans.iter().map(|s| (s.text.as_str(), s.x)).collect();
+                lines.push(read_as(&words, &spans));
+            }
+        }
+        (img, lines)
+    }
+
+    #[test]
+    fn a_name_the_page_reading_dropped_is_read_where_ink_is_left_unread() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        let printed = [
+            ("教育訓練修了証明書", 200.0, 300.0),
+            ("氏名", 200.0, 500.0),
+            ("渡辺 綾香", 600.0, 500.0),
+            ("生年月日 1990年1月1日", 200.0, 600.0),
+            ("講座名 医療事務講座", 200.0, 700.0),
+            ("受講開始日 2025年4月1日", 200.0, 800.0),
+            ("修了日 2025年9月30日", 200.0, 900.0),
+            ("学校法人 青葉学園", 900.0, 1100.0),
+        ];
+        // The page reading gave every line but the name beside 「氏名」.
+        let (img, mut lines) = printed_but(&printed, &["渡辺 綾香"]);
+        let extractor = Extractor::default();
+        let trainee = |lines: &[TextLine]| {
+            let docs = documents_of(lines, &extractor, &Hints::default());
+            assert_eq!(docs[0].kind, DocKind::CompletionCertificate);
+            docs[0].text(cf::TRAINEE_NAME).map(str::to_string)
+        };
+        assert_eq!(trainee(&lines), None);
+        assert!(
+            lost_look(&mut engine, &img, &mut lines, &extractor, &Hints::default()).expect("reads")
+        );
+        assert_eq!(trainee(&lines).as_deref(), Some("渡辺 綾香"));
+        // A page with nothing missing is left alone.
+        let before = lines.clone();
+        assert!(
+            !lost_look(&mut engine, &img, &mut lines, &extractor, &Hints::default())
+                .expect("reads")
+        );
+        assert_eq!(lines, before);
+    }
+
+    #[test]
+    fn a_dropped_date_line_that_adds_no_field_is_kept_alone_on_an_undated_receipt() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        let printed = [
+            ("領収証", 700.0, 150.0),
+            ("令和7年2月30日", 1200.0, 260.0),
+            ("山田 花子 様", 200.0, 400.0),
+            ("金 50,000円 也", 300.0, 550.0),
+            ("但し 医療事務講座 受講料として", 300.0, 650.0),
+            ("学校法人 さくら学園", 900.0, 1100.0),
+            ("校長", 1300.0, 1250.0),
+        ];
+        // The page reading dropped the date line (no 30 February: it adds no field when read)
+        // and the word under the issuer's name.
+        let (img, mut lines) = printed_but(&printed, &["令和7年2月30日", "校長"]);
+        let extractor = Extractor::default();
+        let says = |lines: &[TextLine], what: &str| {
+            lines.iter().any(|l| compact(&l.text()).contains(what))
+        };
+        assert!(
+            lost_look(&mut engine, &img, &mut lines, &extractor, &Hints::default()).expect("reads")
+        );
+        // The date line is kept for the date look; the other dropped word is not.
+        assert!(says(&lines, "2月30日"), "{lines:?}");
+        assert!(!says(&lines, "校長"), "{lines:?}");
+        let docs = documents_of(&lines, &extractor, &Hints::default());
+        assert_eq!(docs[0].kind, DocKind::Receipt);
+        assert_eq!(docs[0].date(rf::ISSUED_ON), None);
+        // On a page that has its date, unread print that adds no field is left alone.
+        let mut dated = lines.clone();
+        let date_line = dated
+            .iter_mut()
+            .find(|l| compact(&l.text()).contains("2月30日"))
+            .expect("kept");
+        date_line.tokens = vec![Token {
+            text: "令和7年2月27日".into(),
+            ..date_line.tokens[0].clone()
+        }];
+        let before = dated.clone();
+        assert!(
+            !lost_look(&mut engine, &img, &mut dated, &extractor, &Hints::default())
+                .expect("reads")
+        );
+        assert_eq!(dated, before);
+    }
+}

@@ -135,9 +135,16 @@ fn decisions(dir: &Path) -> Vec<(PathBuf, Value)> {
 /// fragments of words (a guessed category is now `other`). Issue 19's targets are 97 %
 /// outcome+amount, ≤ 8 % review, 98 % on the key fields and items; raise these floors as the reading
 /// gets there.
+///
+/// Later (2026-12-05, third session): 60.0 % outcome+amount, 41.7 % review, wrong 補正依頼 1 (from
+/// 11): a field not found on a photo or fax, or whose label is printed, or two not found on one
+/// document, and a missing certificate beside a document of unknown kind, became doubt for a
+/// person instead of a 補正依頼 (issue 19 item 6). Review rose by what those 補正依頼 were; the
+/// floor on wrong 補正依頼 holds the gain.
 const FLOORS: Floors = Floors {
-    outcome: 0.40,
-    review_at_most: 0.35,
+    outcome: 0.50,
+    review_at_most: 0.45,
+    wrong_incomplete_at_most: 2,
     fields: [
         ("amount_total", 0.83),
         ("issued_on", 0.83),
@@ -150,6 +157,7 @@ const FLOORS: Floors = Floors {
 struct Floors {
     outcome: f64,
     review_at_most: f64,
+    wrong_incomplete_at_most: usize,
     fields: [(&'static str, f64); 4],
     items: f64,
 }
@@ -169,6 +177,11 @@ fn corpus_is_never_paid_wrongly_and_reading_does_not_regress() {
         r.outcome_rate() >= FLOORS.outcome,
         "outcome+amount {:.3}",
         r.outcome_rate()
+    );
+    assert!(
+        r.wrong_incomplete <= FLOORS.wrong_incomplete_at_most,
+        "{} 補正依頼 where the truth is none",
+        r.wrong_incomplete
     );
     assert!(
         r.review_rate() <= FLOORS.review_at_most,

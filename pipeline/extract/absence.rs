@@ -12,6 +12,11 @@
 //!   missing may be printed there (seed 7 sub054: 「受講者名 伊藤 智子 様」 over a rule, read
 //!   「乏EEき 当」 at 0.01).
 //!
+//! A shop's till receipt (レシート) is the exception: read as one (two of [`TILL_WORDS`]), what it
+//! lacks it surely lacks — no payer, institution, course or 領収印 is printed on a till roll — so
+//! the family is told what a 領収書 must carry (real-samples README: till receipts, even one
+//! headed 「領収書」, are a 補正依頼).
+//!
 //! Called by [`super::Extractor`] once a document's fields are read. It reads no image.
 
 use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document, Finding};
@@ -24,6 +29,32 @@ use super::{PageInput, HOJINKAKU};
 /// A line whose words all scored below this was not read at all: on seed 7 sub054's two pages the
 /// lines read scored 0.66–0.95 and the line lost 0.01 (`cargo run --example lines`).
 const NOISE_SCORE: f32 = 0.3;
+
+/// Words printed on a shop's till receipt and on no institution's 領収書: change given, amount
+/// tendered, items bought, the till, bar codes, reduced tax rate items.
+const TILL_WORDS: &[&str] = &[
+    "お釣",
+    "釣銭",
+    "お預",
+    "買上",
+    "点数",
+    "レジ",
+    "JAN",
+    "軽減税率",
+    "対象商品",
+];
+
+/// The finding that marks a document read as a shop's till receipt.
+pub const TILL_RECEIPT: &str = "till_receipt";
+
+/// Whether `pages` read as a shop's till receipt: two different [`TILL_WORDS`] on them.
+fn till_receipt(pages: &[&PageInput]) -> bool {
+    let text: String = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| compact(&l.text())))
+        .collect();
+    TILL_WORDS.iter().filter(|w| text.contains(*w)).count() >= 2
+}
 
 /// The breakdown, among the fields below.
 const ITEMS: &str = "items";
@@ -62,6 +93,14 @@ fn carried(kind: DocKind) -> &'static [(&'static str, &'static [&'static [&'stat
 /// Marks each field `doc` must carry and lacks as unread where its absence is not sure (see the
 /// module doc).
 pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
+    if till_receipt(pages) {
+        doc.findings.push(Finding {
+            code: TILL_RECEIPT.into(),
+            message: "店舗のレジで発行されたレシートで、教育訓練施設の領収書ではありません。"
+                .into(),
+        });
+        return;
+    }
     let weak_capture = pages
         .iter()
         .any(|p| !p.text_layer && p.marks.capture != Capture::Scan);

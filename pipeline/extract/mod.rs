@@ -10,6 +10,7 @@
 //! digital PDF's text layer). It never decides anything about entitlement.
 
 mod absence;
+pub use absence::TILL_RECEIPT;
 pub mod capture;
 mod certificate;
 mod fields;

@@ -337,6 +337,29 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
 }
 
 #[test]
+fn a_till_receipt_lacks_what_it_lacks_even_on_a_photo() {
+    // real-samples' receipt-till-bellx-photo.png as kyufu reads it: headed 領収書, a shop's till roll.
+    let mut p = page(
+        "領収書\nベルクス 墨田店\n2026年6月3日 18:09\nきゅうり ¥199\n合計 ¥3,944\n内8は軽減税率 対象商品です\n",
+    );
+    p.text_layer = false;
+    p.marks.capture = crate::extract::capture::Capture::Photo;
+    let doc = Extractor::default().extract("r.jpg", &[p]).remove(0);
+    assert!(doc.findings.iter().any(|f| f.code == TILL_RECEIPT));
+    assert_eq!(doc.text(rf::PAYER_NAME), None);
+    assert!(
+        !doc.is_unread(rf::PAYER_NAME),
+        "no payer is printed on a till roll"
+    );
+    assert!(!doc.is_unread(rf::ISSUER_NAME));
+    // One such word alone is no till receipt.
+    let mut one = page("領収書\n高橋 美咲 様\n金 30,000円 也\n(軽減税率対象外)\n");
+    one.text_layer = false;
+    let doc = Extractor::default().extract("r.png", &[one]).remove(0);
+    assert!(!doc.findings.iter().any(|f| f.code == TILL_RECEIPT));
+}
+
+#[test]
 fn on_a_scan_a_field_whose_label_is_printed_is_unread_not_missing() {
     let scan = |text: &str| {
         let mut p = page(text);

@@ -168,6 +168,13 @@ fn table(columns: &[(String, Report)]) -> String {
                 .map(|(_, r)| r.wrong_pay.to_string())
                 .collect(),
         ),
+        (
+            "wrong 補正依頼".into(),
+            columns
+                .iter()
+                .map(|(_, r)| r.wrong_incomplete.to_string())
+                .collect(),
+        ),
     ];
     let mut fields: Vec<&String> = columns.iter().flat_map(|(_, r)| r.fields.keys()).collect();
     fields.sort();

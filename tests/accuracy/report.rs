@@ -20,6 +20,9 @@ pub struct Report {
     pub needs_review: usize,
     /// `pay` where the truth is not pay, or pay with another amount.
     pub wrong_pay: usize,
+    /// `incomplete` where the truth is not: a 補正依頼 asking a family to mend what kyufu misread
+    /// (issue 19: a 補正依頼 only on a sure reading).
+    pub wrong_incomplete: usize,
     /// field → (right, total), over documents of that kind that exist in both.
     pub fields: BTreeMap<String, (usize, usize)>,
     /// Truth items kyufu read with their amount and category.
@@ -72,14 +75,15 @@ impl Report {
             s.push_str(&format!("miss: {m}\n"));
         }
         s.push_str(&format!(
-            "submissions {} (decided {}): outcome+amount right {:.1}% ({}), needs_review {:.1}% ({}), wrong pay {}\n",
+            "submissions {} (decided {}): outcome+amount right {:.1}% ({}), needs_review {:.1}% ({}), wrong pay {}, wrong 補正依頼 {}\n",
             self.submissions,
             self.decided,
             100.0 * self.outcome_rate(),
             self.outcome_and_amount_right,
             100.0 * self.review_rate(),
             self.needs_review,
-            self.wrong_pay
+            self.wrong_pay,
+            self.wrong_incomplete
         ));
         for (field, (r, t)) in &self.fields {
             s.push_str(&format!(
@@ -179,6 +183,9 @@ pub fn compare(dir: &Path) -> Report {
         }
         if got_outcome == "pay" && !(want_outcome == "pay" && want_amount == got_amount) {
             r.wrong_pay += 1;
+        }
+        if got_outcome == "incomplete" && want_outcome != "incomplete" {
+            r.wrong_incomplete += 1;
         }
         compare_documents(&mut r, &id, &truth["documents"], docs);
     }

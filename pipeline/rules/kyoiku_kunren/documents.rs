@@ -177,21 +177,28 @@ pub(super) fn check_receipts<'a>(
     receipts
 }
 
+/// Documents whose kind was not read, not counting a shop's till receipt (read as one: it is
+/// surely no 領収書 nor certificate).
+fn unknown_documents(case: &Case) -> impl Iterator<Item = &CaseDocument> {
+    case.documents.iter().filter(|d| {
+        d.doc.kind == DocKind::Unknown
+            && !d
+                .doc
+                .findings
+                .iter()
+                .any(|f| f.code == crate::extract::TILL_RECEIPT)
+    })
+}
+
 fn has_unknown_document(case: &Case) -> bool {
-    case.documents
-        .iter()
-        .any(|d| d.doc.kind == DocKind::Unknown)
+    unknown_documents(case).next().is_some()
 }
 
 /// A document whose kind could not be read may be a receipt or certificate the amount turns on (a
 /// クレジット契約証明書 whose title was misread): a person looks at it (RULES §1.5: unsure of a
 /// fact that would change the result → `needs_review`).
 pub(super) fn check_unknown_documents(case: &Case, found: &mut Findings) {
-    for d in case
-        .documents
-        .iter()
-        .filter(|d| d.doc.kind == DocKind::Unknown)
-    {
+    for d in unknown_documents(case) {
         found.push(low_confidence(d, "kind"));
     }
 }

@@ -95,6 +95,8 @@ struct CaseB {
     certificate: Option<Vec<Edit>>,
     /// Further documents, read as of these kinds with no fields.
     others: Vec<DocKind>,
+    /// The further documents were read as shops' till receipts.
+    others_till: bool,
 }
 
 /// The standard case: a mother of a 10-year-old, 一般教育訓練 completed 2026-06-30, applied
@@ -135,6 +137,7 @@ fn case() -> CaseB {
         receipts: Vec::new(),
         certificate: Some(Vec::new()),
         others: Vec::new(),
+        others_till: false,
     }
 }
 
@@ -178,6 +181,10 @@ impl CaseB {
     }
     fn other_document(mut self, kind: DocKind) -> Self {
         self.others.push(kind);
+        self
+    }
+    fn others_till(mut self) -> Self {
+        self.others_till = true;
         self
     }
 
@@ -249,7 +256,14 @@ impl CaseB {
             documents.push(doc);
         }
         for (i, kind) in self.others.iter().enumerate() {
-            documents.push(doc(&format!("scan{}.png", i + 1), *kind, BTreeMap::new()));
+            let mut other = doc(&format!("scan{}.png", i + 1), *kind, BTreeMap::new());
+            if self.others_till {
+                other.doc.findings.push(crate::document::Finding {
+                    code: crate::extract::TILL_RECEIPT.into(),
+                    message: "レシート".into(),
+                });
+            }
+            documents.push(other);
         }
         Case {
             case_id: "2026-000123".into(),

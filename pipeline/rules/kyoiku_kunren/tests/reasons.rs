@@ -27,6 +27,8 @@ const REASONS: &[ReasonRow] = &[
     ReasonRow { case: "領収日が印字されているが読めない", build: || standard().receipt_edit(unread(rf::ISSUED_ON)), outcome: 要確認, code: "low_confidence:issued_on", rule: "RULES §1.5" },
     ReasonRow { case: "領収額と領収日がどちらも見つからない（読み取りの失敗）", build: || standard().receipt_edit(without(rf::AMOUNT_TOTAL)).receipt_edit(without(rf::ISSUED_ON)), outcome: 要確認, code: "low_confidence:amount_total", rule: "RULES §1.5; issue 19" },
     ReasonRow { case: "写真で内訳が見つからない", build: || standard().receipt_edit(lines(&[])).receipt_edit(unread("items")), outcome: 要確認, code: "low_confidence:items", rule: "RULES §1.5; issue 19" },
+    ReasonRow { case: "領収書の代わりに店舗のレシート", build: || case().other_document(DocKind::Unknown).others_till(), outcome: 補正, code: "missing_receipt", rule: "seed 003 第1-5-(2); real-samples README" },
+    ReasonRow { case: "領収書がなく、種類を判別できない書類がある", build: || case().other_document(DocKind::Unknown), outcome: 要確認, code: "low_confidence:kind", rule: "RULES §1.5" },
     ReasonRow { case: "修了証明書がなく、種類を判別できない書類がある", build: || standard().no_certificate().other_document(DocKind::Unknown), outcome: 要確認, code: "low_confidence:kind", rule: "RULES §1.5" },
     ReasonRow { case: "講座名がない", build: || standard().receipt_edit(without(rf::COURSE_NAME)), outcome: 補正, code: "receipt_field_missing:course_name", rule: "seed 003 第1-5-(4)-ア" },
     ReasonRow { case: "領収額はあるが内訳がない", build: || standard().receipt_edit(lines(&[])), outcome: 補正, code: "receipt_field_missing:items", rule: "seed 003 第1-5-(4)-イ" },

@@ -9,10 +9,8 @@
 //! This module neither decodes nor recognises: `run` gives it [`PageInput`]s made by `ocr` (or from a
 //! digital PDF's text layer). It never decides anything about entitlement.
 
-pub mod capture;
 mod certificate;
 mod fields;
-pub mod halftone;
 mod hints;
 pub mod layout;
 pub mod lexicon;

@@ -352,8 +352,8 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
     );
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
     for weak in [
-        crate::extract::capture::Capture::Photo,
-        crate::extract::capture::Capture::Binary,
+        crate::extract::marks::Capture::Photo,
+        crate::extract::marks::Capture::Binary,
     ] {
         p.marks.capture = weak;
         assert_eq!(

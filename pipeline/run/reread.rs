@@ -48,6 +48,7 @@ use crate::extract::normalize::{
 };
 use crate::extract::read::{dates_on, looks_like_date_or_phone};
 use crate::extract::{Extractor, Hints, PageInput, HONORIFIC_MISREADS};
+use crate::ink;
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Scales a doubtful line is read at, in order, until one reading carries the known text. On the
@@ -541,7 +542,7 @@ const TABLE_FIELDS: [&str; 5] = [
 
 /// A certificate page set out as a ruled table whose rows were not all read: Tesseract's layout
 /// analysis drops a ruled table's cells whole at times (a table-style 修了証明書's 講座名 and
-/// dates). The page is read again with the table's rules erased ([`marks::erase_rules`]), and the
+/// dates). The page is read again with the table's rules erased ([`ink::erase_rules`]), and the
 /// new lines are kept when they give more of the table's fields. Receipts are not looked at so:
 /// their underlines and boxes read better left as they are. Returns whether lines were replaced.
 pub fn grid_look(
@@ -569,7 +570,7 @@ pub fn grid_look(
         _ => return Ok(false),
     };
     let mut unruled = image.clone();
-    if marks::erase_rules(&mut unruled).is_none() {
+    if ink::erase_rules(&mut unruled).is_none() {
         return Ok(false);
     }
     let read = engine.recognize(&unruled)?;
@@ -591,7 +592,7 @@ pub struct ReceiptLook<'a> {
     pub digits: &'a mut Engine,
     pub image: &'a GrayImage,
     /// Whether the page's stamps are gray (no red ink was dropped from it), so a 訂正印 on a
-    /// struck value is looked for as a gray ring ([`marks::ring_over`]).
+    /// struck value is looked for as a gray ring ([`ink::ring_over`]).
     pub gray_stamps: bool,
     pub extractor: &'a Extractor,
     pub hints: &'a Hints,
@@ -980,8 +981,8 @@ fn money_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
 /// analysis drops a ruled table's rows whole at times (seed 3 sub010: 内訳, 受講料 and 合計 not read
 /// at all), and a corrected cell — the right value written small above the struck one, across the
 /// row's rule — reads as neither (「受講料 すす86」). The table's rules are erased
-/// ([`marks::erase_rules`]); strikes in it are found without needing a line to look along
-/// ([`marks::strikes_in`]), the struck values whited out, and the value written above each read
+/// ([`ink::erase_rules`]); strikes in it are found without needing a line to look along
+/// ([`ink::strikes_in`]), the struck values whited out, and the value written above each read
 /// alone ([`value_above`]) and whited out in turn; then each row between two rules is read alone
 /// (a block reading of the table drops a row with little in it: 「受講料」 beside a whited-out cell).
 /// These lines take the place of the first reading's in the table; each value read above a strike
@@ -997,7 +998,7 @@ fn table_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
     let (w, h) = unruled.dimensions();
     // A breakdown takes a part of the page; rules round most of it are a form's frame and boxes
     // (a pad receipt), whose lines the page reading reads better.
-    let Some(table) = marks::erase_rules(&mut unruled).filter(|t| t.bbox.h * 5 < h * 2) else {
+    let Some(table) = ink::erase_rules(&mut unruled).filter(|t| t.bbox.h * 5 < h * 2) else {
         return Ok(false);
     };
     // Where a gray 訂正印 is looked for: without the rules, which a blurred scan prints gray (the
@@ -1031,7 +1032,7 @@ fn table_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
         .copied()
         .collect();
     strikes.extend(
-        marks::strikes_in(&unruled, area, ch)
+        ink::strikes_in(&unruled, area, ch)
             .into_iter()
             .filter(|s| !page.marks.strikes.iter().any(|p| p.overlaps(s))),
     );
@@ -1155,7 +1156,7 @@ fn table_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, 
             .filter(|s| !page.marks.strikes.contains(s))
             .copied()
             .collect();
-        trial.marks.add_rings_over(&new, image, ch);
+        ink::add_rings_over(&mut trial.marks, &new, image, ch);
     }
     trial.marks.strikes = strikes;
     let options: Vec<usize> = values.iter().map(|(_, found)| found.len()).collect();
@@ -1230,7 +1231,7 @@ fn inked_box(page: &GrayImage, area: &BBox) -> Option<BBox> {
 
 /// A receipt whose breakdown does not sum and is printed in a ruled box (「内訳」 and its rows, no
 /// column rule; seed 11 sub018: the box's three rows read as 「人*を 了」 and 「間 の 630.000 円」):
-/// each box on the page ([`marks::boxes`]) is read alone as a block, which reads its rows clean.
+/// each box on the page ([`ink::boxes`]) is read alone as a block, which reads its rows clean.
 /// Its rows that carry money or a known label take the place of the lines read inside the box (a
 /// line reaching out of it keeps what is outside), and the result is kept only if the breakdown
 /// then sums to the total, after the money look if need be.
@@ -1239,7 +1240,7 @@ fn box_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Result<bool, Oc
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
-    for place in marks::boxes(look.image) {
+    for place in ink::boxes(look.image) {
         let cut = imageops::crop_imm(look.image, place.x, place.y, place.w, place.h).to_image();
         let read = look.text.recognize_as(&cut, PageSegMode::SingleBlock)?;
         let rows: Vec<TextLine> =
@@ -1293,7 +1294,7 @@ const PAPER: u8 = 200;
 
 /// Turns to paper every horizontal run of gray in `area` at least `long` pixels long (a pixel of
 /// slant either way allowed), with the gray just above and below it: a table's thin inner rules,
-/// too light for the rule finder ([`marks::erase_rules`]) but dark enough to make a row read
+/// too light for the rule finder ([`ink::erase_rules`]) but dark enough to make a row read
 /// alone come out empty. Print has no stroke that long.
 fn erase_faint_rules(page: &mut GrayImage, area: &BBox, long: u32) {
     let (w, h) = page.dimensions();
@@ -1907,7 +1908,7 @@ fn money_part(line: &TextLine) -> Option<TextLine> {
     None
 }
 
-/// The line with each digit of its amount whose glyph is a zero's ([`marks::Glyph::zero`]) read
+/// The line with each digit of its amount whose glyph is a zero's ([`ink::Glyph::zero`]) read
 /// as 0: a handwritten 「77,000円」 with slashed zeros is read 「77.996円」 on the page (seed 13
 /// sub014), a rounded 「5,800円」 「5.860円」 (seed 3 sub003). The amount's characters are matched
 /// to its glyphs one for one, the small ones (`,` `.` `-`) left out; `None` when they do not pair
@@ -1926,7 +1927,7 @@ fn zeros_as_printed(image: &GrayImage, line: &TextLine) -> Option<TextLine> {
         .fold(line.tokens[first].bbox, |a, t| a.union(&t.bbox));
     let margin = area.h / 4;
     // Glyphs of the rows above and below, which the margin reaches into, are left out.
-    let glyphs: Vec<marks::Glyph> = marks::glyphs(
+    let glyphs: Vec<ink::Glyph> = ink::glyphs(
         image,
         BBox {
             x: area.x.saturating_sub(margin),
@@ -2262,7 +2263,7 @@ fn read_line_at(
 }
 
 /// As [`read_line_at`] at full size, with gray stamp frames whited out of the crop first
-/// ([`marks::without_seal_frames`]).
+/// ([`ink::without_seal_frames`]).
 fn read_line_without_frames(
     engine: &mut Engine,
     page: &GrayImage,
@@ -2270,7 +2271,7 @@ fn read_line_without_frames(
     char_h: u32,
 ) -> Result<Vec<Token>, OcrError> {
     read_line_prepared(engine, page, line, 1.0, |img| {
-        marks::without_seal_frames(img, char_h);
+        ink::without_seal_frames(img, char_h);
     })
 }
 

@@ -1,6 +1,7 @@
 //! Strike-throughs (訂正): a thin horizontal stroke several characters long that passes *through*
 //! text (ink right above and below it), which is what tells it from a table rule or an underline
-//! (white space above and below). Sizes are measured in the print's own character height. Does not
+//! (white space above and below), and which runs through several glyphs, not along one. Sizes are
+//! measured in the print's own character height and the crossed glyphs' own height. Does not
 //! judge whether a strike is sealed; `extract` does, from the [`Marks`](crate::extract::marks::Marks)
 //! it is given. Called by the reading of a page (`run/page.rs`, `run/reread.rs`).
 
@@ -20,8 +21,10 @@ const THIN_SHARE: u32 = 20;
 
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
 /// long across the middle band of a line (a line's own character height is the scale, so a large
-/// title's long strokes are not strikes), with ink just above and below along much of it (text, not
-/// a table rule or an underline, which lie above or below the text).
+/// title's long strokes are not strikes), and twice as long as the ink it joins is tall (so a long
+/// stroke of one large glyph read into a line of small print is not one either: [`joined_height`]),
+/// with ink just above and below along much of it (text, not a table rule or an underline, which
+/// lie above or below the text).
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let w = gray.width();
     let page_h = {
@@ -145,7 +148,12 @@ fn strike_runs(
             // up and down is no pen's line but a dark area — the table beyond a photographed
             // sheet's edge, where every line's search runs on to (seed 7: twelve 'strikes' down
             // a photo's margin sent the receipt to review).
-            if through * 100 >= samples * 15 && thin * 100 >= samples * THIN_SHARE {
+            let stroke = through * 100 >= samples * 15 && thin * 100 >= samples * THIN_SHARE;
+            // And long for the glyphs it crosses, not only for the line: a long horizontal
+            // stroke of a large glyph (the 書 of a 「領収書」 title read into one line with the
+            // date beside it, seed 1 sub004) is as long as two of the line's characters, but it
+            // is part of one glyph about as tall as it is wide.
+            if stroke && joined_height(&dark, start..x, y, len / 2) * 2 <= len {
                 runs.push(BBox {
                     x: start,
                     y,
@@ -155,6 +163,46 @@ fn strike_runs(
             }
         }
     }
+}
+
+/// How tall the ink joined to the stroke on row `y` over `span` is (dark pixels, 8-connected,
+/// within the stroke's own columns), counted to just over `limit`: the height of the glyphs it
+/// crosses. A strike joins the glyphs it crosses into one piece as tall as they are, and it runs
+/// through several of them; a stroke of a single glyph joins that glyph's other strokes.
+fn joined_height(
+    dark: &impl Fn(u32, u32) -> bool,
+    span: std::ops::Range<u32>,
+    y: u32,
+    limit: u32,
+) -> u32 {
+    let (mut top, mut bottom) = (y, y);
+    let mut seen: std::collections::HashSet<(u32, u32)> = span.clone().map(|x| (x, y)).collect();
+    let mut todo: Vec<(u32, u32)> = seen.iter().copied().collect();
+    while let Some((x, y)) = todo.pop() {
+        if bottom - top > limit {
+            break;
+        }
+        for (dx, dy) in [
+            (-1, -1),
+            (0, -1),
+            (1, -1),
+            (-1, 0),
+            (1, 0),
+            (-1, 1),
+            (0, 1),
+            (1, 1),
+        ] {
+            let (Some(nx), Some(ny)) = (x.checked_add_signed(dx), y.checked_add_signed(dy)) else {
+                continue;
+            };
+            if span.contains(&nx) && dark(nx, ny) && seen.insert((nx, ny)) {
+                top = top.min(ny);
+                bottom = bottom.max(ny);
+                todo.push((nx, ny));
+            }
+        }
+    }
+    bottom - top + 1
 }
 
 /// Rows of one stroke, and the two strokes of a double line, become one box covering the text.
@@ -300,5 +348,51 @@ mod tests {
             },
         }]);
         assert_eq!(find_strikes(&img, &speck), vec![]);
+    }
+
+    #[test]
+    fn a_large_titles_stroke_is_no_strike_and_a_line_through_small_print_beside_it_is() {
+        // 「領収書」 96 px tall read into one line with the date beside it in 32 px print (seed 1
+        // sub004): the line's character height is the date's, and 書's long middle stroke is
+        // over two of its characters long, with the glyph's ink above and below it.
+        let font = crate::ocr::testpage::font();
+        let mut img = GrayImage::from_pixel(1200, 300, image::Luma([255]));
+        let title = crate::ocr::testpage::draw(&mut img, &font, "領収書", 100.0, 60.0, 96.0);
+        let date =
+            crate::ocr::testpage::draw(&mut img, &font, "令和8年 3月10日", 500.0, 80.0, 32.0);
+        let token = |text: &str, b: &crate::ocr::testpage::Span| Token {
+            text: text.into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox {
+                x: b.x,
+                y: b.y,
+                w: b.w,
+                h: b.h,
+            },
+        };
+        let line = || {
+            lines_from_tokens(vec![
+                token("領収書", &title[0]),
+                token("令和8年", &date[0]),
+                token("3月10日", &date[1]),
+            ])
+        };
+        assert_eq!(line().len(), 1, "one line, as it was read: {:?}", line());
+        assert_eq!(find_strikes(&img, &line()), vec![], "no strike in 書");
+
+        // A pen's line through 「3月10日」: a strike, over the date and not the title.
+        let d = &date[1];
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(d.x as i32 - 4, (d.y + d.h / 2) as i32).of_size(d.w + 8, 3),
+            image::Luma([0]),
+        );
+        let strikes = find_strikes(&img, &line());
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(
+            strikes[0].x + 8 >= d.x && strikes[0].right() <= d.x + d.w + 8,
+            "{strikes:?} over {d:?}"
+        );
     }
 }

@@ -42,7 +42,7 @@ fn main() {
                 println!("skew {}", prepared.skew_degrees);
                 // As the pipeline reads it (`ERASE=1`): dot leaders erased first.
                 if std::env::var_os("ERASE").is_some() {
-                    let n = kyufu::extract::marks::erase_dot_leaders(&mut prepared.gray);
+                    let n = kyufu::ink::erase_dot_leaders(&mut prepared.gray);
                     println!("dots erased {n}");
                 }
                 let r = engines.text.recognize(&prepared.gray).expect("ocr");
@@ -55,10 +55,10 @@ fn main() {
                     // The page as prepared for OCR (deskewed, gray): what the boxes refer to.
                     let mut gray = kyufu::ocr::prepare(img.clone()).gray;
                     if std::env::var_os("ERASE").is_some() {
-                        kyufu::extract::marks::erase_dot_leaders(&mut gray);
+                        kyufu::ink::erase_dot_leaders(&mut gray);
                     }
                     if std::env::var_os("UNRULED").is_some() {
-                        kyufu::extract::marks::erase_rules(&mut gray);
+                        kyufu::ink::erase_rules(&mut gray);
                     }
                     // `page{}.png` names each page of a multi-page file apart.
                     let out = out

@@ -1,7 +1,8 @@
 //! kyufu (給付): the benefit pipeline for single-parent support.
 //!
 //! One module per stage (DESIGN.md, "Flow"): `watch` → `decode` → `reading` (the only caller of
-//! `ocr`'s engines) → `extract` → `case` → `rules` → `render`, driven by `run`; `journal` records
+//! `ocr`'s engines, with `ink`, the page's pixel analysis) → `extract` → `case` → `rules` → `render`,
+//! driven by `run`; `journal` records
 //! what was done; `review` is the payment officer's desk (corrections, 起案 → 決裁, the audit log).
 //! `main.rs` is the CLI and nothing else.
 
@@ -11,6 +12,7 @@ pub mod decision;
 pub mod decode;
 pub mod document;
 pub mod extract;
+pub mod ink;
 pub mod journal;
 pub mod ocr;
 pub mod payment;

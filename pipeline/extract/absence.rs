@@ -21,8 +21,8 @@
 
 use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document, Finding};
 
-use super::capture::Capture;
 use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
+use super::marks::Capture;
 use super::normalize::compact;
 use super::{PageInput, HOJINKAKU};
 

@@ -118,7 +118,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     // reading).
     let weak_capture = pages
         .iter()
-        .any(|p| p.marks.capture != crate::extract::capture::Capture::Scan);
+        .any(|p| p.marks.capture != crate::extract::marks::Capture::Scan);
     let unsure_in_capture = |f: Field| {
         if weak_capture && f.certainty == Certainty::Sure(Check::Ink) {
             Field {

@@ -11,10 +11,8 @@
 
 mod absence;
 pub use absence::TILL_RECEIPT;
-pub mod capture;
 mod certificate;
 mod fields;
-pub mod halftone;
 mod hints;
 pub mod layout;
 pub mod lexicon;

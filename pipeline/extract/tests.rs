@@ -315,7 +315,7 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
         p.marks.capture = capture;
         Extractor::default().extract("r.jpg", &[p]).remove(0)
     };
-    let scan = read(crate::extract::capture::Capture::Scan);
+    let scan = read(crate::extract::marks::Capture::Scan);
     assert_eq!(scan.kind, DocKind::Receipt);
     assert!(scan.date(rf::ISSUED_ON).is_none());
     assert!(
@@ -323,8 +323,8 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
         "a scan's absence is an absence"
     );
     for weak in [
-        crate::extract::capture::Capture::Photo,
-        crate::extract::capture::Capture::Binary,
+        crate::extract::marks::Capture::Photo,
+        crate::extract::marks::Capture::Binary,
     ] {
         let doc = read(weak);
         assert!(doc.is_unread(rf::ISSUED_ON), "{weak:?}");
@@ -343,7 +343,7 @@ fn a_till_receipt_lacks_what_it_lacks_even_on_a_photo() {
         "領収書\nベルクス 墨田店\n2026年6月3日 18:09\nきゅうり ¥199\n合計 ¥3,944\n内8は軽減税率 対象商品です\n",
     );
     p.text_layer = false;
-    p.marks.capture = crate::extract::capture::Capture::Photo;
+    p.marks.capture = crate::extract::marks::Capture::Photo;
     let doc = Extractor::default().extract("r.jpg", &[p]).remove(0);
     assert!(doc.findings.iter().any(|f| f.code == TILL_RECEIPT));
     assert_eq!(doc.text(rf::PAYER_NAME), None);
@@ -437,8 +437,8 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
     );
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
     for weak in [
-        crate::extract::capture::Capture::Photo,
-        crate::extract::capture::Capture::Binary,
+        crate::extract::marks::Capture::Photo,
+        crate::extract::marks::Capture::Binary,
     ] {
         p.marks.capture = weak;
         assert_eq!(

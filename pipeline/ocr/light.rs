@@ -13,7 +13,7 @@
 //! becomes `pixel × 255 / background`. Cells this small follow the edge of a shadow (its penumbra is
 //! a few cells wide) without following glyphs (a 3×3 window is wider than any stroke).
 //!
-//! Called by the reading of a page (`run/page.rs`) for pages measured as photos.
+//! Called by the reading of a page (`reading/page.rs`) for pages measured as photos.
 
 use image::GrayImage;
 

@@ -11,7 +11,6 @@ use image::GrayImage;
 
 use crate::document::BBox;
 use crate::extract::layout::{TextLine, Token};
-use crate::extract::marks;
 use crate::ocr::{Engine, OcrError, PageSegMode, Word};
 
 /// Darker than this is ink, where rows of print are looked for; paler than [`PAPER`] is paper in a
@@ -75,7 +74,7 @@ pub(super) fn read_line_at(
 }
 
 /// As [`read_line_at`] at full size, with gray stamp frames whited out of the crop first
-/// ([`marks::without_seal_frames`]).
+/// ([`crate::ink::without_seal_frames`]).
 pub(super) fn read_line_without_frames(
     engine: &mut Engine,
     page: &GrayImage,
@@ -83,7 +82,7 @@ pub(super) fn read_line_without_frames(
     char_h: u32,
 ) -> Result<Vec<Token>, OcrError> {
     read_line_prepared(engine, page, line, 1.0, |img| {
-        marks::without_seal_frames(img, char_h);
+        crate::ink::without_seal_frames(img, char_h);
     })
 }
 

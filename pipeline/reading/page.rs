@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use image::DynamicImage;
 
 use crate::extract::layout::lines_from_tokens;
-use crate::extract::marks::{self, Marks};
+use crate::extract::marks::Marks;
 use crate::extract::{Extractor, Hints, PageInput};
+use crate::ink;
 use crate::ocr::paddle::{LineReader, Paddle};
 use crate::ocr::{self, Engine, Models, OcrError};
 
@@ -97,23 +98,20 @@ pub fn read_image_page(
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let ocr::Prepared { gray, color, .. } = ocr::prepare(image);
-    let capture = crate::extract::capture::capture_of(&gray);
+    let capture = ink::capture_of(&gray);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
     // page with the red dropped out; the colour page and the plain gray one are let go before OCR.
     let (mut ocr_input, red) = match color {
         Some(color) if has_red(&color) => {
             drop(gray);
-            (
-                marks::gray_without_red(&color),
-                Some(marks::red_map(&color)),
-            )
+            (ink::gray_without_red(&color), Some(ink::red_map(&color)))
         }
         _ => (gray, None),
     };
-    if capture == crate::extract::capture::Capture::Photo {
+    if capture == crate::extract::marks::Capture::Photo {
         ocr::even_light(&mut ocr_input);
     }
-    marks::erase_dot_leaders(&mut ocr_input);
+    ink::erase_dot_leaders(&mut ocr_input);
     let recognized = match engines.paddle.as_mut() {
         Some(paddle) => paddle.recognize(&ocr_input)?,
         None => engines.text.recognize(&ocr_input)?,
@@ -133,24 +131,24 @@ pub fn read_image_page(
     let marks = Marks {
         capture,
         seals: match &red {
-            Some(map) => marks::red_seals(map, char_h),
-            None if capture == crate::extract::capture::Capture::Binary => {
-                crate::extract::halftone::dithered_seals(&ocr_input, char_h)
+            Some(map) => ink::red_seals(map, char_h),
+            None if capture == crate::extract::marks::Capture::Binary => {
+                ink::dithered_seals(&ocr_input, char_h)
             }
-            None => marks::find_gray_seals(&ocr_input, char_h),
+            None => ink::find_gray_seals(&ocr_input, char_h),
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
         // not hide it.
-        strikes: marks::find_strikes(&ocr_input, &lines),
+        strikes: ink::find_strikes(&ocr_input, &lines),
     };
     let mut marks = marks;
     if red.is_none() {
         let strikes = marks.strikes.clone();
-        marks.add_rings_over(&strikes, &ocr_input, char_h);
+        ink::add_rings_over(&mut marks, &strikes, &ocr_input, char_h);
         // A gray 角印 over the issuer's name is found in pieces; its square is looked for when
         // no seal of a 領収印's size was found.
         if !marks.seals.iter().any(|s| s.is_large(char_h)) {
-            marks.seals.extend(marks::square_seals(&ocr_input, char_h));
+            marks.seals.extend(ink::square_seals(&ocr_input, char_h));
         }
     }
     let mut page = PageInput {

@@ -7,7 +7,7 @@
 use image::imageops;
 
 use crate::extract::layout::{lines_from_tokens, TextLine};
-use crate::extract::{marks, PageInput};
+use crate::extract::PageInput;
 use crate::ocr::{OcrError, PageSegMode};
 
 use super::money::{carries_money, money_look};
@@ -16,7 +16,7 @@ use crate::reading::lines::{line_of, tokens_on_page};
 
 /// A receipt whose breakdown does not sum and is printed in a ruled box (「内訳」 and its rows, no
 /// column rule; seed 11 sub018: the box's three rows read as 「人*を 了」 and 「間 の 630.000 円」):
-/// each box on the page ([`marks::boxes`]) is read alone as a block, which reads its rows clean.
+/// each box on the page ([`crate::ink::boxes`]) is read alone as a block, which reads its rows clean.
 /// Its rows that carry money or a known label take the place of the lines read inside the box (a
 /// line reaching out of it keeps what is outside), and the result is kept only if the breakdown
 /// then sums to the total, after the money look if need be.
@@ -25,7 +25,7 @@ pub(super) fn box_look(look: &mut ReceiptLook<'_>, page: &mut PageInput) -> Resu
     if !unsummed_receipt(page, extractor, hints) {
         return Ok(false);
     }
-    for place in marks::boxes(look.image) {
+    for place in crate::ink::boxes(look.image) {
         let cut = imageops::crop_imm(look.image, place.x, place.y, place.w, place.h).to_image();
         let read = look.text.recognize_as(&cut, PageSegMode::SingleBlock)?;
         let rows: Vec<TextLine> =

@@ -8,7 +8,7 @@ use image::GrayImage;
 
 use crate::document::{certificate_fields as cf, DocKind};
 use crate::extract::layout::{lines_from_tokens, TextLine};
-use crate::extract::{marks, Extractor, Hints};
+use crate::extract::{Extractor, Hints};
 use crate::ocr::{Engine, OcrError};
 
 use super::documents_of;
@@ -25,7 +25,7 @@ const TABLE_FIELDS: [&str; 5] = [
 
 /// A certificate page set out as a ruled table whose rows were not all read: Tesseract's layout
 /// analysis drops a ruled table's cells whole at times (a table-style 修了証明書's 講座名 and
-/// dates). The page is read again with the table's rules erased ([`marks::erase_rules`]), and the
+/// dates). The page is read again with the table's rules erased ([`crate::ink::erase_rules`]), and the
 /// new lines are kept when they give more of the table's fields. Receipts are not looked at so:
 /// their underlines and boxes read better left as they are. Returns whether lines were replaced.
 pub fn grid_look(
@@ -52,7 +52,7 @@ pub fn grid_look(
         _ => return Ok(false),
     };
     let mut unruled = image.clone();
-    if marks::erase_rules(&mut unruled).is_none() {
+    if crate::ink::erase_rules(&mut unruled).is_none() {
         return Ok(false);
     }
     let read = engine.recognize(&unruled)?;

@@ -102,7 +102,7 @@ pub struct ReceiptLook<'a> {
     pub digits: &'a mut Engine,
     pub image: &'a GrayImage,
     /// Whether the page's stamps are gray (no red ink was dropped from it), so a 訂正印 on a
-    /// struck value is looked for as a gray ring ([`marks::ring_over`]).
+    /// struck value is looked for as a gray ring ([`crate::ink::ring_over`]).
     pub gray_stamps: bool,
     pub extractor: &'a Extractor,
     pub hints: &'a Hints,

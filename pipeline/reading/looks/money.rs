@@ -12,7 +12,7 @@ use crate::document::BBox;
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::{compact, parse_yen};
 use crate::extract::read::looks_like_date_or_phone;
-use crate::extract::{marks, Extractor, PageInput};
+use crate::extract::{Extractor, PageInput};
 use crate::ocr::{OcrError, PageSegMode};
 
 use super::{breakdown_sums, unsummed_receipt, ReceiptLook, SCALES};
@@ -218,7 +218,7 @@ fn money_part(line: &TextLine) -> Option<TextLine> {
     None
 }
 
-/// The line with each digit of its amount whose glyph is a zero's ([`marks::Glyph::zero`]) read
+/// The line with each digit of its amount whose glyph is a zero's ([`crate::ink::Glyph::zero`]) read
 /// as 0: a handwritten 「77,000円」 with slashed zeros is read 「77.996円」 on the page (seed 13
 /// sub014), a rounded 「5,800円」 「5.860円」 (seed 3 sub003). The amount's characters are matched
 /// to its glyphs one for one, the small ones (`,` `.` `-`) left out; `None` when they do not pair
@@ -237,7 +237,7 @@ fn zeros_as_printed(image: &GrayImage, line: &TextLine) -> Option<TextLine> {
         .fold(line.tokens[first].bbox, |a, t| a.union(&t.bbox));
     let margin = area.h / 4;
     // Glyphs of the rows above and below, which the margin reaches into, are left out.
-    let glyphs: Vec<marks::Glyph> = marks::glyphs(
+    let glyphs: Vec<crate::ink::Glyph> = crate::ink::glyphs(
         image,
         BBox {
             x: area.x.saturating_sub(margin),

@@ -10,7 +10,7 @@ use image::GrayImage;
 use crate::document::BBox;
 use crate::extract::layout::{lines_from_tokens, TextLine, Token};
 use crate::extract::normalize::compact;
-use crate::extract::{marks, PageInput};
+use crate::extract::PageInput;
 use crate::ocr::{OcrError, PageSegMode};
 
 use super::corrected::value_above;
@@ -22,8 +22,8 @@ use crate::reading::lines::{line_of, read_cut, INK, PAPER};
 /// analysis drops a ruled table's rows whole at times (seed 3 sub010: 内訳, 受講料 and 合計 not read
 /// at all), and a corrected cell — the right value written small above the struck one, across the
 /// row's rule — reads as neither (「受講料 すす86」). The table's rules are erased
-/// ([`marks::erase_rules`]); strikes in it are found without needing a line to look along
-/// ([`marks::strikes_in`]), the struck values whited out, and the value written above each read
+/// ([`crate::ink::erase_rules`]); strikes in it are found without needing a line to look along
+/// ([`crate::ink::strikes_in`]), the struck values whited out, and the value written above each read
 /// alone ([`value_above`]) and whited out in turn; then each row between two rules is read alone
 /// (a block reading of the table drops a row with little in it: 「受講料」 beside a whited-out cell).
 /// These lines take the place of the first reading's in the table; each value read above a strike
@@ -42,7 +42,7 @@ pub(super) fn table_look(
     let (w, h) = unruled.dimensions();
     // A breakdown takes a part of the page; rules round most of it are a form's frame and boxes
     // (a pad receipt), whose lines the page reading reads better.
-    let Some(table) = marks::erase_rules(&mut unruled).filter(|t| t.bbox.h * 5 < h * 2) else {
+    let Some(table) = crate::ink::erase_rules(&mut unruled).filter(|t| t.bbox.h * 5 < h * 2) else {
         return Ok(false);
     };
     // Where a gray 訂正印 is looked for: without the rules, which a blurred scan prints gray (the
@@ -76,7 +76,7 @@ pub(super) fn table_look(
         .copied()
         .collect();
     strikes.extend(
-        marks::strikes_in(&unruled, area, ch)
+        crate::ink::strikes_in(&unruled, area, ch)
             .into_iter()
             .filter(|s| !page.marks.strikes.iter().any(|p| p.overlaps(s))),
     );
@@ -200,7 +200,7 @@ pub(super) fn table_look(
             .filter(|s| !page.marks.strikes.contains(s))
             .copied()
             .collect();
-        trial.marks.add_rings_over(&new, image, ch);
+        crate::ink::add_rings_over(&mut trial.marks, &new, image, ch);
     }
     trial.marks.strikes = strikes;
     let options: Vec<usize> = values.iter().map(|(_, found)| found.len()).collect();
@@ -285,7 +285,7 @@ fn white_out(page: &mut GrayImage, place: &BBox) {
 
 /// Turns to paper every horizontal run of gray in `area` at least `long` pixels long (a pixel of
 /// slant either way allowed), with the gray just above and below it: a table's thin inner rules,
-/// too light for the rule finder ([`marks::erase_rules`]) but dark enough to make a row read
+/// too light for the rule finder ([`crate::ink::erase_rules`]) but dark enough to make a row read
 /// alone come out empty. Print has no stroke that long.
 fn erase_faint_rules(page: &mut GrayImage, area: &BBox, long: u32) {
     let (w, h) = page.dimensions();

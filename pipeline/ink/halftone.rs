@@ -1,12 +1,15 @@
 //! Stamps on a black-and-white page (a fax). A fax machine draws the light ink of a red stamp as a
 //! halftone — single black dots in a checkerboard, thinning out where the ink is light — where print
-//! is solid strokes; so a stamp is where such dots gather. Called by `run::page` for pages whose
-//! capture is [`super::capture::Capture::Binary`]; seals on scans and photos are found by
-//! [`super::marks`], whose clustering this shares.
+//! is solid strokes; so a stamp is where such dots gather. Called by `reading::page` for pages whose
+//! capture is [`Capture::Binary`](crate::extract::marks::Capture::Binary); seals on scans and
+//! photos are found by [`super::seals`] and [`super::red`], whose clustering this shares.
 
 use image::GrayImage;
 
-use super::marks::{clusters, Ink, Seal, CELL};
+use crate::extract::marks::{Ink, Seal};
+
+use super::seals::clusters;
+use super::CELL;
 
 /// Finds stamps on a black-and-white page (a fax): a fax draws a red stamp's light ink as a
 /// halftone, a checkerboard of single black dots, where print is solid strokes. A dot is a black

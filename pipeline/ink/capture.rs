@@ -1,24 +1,10 @@
 //! How a page image was captured (scan, phone photo, fax), measured from its pixels: what ink
-//! analysis ([`super::marks`]) may be sure it did not see depends on it. Called by the reading of a
-//! page (`run/page.rs`); `fields::read_marks` turns a weak capture into doubt.
+//! analysis (this module's siblings) may be sure it did not see depends on it. Called by the reading
+//! of a page (`reading/page.rs`); `extract`'s `fields::read_marks` turns a weak capture into doubt.
 
 use image::GrayImage;
 
-/// How a page image was captured, as far as ink analysis is concerned. A scanner sets paper to
-/// white and ink to black; a phone photo leaves the paper gray under uneven light (shadows and
-/// folds draw lines a strike detector takes for strikes), and a fax keeps two levels only (a red
-/// seal becomes a halftone of specks). On the last two an absence (no seal) or a presence that
-/// shadows imitate (a strike) is not seen surely.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Capture {
-    /// White paper, black ink, grays only at glyph edges.
-    #[default]
-    Scan,
-    /// Much of the page is neither paper-white nor ink-black.
-    Photo,
-    /// Every pixel is white or black.
-    Binary,
-}
+use crate::extract::marks::Capture;
 
 /// Share of a page's pixels in the mid-grays above which it is a photo, not a scan. Scans of the
 /// corpus's papers keep 2–13 % of their pixels between 24 and 232 (glyph edges, light print, gray

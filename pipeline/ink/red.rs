@@ -1,0 +1,84 @@
+//! Red ink on a colour page: where it is (a downsampled map the seal finder clusters), and the page
+//! in gray with it dropped out, so a 領収印 over a name does not spoil the name's reading. Does not
+//! decide what a cluster of red means; [`super::seals`] finds the seals in the map. Called by the
+//! reading of a page (`reading/page.rs`) before OCR.
+
+use image::{GrayImage, RgbImage};
+
+use crate::extract::marks::{Ink, Seal};
+
+use super::seals::clusters;
+use super::CELL;
+
+/// Red ink: clearly more red than green and blue.
+fn is_red(p: &image::Rgb<u8>) -> bool {
+    let [r, g, b] = p.0;
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    r > 110 && r - g > 45 && r - b > 35
+}
+
+/// Finds red-ink clusters of about seal size (the caller passes the page's character height).
+pub fn find_red_seals(color: &RgbImage, char_h: u32) -> Vec<Seal> {
+    red_seals(&red_map(color), char_h)
+}
+
+/// Where red ink is, one pixel per `CELL`×`CELL` block: small enough to keep while the full colour
+/// page is dropped, which is all the seal finder needs later.
+pub fn red_map(color: &RgbImage) -> GrayImage {
+    let (w, h) = color.dimensions();
+    let mut map = GrayImage::new(w.div_ceil(CELL), h.div_ceil(CELL));
+    for (x, y, p) in color.enumerate_pixels() {
+        if is_red(p) {
+            map.put_pixel(x / CELL, y / CELL, image::Luma([255]));
+        }
+    }
+    map
+}
+
+/// Seals in a [`red_map`].
+pub fn red_seals(map: &GrayImage, char_h: u32) -> Vec<Seal> {
+    clusters(map, char_h, Ink::Red)
+}
+
+/// The page in gray with red ink turned to paper white (drop-out colour, as form readers do), so a
+/// stamp over a name does not spoil the OCR of the name. Made straight from the colour page, without
+/// a second colour copy.
+pub fn gray_without_red(color: &RgbImage) -> GrayImage {
+    let (w, h) = color.dimensions();
+    let mut out = GrayImage::new(w, h);
+    for (x, y, p) in color.enumerate_pixels() {
+        let v = if is_red(p) {
+            255
+        } else {
+            let [r, g, b] = p.0;
+            // Rec. 709 luma in integers, the weights image's to_luma8 uses.
+            ((u32::from(r) * 2126 + u32::from(g) * 7152 + u32::from(b) * 722) / 10000) as u8
+        };
+        out.put_pixel(x, y, image::Luma([v]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::{draw_filled_rect_mut, draw_hollow_circle_mut};
+    use imageproc::rect::Rect;
+
+    #[test]
+    fn a_red_ring_is_a_seal_and_red_text_specks_are_not() {
+        let mut img = RgbImage::from_pixel(800, 600, image::Rgb([250, 250, 250]));
+        for r in 50..56 {
+            draw_hollow_circle_mut(&mut img, (400, 300), r, image::Rgb([210, 40, 40]));
+        }
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(100, 100).of_size(6, 6),
+            image::Rgb([210, 40, 40]),
+        );
+        let seals = find_red_seals(&img, 40);
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        let s = seals[0].bbox;
+        assert!(s.x <= 350 && s.right() >= 450 && s.y <= 250 && s.bottom() >= 350);
+    }
+}

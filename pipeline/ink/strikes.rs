@@ -1,0 +1,387 @@
+//! Strike-throughs (訂正): a thin horizontal stroke several characters long that passes *through*
+//! text (ink right above and below it), which is what tells it from a table rule or an underline
+//! (white space above and below), and which runs through several glyphs, not along one. Sizes are
+//! measured in the print's own character height and the crossed glyphs' own height. Does not
+//! judge whether a strike is sealed; `extract` does, from the [`Marks`](crate::extract::marks::Marks)
+//! it is given. Called by the reading of a page (`reading/page.rs`, `reading/looks/`).
+
+use image::GrayImage;
+
+use crate::document::BBox;
+use crate::extract::layout::TextLine;
+
+/// The smallest print a strike is looked for through, in pixels: the small print on a receipt (a
+/// 収入印紙 box's label) is 12 px high and more at 150 dpi.
+const MIN_PRINT_HEIGHT: u32 = 10;
+
+/// The share (%) of a strike's length where it must be thin (its dark reaching less than 0.6 of a
+/// character up and down): between the glyphs it crosses, a pen's line is its own width. Through
+/// digits (「¥16,500」) half or more of it is; through close-set kanji a third.
+const THIN_SHARE: u32 = 20;
+
+/// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
+/// long across the middle band of a line (a line's own character height is the scale, so a large
+/// title's long strokes are not strikes), and twice as long as the strokes it crosses are tall (so a
+/// long stroke of one large glyph read into a line of small print is not one either:
+/// [`crossed_height`]),
+/// with ink just above and below along much of it (text, not a table rule or an underline, which
+/// lie above or below the text).
+pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
+    let w = gray.width();
+    let page_h = {
+        let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
+        hs.sort_unstable();
+        hs.get(hs.len() / 2).copied().unwrap_or(30)
+    };
+    // Titles and large print are not where corrections are made.
+    let title = |l: &TextLine| l.char_height() * 2 > page_h * 3;
+    let titles: Vec<BBox> = lines.iter().filter(|l| title(l)).map(|l| l.bbox).collect();
+    let mut runs: Vec<BBox> = Vec::new();
+    for line in lines {
+        let ch = line.char_height();
+        // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
+        // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
+        // with ink beside it.
+        if title(line) || ch < MIN_PRINT_HEIGHT {
+            continue;
+        }
+        let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
+        // On to the right edge: the struck words themselves are often not read at all (the
+        // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
+        let across = line.bbox.x.saturating_sub(ch)..w;
+        strike_runs(gray, band, across, ch, &titles, &mut runs);
+    }
+    merge_strikes(runs, page_h)
+}
+
+/// Finds strike-throughs anywhere in `area` of a page whose print is `char_h` tall: for a ruled
+/// table read again with its rules erased ([`erase_rules`]), whose struck cells the first reading
+/// may not have read at all (no line to look along).
+pub fn strikes_in(gray: &GrayImage, area: BBox, char_h: u32) -> Vec<BBox> {
+    let bottom = area.bottom().min(gray.height());
+    let right = area.right().min(gray.width());
+    let mut runs = Vec::new();
+    strike_runs(gray, area.y..bottom, area.x..right, char_h, &[], &mut runs);
+    merge_strikes(runs, char_h)
+}
+
+/// Strokes through text on the rows `band`, within `across`, of print `ch` tall: dark runs two
+/// characters long or more, outside `titles`, with ink a little above and below along much of them.
+fn strike_runs(
+    gray: &GrayImage,
+    band: std::ops::Range<u32>,
+    across: std::ops::Range<u32>,
+    ch: u32,
+    titles: &[BBox],
+    runs: &mut Vec<BBox>,
+) {
+    let (w, h) = gray.dimensions();
+    let dark = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 110;
+    // Ink beside a stroke at (x, y), above it or below: past the stroke's own dark rows and the
+    // pixel of blur round them, any ink, light or dark (thin print, blurred, is mid-gray all along
+    // its strokes: seed 3 sub039's 「93,000」 in a light Mincho, struck by a dark line); or a dark
+    // run from the stroke on for a third of a character (a glyph's stroke crossing it). A thick
+    // rule's own rows and its mid-gray edge are not ink beside it.
+    let inked = |x: u32, y: u32| x < w && y < h && gray.get_pixel(x, y).0[0] < 170;
+    let probe = (ch * 3 / 10).max(3);
+    let ink_beside = |x: u32, y: u32, up: bool| {
+        let step = |v: u32, d: u32| if up { v.checked_sub(d) } else { Some(v + d) };
+        let mut edge = y;
+        let mut run = 0;
+        while run < probe {
+            match step(edge, 1) {
+                Some(next) if dark(x, next) => {
+                    edge = next;
+                    run += 1;
+                }
+                _ => break,
+            }
+        }
+        run >= probe || (2..probe).any(|d| step(edge, d).is_some_and(|v| inked(x, v)))
+    };
+    // How far the dark reaches up and down from (x, y), counted to `thin_below` at most.
+    let thin_below = ch * 6 / 10;
+    let thickness = |x: u32, y: u32| {
+        let up = (1..=thin_below)
+            .take_while(|&d| y.checked_sub(d).is_some_and(|v| dark(x, v)))
+            .count() as u32;
+        let down = (1..=thin_below).take_while(|&d| dark(x, y + d)).count() as u32;
+        1 + up + down
+    };
+    let min_len = ch * 2;
+    let (x0, x1) = (across.start, across.end);
+    for y in band {
+        if y < probe + 2 || y + probe + 2 >= h {
+            continue;
+        }
+        let mut x = x0;
+        while x < x1 {
+            if !dark(x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < x1 && dark(x, y) {
+                x += 1;
+            }
+            let len = x - start;
+            // Nor is a title's long stroke, reached from a line beside it.
+            let in_title = titles
+                .iter()
+                .any(|t| t.x < x && start < t.right() && t.y <= y && y < t.bottom());
+            if len < min_len || in_title {
+                continue;
+            }
+            // Through text: ink a little above and a little below along the stroke.
+            let (mut through, mut samples, mut thin) = (0u32, 0u32, 0u32);
+            for xx in (start..x).step_by(2) {
+                samples += 1;
+                let above = ink_beside(xx, y, true);
+                let below = ink_beside(xx, y, false);
+                if above && below {
+                    through += 1;
+                }
+                if thickness(xx, y) < thin_below {
+                    thin += 1;
+                }
+            }
+            // And a stroke: thin where it runs between the glyphs it crosses. Dark all the way
+            // up and down is no pen's line but a dark area — the table beyond a photographed
+            // sheet's edge, where every line's search runs on to (seed 7: twelve 'strikes' down
+            // a photo's margin sent the receipt to review).
+            let stroke = through * 100 >= samples * 15 && thin * 100 >= samples * THIN_SHARE;
+            // And long for the glyphs it crosses, not only for the line: a long horizontal
+            // stroke of a large glyph (the 書 of a 「領収書」 title read into one line with the
+            // date beside it, seed 1 sub004) is as long as two of the line's characters, but
+            // the strokes it crosses are those of one glyph about as tall as it is wide.
+            if stroke && crossed_height(&dark, start..x, y, ch) * 2 <= len {
+                runs.push(BBox {
+                    x: start,
+                    y,
+                    w: len,
+                    h: 1,
+                });
+            }
+        }
+    }
+}
+
+/// How tall the strokes are that the stroke on row `y` over `span` crosses, in print `ch` tall:
+/// the median, over the columns where dark ink runs on up or down through the row for a third of
+/// a character or more, of how far it runs (to two characters either way at most). A strike
+/// crosses glyphs far shorter than it is long; a long stroke inside one large glyph crosses that
+/// glyph's other strokes, about as tall as the stroke is long. Measured column by column, not as
+/// the piece of ink the stroke joins: the corrected value written just above a struck one, and
+/// the underline under both, touch it here and there (seed 7 sub007's 「¥141,000」).
+fn crossed_height(
+    dark: &impl Fn(u32, u32) -> bool,
+    span: std::ops::Range<u32>,
+    y: u32,
+    ch: u32,
+) -> u32 {
+    let cap = ch * 2;
+    let mut heights: Vec<u32> = span
+        .filter_map(|x| {
+            let up = (1..=cap)
+                .take_while(|&d| y.checked_sub(d).is_some_and(|v| dark(x, v)))
+                .count() as u32;
+            let down = (1..=cap).take_while(|&d| dark(x, y + d)).count() as u32;
+            let run = 1 + up + down;
+            (run * 3 >= ch).then_some(run)
+        })
+        .collect();
+    heights.sort_unstable();
+    heights.get(heights.len() / 2).copied().unwrap_or(0)
+}
+
+/// Rows of one stroke, and the two strokes of a double line, become one box covering the text.
+fn merge_strikes(runs: Vec<BBox>, char_h: u32) -> Vec<BBox> {
+    let mut out: Vec<BBox> = Vec::new();
+    for r in runs {
+        let near = out.iter_mut().find(|b| {
+            let overlap_x = r.x < b.right() && b.x < r.right();
+            overlap_x && r.y <= b.bottom() + char_h / 2
+        });
+        match near {
+            Some(b) => *b = b.union(&r),
+            None => out.push(r),
+        }
+    }
+    out.into_iter()
+        .map(|b| {
+            let pad = char_h / 2;
+            BBox {
+                x: b.x,
+                y: b.y.saturating_sub(pad),
+                w: b.w,
+                h: b.h + 2 * pad,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imageproc::drawing::draw_filled_rect_mut;
+    use imageproc::rect::Rect;
+
+    use crate::extract::layout::{lines_from_tokens, Token};
+
+    #[test]
+    fn a_line_through_digits_is_a_strike_and_a_table_rule_is_not() {
+        let mut img = GrayImage::from_pixel(1000, 400, image::Luma([255]));
+        // "Digits": vertical strokes 40 px tall, every 20 px, from x=100 to 300, y 100..140.
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 100).of_size(4, 40), image::Luma([0]));
+        }
+        // Strike through their middle.
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(95, 119).of_size(215, 3),
+            image::Luma([0]),
+        );
+        // A table rule with nothing around it.
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(50, 300).of_size(900, 2),
+            image::Luma([0]),
+        );
+        let line = |y: u32| {
+            lines_from_tokens(vec![Token {
+                text: "11,000".into(),
+                confidence: 0.9,
+                agreed: false,
+                bbox: BBox {
+                    x: 100,
+                    y,
+                    w: 204,
+                    h: 40,
+                },
+            }])
+        };
+        let mut lines = line(100);
+        lines.extend(line(280));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(strikes[0].y <= 119 && strikes[0].bottom() >= 121);
+
+        // The struck value was not read at all: only its label, far left, is a line. The strike
+        // right of it is still found (「教科書代 ……… 11,700円」 with the amount struck).
+        let label = lines_from_tokens(vec![Token {
+            text: "教科書代".into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox {
+                x: 0,
+                y: 100,
+                w: 60,
+                h: 40,
+            },
+        }]);
+        let strikes = find_strikes(&img, &label);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+    }
+
+    #[test]
+    fn a_dark_line_through_light_print_is_a_strike_and_a_rule_between_rows_is_not() {
+        // Thin print scanned mid-gray (140) all along its strokes, as a light Mincho's digits are
+        // (seed 3 sub039), struck by a dark double line: the strokes above and below are ink.
+        let mut img = GrayImage::from_pixel(1000, 400, image::Luma([245]));
+        let (light, dark) = (image::Luma([140]), image::Luma([30]));
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 100).of_size(4, 30), light);
+        }
+        for y in [112, 118] {
+            draw_filled_rect_mut(&mut img, Rect::at(95, y).of_size(215, 2), dark);
+        }
+        // Rows of the same light print above and below a dark rule, clear of it by a third of
+        // a character and more (as a table's rows are).
+        for (x, y) in (100..300).step_by(20).flat_map(|x| [(x, 200), (x, 250)]) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, y).of_size(4, 30), light);
+        }
+        draw_filled_rect_mut(&mut img, Rect::at(50, 240).of_size(900, 2), dark);
+        // A box's thick rule (4 px, blurred to mid-gray a pixel either side) with light print
+        // starting just under it (seed 3 sub055's framed total above its 但し line).
+        draw_filled_rect_mut(&mut img, Rect::at(50, 320).of_size(900, 6), light);
+        draw_filled_rect_mut(&mut img, Rect::at(50, 321).of_size(900, 4), dark);
+        for x in (100..300).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 329).of_size(4, 30), light);
+        }
+        let strikes = strikes_in(
+            &img,
+            BBox {
+                x: 0,
+                y: 0,
+                w: 1000,
+                h: 400,
+            },
+            30,
+        );
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(strikes[0].y <= 112 && strikes[0].bottom() >= 120);
+
+        // A column rule's crossing read as a word 3 px high (「還」 on seed 7 sub025's ruled
+        // certificate) is no line of print to look along: the rule's own ink above and below
+        // would make a strike of its width.
+        draw_filled_rect_mut(&mut img, Rect::at(600, 20).of_size(8, 360), dark);
+        let speck = lines_from_tokens(vec![Token {
+            text: "還".into(),
+            confidence: 0.0,
+            agreed: false,
+            bbox: BBox {
+                x: 598,
+                y: 200,
+                w: 12,
+                h: 3,
+            },
+        }]);
+        assert_eq!(find_strikes(&img, &speck), vec![]);
+    }
+
+    #[test]
+    fn a_large_titles_stroke_is_no_strike_and_a_line_through_small_print_beside_it_is() {
+        // 「領収書」 96 px tall read into one line with the date beside it in 32 px print (seed 1
+        // sub004): the line's character height is the date's, and 書's long middle stroke is
+        // over two of its characters long, with the glyph's ink above and below it.
+        let font = crate::ocr::testpage::font();
+        let mut img = GrayImage::from_pixel(1200, 300, image::Luma([255]));
+        let title = crate::ocr::testpage::draw(&mut img, &font, "領収書", 100.0, 60.0, 96.0);
+        let date =
+            crate::ocr::testpage::draw(&mut img, &font, "令和8年 3月10日", 500.0, 80.0, 32.0);
+        let token = |text: &str, b: &crate::ocr::testpage::Span| Token {
+            text: text.into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox {
+                x: b.x,
+                y: b.y,
+                w: b.w,
+                h: b.h,
+            },
+        };
+        let line = || {
+            lines_from_tokens(vec![
+                token("領収書", &title[0]),
+                token("令和8年", &date[0]),
+                token("3月10日", &date[1]),
+            ])
+        };
+        assert_eq!(line().len(), 1, "one line, as it was read: {:?}", line());
+        assert_eq!(find_strikes(&img, &line()), vec![], "no strike in 書");
+
+        // A pen's line through 「3月10日」: a strike, over the date and not the title.
+        let d = &date[1];
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(d.x as i32 - 4, (d.y + d.h / 2) as i32).of_size(d.w + 8, 3),
+            image::Luma([0]),
+        );
+        let strikes = find_strikes(&img, &line());
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(
+            strikes[0].x + 8 >= d.x && strikes[0].right() <= d.x + d.w + 8,
+            "{strikes:?} over {d:?}"
+        );
+    }
+}

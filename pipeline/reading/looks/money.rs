@@ -516,14 +516,14 @@ mod tests {
         let img = imageops::blur(&img, 1.5);
         let mut page = read_above_the_table(&["領収書", "山田 花子 様"], 36);
         page.lines.extend(lines);
-        page.marks.seals.push(marks::Seal {
+        page.marks.seals.push(crate::extract::marks::Seal {
             bbox: BBox {
                 x: 760,
                 y: 1552,
                 w: 200,
                 h: 208,
             },
-            ink: marks::Ink::Gray,
+            ink: crate::extract::marks::Ink::Gray,
             ring: false,
         });
         let before = extractor.extract_with("", std::slice::from_ref(&page), &hints);

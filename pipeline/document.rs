@@ -190,6 +190,10 @@ pub enum Doubt {
     Inferred,
     /// A second, independent engine read another value in the same place.
     Disputed,
+    /// A total no label introduces, that the breakdown does not check independently: a one-line
+    /// breakdown (the line's amount found again in another column), or a total's label printed
+    /// with its amount unread.
+    Unlabelled,
 }
 
 impl Certainty {

@@ -200,7 +200,17 @@ impl Extractor {
             }
         }
         let sum = signed_sum(&items);
+        // A total no total's label introduces is checked by the breakdown only where the two are
+        // independent: a one-line breakdown and an amount standing alone below it are, as often as
+        // not, the same line's amount in two columns; and where a total's label is printed but its
+        // amount was not read, the amount found elsewhere is not that total (seed 11 sub018: a
+        // credit contract's 1,410,000 lost, 630,000 of one line found twice and paid on).
+        let mut unlabelled_doubt = false;
         if totals.is_empty() {
+            let labelled_total_lost = lines.iter().any(|l| {
+                (1..=l.tokens.len().min(4)).any(|k| self.is_total_label(&l.text_of(0, k)))
+            });
+            unlabelled_doubt = items.len() < 2 || labelled_total_lost;
             let last_item = items
                 .iter()
                 .filter_map(|i| i.bbox)
@@ -221,7 +231,13 @@ impl Extractor {
             (Some((amount, span)), _) if !items.is_empty() => {
                 // Cross-check passed: the breakdown sums to the total — and means something only
                 // where a second engine read the total alike (see [`witnessed`]).
-                let certainty = witnessed(pages, span, *amount);
+                // An unlabelled total the breakdown does not check independently (above) stays
+                // doubted, whatever the witness reads in its box.
+                let certainty = if unlabelled_doubt {
+                    Certainty::Doubtful(Doubt::Unlabelled)
+                } else {
+                    witnessed(pages, span, *amount)
+                };
                 if certainty == Certainty::Doubtful(Doubt::Disputed) {
                     doc.findings.push(Finding {
                         code: "total_disputed".into(),

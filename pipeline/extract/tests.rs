@@ -337,6 +337,27 @@ fn on_a_photo_or_fax_a_field_not_found_is_unread_not_missing() {
 }
 
 #[test]
+fn an_unlabelled_total_equal_to_a_single_line_is_not_checked_by_it() {
+    let total = |text: &str| {
+        let docs = Extractor::default().extract("r.png", &[page(text)]);
+        let f = docs[0].field(rf::AMOUNT_TOTAL).cloned().expect("a total");
+        (f.value.as_yen(), f.certainty)
+    };
+    // Seed 11 sub018: the total's amount lost under its label, one line's amount found twice.
+    let lost = total(
+        "領収書\n清水 彩 殿\nクレジット契約額 +,4上(0000円\n授業料(2年次) 630,000円\n630,000円\n",
+    );
+    assert_eq!(lost.0, Some(630_000));
+    assert_eq!(lost.1, Certainty::Doubtful(Doubt::Unlabelled));
+    // No total's label, one line: the same amount twice proves nothing either.
+    let one = total("領収書\n清水 彩 殿\n授業料 630,000円\n630,000円\n");
+    assert_eq!(one.1, Certainty::Doubtful(Doubt::Unlabelled));
+    // Two lines summing to an amount below them: independent enough.
+    let two = total("領収書\n清水 彩 殿\n入学料 150,000円\n授業料 630,000円\n780,000円\n");
+    assert_eq!(two, (Some(780_000), Certainty::Sure(Check::Breakdown)));
+}
+
+#[test]
 fn a_till_receipt_lacks_what_it_lacks_even_on_a_photo() {
     // real-samples' receipt-till-bellx-photo.png as kyufu reads it: headed 領収書, a shop's till roll.
     let mut p = page(

@@ -273,6 +273,7 @@ pub fn certainty_ja(c: Certainty, confidence: f32) -> String {
                 Doubt::Partial => "申請書と一部のみ一致",
                 Doubt::Inferred => "読めず他の値から推定",
                 Doubt::Disputed => "別方式の読取と食い違う",
+                Doubt::Unlabelled => "合計欄の金額として読めていない",
             }
         ),
     }

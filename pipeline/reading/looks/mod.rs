@@ -142,8 +142,10 @@ fn breakdown_sums(doc: &Document) -> bool {
     doc.kind == DocKind::Receipt
         && !doc.items.is_empty()
         && doc.fields.get(rf::AMOUNT_TOTAL).is_some_and(|f| {
-            // A total read, not the breakdown's own sum standing in for one.
+            // A total read, not the breakdown's own sum standing in for one, nor an amount no
+            // total's label introduces.
             f.certainty != Certainty::Doubtful(Doubt::Inferred)
+                && f.certainty != Certainty::Doubtful(Doubt::Unlabelled)
                 && f.value
                     .as_yen()
                     .is_some_and(|total| crate::document::breakdown_sums_to(&doc.items, total))

@@ -468,6 +468,18 @@ pub mod receipt_fields {
     pub const AMOUNT_TOTAL: &str = "amount_total";
     pub const SEAL_PRESENT: &str = "seal_present";
     pub const HAS_UNSEALED_CORRECTION: &str = "has_unsealed_correction";
+    /// The breakdown (`Document::items`), where a list of fields names it.
+    pub const ITEMS: &str = "items";
+    /// What a receipt must carry as text or figures (seed 003 第1-5-(3)-ア〜エ, (4)-ア, イ): extract
+    /// says which of them it did not find surely absent, the rules which are missing.
+    pub const CARRIED: [&str; 6] = [
+        ISSUER_NAME,
+        PAYER_NAME,
+        AMOUNT_TOTAL,
+        ISSUED_ON,
+        COURSE_NAME,
+        ITEMS,
+    ];
 }
 
 /// Field names of a 教育訓練修了証明書 (DESIGN.md contract).
@@ -480,6 +492,14 @@ pub mod certificate_fields {
     pub const ISSUER_NAME: &str = "issuer_name";
     pub const SEAL_PRESENT: &str = "seal_present";
     pub const HAS_UNSEALED_CORRECTION: &str = "has_unsealed_correction";
+    /// What a certificate must carry as text or dates (seed 003 第1-4, 第1-5-(1)).
+    pub const CARRIED: [&str; 5] = [
+        TRAINEE_NAME,
+        COURSE_NAME,
+        ISSUER_NAME,
+        STARTED_ON,
+        COMPLETED_ON,
+    ];
 }
 
 /// Whether a receipt's breakdown adds up to its total as receipts state it (checked by extract when

@@ -56,9 +56,6 @@ fn till_receipt(pages: &[&PageInput]) -> bool {
     TILL_WORDS.iter().filter(|w| text.contains(*w)).count() >= 2
 }
 
-/// The breakdown, among the fields below.
-const ITEMS: &str = "items";
-
 /// What marks a field as printed, beyond its labels: markers of a name, words of an issuer's block.
 const NAME_MARKERS: &[&str] = &["様", "殿", "氏名"];
 const ISSUER_WORDS: &[&str] = &["代表", "校長", "学長", "理事長", "院長", "施設長", "所長"];
@@ -67,25 +64,25 @@ const TOTAL_WORDS: &[&str] = &["合計", "金額", "円", "¥", "￥"];
 const ITEMS_WORDS: &[&str] = &["内訳", "明細", "品名", "品目", "項目", "摘要"];
 const COURSE_DATE_WORDS: &[&str] = &["期間", "開始", "修了日", "修了年月日", "入校", "入学日"];
 
-/// The fields each kind must carry (seed 003 第1-4, 第1-5-(3), (4)), each with the words that show
-/// it is printed.
-fn carried(kind: DocKind) -> &'static [(&'static str, &'static [&'static [&'static str]])] {
+/// The fields each kind must carry ([`rf::CARRIED`], [`cf::CARRIED`]).
+fn carried(kind: DocKind) -> &'static [&'static str] {
     match kind {
-        DocKind::Receipt => &[
-            (rf::ISSUER_NAME, &[HOJINKAKU, ISSUER_WORDS]),
-            (rf::PAYER_NAME, &[PAYER_LABELS, NAME_MARKERS]),
-            (rf::AMOUNT_TOTAL, &[TOTAL_WORDS]),
-            (rf::ISSUED_ON, &[RECEIPT_DATE_LABELS]),
-            (rf::COURSE_NAME, &[COURSE_LABELS, COURSE_WORDS]),
-            (ITEMS, &[ITEMS_WORDS]),
-        ],
-        DocKind::CompletionCertificate => &[
-            (cf::TRAINEE_NAME, &[PAYER_LABELS, NAME_MARKERS]),
-            (cf::COURSE_NAME, &[COURSE_LABELS, COURSE_WORDS]),
-            (cf::ISSUER_NAME, &[HOJINKAKU, ISSUER_WORDS]),
-            (cf::STARTED_ON, &[COURSE_DATE_WORDS]),
-            (cf::COMPLETED_ON, &[COURSE_DATE_WORDS]),
-        ],
+        DocKind::Receipt => &rf::CARRIED,
+        DocKind::CompletionCertificate => &cf::CARRIED,
+        _ => &[],
+    }
+}
+
+/// The words that show `field` is printed on the page.
+fn printed_as(field: &str) -> &'static [&'static [&'static str]] {
+    match field {
+        rf::ISSUER_NAME => &[HOJINKAKU, ISSUER_WORDS],
+        rf::PAYER_NAME | cf::TRAINEE_NAME => &[PAYER_LABELS, NAME_MARKERS],
+        rf::AMOUNT_TOTAL => &[TOTAL_WORDS],
+        rf::ISSUED_ON => &[RECEIPT_DATE_LABELS],
+        rf::COURSE_NAME => &[COURSE_LABELS, COURSE_WORDS],
+        rf::ITEMS => &[ITEMS_WORDS],
+        cf::STARTED_ON | cf::COMPLETED_ON => &[COURSE_DATE_WORDS],
         _ => &[],
     }
 }
@@ -116,8 +113,8 @@ pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
         .iter()
         .flat_map(|p| p.lines.iter().map(|l| compact(&l.text())))
         .collect();
-    for &(name, words) in carried(doc.kind) {
-        let absent = if name == ITEMS {
+    for &name in carried(doc.kind) {
+        let absent = if name == rf::ITEMS {
             doc.items.is_empty()
         } else {
             doc.field(name).is_none()
@@ -125,7 +122,7 @@ pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
         if !absent || doc.is_unread(name) {
             continue;
         }
-        let printed = words
+        let printed = printed_as(name)
             .iter()
             .flat_map(|list| list.iter())
             .any(|w| page_text.iter().any(|t| t.contains(w)));

@@ -53,10 +53,10 @@ fn low_confidence(d: &CaseDocument, field: &str) -> ReasonCode {
 /// course name); a document of which two or more fields were not found at all was not understood
 /// (an unusual layout, a page read badly), so a person looks rather than the family being asked to
 /// bring fields their document may well carry (issue 19: a 補正依頼 only on a sure reading).
-/// `carried` may name `items`, the breakdown.
+/// `carried` may name the breakdown ([`rf::ITEMS`]).
 fn absence_is_sure(d: &CaseDocument, carried: &[&str]) -> bool {
     let absent = |f: &str| match f {
-        "items" => d.doc.items.is_empty(),
+        rf::ITEMS => d.doc.items.is_empty(),
         _ => d.doc.field(f).is_none(),
     };
     let lost = carried
@@ -125,17 +125,9 @@ pub(super) fn check_receipts<'a>(
         return receipts;
     }
     for d in &receipts {
-        let carried = [
-            rf::ISSUER_NAME,
-            rf::PAYER_NAME,
-            rf::AMOUNT_TOTAL,
-            rf::ISSUED_ON,
-            rf::COURSE_NAME,
-            "items",
-        ];
         let missing = (
             ReasonCode::ReceiptFieldMissing as fn(&'static str) -> ReasonCode,
-            absence_is_sure(d, &carried),
+            absence_is_sure(d, &rf::CARRIED),
         );
         must_carry(d, rf::ISSUER_NAME, text, missing, found);
         let payer = must_carry(d, rf::PAYER_NAME, text, missing, found);
@@ -257,16 +249,9 @@ pub(super) fn check_certificates(case: &Case, facts: &Facts, found: &mut Finding
         return;
     }
     for d in certificates {
-        let carried = [
-            cf::TRAINEE_NAME,
-            cf::COURSE_NAME,
-            cf::ISSUER_NAME,
-            cf::STARTED_ON,
-            cf::COMPLETED_ON,
-        ];
         let missing = (
             ReasonCode::CertificateFieldMissing as fn(&'static str) -> ReasonCode,
-            absence_is_sure(d, &carried),
+            absence_is_sure(d, &cf::CARRIED),
         );
         let trainee = must_carry(d, cf::TRAINEE_NAME, text, missing, found);
         must_carry(d, cf::COURSE_NAME, text, missing, found);

@@ -277,6 +277,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Page readers share one heap (`ocr::share_one_heap`); the desk's many request threads keep
+    // glibc's arenas.
+    if !matches!(cli.command, Command::Serve) {
+        kyufu::ocr::share_one_heap();
+    }
     // `kyufu serve` logs each request (user id, path, status) by default: its access log.
     let default_log = if matches!(cli.command, Command::Serve) {
         "kyufu=info"

@@ -19,6 +19,7 @@
 
 mod engine;
 mod light;
+mod memory;
 mod models;
 pub mod paddle;
 mod pool;
@@ -26,6 +27,7 @@ mod prepare;
 
 pub use engine::{openmp_limited_at_start, reexec_with_openmp_limit, Engine, PageSegMode};
 pub use light::even_light;
+pub use memory::share_one_heap;
 pub use models::{ModelEntry, Models, OnnxEntry, PaddleModels, DEFAULT_LANG, SYSTEM_TESSDATA};
 pub use pool::Pool;
 pub use prepare::{prepare, Prepared};

@@ -126,10 +126,15 @@ fn estimate_skew(gray: &GrayImage) -> f32 {
     let level = imageproc::contrast::otsu_level(gray);
     // Ink = darker than Otsu's level, sampled every `step` pixels.
     let mut ink: Vec<(f32, f32)> = Vec::new();
-    for y in (0..height).step_by(step as usize) {
-        for x in (0..width).step_by(step as usize) {
-            if gray.get_pixel(x, y)[0] < level {
-                ink.push(((x / step) as f32, (y / step) as f32));
+    let raw = gray.as_raw();
+    for (sy, row) in raw
+        .chunks_exact(width as usize)
+        .step_by(step as usize)
+        .enumerate()
+    {
+        for (sx, &v) in row.iter().step_by(step as usize).enumerate() {
+            if v < level {
+                ink.push((sx as f32, sy as f32));
             }
         }
     }
@@ -139,11 +144,14 @@ fn estimate_skew(gray: &GrayImage) -> f32 {
         return 0.0;
     }
     let rows = (height.div_ceil(step) as f32 * 1.2) as usize + 2;
-    let score = |degrees: f32| -> u64 {
+    // The coarse search needs the lines' direction, not their sharpness: every fourth ink sample
+    // tells it as well (a page has tens of thousands) at a quarter of the cost.
+    let sparse: Vec<(f32, f32)> = ink.iter().copied().step_by(4).collect();
+    let score = |ink: &[(f32, f32)], degrees: f32| -> u64 {
         let (sin, cos) = degrees.to_radians().sin_cos();
         let offset = rows as f32 * 0.1;
         let mut bins = vec![0u32; rows];
-        for &(x, y) in &ink {
+        for &(x, y) in ink {
             let r = y * cos - x * sin + offset;
             if r >= 0.0 && (r as usize) < rows {
                 bins[r as usize] += 1;
@@ -153,11 +161,11 @@ fn estimate_skew(gray: &GrayImage) -> f32 {
     };
     // Short lines give the same score over a small range of angles: take the middle of that plateau,
     // not its edge.
-    let best_in = |from: f32, to: f32, by: f32| -> f32 {
+    let best_in = |ink: &[(f32, f32)], from: f32, to: f32, by: f32| -> f32 {
         let steps = ((to - from) / by).round() as i32;
         let scored: Vec<(f32, u64)> = (0..=steps)
             .map(|i| from + i as f32 * by)
-            .map(|d| (d, score(d)))
+            .map(|d| (d, score(ink, d)))
             .collect();
         let top = scored.iter().map(|&(_, s)| s).max().unwrap_or(0);
         let tied: Vec<f32> = scored
@@ -167,8 +175,8 @@ fn estimate_skew(gray: &GrayImage) -> f32 {
             .collect();
         tied.iter().sum::<f32>() / tied.len().max(1) as f32
     };
-    let coarse = best_in(-MAX_SKEW, MAX_SKEW, 0.25);
-    let fine = best_in(coarse - 0.5, coarse + 0.5, 0.05);
+    let coarse = best_in(&sparse, -MAX_SKEW, MAX_SKEW, 0.25);
+    let fine = best_in(&ink, coarse - 0.5, coarse + 0.5, 0.05);
     // At the edge of the range the real angle may lie beyond it: leave such a page alone.
     if fine.abs() > MAX_SKEW {
         0.0

@@ -159,6 +159,7 @@ pub fn read_image_page(
         witnesses: Vec::new(),
     };
     looks::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
+    looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,

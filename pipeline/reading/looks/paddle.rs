@@ -14,7 +14,8 @@
 //! same as before (two engines agreeing on the money) and the extractor then reads the page
 //! better — a field found, or more certain (`document::Certainty`), or one more breakdown line
 //! classified — and nothing it read before is lost, less certain, or changed without more
-//! certainty. The look never makes a value certain itself: it only offers the extractor a reading.
+//! certainty. The look never makes a value certain itself: it only offers the extractor a reading,
+//! with no higher a score than the first reading of the line had.
 //!
 //! Called by [`crate::reading::page::read_image_page`] after the other looks of an image page,
 //! when PP-OCRv6's recognizer is loaded as the witness; when PP-OCRv6 read the page first it has
@@ -67,9 +68,17 @@ pub fn paddle_look(
     };
     let mut kept = 0usize;
     for (&i, paddle_line) in candidates.iter().zip(&read) {
-        let Some(new) = text_line(image, paddle_line) else {
+        let Some(mut new) = text_line(image, paddle_line) else {
             continue;
         };
+        // PP-OCRv6's scores are not on Tesseract's scale, which `review_below` was set against:
+        // the new reading is given no higher a score than the line had, so a value it alone gives (a name no application
+        // confirms, an issuer found in part) goes to a person as the first reading's would.
+        let old = &page.lines[i];
+        let score = old.confidence_of(0, old.tokens.len());
+        for t in &mut new.tokens {
+            t.confidence = t.confidence.min(score);
+        }
         if amounts(&new) != amounts(&page.lines[i]) {
             continue;
         }
@@ -385,7 +394,10 @@ mod tests {
             payer.value.as_text().map(|t| t.replace(' ', "")),
             Some("吉田愛".to_string())
         );
-        // Nothing in the application confirms it: read, not sure.
+        // Nothing in the application confirms it: read, not sure, and scored no higher than the
+        // misread line was (0.7), so a person looks before anything turns on it.
         assert_eq!(payer.certainty, Certainty::Read);
+        assert!(payer.confidence <= 0.7, "{}", payer.confidence);
+        assert!(!payer.relied_on(0.8));
     }
 }

@@ -159,7 +159,6 @@ pub fn read_image_page(
         witnesses: Vec::new(),
     };
     looks::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
-    looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
@@ -169,6 +168,7 @@ pub fn read_image_page(
         hints,
     }
     .run(&mut page)?;
+    looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
     Ok(page)
 }

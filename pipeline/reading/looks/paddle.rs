@@ -190,7 +190,11 @@ fn around(image: &GrayImage, line: &TextLine) -> BBox {
 /// PP-OCRv6's reading of a line as the page's line: its words split at spaces and blank gaps, in
 /// page coordinates. `None` when it read nothing.
 fn text_line(image: &GrayImage, line: &Line) -> Option<TextLine> {
-    let words = to_recognized(image, std::slice::from_ref(line)).words;
+    let mut words = to_recognized(image, std::slice::from_ref(line)).words;
+    for w in &mut words {
+        // PP-OCRv6 gives the katakana middle dot that opens a list line as the Latin one.
+        w.text = w.text.replace('\u{B7}', "・");
+    }
     let tokens = tokens_on_page(words, 0, 0, 1.0);
     (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))
 }

@@ -29,7 +29,7 @@ use crate::document::{
 };
 use crate::extract::layout::TextLine;
 use crate::extract::{read, Extractor, Hints, PageInput};
-use crate::ocr::paddle::{to_recognized, Line, Script};
+use crate::ocr::paddle::{to_recognized, Glyph, Line, Script};
 use crate::ocr::OcrError;
 use crate::reading::lines::tokens_on_page;
 use crate::reading::page::PageEngines;
@@ -187,16 +187,54 @@ fn around(image: &GrayImage, line: &TextLine) -> BBox {
     }
 }
 
-/// PP-OCRv6's reading of a line as the page's line: its words split at spaces and blank gaps, in
-/// page coordinates. `None` when it read nothing.
+/// PP-OCRv6's reading of a line as the page's line: its words split at spaces, blank gaps and
+/// where an amount follows its label ([`money_apart`]), in page coordinates. `None` when it read
+/// nothing.
 fn text_line(image: &GrayImage, line: &Line) -> Option<TextLine> {
-    let mut words = to_recognized(image, std::slice::from_ref(line)).words;
+    let mut words = to_recognized(image, std::slice::from_ref(&money_apart(line))).words;
     for w in &mut words {
         // PP-OCRv6 gives the katakana middle dot that opens a list line as the Latin one.
         w.text = w.text.replace('\u{B7}', "・");
     }
     let tokens = tokens_on_page(words, 0, 0, 1.0);
     (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))
+}
+
+/// The line with a space read before an amount that follows its label with no gap of ink between
+/// them (PP-OCRv6 reads 「受講料38,000円」 as one word, where the extractor takes a line's label
+/// and its amount from separate words): before a run of digits that reads as money — after a
+/// yen sign, or of four digits or more, or followed by 円 — and not before a count (「第2回」).
+fn money_apart(line: &Line) -> Line {
+    let digit = |g: &Glyph| g.text.chars().all(|c| c.is_ascii_digit()) && !g.text.is_empty();
+    let yen = |g: &Glyph| matches!(g.text.as_str(), "¥" | "￥");
+    let in_amount = |g: &Glyph| digit(g) || yen(g) || matches!(g.text.as_str(), "," | ".");
+    let glyphs = &line.glyphs;
+    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len() + 2);
+    for (i, g) in glyphs.iter().enumerate() {
+        let after_label = i > 0 && {
+            let prev = &glyphs[i - 1];
+            !in_amount(prev) && !prev.text.trim().is_empty()
+        };
+        if after_label && (digit(g) || yen(g)) {
+            let run: Vec<&Glyph> = glyphs[i..].iter().take_while(|g| in_amount(g)).collect();
+            let digits = run.iter().filter(|g| digit(g)).count();
+            let followed_by_yen = glyphs.get(i + run.len()).is_some_and(|g| g.text == "円");
+            if yen(g) || digits >= 4 || (digits > 0 && followed_by_yen) {
+                out.push(Glyph {
+                    text: " ".into(),
+                    score: 1.0,
+                    x0: g.x0,
+                    x1: g.x0,
+                });
+            }
+        }
+        out.push(g.clone());
+    }
+    Line {
+        text: out.iter().map(|g| g.text.as_str()).collect(),
+        glyphs: out,
+        ..line.clone()
+    }
 }
 
 /// How far a field may be relied on, in order: not read, doubtful, read, agreed, sure.
@@ -336,6 +374,51 @@ mod tests {
             .filter(|i| i.category == ItemCategory::Admission)
             .map(|i| i.amount)
             .collect()
+    }
+
+    fn glyphs(text: &str) -> Line {
+        let glyphs: Vec<Glyph> = text
+            .chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                text: c.to_string(),
+                score: 0.9,
+                x0: 10.0 * i as f32,
+                x1: 10.0 * i as f32 + 4.0,
+            })
+            .collect();
+        Line {
+            text: text.into(),
+            bbox: BBox {
+                x: 0,
+                y: 0,
+                w: 10 * glyphs.len() as u32,
+                h: 12,
+            },
+            glyphs,
+        }
+    }
+
+    #[test]
+    fn an_amount_glued_to_its_label_is_set_apart_and_a_count_is_not() {
+        assert_eq!(
+            money_apart(&glyphs("受講料38,000円")).text,
+            "受講料 38,000円"
+        );
+        assert_eq!(money_apart(&glyphs("入学金¥5,000")).text, "入学金 ¥5,000");
+        assert_eq!(money_apart(&glyphs("教材費800円")).text, "教材費 800円");
+        assert_eq!(
+            money_apart(&glyphs("受講料（第2回）")).text,
+            "受講料（第2回）"
+        );
+        assert_eq!(
+            money_apart(&glyphs("日商簿記2級講座")).text,
+            "日商簿記2級講座"
+        );
+        assert_eq!(
+            money_apart(&glyphs("受講料 38,000円")).text,
+            "受講料 38,000円"
+        );
     }
 
     #[test]

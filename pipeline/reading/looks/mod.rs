@@ -41,10 +41,10 @@
 //!   page, the lines a doubtful key field rests on (a breakdown line the lexicon does not name, the
 //!   payer's name, a certificate's trainee, course and issuer) are read again by PP-OCRv6's
 //!   recognizer, and a reading is kept where its amounts read the same and the extractor reads
-//!   the page better with it (before the money looks, which then see the named lines).
+//!   the page better with it (after the money looks, so the amounts compared are the corrected
+//!   ones).
 //!
-//! Called by [`super::page::read_image_page`], in the order above (the PP-OCRv6 look before the
-//! receipt's date and money), for each image page; not here:
+//! Called by [`super::page::read_image_page`], in the order above, for each image page; not here:
 //! the first reading ([`super::page`]), the witness of a receipt's total ([`super::witness`]), and
 //! what any reading means (the extractor, which every look asks).
 

@@ -28,7 +28,10 @@ fn main() {
         })
         .unwrap_or_default();
     let bytes = std::fs::read(&path).expect("read");
-    let models = Models::locate(None).expect("models");
+    // As `run` reads by default: Tesseract reads the page, PP-OCRv6's recognizer witnesses totals
+    // and reads doubtful lines again.
+    let paddle = kyufu::ocr::PaddleModels::locate(None).expect("PP-OCRv6 models");
+    let models = Models::locate(None).expect("models").with_witness(paddle);
     let mut engines = PageEngines::new(&models).expect("engines");
     for page in decode(&bytes, &Limits::default()).expect("decode") {
         match page.content {

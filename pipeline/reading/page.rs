@@ -168,6 +168,7 @@ pub fn read_image_page(
         hints,
     }
     .run(&mut page)?;
+    looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
     Ok(page)
 }

@@ -37,6 +37,12 @@
 //!   row without its rules, a boxed one as a block, and the page as sparse text, and their lines of
 //!   money are tried the same way. A misread digit gets through only if a second, independent
 //!   misread makes the sum come out exactly.
+//! - **Doubtful lines, by PP-OCRv6** ([`paddle_look`], in [`paddle`]). When Tesseract read the
+//!   page, the lines a doubtful key field rests on (a breakdown line the lexicon does not name, the
+//!   payer's name, a certificate's trainee, course and issuer) are read again by PP-OCRv6's
+//!   recognizer, and a reading is kept where its amounts read the same and the extractor reads
+//!   the page better with it (after the money looks, so the amounts compared are the corrected
+//!   ones).
 //!
 //! Called by [`super::page::read_image_page`], in the order above, for each image page; not here:
 //! the first reading ([`super::page`]), the witness of a receipt's total ([`super::witness`]), and
@@ -49,6 +55,7 @@ mod grid;
 mod lost;
 mod money;
 mod names;
+mod paddle;
 mod seal;
 mod second;
 mod table;
@@ -57,6 +64,7 @@ mod testkit;
 
 pub use grid::grid_look;
 pub use lost::lost_look;
+pub use paddle::paddle_look;
 pub use seal::seal_look;
 pub use second::second_look;
 

@@ -849,7 +849,12 @@ mod tests {
     use crate::extract::Extractor;
 
     fn receipt_with(seals: Vec<Seal>) -> PageInput {
-        let text = ["領 収 証", "山田 花子 様", "金 99,000円也", "受講料  99,000円"];
+        let text = [
+            "領 収 証",
+            "山田 花子 様",
+            "金 99,000円也",
+            "受講料  99,000円",
+        ];
         let lines: Vec<String> = text.iter().map(|l| l.to_string()).collect();
         PageInput {
             number: 1,

@@ -193,8 +193,10 @@ fn around(image: &GrayImage, line: &TextLine) -> BBox {
 fn text_line(image: &GrayImage, line: &Line) -> Option<TextLine> {
     let mut words = to_recognized(image, std::slice::from_ref(&money_apart(line))).words;
     for w in &mut words {
-        // PP-OCRv6 gives the katakana middle dot that opens a list line as the Latin one.
-        w.text = w.text.replace('\u{B7}', "・");
+        // PP-OCRv6 gives the katakana middle dot that opens a list line as the Latin one, and 様
+        // after a name in its traditional form 樣 (its characters include Chinese ones), which the
+        // name finders do not take for the honorific (seed 7 sub015: 「吉田 愛樣」).
+        w.text = w.text.replace('\u{B7}', "・").replace('樣', "様");
     }
     let tokens = tokens_on_page(words, 0, 0, 1.0);
     (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))

@@ -15,6 +15,7 @@
 //!
 //! Called by `run` (its page workers) and by the `lines` example.
 
+pub mod fallback;
 mod lines;
 mod looks;
 pub mod page;

@@ -3,23 +3,25 @@
 //! strike-throughs) measured in the page's own character height. Lines that nearly say what the
 //! application says, a certificate's ruled table when its rows were not all read, a receipt's date
 //! when none was read, and its money when the breakdown does not sum, get a second look
-//! (`reading/looks/`); each receipt total is then read again by a second engine
-//! ([`super::witness`]).
+//! (`reading/looks/`). A page Tesseract read so poorly that the extractor finds little on it is
+//! read again whole by PP-OCRv6 ([`super::fallback`]). Each receipt total is then read again by
+//! the engine that did not read the page ([`super::witness`]).
 //!
 //! Called by `run`'s page workers (`run::workers`), one [`PageEngines`] per worker; not here: which
 //! page is read when, and the time limit (`run`), what the lines mean (`extract`).
 
 use std::sync::{Arc, Mutex};
 
-use image::DynamicImage;
+use image::{DynamicImage, GrayImage};
 
 use crate::extract::layout::lines_from_tokens;
-use crate::extract::marks::Marks;
+use crate::extract::marks::{Capture, Marks};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ink;
 use crate::ocr::paddle::{LineReader, Paddle};
-use crate::ocr::{self, Engine, Models, OcrError};
+use crate::ocr::{self, Engine, Models, OcrError, Recognized};
 
+use super::fallback::{reread_if_poor, ReadBy, Rereader};
 use super::lines::tokens_on_page;
 use super::looks;
 use super::witness::witness_totals;
@@ -39,6 +41,9 @@ pub struct PageEngines {
     /// PP-OCRv6's recognizer, reading again the amounts a check rests on when Tesseract read the
     /// page ([`super::witness`]); a crop or two per receipt, so the workers share one.
     pub witness: Option<Arc<Mutex<LineReader>>>,
+    /// PP-OCRv6 reading again a page Tesseract read poorly ([`super::fallback`]), with the
+    /// witness's recognizer; shared by the workers.
+    pub rereader: Option<Arc<Rereader>>,
 }
 
 /// The engines the workers share, each seldom needed.
@@ -46,17 +51,25 @@ pub struct PageEngines {
 pub struct Shared {
     pub names: Arc<Mutex<Engine>>,
     pub witness: Option<Arc<Mutex<LineReader>>>,
+    pub rereader: Option<Arc<Rereader>>,
 }
 
 impl Shared {
-    /// Loads the Japanese-script model, and PP-OCRv6's recognizer when it is the witness.
+    /// Loads the Japanese-script model, and PP-OCRv6's recognizer when it is the witness (then
+    /// also the page rereader, whose detector loads when a page first needs it).
     pub fn new(models: &Models) -> Result<Shared, OcrError> {
+        let witness = models
+            .witness()
+            .map(|m| LineReader::new(m).map(|r| Arc::new(Mutex::new(r))))
+            .transpose()?;
+        let rereader = match (models.witness(), &witness) {
+            (Some(m), Some(reader)) => Some(Arc::new(Rereader::new(m.clone(), Arc::clone(reader)))),
+            _ => None,
+        };
         Ok(Shared {
             names: Arc::new(Mutex::new(names_engine(models)?)),
-            witness: models
-                .witness()
-                .map(|m| LineReader::new(m).map(|r| Arc::new(Mutex::new(r))))
-                .transpose()?,
+            witness,
+            rereader,
         })
     }
 }
@@ -79,6 +92,7 @@ impl PageEngines {
             digits: Engine::new(models, "eng")?,
             names: shared.names,
             witness: shared.witness,
+            rereader: shared.rereader,
         })
     }
 }
@@ -108,22 +122,69 @@ pub fn read_image_page(
         }
         _ => (gray, None),
     };
-    if capture == crate::extract::marks::Capture::Photo {
+    if capture == Capture::Photo {
         ocr::even_light(&mut ocr_input);
     }
     ink::erase_dot_leaders(&mut ocr_input);
-    let recognized = match engines.paddle.as_mut() {
-        Some(paddle) => paddle.recognize(&ocr_input)?,
-        None => engines.text.recognize(&ocr_input)?,
+    let (recognized, by) = match engines.paddle.as_mut() {
+        Some(paddle) => (paddle.recognize(&ocr_input)?, ReadBy::Paddle),
+        None => (engines.text.recognize(&ocr_input)?, ReadBy::Tesseract),
     };
+    let seen = Seen {
+        image: &ocr_input,
+        red: red.as_ref(),
+        capture,
+    };
+    let first = build_page(engines, &seen, recognized, number, extractor, hints)?;
+    let rereader = engines.rereader.clone();
+    let (mut page, by) = reread_if_poor(
+        rereader.as_deref(),
+        &ocr_input,
+        first,
+        by,
+        extractor,
+        hints,
+        |again| build_page(engines, &seen, again, number, extractor, hints),
+    )?;
+    // Lines a doubtful field rests on, read again by PP-OCRv6 — unless it read the whole page.
+    if by == ReadBy::Tesseract {
+        looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
+    }
+    witness_totals(engines, by, &ocr_input, &mut page, extractor, hints)?;
+    Ok(page)
+}
+
+/// The prepared page as the engines see it: gray, with the red stamp ink dropped (`red` keeps where
+/// it was, for the seal finder), and how it was captured.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    image: &'a GrayImage,
+    red: Option<&'a GrayImage>,
+    capture: Capture,
+}
+
+/// One reading of the page (`recognized`) → lines, their second looks, and the page's marks.
+fn build_page(
+    engines: &mut PageEngines,
+    seen: &Seen<'_>,
+    recognized: Recognized,
+    number: u32,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<PageInput, OcrError> {
+    let Seen {
+        image: ocr_input,
+        red,
+        capture,
+    } = *seen;
     let tokens = tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
-    looks::grid_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
-    looks::lost_look(&mut engines.text, &ocr_input, &mut lines, extractor, hints)?;
+    looks::grid_look(&mut engines.text, ocr_input, &mut lines, extractor, hints)?;
+    looks::lost_look(&mut engines.text, ocr_input, &mut lines, extractor, hints)?;
     looks::second_look(
         &mut engines.text,
         &engines.names,
-        &ocr_input,
+        ocr_input,
         &mut lines,
         hints,
     )?;
@@ -132,23 +193,21 @@ pub fn read_image_page(
         capture,
         seals: match &red {
             Some(map) => ink::red_seals(map, char_h),
-            None if capture == crate::extract::marks::Capture::Binary => {
-                ink::dithered_seals(&ocr_input, char_h)
-            }
-            None => ink::find_gray_seals(&ocr_input, char_h),
+            None if capture == Capture::Binary => ink::dithered_seals(ocr_input, char_h),
+            None => ink::find_gray_seals(ocr_input, char_h),
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
         // not hide it.
-        strikes: ink::find_strikes(&ocr_input, &lines),
+        strikes: ink::find_strikes(ocr_input, &lines),
     };
     let mut marks = marks;
     if red.is_none() {
         let strikes = marks.strikes.clone();
-        ink::add_rings_over(&mut marks, &strikes, &ocr_input, char_h);
+        ink::add_rings_over(&mut marks, &strikes, ocr_input, char_h);
         // A gray 角印 over the issuer's name is found in pieces; its square is looked for when
         // no seal of a 領収印's size was found.
         if !marks.seals.iter().any(|s| s.is_large(char_h)) {
-            marks.seals.extend(ink::square_seals(&ocr_input, char_h));
+            marks.seals.extend(ink::square_seals(ocr_input, char_h));
         }
     }
     let mut page = PageInput {
@@ -158,18 +217,16 @@ pub fn read_image_page(
         text_layer: false,
         witnesses: Vec::new(),
     };
-    looks::seal_look(&mut engines.text, &ocr_input, &mut page, hints)?;
+    looks::seal_look(&mut engines.text, ocr_input, &mut page, hints)?;
     looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
-        image: &ocr_input,
+        image: ocr_input,
         gray_stamps: red.is_none(),
         extractor,
         hints,
     }
     .run(&mut page)?;
-    looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
-    witness_totals(engines, &ocr_input, &mut page, extractor, hints)?;
     Ok(page)
 }
 

@@ -13,16 +13,18 @@
 use image::GrayImage;
 use unicode_normalization::UnicodeNormalization;
 
+use super::fallback::ReadBy;
 use super::page::PageEngines;
 use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Doubt};
 use crate::extract::{Extractor, Hints, PageInput, Witnessed};
 use crate::ocr::paddle::Script;
 use crate::ocr::OcrError;
 
-/// Reads each receipt total of `page` (as `extractor` reads the page now) a second time, into
-/// `page.witnesses`.
+/// Reads each receipt total of `page` (as `extractor` reads the page now, first read `by` one
+/// engine) a second time, with the other, into `page.witnesses`.
 pub fn witness_totals(
     engines: &mut PageEngines,
+    by: ReadBy,
     image: &GrayImage,
     page: &mut PageInput,
     extractor: &Extractor,
@@ -49,12 +51,12 @@ pub fn witness_totals(
     }
     for bbox in boxes {
         let crop = around(image, bbox);
-        let text = match (&engines.paddle, &engines.witness) {
-            (None, Some(reader)) => {
+        let text = match (by, &engines.witness) {
+            (ReadBy::Tesseract, Some(reader)) => {
                 let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
                 reader.recognize_line(&crop, Script::Digits)?.text
             }
-            (Some(_), _) => {
+            (ReadBy::Paddle, _) => {
                 let words = engines.digits.recognize_line(&crop)?.words;
                 words
                     .iter()
@@ -63,7 +65,7 @@ pub fn witness_totals(
                     .join(" ")
             }
             // No second engine was loaded: nothing is witnessed, the total stays as read.
-            (None, None) => continue,
+            (ReadBy::Tesseract, None) => continue,
         };
         // Full-width digits and separators as the page's reading has them (「125，200円」).
         let text: String = text.nfkc().collect();
@@ -182,8 +184,15 @@ mod tests {
         let mut page = page_read_by_tesseract(&mut engines, &img);
         let before = total(&page, &extractor);
         assert_eq!(before.yen(rf::AMOUNT_TOTAL), Some(73_800));
-        witness_totals(&mut engines, &img, &mut page, &extractor, &Hints::default())
-            .expect("witness reads");
+        witness_totals(
+            &mut engines,
+            ReadBy::Tesseract,
+            &img,
+            &mut page,
+            &extractor,
+            &Hints::default(),
+        )
+        .expect("witness reads");
         let read = total(&page, &extractor);
         assert_eq!(
             read.field(rf::AMOUNT_TOTAL).expect("total").certainty,
@@ -202,6 +211,7 @@ mod tests {
         }
         witness_totals(
             &mut engines,
+            ReadBy::Tesseract,
             &img,
             &mut misread,
             &extractor,
@@ -239,8 +249,15 @@ mod tests {
             before.field(rf::AMOUNT_TOTAL).expect("total").certainty,
             Certainty::Doubtful(Doubt::Inferred)
         );
-        witness_totals(&mut engines, &img, &mut page, &extractor, &Hints::default())
-            .expect("witness reads");
+        witness_totals(
+            &mut engines,
+            ReadBy::Tesseract,
+            &img,
+            &mut page,
+            &extractor,
+            &Hints::default(),
+        )
+        .expect("witness reads");
         let doc = total(&page, &extractor);
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_800));
         assert_eq!(

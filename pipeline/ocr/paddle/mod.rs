@@ -121,6 +121,45 @@ impl LineReader {
     }
 }
 
+/// The detector alone: with a [`LineReader`] loaded for other work (the witness's), a page read
+/// whole by PP-OCRv6 without a second recognizer in memory (`reading::fallback`).
+pub struct PageDetector {
+    detector: Detector,
+}
+
+impl std::fmt::Debug for PageDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageDetector").finish_non_exhaustive()
+    }
+}
+
+impl PageDetector {
+    /// Loads the detector from checked models; `max_side` as for [`Paddle::new`].
+    pub fn new(models: &PaddleModels, max_side: u32) -> Result<PageDetector, OcrError> {
+        let env = environment(&models.runtime)?;
+        Ok(PageDetector {
+            detector: Detector::new(session(env, &models.detector)?, max_side),
+        })
+    }
+
+    /// The boxes of the text lines of a page, in reading order.
+    pub fn detect(&mut self, page: &GrayImage) -> Result<Vec<BBox>, OcrError> {
+        check_size(page)?;
+        self.detector.detect(page)
+    }
+}
+
+/// Reads the lines `boxes` of `page` found (within [`Script::Japanese`]) into words, as
+/// [`Paddle::recognize`] does, with `reader`.
+pub fn recognize_boxes(
+    reader: &mut LineReader,
+    page: &GrayImage,
+    boxes: &[BBox],
+) -> Result<Recognized, OcrError> {
+    let lines = reader.read_boxes(page, boxes, Script::Japanese)?;
+    Ok(to_recognized(page, &lines))
+}
+
 impl std::fmt::Debug for Paddle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paddle").finish_non_exhaustive()

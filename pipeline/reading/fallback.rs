@@ -42,13 +42,14 @@ pub enum ReadBy {
     Paddle,
 }
 
-/// PP-OCRv6 reading whole pages again, shared by the workers: a page or two in a batch falls back,
-/// so the detector is loaded on the first and kept; the recognizer is the witness's. Its cost in
-/// memory: `make bench`'s 26 submissions (seed 3, 2 workers, one page fell back) peaked at 490 and
-/// 507 MB against 451 and 473 MB without the fallback (`/usr/bin/time -v kyufu run --once`).
+/// PP-OCRv6 reading whole pages again, shared by the workers; the recognizer is the witness's. A
+/// page or two in a batch falls back, so the detector is loaded for each such page and let go after
+/// it (a session costs well under the page's reading to load): kept loaded, it added 35 MB to every
+/// worker process's peak (`make bench`'s 26 submissions, seed 3, 2 workers, one page fell back: 490
+/// and 507 MB against 451 and 473 MB without the fallback, `/usr/bin/time -v kyufu run --once`,
+/// before the process shared one heap).
 pub struct Rereader {
     models: PaddleModels,
-    detector: Mutex<Option<PageDetector>>,
     reader: Arc<Mutex<LineReader>>,
     /// Pages read again so far in this process, and of those, pages whose PP-OCRv6 reading was kept.
     fell_back: AtomicUsize,
@@ -66,7 +67,6 @@ impl Rereader {
     pub fn new(models: PaddleModels, reader: Arc<Mutex<LineReader>>) -> Rereader {
         Rereader {
             models,
-            detector: Mutex::new(None),
             reader,
             fell_back: AtomicUsize::new(0),
             kept_paddle: AtomicUsize::new(0),
@@ -75,16 +75,7 @@ impl Rereader {
 
     /// Reads `page` whole: the detector's lines, each read by the shared recognizer.
     pub fn recognize(&self, page: &GrayImage) -> Result<Recognized, OcrError> {
-        let boxes = {
-            let mut detector = self.detector.lock().map_err(|_| OcrError::WorkerLost)?;
-            if detector.is_none() {
-                *detector = Some(PageDetector::new(&self.models, DEFAULT_DETECTOR_MAX_SIDE)?);
-            }
-            match detector.as_mut() {
-                Some(d) => d.detect(page)?,
-                None => return Err(OcrError::WorkerLost),
-            }
-        };
+        let boxes = PageDetector::new(&self.models, DEFAULT_DETECTOR_MAX_SIDE)?.detect(page)?;
         let mut reader = self.reader.lock().map_err(|_| OcrError::WorkerLost)?;
         recognize_boxes(&mut reader, page, &boxes)
     }

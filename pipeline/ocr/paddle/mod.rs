@@ -272,6 +272,14 @@ fn to_line(bbox: BBox, mut glyphs: Vec<Glyph>) -> Line {
     }
 }
 
+/// A word as Japanese print writes it: PP-OCRv6's characters include Chinese ones, and it gives the
+/// katakana middle dot that opens a list line as the Latin one (「·受講料」 then names no item), and
+/// 様 after a name in its traditional form 樣, which the name finders do not take for the honorific
+/// (seed 7 sub015: 「吉田 愛樣」).
+fn japanese_forms(text: &str) -> String {
+    text.replace('\u{B7}', "・").replace('樣', "様")
+}
+
 /// The words of each line, in the Tesseract engine's shape.
 pub fn to_recognized(page: &GrayImage, lines: &[Line]) -> Recognized {
     let words = lines
@@ -281,7 +289,7 @@ pub fn to_recognized(page: &GrayImage, lines: &[Line]) -> Recognized {
             line_words(page, line)
                 .into_iter()
                 .map(move |(text, confidence, bbox)| Word {
-                    text,
+                    text: japanese_forms(&text),
                     confidence,
                     bbox,
                     block: 1,

@@ -191,13 +191,8 @@ fn around(image: &GrayImage, line: &TextLine) -> BBox {
 /// where an amount follows its label ([`money_apart`]), in page coordinates. `None` when it read
 /// nothing.
 fn text_line(image: &GrayImage, line: &Line) -> Option<TextLine> {
-    let mut words = to_recognized(image, std::slice::from_ref(&money_apart(line))).words;
-    for w in &mut words {
-        // PP-OCRv6 gives the katakana middle dot that opens a list line as the Latin one, and 様
-        // after a name in its traditional form 樣 (its characters include Chinese ones), which the
-        // name finders do not take for the honorific (seed 7 sub015: 「吉田 愛樣」).
-        w.text = w.text.replace('\u{B7}', "・").replace('樣', "様");
-    }
+    // Its words as Japanese print writes them (`to_recognized`: 「・」, 「様」).
+    let words = to_recognized(image, std::slice::from_ref(&money_apart(line))).words;
     let tokens = tokens_on_page(words, 0, 0, 1.0);
     (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))
 }

@@ -273,11 +273,12 @@ fn to_line(bbox: BBox, mut glyphs: Vec<Glyph>) -> Line {
 }
 
 /// A word as Japanese print writes it: PP-OCRv6's characters include Chinese ones, and it gives the
-/// katakana middle dot that opens a list line as the Latin one (「·受講料」 then names no item), and
-/// 様 after a name in its traditional form 樣, which the name finders do not take for the honorific
-/// (seed 7 sub015: 「吉田 愛樣」).
+/// katakana middle dot that opens a list line as the Latin one or as a bullet (「·受講料」,
+/// 「•授業料」 then name no item), and 様 after a name in its traditional form 樣, which the name
+/// finders do not take for the honorific (seed 7 sub015: 「吉田 愛樣」).
 fn japanese_forms(text: &str) -> String {
-    text.replace('\u{B7}', "・").replace('樣', "様")
+    text.replace(['\u{B7}', '\u{2022}'], "・")
+        .replace('樣', "様")
 }
 
 /// The words of each line, in the Tesseract engine's shape.

@@ -128,3 +128,11 @@ fn a_blank_page_reads_as_no_words_and_a_tiny_one_is_an_error() {
         Err(OcrError::BadImage { .. })
     ));
 }
+
+#[test]
+fn its_chinese_forms_are_read_as_japanese_print() {
+    assert_eq!(super::japanese_forms("·受講料"), "・受講料");
+    assert_eq!(super::japanese_forms("•授業料"), "・授業料");
+    assert_eq!(super::japanese_forms("吉田愛樣"), "吉田愛様");
+    assert_eq!(super::japanese_forms("入学金"), "入学金");
+}

@@ -83,6 +83,9 @@ fn main() {
                         l.text()
                     );
                 }
+                for w in &p.witnesses {
+                    println!("witness {:?} {}", w.bbox, w.text);
+                }
                 println!("marks: {:?}", p.marks);
             }
         }

@@ -47,8 +47,6 @@ pub(super) const PAYER_LABELS: &[&str] = &[
 pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
     let text_layer = pages.iter().all(|p| p.text_layer);
     let mut seal_found = false;
-    // Pieces of stamp ink that together are a seal's size: a seal seen only in part.
-    let mut half_seen = false;
     let mut unsealed = false;
     let mut doubtful = false;
     for p in pages {
@@ -100,13 +98,6 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             .iter()
             .zip(&used)
             .any(|(s, used)| !used && s.is_large(ch));
-        let pieces: Vec<BBox> = seals
-            .iter()
-            .zip(&used)
-            .filter(|(s, used)| !**used && !s.is_large(ch))
-            .map(|(s, _)| s.bbox)
-            .collect();
-        half_seen |= pieces_of_a_seal(&pieces, ch);
     }
     // Ink analysis sees a seal or its absence; a text layer has no image to see one in.
     let certainty = if text_layer {
@@ -144,15 +135,6 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     };
     let seal = if seal_found {
         field(true)
-    } else if half_seen && !text_layer {
-        // Stamp ink in pieces where a seal would be (its frame broken by print over it, a faded
-        // stamp, a red stamp scanned gray): not surely no seal, so not a 補正依頼 (issue 19 item 6:
-        // 「a seal it half sees」 goes to review). Seed 13: six receipts stamped over their total,
-        // four pieces each, were asked for a sealed receipt.
-        Field {
-            certainty: Certainty::Doubtful(Doubt::Unseen),
-            ..field(false)
-        }
     } else {
         unsure_in_capture(field(false))
     };
@@ -176,55 +158,6 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             message: "電子文書（テキスト）のため押印の有無を画像で確認できません。".into(),
         });
     }
-}
-
-/// Whether stamp-ink pieces, each smaller than a seal, lie together (no more than a character
-/// height apart) in two or more over an area a seal's size (as [`marks::Seal::is_large`]) and at
-/// most twice as long one way as the other: a seal's characters, its frame broken.
-fn pieces_of_a_seal(pieces: &[BBox], ch: u32) -> bool {
-    let near = |a: &BBox, b: &BBox| {
-        a.x <= b.right() + ch
-            && b.x <= a.right() + ch
-            && a.y <= b.bottom() + ch
-            && b.y <= a.bottom() + ch
-    };
-    // Groups of pieces linked by nearness (a handful per page: quadratic is fine).
-    let mut group: Vec<usize> = (0..pieces.len()).collect();
-    for i in 0..pieces.len() {
-        for j in 0..i {
-            if near(&pieces[i], &pieces[j]) {
-                let (from, to) = (group[i], group[j]);
-                for g in group.iter_mut().filter(|g| **g == from) {
-                    *g = to;
-                }
-            }
-        }
-    }
-    (0..pieces.len()).any(|root| {
-        let members: Vec<&BBox> = (0..pieces.len())
-            .filter(|&i| group[i] == root)
-            .map(|i| &pieces[i])
-            .collect();
-        if members.len() < 2 {
-            return false;
-        }
-        let x0 = members.iter().map(|b| b.x).min().unwrap_or(0);
-        let y0 = members.iter().map(|b| b.y).min().unwrap_or(0);
-        let x1 = members.iter().map(|b| b.right()).max().unwrap_or(0);
-        let y1 = members.iter().map(|b| b.bottom()).max().unwrap_or(0);
-        let whole = marks::Seal {
-            bbox: BBox {
-                x: x0,
-                y: y0,
-                w: x1 - x0,
-                h: y1 - y0,
-            },
-            ink: marks::Ink::Gray,
-            ring: false,
-        };
-        let (w, h) = (whole.bbox.w, whole.bbox.h);
-        whole.is_large(ch) && w <= h * 2 && h <= w * 2 && w <= ch * 12 && h <= ch * 12
-    })
 }
 
 /// The seals not lying inside another's outline. A red seal's own characters are found as pieces
@@ -838,84 +771,4 @@ pub(super) fn body_dates_all(lines: &[TextLine]) -> Vec<(chrono::NaiveDate, Span
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::document::{receipt_fields as rf, Value};
-    use crate::extract::layout::lines_from_text;
-    use crate::extract::marks::{Ink, Marks, Seal};
-    use crate::extract::Extractor;
-
-    fn receipt_with(seals: Vec<Seal>) -> PageInput {
-        let text = [
-            "領 収 証",
-            "山田 花子 様",
-            "金 99,000円也",
-            "受講料  99,000円",
-        ];
-        let lines: Vec<String> = text.iter().map(|l| l.to_string()).collect();
-        PageInput {
-            number: 1,
-            lines: lines_from_text(&lines),
-            marks: Marks {
-                seals,
-                ..Marks::default()
-            },
-            text_layer: false,
-            witnesses: Vec::new(),
-        }
-    }
-
-    fn piece(x: u32, y: u32, w: u32, h: u32) -> Seal {
-        Seal {
-            bbox: BBox { x, y, w, h },
-            ink: Ink::Gray,
-            ring: false,
-        }
-    }
-
-    fn seal_present(p: &PageInput) -> (Value, Certainty) {
-        let docs = Extractor::default().extract("r.png", std::slice::from_ref(p));
-        let f = docs[0].field(rf::SEAL_PRESENT).expect("read").clone();
-        (f.value, f.certainty)
-    }
-
-    #[test]
-    fn a_seal_seen_in_pieces_is_doubtful_and_a_lone_speck_is_surely_no_seal() {
-        let ch = PageInput::char_height(&receipt_with(Vec::new()).lines);
-        // Seed 13 sub058: a 角印 stamped over the total, scanned gray, found as its four characters
-        // (each under a seal's size), together a seal's size.
-        let (x, y) = (ch * 6, ch * 2);
-        let quarter = ch * 3 / 2;
-        let four = vec![
-            piece(x, y, quarter, quarter),
-            piece(x + quarter + ch / 2, y, quarter, quarter),
-            piece(x, y + quarter + ch / 2, quarter, quarter),
-            piece(x + quarter + ch / 2, y + quarter + ch / 2, quarter, quarter),
-        ];
-        assert!(four.iter().all(|s| !s.is_large(ch)));
-        assert_eq!(
-            seal_present(&receipt_with(four)),
-            (Value::Bool(false), Certainty::Doubtful(Doubt::Unseen))
-        );
-        // One speck of gray, or two far apart: no seal, surely.
-        let sure_no = (Value::Bool(false), Certainty::Sure(Check::Ink));
-        assert_eq!(
-            seal_present(&receipt_with(vec![piece(x, y, quarter, ch)])),
-            sure_no
-        );
-        let apart = vec![piece(x, y, quarter, ch), piece(x + ch * 8, y, quarter, ch)];
-        assert_eq!(seal_present(&receipt_with(apart)), sure_no);
-        // Pieces along a line (light print, a rule) are no seal's shape.
-        let row: Vec<Seal> = (0..6).map(|i| piece(x + i * ch * 2, y, ch, ch)).collect();
-        assert_eq!(seal_present(&receipt_with(row)), sure_no);
-        // A whole seal is a seal.
-        let whole = vec![piece(x, y, ch * 3, ch * 3)];
-        assert_eq!(
-            seal_present(&receipt_with(whole)),
-            (Value::Bool(true), Certainty::Sure(Check::Ink))
-        );
-    }
 }

@@ -260,6 +260,29 @@ impl Extractor {
                     };
                 }
             }
+            // The page's engine misread the total (a seal over its digits: 「172デ 0.0||0円」 read
+            // 172), and the second engine read, on a total's line, the very sum of the lines the
+            // first read: two independent readings agree, as where the total was not read at all.
+            (_, Some((amount, _))) if !items.is_empty() && witnessed_sum(pages, sum).is_some() => {
+                let bbox = witnessed_sum(pages, sum);
+                let sure = Certainty::Sure(Check::Breakdown);
+                let span = Span {
+                    text: sum.to_string(),
+                    confidence: 1.0,
+                    certainty: sure,
+                    bbox,
+                };
+                set(doc, rf::AMOUNT_TOTAL, Value::Yen(sum), &span);
+                for it in &mut items {
+                    it.certainty = sure;
+                }
+                doc.findings.push(Finding {
+                    code: "total_read_again".into(),
+                    message: format!(
+                        "領収額を{amount}円と読みましたが、別の方式で読み直した{sum}円が内訳の合計と一致したため、{sum}円としました。"
+                    ),
+                });
+            }
             (_, Some((amount, span))) => {
                 let certainty = if items.is_empty() {
                     span.certainty
@@ -378,4 +401,56 @@ fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
 fn partial(part: i64, whole: i64) -> bool {
     let (part, whole) = (part.to_string(), whole.to_string());
     part.len() < whole.len() && (whole.ends_with(&part) || whole.starts_with(&part))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{receipt_fields as rf, Certainty, Check, Doubt, Value};
+    use crate::extract::layout::lines_from_text;
+    use crate::extract::{Extractor, PageInput, Witnessed};
+
+    /// Seed 7 sub031: a seal over the total's digits, read 「172デ 0.0||0円」 by the page's engine.
+    fn misread_total(witness: &str) -> PageInput {
+        let text = [
+            "領 収 証",
+            "池田 麻衣 様",
+            "ご入金額 : 172デ 0.0||0円",
+            "入学料 10,000円",
+            "受講費 52,000円",
+            "パソコン購入費 110,000円",
+        ];
+        let lines = lines_from_text(&text.map(String::from));
+        let total_line = lines[2].bbox;
+        PageInput {
+            number: 1,
+            lines,
+            marks: Default::default(),
+            text_layer: false,
+            witnesses: vec![Witnessed {
+                bbox: total_line,
+                text: witness.into(),
+            }],
+        }
+    }
+
+    fn total(p: &PageInput) -> (Value, Certainty, Vec<String>) {
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(p));
+        let f = docs[0].field(rf::AMOUNT_TOTAL).expect("total").clone();
+        let findings = docs[0].findings.iter().map(|f| f.code.clone()).collect();
+        (f.value, f.certainty, findings)
+    }
+
+    #[test]
+    fn a_misread_total_the_second_engine_reads_as_the_breakdowns_sum_is_that_sum_surely() {
+        let (value, certainty, findings) = total(&misread_total("172,000円"));
+        assert_eq!(value, Value::Yen(172_000));
+        assert_eq!(certainty, Certainty::Sure(Check::Breakdown));
+        assert!(
+            findings.contains(&"total_read_again".to_string()),
+            "{findings:?}"
+        );
+        // The second engine reading yet another amount settles nothing: the total stays doubtful.
+        let (_, certainty, _) = total(&misread_total("178,000円"));
+        assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
+    }
 }

@@ -39,12 +39,16 @@ pub fn witness_totals(
         .iter()
         .filter_map(|d| d.fields.get(rf::AMOUNT_TOTAL).and_then(|f| f.bbox))
         .collect();
-    // A total the page's engine did not read at all (the breakdown's sum stands in): what follows
-    // the total's label on its line is read instead.
+    // A total the page's engine did not read at all (the breakdown's sum stands in), or read so
+    // that the breakdown does not sum to it (a seal over its digits): what follows the total's
+    // label on its line is read instead.
     let unread = receipts.iter().any(|d| {
-        d.fields
-            .get(rf::AMOUNT_TOTAL)
-            .is_some_and(|f| f.certainty == Certainty::Doubtful(Doubt::Inferred))
+        d.fields.get(rf::AMOUNT_TOTAL).is_some_and(|f| {
+            matches!(
+                f.certainty,
+                Certainty::Doubtful(Doubt::Inferred | Doubt::DoesNotSum)
+            )
+        })
     });
     if unread {
         boxes.extend(after_total_labels(page, extractor));

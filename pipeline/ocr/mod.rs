@@ -18,6 +18,7 @@
 //! are in NOTES-OCR.md and in the `measure_against_cli` test.
 
 mod engine;
+mod fax;
 mod light;
 mod memory;
 mod models;
@@ -26,6 +27,7 @@ mod pool;
 mod prepare;
 
 pub use engine::{openmp_limited_at_start, reexec_with_openmp_limit, Engine, PageSegMode};
+pub use fax::smoothed_for_reading;
 pub use light::even_light;
 pub use memory::share_one_heap;
 pub use models::{ModelEntry, Models, OnnxEntry, PaddleModels, DEFAULT_LANG, SYSTEM_TESSDATA};

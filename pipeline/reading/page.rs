@@ -126,12 +126,17 @@ pub fn read_image_page(
         ocr::even_light(&mut ocr_input);
     }
     ink::erase_dot_leaders(&mut ocr_input);
+    // A fax is read smoothed, its halftone's dots joined into strokes again; its ink (a stamp's
+    // halftone, a strike) is looked at as it came.
+    let smoothed = (capture == Capture::Binary).then(|| ocr::smoothed_for_reading(&ocr_input));
+    let text_image = smoothed.as_ref().unwrap_or(&ocr_input);
     let (recognized, by) = match engines.paddle.as_mut() {
-        Some(paddle) => (paddle.recognize(&ocr_input)?, ReadBy::Paddle),
-        None => (engines.text.recognize(&ocr_input)?, ReadBy::Tesseract),
+        Some(paddle) => (paddle.recognize(text_image)?, ReadBy::Paddle),
+        None => (engines.text.recognize(text_image)?, ReadBy::Tesseract),
     };
     let seen = Seen {
         image: &ocr_input,
+        text: text_image,
         red: red.as_ref(),
         capture,
     };
@@ -139,7 +144,7 @@ pub fn read_image_page(
     let rereader = engines.rereader.clone();
     let (mut page, by) = reread_if_poor(
         rereader.as_deref(),
-        &ocr_input,
+        text_image,
         first,
         by,
         extractor,
@@ -148,9 +153,9 @@ pub fn read_image_page(
     )?;
     // Lines a doubtful field rests on, read again by PP-OCRv6 — unless it read the whole page.
     if by == ReadBy::Tesseract {
-        looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
+        looks::paddle_look(engines, text_image, &mut page, extractor, hints)?;
     }
-    witness_totals(engines, by, &ocr_input, &mut page, extractor, hints)?;
+    witness_totals(engines, by, text_image, &mut page, extractor, hints)?;
     Ok(page)
 }
 
@@ -158,7 +163,10 @@ pub fn read_image_page(
 /// it was, for the seal finder), and how it was captured.
 #[derive(Clone, Copy)]
 struct Seen<'a> {
+    /// The page as ink analysis sees it.
     image: &'a GrayImage,
+    /// The page as the engines read it: `image`, or on a fax `image` smoothed.
+    text: &'a GrayImage,
     red: Option<&'a GrayImage>,
     capture: Capture,
 }
@@ -174,20 +182,15 @@ fn build_page(
 ) -> Result<PageInput, OcrError> {
     let Seen {
         image: ocr_input,
+        text,
         red,
         capture,
     } = *seen;
     let tokens = tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
-    looks::grid_look(&mut engines.text, ocr_input, &mut lines, extractor, hints)?;
-    looks::lost_look(&mut engines.text, ocr_input, &mut lines, extractor, hints)?;
-    looks::second_look(
-        &mut engines.text,
-        &engines.names,
-        ocr_input,
-        &mut lines,
-        hints,
-    )?;
+    looks::grid_look(&mut engines.text, text, &mut lines, extractor, hints)?;
+    looks::lost_look(&mut engines.text, text, &mut lines, extractor, hints)?;
+    looks::second_look(&mut engines.text, &engines.names, text, &mut lines, hints)?;
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
         capture,
@@ -217,11 +220,11 @@ fn build_page(
         text_layer: false,
         witnesses: Vec::new(),
     };
-    looks::seal_look(&mut engines.text, ocr_input, &mut page, hints)?;
+    looks::seal_look(&mut engines.text, text, &mut page, hints)?;
     looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
-        image: ocr_input,
+        image: text,
         gray_stamps: red.is_none(),
         extractor,
         hints,

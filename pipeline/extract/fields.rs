@@ -657,7 +657,10 @@ pub(super) fn quoted_course(lines: &[TextLine]) -> Option<(String, &TextLine)> {
         let Some(len) = body[inner_at..].find(['」', '』']) else {
             break;
         };
+        // A stray opening bracket read before the true one (「、する教育訓練講座「介護職員初任者研修」を
+        // 受講し」 on a skewed photo, seed 7 sub022): the quotation is what the last one opens.
         let course = &body[inner_at..inner_at + len];
+        let course = course.rsplit(['「', '『']).next().unwrap_or(course);
         let after = &body[inner_at + len..];
         let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
         let done = [
@@ -771,4 +774,30 @@ pub(super) fn body_dates_all(lines: &[TextLine]) -> Vec<(chrono::NaiveDate, Span
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::layout::lines_from_text;
+
+    fn lines(text: &str) -> Vec<TextLine> {
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        lines_from_text(&lines)
+    }
+
+    #[test]
+    fn a_quoted_course_is_what_the_last_opening_bracket_opens() {
+        // Seed 7 sub022, a skewed photo: a stray 「 read before the sentence's own.
+        let read = lines(
+            "2025年1月1日から2025年6月3日まで本校が実施\n「、する教育訓練講座「介\n護職員初任者研修」を受講し、修了したことを証明いたします。\n",
+        );
+        let (course, _) = quoted_course(&read).expect("a quoted course");
+        assert_eq!(course, "介護職員初任者研修");
+        // One bracket pair: what it holds, wrapped over two lines.
+        let plain = lines("本校が実施する講座「医療事務\n講座」を修了したことを証明します。\n");
+        assert_eq!(quoted_course(&plain).expect("quoted").0, "医療事務講座");
+        // A quotation nothing was done with is no course.
+        assert!(quoted_course(&lines("「お知らせ」をご覧ください。\n")).is_none());
+    }
 }

@@ -566,13 +566,22 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
     // 「但し ○○講座 受講料等として」: the course between 但し and what was paid for; a purpose line
     // broken after 但し (「但し」 / 「○○講座受講料として」) goes on on the next line.
     for (i, l) in lines.iter().enumerate() {
-        let t = compact(&l.text());
+        let t = purpose_column(l);
         let Some(rest) = t.strip_prefix("但し").or_else(|| t.strip_prefix("但")) else {
             continue;
         };
-        let (rest, l) = match lines.get(i + 1) {
+        let below = lines
+            .get(i + 1)
+            .filter(|next| next.bbox.y <= l.bbox.bottom() + l.char_height() * 2);
+        let paid_for = |t: &str| t.contains("として") || PAID_FOR.iter().any(|w| t.contains(w));
+        let (rest, l) = match below {
             Some(next) if course_in_purpose(rest).is_none() && !rest.contains("として") => {
                 (compact(&next.text()), next)
+            }
+            // A title wrapped onto the next line (「但し 大型自動車第一種」 / 「運転免許 受講料等として」)
+            // goes on there up to what was paid for.
+            Some(next) if !paid_for(rest) && paid_for(&purpose_column(next)) => {
+                (format!("{rest}{}", purpose_column(next)), l)
             }
             _ => (rest.to_string(), l),
         };
@@ -628,6 +637,26 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
         }
     }
     None
+}
+
+/// A purpose line's own column (compact): its words up to the first wide gap after the words that
+/// follow 「但し」 — a second column sharing the row (the issuer's 代表理事 and name, a seal's
+/// characters) is no part of the purpose (seed 13 sub052: 「但し Webデザイナー養成講座 人1-」).
+fn purpose_column(l: &TextLine) -> String {
+    let segs = read::segments(l);
+    let mut text = String::new();
+    for &(from, to) in &segs {
+        text.push_str(&compact(
+            &TextLine::from_tokens(l.tokens[from..to].to_vec()).text(),
+        ));
+        let bare = ["但し書き", "但し", "但"]
+            .iter()
+            .any(|w| text.trim_end_matches([':', '：']) == *w);
+        if !bare {
+            break;
+        }
+    }
+    text
 }
 
 /// A label's value that is a quotation (「医療事務講座」を受講し、…): what the brackets hold.
@@ -799,5 +828,30 @@ mod tests {
         assert_eq!(quoted_course(&plain).expect("quoted").0, "医療事務講座");
         // A quotation nothing was done with is no course.
         assert!(quoted_course(&lines("「お知らせ」をご覧ください。\n")).is_none());
+    }
+
+    #[test]
+    fn a_purpose_line_gives_its_own_column_and_its_wrapped_title() {
+        let course = |text: &str| find_course(&lines(text), &Hints::default()).map(|(_, c)| c);
+        // The issuer's column shares the row (seed 13 sub052).
+        assert_eq!(
+            course("但し Webデザイナー養成講座    人1-\n受講料として\n").as_deref(),
+            Some("Webデザイナー養成講座")
+        );
+        // A wide gap after 但し itself.
+        assert_eq!(
+            course("但し    医療事務講座受講料として\n").as_deref(),
+            Some("医療事務講座")
+        );
+        // The title wrapped onto the next line.
+        assert_eq!(
+            course("但し 大型自動車第一種\n運転免許 受講料等として\n").as_deref(),
+            Some("大型自動車第一種運転免許")
+        );
+        // What was paid for, alone on the next line, is no part of the title.
+        assert_eq!(
+            course("但し 日商簿記2級講座\n受講料として\n").as_deref(),
+            Some("日商簿記2級講座")
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! (85 against 70 of 88 values on documents the project did not generate).
 //!
 //! Which lines: on a receipt, each line with an amount that no classified breakdown line was read
-//! from (its label unknown to the lexicon, or known only as `other`), and, when the payer's name is
-//! not sure, the lines a name is printed on (a 様/殿 or a name label) or was read from; on a
+//! from (its label unknown to the lexicon, or known only as `other`); when the payer's name is
+//! not sure, the lines a name is printed on (a 様/殿 or a name label) or was read from; when the
+//! course is not sure, the lines it was read from or a purpose or course label is on; on a
 //! certificate whose trainee, course or issuer is not sure, each line that carries no date. The
 //! total's line is never re-read here: PP-OCRv6 witnesses it ([`crate::reading::witness`]), and a
 //! reading it gave itself would be no witness.
@@ -38,6 +39,20 @@ use crate::reading::page::PageEngines;
 /// (氏名, ご芳名, お名前, 宛名, 受講者, 依頼者…, as `extract`'s name labels end).
 const NAME_CUES: &[&str] = &["様", "殿", "名", "者", "主", "人"];
 
+/// Words a line naming the course on a receipt carries: the purpose line's 但し and として, a
+/// course label's last word (講座名, コース名, 科目名…), what a course's title ends with.
+const COURSE_CUES: &[&str] = &[
+    "但",
+    "として",
+    "講座",
+    "コース",
+    "科目",
+    "課程",
+    "講習",
+    "研修",
+    "免許",
+];
+
 /// At most this many lines are read again on one page (a certificate has 15 to 25).
 const MAX_LINES: usize = 24;
 
@@ -67,6 +82,9 @@ pub fn paddle_look(
         reader.read_boxes(image, &boxes, Script::Japanese)?
     };
     let mut kept = 0usize;
+    // Readings not kept alone, tried together at the end: a title wrapped over two lines reads
+    // right only when both are read again.
+    let mut unkept: Vec<(usize, TextLine)> = Vec::new();
     for (&i, paddle_line) in candidates.iter().zip(&read) {
         let Some(mut new) = text_line(image, paddle_line) else {
             continue;
@@ -88,7 +106,18 @@ pub fn paddle_look(
             docs = now;
             kept += 1;
         } else {
-            page.lines[i] = old;
+            unkept.push((i, std::mem::replace(&mut page.lines[i], old)));
+        }
+    }
+    if unkept.len() > 1 {
+        let mut trial = page.clone();
+        for (i, new) in &unkept {
+            trial.lines[*i] = new.clone();
+        }
+        let now = extractor.extract_with("", std::slice::from_ref(&trial), hints);
+        if reads_better(&docs, &now) {
+            kept += unkept.len();
+            *page = trial;
         }
     }
     tracing::debug!(
@@ -113,13 +142,19 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
                     .filter_map(|i| i.bbox)
                     .collect();
                 let payer = doc.field(rf::PAYER_NAME);
+                let course = doc.field(rf::COURSE_NAME);
                 for (i, line) in page.lines.iter().enumerate() {
                     let has_amount = !amounts(line).is_empty();
                     let unnamed_amount = has_amount && !named.iter().any(|b| line.bbox.overlaps(b));
                     let name_line = unsure(payer)
                         && (holds(line, payer.and_then(|f| f.bbox))
                             || NAME_CUES.iter().any(|c| line.text().contains(c)));
-                    wanted[i] |= unnamed_amount || name_line;
+                    // The course is compared with the application's: a misread title is a
+                    // course_mismatch for a person to look at (seed 13: 「日商短記」 for 日商簿記2級講座).
+                    let course_line = unsure(course)
+                        && (holds(line, course.and_then(|f| f.bbox))
+                            || COURSE_CUES.iter().any(|c| line.text().contains(c)));
+                    wanted[i] |= unnamed_amount || name_line || course_line;
                 }
             }
             DocKind::CompletionCertificate => {

@@ -209,6 +209,11 @@ fn build_page(
         if !marks.seals.iter().any(|s| s.is_large(char_h)) {
             marks.seals.extend(ink::square_seals(ocr_input, char_h));
         }
+        // A seal stamped over print (the total, the name) is cut into pieces by it; on a scan
+        // it is looked for whole from its outline, lest a sealed receipt read as surely sealless.
+        if capture == Capture::Scan && !marks.seals.iter().any(|s| s.is_large(char_h)) {
+            marks.seals.extend(ink::crossed_seals(ocr_input, char_h));
+        }
     }
     let mut page = PageInput {
         number,

@@ -9,6 +9,7 @@
 //! the reading of a page (`reading/page.rs`, `reading/looks/`).
 
 mod capture;
+mod crossed;
 mod glyphs;
 mod halftone;
 mod red;
@@ -17,6 +18,7 @@ mod seals;
 mod strikes;
 
 pub use capture::capture_of;
+pub use crossed::{crossed_red_seals, crossed_seals};
 pub use glyphs::{glyphs, Glyph};
 pub use halftone::dithered_seals;
 pub use red::{find_red_seals, gray_without_red, red_map, red_seals};

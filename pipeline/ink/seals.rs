@@ -17,6 +17,12 @@ use super::CELL;
 /// black print. The anti-aliased edge of black print is mid-gray too, so a mid-gray pixel counts only
 /// when no dark pixel is within two pixels of it.
 pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
+    clusters(&gray_ink_map(gray), char_h, Ink::Gray)
+}
+
+/// The cells ([`CELL`] pixels a side) of `gray` holding stamp ink as [`find_gray_seals`] takes
+/// it: three or more mid-gray pixels with no dark pixel within two of them.
+pub(super) fn gray_ink_map(gray: &GrayImage) -> GrayImage {
     let (w, h) = gray.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
     let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 85;
@@ -41,7 +47,7 @@ pub fn find_gray_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
             }
         }
     }
-    clusters(&map, char_h, Ink::Gray)
+    map
 }
 
 /// Whites out the sides of gray stamp frames in `img` (a crop of a line): straight runs of stamp

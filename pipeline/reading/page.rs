@@ -204,6 +204,14 @@ fn build_page(
         strikes: ink::find_strikes(ocr_input, &lines),
     };
     let mut marks = marks;
+    if let (Some(map), Capture::Scan) = (red, capture) {
+        // A red stamp's frame a thick rule or digits cut into pieces (see `crossed_red_seals`).
+        if !marks.seals.iter().any(|s| s.is_large(char_h)) {
+            marks
+                .seals
+                .extend(ink::crossed_red_seals(ocr_input, map, char_h));
+        }
+    }
     if red.is_none() {
         let strikes = marks.strikes.clone();
         ink::add_rings_over(&mut marks, &strikes, ocr_input, char_h);
@@ -211,6 +219,11 @@ fn build_page(
         // no seal of a 領収印's size was found.
         if !marks.seals.iter().any(|s| s.is_large(char_h)) {
             marks.seals.extend(ink::square_seals(ocr_input, char_h));
+        }
+        // A seal stamped over print (the total, the name) is cut into pieces by it; on a scan
+        // it is looked for whole from its outline, lest a sealed receipt read as surely sealless.
+        if capture == Capture::Scan && !marks.seals.iter().any(|s| s.is_large(char_h)) {
+            marks.seals.extend(ink::crossed_seals(ocr_input, char_h));
         }
     }
     let mut page = PageInput {

@@ -18,6 +18,7 @@
 pub mod fallback;
 mod lines;
 mod looks;
+mod money_again;
 pub mod page;
 pub mod witness;
 

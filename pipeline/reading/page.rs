@@ -24,6 +24,7 @@ use crate::ocr::{self, Engine, Models, OcrError, Recognized};
 use super::fallback::{reread_if_poor, ReadBy, Rereader};
 use super::lines::tokens_on_page;
 use super::looks;
+use super::money_again::reread_unsure_money;
 use super::witness::witness_totals;
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
@@ -151,6 +152,28 @@ pub fn read_image_page(
         looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     }
     witness_totals(engines, by, &ocr_input, &mut page, extractor, hints)?;
+    // A receipt whose money is still not sure: PP-OCRv6's whole reading, witnessed by Tesseract,
+    // where it settles the money and keeps the rest.
+    let (page, _) = reread_unsure_money(
+        rereader.as_deref(),
+        &ocr_input,
+        page,
+        by,
+        extractor,
+        hints,
+        |again| {
+            let mut page = build_page(engines, &seen, again, number, extractor, hints)?;
+            witness_totals(
+                engines,
+                ReadBy::Paddle,
+                &ocr_input,
+                &mut page,
+                extractor,
+                hints,
+            )?;
+            Ok(page)
+        },
+    )?;
     Ok(page)
 }
 

@@ -65,6 +65,16 @@ pub struct Witnessed {
     pub bbox: BBox,
     /// What the second engine read there.
     pub text: String,
+    /// What the box holds: a receipt's total (or the rest of a total's line), or one breakdown
+    /// line's amount.
+    pub of: WitnessOf,
+}
+
+/// What a [`Witnessed`] box holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WitnessOf {
+    Total,
+    Item,
 }
 
 impl PageInput {

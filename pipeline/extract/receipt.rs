@@ -236,7 +236,18 @@ impl Extractor {
                 let certainty = if unlabelled_doubt {
                     Certainty::Doubtful(Doubt::Unlabelled)
                 } else {
-                    witnessed(pages, span, *amount)
+                    match witnessed(pages, span, *amount) {
+                        // The second engine could not read the total (a seal over it) but read
+                        // every line's amount alike: the lines are sure, and the total, read by
+                        // the first engine, is their sum.
+                        c @ (Certainty::Read | Certainty::Agreed | Certainty::Doubtful(_))
+                            if c != Certainty::Doubtful(Doubt::Disputed)
+                                && lines_witnessed(pages, &items) =>
+                        {
+                            Certainty::Sure(Check::Breakdown)
+                        }
+                        c => c,
+                    }
                 };
                 if certainty == Certainty::Doubtful(Doubt::Disputed) {
                     doc.findings.push(Finding {
@@ -374,6 +385,7 @@ fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
     let seen = pages
         .iter()
         .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
         .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
     match seen.and_then(|w| normalize::parse_yen(&w.text)) {
         Some((v, _)) if v == amount => Certainty::Sure(Check::Breakdown),
@@ -393,8 +405,27 @@ fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
     pages
         .iter()
         .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
         .find(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == sum))
         .map(|w| w.bbox)
+}
+
+/// Whether the second engine read, in each breakdown line's box, exactly that line's amount
+/// ([`WitnessOf::Item`]): every line then rests on two independent readings. Not on a text layer
+/// (nothing to witness) nor on an empty breakdown.
+fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|item| {
+            let Some(bbox) = item.bbox else {
+                return false;
+            };
+            pages
+                .iter()
+                .flat_map(|p| &p.witnesses)
+                .filter(|w| w.of == WitnessOf::Item)
+                .filter(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h)
+                .any(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == item.amount))
+        })
 }
 
 /// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).
@@ -407,7 +438,7 @@ fn partial(part: i64, whole: i64) -> bool {
 mod tests {
     use crate::document::{receipt_fields as rf, Certainty, Check, Doubt, Value};
     use crate::extract::layout::lines_from_text;
-    use crate::extract::{Extractor, PageInput, Witnessed};
+    use crate::extract::{Extractor, PageInput, WitnessOf, Witnessed};
 
     /// Seed 7 sub031: a seal over the total's digits, read 「172デ 0.0||0円」 by the page's engine.
     fn misread_total(witness: &str) -> PageInput {
@@ -429,6 +460,7 @@ mod tests {
             witnesses: vec![Witnessed {
                 bbox: total_line,
                 text: witness.into(),
+                of: WitnessOf::Total,
             }],
         }
     }
@@ -452,5 +484,57 @@ mod tests {
         // The second engine reading yet another amount settles nothing: the total stays doubtful.
         let (_, certainty, _) = total(&misread_total("178,000円"));
         assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
+    }
+
+    /// A total under a seal: the page's engine read it (and the breakdown sums to it), the second
+    /// engine read nothing in its box; each line's amount witnessed as `lines` says.
+    fn sealed_total(lines: [&str; 2]) -> PageInput {
+        let text = [
+            "領 収 証",
+            "池田 麻衣 様",
+            "合計 87,000円",
+            "入校料 10,000円",
+            "受講料 77,000円",
+        ];
+        let read = lines_from_text(&text.map(String::from));
+        let mut witnesses = vec![Witnessed {
+            bbox: read[2].bbox,
+            text: "afi) iin".into(),
+            of: WitnessOf::Total,
+        }];
+        let extractor = Extractor::default();
+        let unwitnessed = PageInput {
+            number: 1,
+            lines: read.clone(),
+            ..PageInput::default()
+        };
+        let docs = extractor.extract("r.jpg", std::slice::from_ref(&unwitnessed));
+        for (item, text) in docs[0].items.iter().zip(lines) {
+            witnesses.push(Witnessed {
+                bbox: item.bbox.expect("an item's box"),
+                text: text.into(),
+                of: WitnessOf::Item,
+            });
+        }
+        PageInput {
+            number: 1,
+            lines: read,
+            witnesses,
+            ..PageInput::default()
+        }
+    }
+
+    #[test]
+    fn a_total_the_second_engine_cannot_read_is_sure_when_it_read_every_line_alike() {
+        let (value, certainty, _) = total(&sealed_total(["10,000円", "77,000円"]));
+        assert_eq!(value, Value::Yen(87_000));
+        assert_eq!(certainty, Certainty::Sure(Check::Breakdown));
+        // One line read otherwise by the second engine: the total stays as the first engine read
+        // it, confirmed by nothing.
+        let (_, certainty, _) = total(&sealed_total(["10,000円", "77,900円"]));
+        assert_eq!(certainty, Certainty::Read);
+        // A line the second engine read nothing in.
+        let (_, certainty, _) = total(&sealed_total(["10,000円", ""]));
+        assert_eq!(certainty, Certainty::Read);
     }
 }

@@ -22,8 +22,12 @@
 
 use image::GrayImage;
 
-use super::fallback::{ReadBy, Rereader};
-use crate::document::{receipt_fields as rf, Certainty, Check, DocKind, Document};
+use super::fallback::ReadBy;
+use super::page::PageEngines;
+use super::witness::witness_totals;
+use crate::document::{receipt_fields as rf, BBox, Certainty, Check, DocKind, Document};
+use crate::extract::layout::TextLine;
+use crate::extract::read::amount_on;
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{OcrError, Recognized};
 
@@ -47,71 +51,144 @@ fn receipts(page: &PageInput, extractor: &Extractor, hints: &Hints) -> Vec<Docum
         .collect()
 }
 
-/// Whether `again`'s receipts keep what `first`'s had surely: as many receipts, each carried field
-/// (but the money) that was sure in `first` sure in `again` with the same value, and at least as
-/// many carried fields found.
+/// Whether `again`'s receipts keep what `first`'s had surely ([`lost`] is empty).
+#[cfg(test)]
 fn keeps_the_rest(first: &[Document], again: &[Document]) -> bool {
+    lost(first, again).is_empty()
+}
+
+/// What `again`'s receipts lose of `first`'s: a receipt (their count differs), a carried field
+/// (but the money) that was sure in `first` and is not as sure, to the same value, in `again`, a
+/// carried field found (fewer of them), or the total `first` read undoubted ([`same_total`]).
+/// Field names only (they are logged).
+fn lost(first: &[Document], again: &[Document]) -> Vec<&'static str> {
     if first.len() != again.len() {
-        return false;
+        return vec!["receipts"];
     }
-    first.iter().zip(again).all(|(a, b)| {
+    let mut out = Vec::new();
+    for (a, b) in first.iter().zip(again) {
         let others = rf::CARRIED
             .iter()
             .filter(|&&n| n != rf::AMOUNT_TOTAL && n != rf::ITEMS);
-        let sure_kept = others.clone().all(|&n| match a.field(n) {
-            Some(fa) if matches!(fa.certainty, Certainty::Sure(_)) => {
-                b.field(n).is_some_and(|fb| {
-                    matches!(fb.certainty, Certainty::Sure(_)) && fb.value == fa.value
-                })
+        for &n in others.clone() {
+            let kept = match a.field(n) {
+                Some(fa) if matches!(fa.certainty, Certainty::Sure(_)) => {
+                    b.field(n).is_some_and(|fb| {
+                        matches!(fb.certainty, Certainty::Sure(_)) && fb.value == fa.value
+                    })
+                }
+                _ => true,
+            };
+            if !kept {
+                out.push(n);
             }
-            _ => true,
-        });
+        }
         let found = |d: &Document| others.clone().filter(|&&n| d.field(n).is_some()).count();
-        sure_kept && found(b) >= found(a)
-    })
+        if found(b) < found(a) {
+            out.push("found");
+        }
+        if !same_total(a, b) {
+            out.push(rf::AMOUNT_TOTAL);
+        }
+    }
+    out
+}
+
+/// Whether `again`'s total is `first`'s, where `first`'s stood undoubted (read once, agreed or
+/// sure): two readings of a total that differ make neither sure. A total `first` already doubted
+/// (misread so nothing sums, disputed by the witness, a glyph repaired, not read) is no reading
+/// to agree with. Seed 13 sub014: a till roll's 「税込合計 ¥77,000」 read by Tesseract, and
+/// PP-OCRv6's lines paired 「お預り ¥80,000」 with a breakdown that summed to it through the change.
+fn same_total(first: &Document, again: &Document) -> bool {
+    match first.field(rf::AMOUNT_TOTAL) {
+        Some(f) if !matches!(f.certainty, Certainty::Doubtful(_)) => {
+            again.yen(rf::AMOUNT_TOTAL) == f.value.as_yen()
+        }
+        _ => true,
+    }
 }
 
 /// When `page` (read by `by`, witnessed) carries a receipt whose money is not sure and `rereader`
-/// is loaded, reads the page again with PP-OCRv6 and builds it with `build` (line building, second
-/// looks and the witness, as for the first); returns PP-OCRv6's reading when its money is sure and
-/// it keeps the rest ([`keeps_the_rest`]), else `page` as it was.
+/// is loaded, reads the page again with PP-OCRv6 and builds it with `build` (line building and
+/// second looks, as for the first). Tried in turn, each witnessed by Tesseract: `page` with its
+/// lines of money replaced by PP-OCRv6's ([`with_money_of`]: the names, dates and course as
+/// Tesseract read them), then PP-OCRv6's whole reading; the first whose money is sure and that
+/// loses nothing of `page` ([`lost`]) is returned, else `page` as it was.
 pub fn reread_unsure_money(
-    rereader: Option<&Rereader>,
+    engines: &mut PageEngines,
     image: &GrayImage,
     page: PageInput,
     by: ReadBy,
     extractor: &Extractor,
     hints: &Hints,
-    build: impl FnOnce(Recognized) -> Result<PageInput, OcrError>,
-) -> Result<(PageInput, ReadBy), OcrError> {
+    build: impl FnOnce(&mut PageEngines, Recognized) -> Result<PageInput, OcrError>,
+) -> Result<PageInput, OcrError> {
+    let rereader = engines.rereader.clone();
     let (ReadBy::Tesseract, Some(rereader)) = (by, rereader) else {
-        return Ok((page, by));
+        return Ok(page);
     };
     let first = receipts(&page, extractor, hints);
     if first.is_empty() || first.iter().all(money_sure) {
-        return Ok((page, by));
+        return Ok(page);
     }
-    let again = build(rereader.recognize(image)?)?;
-    let second = receipts(&again, extractor, hints);
-    let sure = !second.is_empty() && second.iter().all(money_sure);
-    let rest = keeps_the_rest(&first, &second);
-    let kept = sure && rest;
-    tracing::debug!(
-        page = page.number,
-        money_sure = sure,
-        keeps_the_rest = rest,
-        kept,
-        certainty = ?second
-            .iter()
-            .map(|d| d.field(rf::AMOUNT_TOTAL).map(|f| f.certainty))
-            .collect::<Vec<_>>(),
-        "receipt money unsure after Tesseract's reading, page read again by PP-OCRv6"
-    );
-    Ok(if kept {
-        (again, ReadBy::Paddle)
-    } else {
-        (page, by)
-    })
+    let again = build(engines, rereader.recognize(image)?)?;
+    let merged = with_money_of(&page, &again, extractor);
+    for (how, mut candidate) in [("money lines", merged), ("whole page", again)] {
+        candidate.witnesses.clear();
+        witness_totals(
+            engines,
+            ReadBy::Paddle,
+            image,
+            &mut candidate,
+            extractor,
+            hints,
+        )?;
+        let second = receipts(&candidate, extractor, hints);
+        let sure = !second.is_empty() && second.iter().all(money_sure);
+        let lost = lost(&first, &second);
+        tracing::debug!(
+            page = page.number,
+            how,
+            money_sure = sure,
+            ?lost,
+            "receipt money unsure after Tesseract's reading, read again by PP-OCRv6"
+        );
+        if sure && lost.is_empty() {
+            return Ok(candidate);
+        }
+    }
+    Ok(page)
+}
+
+/// `page` (Tesseract's reading) with the lines `again` (PP-OCRv6's) reads money on — an amount, or
+/// a label the lexicon knows (「合計」, 「入学金」 alone on its line, the amount below it) — in
+/// place of Tesseract's lines at their height. The marks stay `page`'s (the same image's ink).
+fn with_money_of(page: &PageInput, again: &PageInput, extractor: &Extractor) -> PageInput {
+    let money: Vec<&TextLine> = again
+        .lines
+        .iter()
+        .filter(|l| amount_on(l).is_some() || extractor.knows_label(&l.text()))
+        .collect();
+    let middle = |b: &BBox| b.y + b.h / 2;
+    let replaced = |l: &TextLine| {
+        money.iter().any(|m| {
+            let (a, b) = (&l.bbox, &m.bbox);
+            (b.y..b.bottom()).contains(&middle(a)) || (a.y..a.bottom()).contains(&middle(b))
+        })
+    };
+    let mut lines: Vec<TextLine> = page
+        .lines
+        .iter()
+        .filter(|l| !replaced(l))
+        .cloned()
+        .chain(money.iter().map(|&l| l.clone()))
+        .collect();
+    lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
+    PageInput {
+        lines,
+        witnesses: Vec::new(),
+        ..page.clone()
+    }
 }
 
 #[cfg(test)]
@@ -201,5 +278,40 @@ mod tests {
         assert!(!keeps_the_rest(&first, &[lost]));
         // A receipt more or less on the page: not the same page's reading.
         assert!(!keeps_the_rest(&first, &[]));
+        // A total the first reading gave undoubted, read otherwise the second time: no agreement.
+        let read_once = [receipt(Some((77_000, Certainty::Read)), &[], sure_name)];
+        assert!(!keeps_the_rest(
+            &read_once,
+            &[receipt(
+                Some((80_000, Certainty::Sure(Check::Breakdown))),
+                &[77_000, 3_000],
+                sure_name
+            )]
+        ));
+        assert!(keeps_the_rest(
+            &read_once,
+            &[receipt(
+                Some((77_000, Certainty::Sure(Check::Breakdown))),
+                &[77_000],
+                sure_name
+            )]
+        ));
+        // A total the first reading already doubted is no reading to agree with.
+        let doubted = [receipt(
+            Some((
+                567_909,
+                Certainty::Doubtful(crate::document::Doubt::DoesNotSum),
+            )),
+            &[10_006, 77_966],
+            sure_name,
+        )];
+        assert!(keeps_the_rest(
+            &doubted,
+            &[receipt(
+                Some((87_000, Certainty::Sure(Check::Breakdown))),
+                &[10_000, 77_000],
+                sure_name
+            )]
+        ));
     }
 }

@@ -152,27 +152,16 @@ pub fn read_image_page(
         looks::paddle_look(engines, &ocr_input, &mut page, extractor, hints)?;
     }
     witness_totals(engines, by, &ocr_input, &mut page, extractor, hints)?;
-    // A receipt whose money is still not sure: PP-OCRv6's whole reading, witnessed by Tesseract,
-    // where it settles the money and keeps the rest.
-    let (page, _) = reread_unsure_money(
-        rereader.as_deref(),
+    // A receipt whose money is still not sure: its lines of money, or the whole page, as
+    // PP-OCRv6 reads them and Tesseract witnesses, where that settles the money and keeps the rest.
+    let page = reread_unsure_money(
+        engines,
         &ocr_input,
         page,
         by,
         extractor,
         hints,
-        |again| {
-            let mut page = build_page(engines, &seen, again, number, extractor, hints)?;
-            witness_totals(
-                engines,
-                ReadBy::Paddle,
-                &ocr_input,
-                &mut page,
-                extractor,
-                hints,
-            )?;
-            Ok(page)
-        },
+        |engines, again| build_page(engines, &seen, again, number, extractor, hints),
     )?;
     Ok(page)
 }

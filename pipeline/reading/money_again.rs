@@ -314,4 +314,49 @@ mod tests {
             )]
         ));
     }
+
+    #[test]
+    fn the_money_lines_are_the_second_readings_and_the_rest_the_firsts() {
+        let page = |text: &[&str]| PageInput {
+            number: 1,
+            lines: crate::extract::layout::lines_from_text(
+                &text.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            ),
+            ..PageInput::default()
+        };
+        // Tesseract: the name and course read well, the breakdown lost or misread.
+        let first = page(&[
+            "領 収 書",
+            "山下 沙織 殿",
+            "研修名 保育士資格取得講座",
+            "",
+            "受講料 ¥1O8,0O6",
+            "",
+            "合 計 ¥139,OOO",
+        ]);
+        // PP-OCRv6: the breakdown read, the course's label glued on.
+        let again = page(&[
+            "領収書",
+            "お名前山下沙織殿",
+            "研修名:保育士資格取得講座",
+            "入学金 ¥20,000",
+            "受講料 ¥108,000",
+            "補講費 ¥11,000",
+            "合計 ¥139,000",
+        ]);
+        let merged = with_money_of(&first, &again, &Extractor::default());
+        let texts: Vec<String> = merged.lines.iter().map(|l| l.text()).collect();
+        assert_eq!(
+            texts,
+            [
+                "領 収 書",
+                "山下 沙織 殿",
+                "研修名 保育士資格取得講座",
+                "入学金 ¥20,000",
+                "受講料 ¥108,000",
+                "補講費 ¥11,000",
+                "合計 ¥139,000",
+            ]
+        );
+    }
 }

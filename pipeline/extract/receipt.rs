@@ -91,9 +91,38 @@ impl Extractor {
             .enumerate()
             .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
             .collect();
+        // A till roll's amount tendered and change given (「お預り ¥80,000」「お釣り ¥3,000」) are
+        // neither the total nor a line of it, and neither is the amount standing alone beside such
+        // a label (read as a line of its own): taken for a line of the breakdown, the change makes
+        // the tendered amount look like a total it sums to (seed 13 sub014, sub060).
+        let mut tendered: Vec<usize> = Vec::new();
+        for line in lines.iter().filter(|l| tendered_or_change(&l.text())) {
+            let ch = line.char_height();
+            let beside = bare
+                .iter_mut()
+                .filter(|b| {
+                    b.as_ref().is_some_and(|(bi, _)| {
+                        lines[*bi].bbox.y + ch >= line.bbox.y
+                            && lines[*bi].bbox.y <= line.bbox.bottom() + ch
+                            && lines[*bi].bbox.x > line.bbox.x
+                    })
+                })
+                .min_by_key(|b| {
+                    b.as_ref()
+                        .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
+                        .unwrap_or(u32::MAX)
+                });
+            if let Some(b) = beside.and_then(|b| b.take()) {
+                tendered.push(b.0);
+            }
+        }
         for (li, line) in lines.iter().enumerate() {
             // 「但し ○○講座 受講料等として」 states the purpose of the whole sum, not a line of it.
-            if compact(&line.text()).starts_with("但") {
+            if compact(&line.text()).starts_with("但") || tendered_or_change(&line.text()) {
+                continue;
+            }
+            // An amount the till's tendered or change label took (above) is no line's.
+            if tendered.contains(&li) {
                 continue;
             }
             let segs = read::segments(line);
@@ -357,6 +386,15 @@ impl Extractor {
     }
 }
 
+/// Whether a line opens with a till's amount tendered (お預り, お預かり) or change (お釣り, 釣銭) —
+/// not 「預り金」, a deposit an institution lists in a breakdown.
+fn tendered_or_change(text: &str) -> bool {
+    let t = compact(text);
+    ["お預", "お釣", "おつり", "釣銭", "釣り銭"]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
 /// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
 /// text after the last word that ends a course's title, when something stands before that word.
 pub(super) fn after_course(label: &str) -> Option<String> {
@@ -536,5 +574,31 @@ mod tests {
         // A line the second engine read nothing in.
         let (_, certainty, _) = total(&sealed_total(["10,000円", ""]));
         assert_eq!(certainty, Certainty::Read);
+    }
+
+    #[test]
+    fn a_tills_tendered_amount_and_change_are_neither_the_total_nor_a_line() {
+        // Seed 13 sub014 as PP-OCRv6 splits a till roll: each amount on a line of its own.
+        let text = [
+            "領 収 書",
+            "木村 理恵 殿",
+            "講習料(第2回)",
+            "          ¥77,000",
+            "税込合計 ¥77,000",
+            "お預り",
+            "          ¥80,000",
+            "お釣り",
+            "          ¥3,000",
+            "受講料として介護福祉士実務者研修",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(&page));
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(77_000));
+        let items: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [77_000]);
     }
 }

@@ -5,7 +5,8 @@
 //! when none was read, and its money when the breakdown does not sum, get a second look
 //! (`reading/looks/`). A page Tesseract read so poorly that the extractor finds little on it is
 //! read again whole by PP-OCRv6 ([`super::fallback`]). Each receipt total is then read again by
-//! the engine that did not read the page ([`super::witness`]).
+//! the engine that did not read the page ([`super::witness`]); a receipt whose money is still not
+//! sure has its lines of money (or the whole page) read by PP-OCRv6 (`money_again`).
 //!
 //! Called by `run`'s page workers (`run::workers`), one [`PageEngines`] per worker; not here: which
 //! page is read when, and the time limit (`run`), what the lines mean (`extract`).

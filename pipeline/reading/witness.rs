@@ -2,7 +2,9 @@
 //! on. The breakdown summing to the total proves little when one engine read both: it reads the same
 //! glyph of the same face alike wherever it stands (「8」 as 「6」 in 73,800 and in 6,800), so the sum
 //! agrees however wrong the digits are. The extractor takes the total as sure only where the witness
-//! read the same amount (`extract::receipt`); here the witness reads.
+//! read the same amount (`extract::receipt`); here the witness reads. Where it cannot read the
+//! total (a seal over its digits) it reads each breakdown line's amount instead: lines both
+//! engines read alike are sure, and so is the total they sum to.
 //!
 //! Which engine witnesses: PP-OCRv6's recognizer (within the digits script) when Tesseract read the
 //! page; Tesseract's English model when PP-OCRv6 did. Called by [`super::page`] for each image page,

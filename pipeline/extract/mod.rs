@@ -54,7 +54,8 @@ pub struct PageInput {
     /// True for a digital PDF's text layer: there is no image, so no seal can be seen.
     pub text_layer: bool,
     /// What an engine other than the page's read in the boxes of the values a check rests on (a
-    /// receipt's total): the check is independent of the page's engine only where they agree.
+    /// receipt's total, its breakdown's amounts): the check is independent of the page's engine
+    /// only where they agree.
     pub witnesses: Vec<Witnessed>,
 }
 
@@ -65,6 +66,16 @@ pub struct Witnessed {
     pub bbox: BBox,
     /// What the second engine read there.
     pub text: String,
+    /// What the box holds: a receipt's total (or the rest of a total's line), or one breakdown
+    /// line's amount.
+    pub of: WitnessOf,
+}
+
+/// What a [`Witnessed`] box holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WitnessOf {
+    Total,
+    Item,
 }
 
 impl PageInput {

@@ -91,9 +91,38 @@ impl Extractor {
             .enumerate()
             .map(|(i, l)| read::amount_on(l).filter(|a| a.2 == 0).map(|a| (i, a)))
             .collect();
+        // A till roll's amount tendered and change given (「お預り ¥80,000」「お釣り ¥3,000」) are
+        // neither the total nor a line of it, and neither is the amount standing alone beside such
+        // a label (read as a line of its own): taken for a line of the breakdown, the change makes
+        // the tendered amount look like a total it sums to (seed 13 sub014, sub060).
+        let mut tendered: Vec<usize> = Vec::new();
+        for line in lines.iter().filter(|l| tendered_or_change(&l.text())) {
+            let ch = line.char_height();
+            let beside = bare
+                .iter_mut()
+                .filter(|b| {
+                    b.as_ref().is_some_and(|(bi, _)| {
+                        lines[*bi].bbox.y + ch >= line.bbox.y
+                            && lines[*bi].bbox.y <= line.bbox.bottom() + ch
+                            && lines[*bi].bbox.x > line.bbox.x
+                    })
+                })
+                .min_by_key(|b| {
+                    b.as_ref()
+                        .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
+                        .unwrap_or(u32::MAX)
+                });
+            if let Some(b) = beside.and_then(|b| b.take()) {
+                tendered.push(b.0);
+            }
+        }
         for (li, line) in lines.iter().enumerate() {
             // 「但し ○○講座 受講料等として」 states the purpose of the whole sum, not a line of it.
-            if compact(&line.text()).starts_with("但") {
+            if compact(&line.text()).starts_with("但") || tendered_or_change(&line.text()) {
+                continue;
+            }
+            // An amount the till's tendered or change label took (above) is no line's.
+            if tendered.contains(&li) {
                 continue;
             }
             let segs = read::segments(line);
@@ -236,7 +265,18 @@ impl Extractor {
                 let certainty = if unlabelled_doubt {
                     Certainty::Doubtful(Doubt::Unlabelled)
                 } else {
-                    witnessed(pages, span, *amount)
+                    match witnessed(pages, span, *amount) {
+                        // The second engine could not read the total (a seal over it) but read
+                        // every line's amount alike: the lines are sure, and the total, read by
+                        // the first engine, is their sum.
+                        c @ (Certainty::Read | Certainty::Agreed | Certainty::Doubtful(_))
+                            if c != Certainty::Doubtful(Doubt::Disputed)
+                                && lines_witnessed(pages, &items) =>
+                        {
+                            Certainty::Sure(Check::Breakdown)
+                        }
+                        c => c,
+                    }
                 };
                 if certainty == Certainty::Doubtful(Doubt::Disputed) {
                     doc.findings.push(Finding {
@@ -346,6 +386,15 @@ impl Extractor {
     }
 }
 
+/// Whether a line opens with a till's amount tendered (お預り, お預かり) or change (お釣り, 釣銭) —
+/// not 「預り金」, a deposit an institution lists in a breakdown.
+fn tendered_or_change(text: &str) -> bool {
+    let t = compact(text);
+    ["お預", "お釣", "おつり", "釣銭", "釣り銭"]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
 /// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
 /// text after the last word that ends a course's title, when something stands before that word.
 pub(super) fn after_course(label: &str) -> Option<String> {
@@ -374,6 +423,7 @@ fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
     let seen = pages
         .iter()
         .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
         .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
     match seen.and_then(|w| normalize::parse_yen(&w.text)) {
         Some((v, _)) if v == amount => Certainty::Sure(Check::Breakdown),
@@ -393,8 +443,27 @@ fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
     pages
         .iter()
         .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
         .find(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == sum))
         .map(|w| w.bbox)
+}
+
+/// Whether the second engine read, in each breakdown line's box, exactly that line's amount
+/// ([`WitnessOf::Item`]): every line then rests on two independent readings. Not on a text layer
+/// (nothing to witness) nor on an empty breakdown.
+fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|item| {
+            let Some(bbox) = item.bbox else {
+                return false;
+            };
+            pages
+                .iter()
+                .flat_map(|p| &p.witnesses)
+                .filter(|w| w.of == WitnessOf::Item)
+                .filter(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h)
+                .any(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == item.amount))
+        })
 }
 
 /// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).
@@ -407,7 +476,7 @@ fn partial(part: i64, whole: i64) -> bool {
 mod tests {
     use crate::document::{receipt_fields as rf, Certainty, Check, Doubt, Value};
     use crate::extract::layout::lines_from_text;
-    use crate::extract::{Extractor, PageInput, Witnessed};
+    use crate::extract::{Extractor, PageInput, WitnessOf, Witnessed};
 
     /// Seed 7 sub031: a seal over the total's digits, read 「172デ 0.0||0円」 by the page's engine.
     fn misread_total(witness: &str) -> PageInput {
@@ -429,6 +498,7 @@ mod tests {
             witnesses: vec![Witnessed {
                 bbox: total_line,
                 text: witness.into(),
+                of: WitnessOf::Total,
             }],
         }
     }
@@ -452,5 +522,83 @@ mod tests {
         // The second engine reading yet another amount settles nothing: the total stays doubtful.
         let (_, certainty, _) = total(&misread_total("178,000円"));
         assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
+    }
+
+    /// A total under a seal: the page's engine read it (and the breakdown sums to it), the second
+    /// engine read nothing in its box; each line's amount witnessed as `lines` says.
+    fn sealed_total(lines: [&str; 2]) -> PageInput {
+        let text = [
+            "領 収 証",
+            "池田 麻衣 様",
+            "合計 87,000円",
+            "入校料 10,000円",
+            "受講料 77,000円",
+        ];
+        let read = lines_from_text(&text.map(String::from));
+        let mut witnesses = vec![Witnessed {
+            bbox: read[2].bbox,
+            text: "afi) iin".into(),
+            of: WitnessOf::Total,
+        }];
+        let extractor = Extractor::default();
+        let unwitnessed = PageInput {
+            number: 1,
+            lines: read.clone(),
+            ..PageInput::default()
+        };
+        let docs = extractor.extract("r.jpg", std::slice::from_ref(&unwitnessed));
+        for (item, text) in docs[0].items.iter().zip(lines) {
+            witnesses.push(Witnessed {
+                bbox: item.bbox.expect("an item's box"),
+                text: text.into(),
+                of: WitnessOf::Item,
+            });
+        }
+        PageInput {
+            number: 1,
+            lines: read,
+            witnesses,
+            ..PageInput::default()
+        }
+    }
+
+    #[test]
+    fn a_total_the_second_engine_cannot_read_is_sure_when_it_read_every_line_alike() {
+        let (value, certainty, _) = total(&sealed_total(["10,000円", "77,000円"]));
+        assert_eq!(value, Value::Yen(87_000));
+        assert_eq!(certainty, Certainty::Sure(Check::Breakdown));
+        // One line read otherwise by the second engine: the total stays as the first engine read
+        // it, confirmed by nothing.
+        let (_, certainty, _) = total(&sealed_total(["10,000円", "77,900円"]));
+        assert_eq!(certainty, Certainty::Read);
+        // A line the second engine read nothing in.
+        let (_, certainty, _) = total(&sealed_total(["10,000円", ""]));
+        assert_eq!(certainty, Certainty::Read);
+    }
+
+    #[test]
+    fn a_tills_tendered_amount_and_change_are_neither_the_total_nor_a_line() {
+        // Seed 13 sub014 as PP-OCRv6 splits a till roll: each amount on a line of its own.
+        let text = [
+            "領 収 書",
+            "木村 理恵 殿",
+            "講習料(第2回)",
+            "          ¥77,000",
+            "税込合計 ¥77,000",
+            "お預り",
+            "          ¥80,000",
+            "お釣り",
+            "          ¥3,000",
+            "受講料として介護福祉士実務者研修",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(&page));
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(77_000));
+        let items: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [77_000]);
     }
 }

@@ -5,7 +5,8 @@
 //! group words into lines, find the seals and strike-throughs), the second looks at the parts of a
 //! page whose first reading does not agree with the rest of the submission (`looks/`), the
 //! rebuilding of lines from the words of a re-read crop (`lines.rs`), and the witness, a second
-//! engine reading again each receipt total a cross-check rests on ([`witness`]).
+//! engine reading again each receipt total a cross-check rests on ([`witness`]), and PP-OCRv6
+//! reading again a receipt whose money is still not sure (`money_again`).
 //!
 //! It does not decide what a reading means: every look asks the extractor (`extract`) whether a
 //! new reading gives more, and keeps it only then. Nor does it sequence the work: `run` decodes the
@@ -18,6 +19,7 @@
 pub mod fallback;
 mod lines;
 mod looks;
+mod money_again;
 pub mod page;
 pub mod witness;
 

@@ -5,7 +5,8 @@
 //! when none was read, and its money when the breakdown does not sum, get a second look
 //! (`reading/looks/`). A page Tesseract read so poorly that the extractor finds little on it is
 //! read again whole by PP-OCRv6 ([`super::fallback`]). Each receipt total is then read again by
-//! the engine that did not read the page ([`super::witness`]).
+//! the engine that did not read the page ([`super::witness`]); a receipt whose money is still not
+//! sure has its lines of money (or the whole page) read by PP-OCRv6 (`money_again`).
 //!
 //! Called by `run`'s page workers (`run::workers`), one [`PageEngines`] per worker; not here: which
 //! page is read when, and the time limit (`run`), what the lines mean (`extract`).
@@ -24,6 +25,7 @@ use crate::ocr::{self, Engine, Models, OcrError, Recognized};
 use super::fallback::{reread_if_poor, ReadBy, Rereader};
 use super::lines::tokens_on_page;
 use super::looks;
+use super::money_again::reread_unsure_money;
 use super::witness::witness_totals;
 
 /// The engines one worker reads pages with: Japanese for the page, English for a second look at
@@ -156,6 +158,17 @@ pub fn read_image_page(
         looks::paddle_look(engines, text_image, &mut page, extractor, hints)?;
     }
     witness_totals(engines, by, text_image, &mut page, extractor, hints)?;
+    // A receipt whose money is still not sure: its lines of money, or the whole page, as
+    // PP-OCRv6 reads them and Tesseract witnesses, where that settles the money and keeps the rest.
+    let page = reread_unsure_money(
+        engines,
+        text_image,
+        page,
+        by,
+        extractor,
+        hints,
+        |engines, again| build_page(engines, &seen, again, number, extractor, hints),
+    )?;
     Ok(page)
 }
 

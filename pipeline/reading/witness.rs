@@ -2,7 +2,9 @@
 //! on. The breakdown summing to the total proves little when one engine read both: it reads the same
 //! glyph of the same face alike wherever it stands (「8」 as 「6」 in 73,800 and in 6,800), so the sum
 //! agrees however wrong the digits are. The extractor takes the total as sure only where the witness
-//! read the same amount (`extract::receipt`); here the witness reads.
+//! read the same amount (`extract::receipt`); here the witness reads. Where it cannot read the
+//! total (a seal over its digits) it reads each breakdown line's amount instead: lines both
+//! engines read alike are sure, and so is the total they sum to.
 //!
 //! Which engine witnesses: PP-OCRv6's recognizer (within the digits script) when Tesseract read the
 //! page; Tesseract's English model when PP-OCRv6 did. Called by [`super::page`] for each image page,
@@ -16,7 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::fallback::ReadBy;
 use super::page::PageEngines;
 use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Doubt};
-use crate::extract::{Extractor, Hints, PageInput, Witnessed};
+use crate::extract::{Extractor, Hints, PageInput, WitnessOf, Witnessed};
 use crate::ocr::paddle::Script;
 use crate::ocr::OcrError;
 
@@ -54,29 +56,97 @@ pub fn witness_totals(
         boxes.extend(after_total_labels(page, extractor));
     }
     for bbox in boxes {
-        let crop = around(image, bbox);
-        let text = match (by, &engines.witness) {
-            (ReadBy::Tesseract, Some(reader)) => {
-                let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
-                reader.recognize_line(&crop, Script::Digits)?.text
-            }
-            (ReadBy::Paddle, _) => {
-                let words = engines.digits.recognize_line(&crop)?.words;
-                words
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
+        let crop = around(image, bbox, bbox.h * 2);
+        let Some(text) = read_again(engines, by, &crop)? else {
             // No second engine was loaded: nothing is witnessed, the total stays as read.
-            (ReadBy::Tesseract, None) => continue,
+            return Ok(());
         };
-        // Full-width digits and separators as the page's reading has them (「125，200円」).
-        let text: String = text.nfkc().collect();
         tracing::debug!(chars = text.chars().count(), "witness read a total");
-        page.witnesses.push(Witnessed { bbox, text });
+        page.witnesses.push(Witnessed {
+            bbox,
+            text,
+            of: WitnessOf::Total,
+        });
+    }
+    witness_lines(engines, by, image, page, extractor, hints)
+}
+
+/// Reads each breakdown line's amount again, on a receipt whose breakdown sums to a total the
+/// witness could not confirm (a seal over the total's digits, a stamp's frame through it): the
+/// lines read alike by both engines are sure, and so is the total they sum to
+/// (`extract::receipt`). A crop per line, only on such receipts.
+fn witness_lines(
+    engines: &mut PageEngines,
+    by: ReadBy,
+    image: &GrayImage,
+    page: &mut PageInput,
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Result<(), OcrError> {
+    let boxes: Vec<BBox> = extractor
+        .extract_with("", std::slice::from_ref(page), hints)
+        .into_iter()
+        .filter(|d| d.kind == DocKind::Receipt && !d.items.is_empty())
+        .filter(|d| {
+            d.fields.get(rf::AMOUNT_TOTAL).is_some_and(|f| {
+                !matches!(
+                    f.certainty,
+                    Certainty::Sure(_)
+                        | Certainty::Doubtful(
+                            Doubt::Inferred
+                                | Doubt::DoesNotSum
+                                | Doubt::Disputed
+                                | Doubt::Unlabelled
+                        )
+                )
+            })
+        })
+        .flat_map(|d| d.items.into_iter().filter_map(|i| i.bbox))
+        .collect();
+    for bbox in boxes {
+        // Half a character to the left only: a label's last glyph, read within the digits, would
+        // be a digit more.
+        let crop = around(image, bbox, bbox.h / 2);
+        let Some(text) = read_again(engines, by, &crop)? else {
+            return Ok(());
+        };
+        tracing::debug!(
+            chars = text.chars().count(),
+            "witness read a breakdown line"
+        );
+        page.witnesses.push(Witnessed {
+            bbox,
+            text,
+            of: WitnessOf::Item,
+        });
     }
     Ok(())
+}
+
+/// `crop` read by the engine that did not read the page (within the digits), as NFKC text
+/// (full-width digits and separators as the page's reading has them: 「125，200円」); `None` when
+/// no second engine is loaded.
+fn read_again(
+    engines: &mut PageEngines,
+    by: ReadBy,
+    crop: &GrayImage,
+) -> Result<Option<String>, OcrError> {
+    let text = match (by, &engines.witness) {
+        (ReadBy::Tesseract, Some(reader)) => {
+            let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
+            reader.recognize_line(crop, Script::Digits)?.text
+        }
+        (ReadBy::Paddle, _) => {
+            let words = engines.digits.recognize_line(crop)?.words;
+            words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        (ReadBy::Tesseract, None) => return Ok(None),
+    };
+    Ok(Some(text.nfkc().collect()))
 }
 
 /// On each line that opens with a total's label (「合計」, 「ご入金額：」, 「領収金額」…), the rest of the
@@ -105,11 +175,12 @@ fn after_total_labels(page: &PageInput, extractor: &Extractor) -> Vec<BBox> {
 
 /// The box with room round it: the total's box is the page engine's, and misses what that engine
 /// did not take for part of the amount (a leading 「1」 by a frame's rule, 「金66,」 split from
-/// 「000円也」), so the crop reaches two character heights left and half of one right; a quarter of
-/// one above and below (a recognizer reads a line cut tight to its ink worse). Inside the image.
-fn around(image: &GrayImage, b: BBox) -> GrayImage {
+/// 「000円也」), so the crop reaches `left` to the left (two character heights for a total) and half
+/// a character height right; a quarter of one above and below (a recognizer reads a line cut tight
+/// to its ink worse). Inside the image.
+fn around(image: &GrayImage, b: BBox, left: u32) -> GrayImage {
     let (w, h) = image.dimensions();
-    let x = b.x.saturating_sub(b.h * 2).min(w.saturating_sub(1));
+    let x = b.x.saturating_sub(left).min(w.saturating_sub(1));
     let y = b.y.saturating_sub(b.h / 4).min(h.saturating_sub(1));
     let right = (b.right() + b.h / 2).min(w);
     let bottom = (b.bottom() + b.h / 4).min(h);
@@ -271,5 +342,48 @@ mod tests {
             page.witnesses
         );
         assert!(!doc.findings.iter().any(|f| f.code == "total_not_found"));
+    }
+
+    #[test]
+    fn a_total_the_second_engine_cannot_read_is_confirmed_by_its_lines_read_alike() {
+        let (mut engines, extractor, mut img) = tesseract_witnessed_by_paddle();
+        let mut page = page_read_by_tesseract(&mut engines, &img);
+        let bbox = total(&page, &extractor)
+            .field(rf::AMOUNT_TOTAL)
+            .and_then(|f| f.bbox)
+            .expect("the total's box");
+        // Ink over the total's digits after the page's engine read them (a seal over them, seed 13
+        // sub048): the second engine reads nothing there.
+        for y in bbox.y.saturating_sub(bbox.h / 2)..bbox.bottom() + bbox.h / 2 {
+            for x in bbox.x.saturating_sub(bbox.h * 2)..bbox.right() + bbox.h {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+        witness_totals(
+            &mut engines,
+            ReadBy::Tesseract,
+            &img,
+            &mut page,
+            &extractor,
+            &Hints::default(),
+        )
+        .expect("witness reads");
+        let doc = total(&page, &extractor);
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_800));
+        assert!(
+            page.witnesses
+                .iter()
+                .filter(|w| w.of == WitnessOf::Item)
+                .count()
+                == 3,
+            "each line read again: {:?}",
+            page.witnesses
+        );
+        assert_eq!(
+            doc.field(rf::AMOUNT_TOTAL).expect("total").certainty,
+            Certainty::Sure(Check::Breakdown),
+            "witnessed: {:?}",
+            page.witnesses
+        );
     }
 }

@@ -97,23 +97,8 @@ impl Extractor {
         // the tendered amount look like a total it sums to (seed 13 sub014, sub060).
         let mut tendered: Vec<usize> = Vec::new();
         for line in lines.iter().filter(|l| tendered_or_change(&l.text())) {
-            let ch = line.char_height();
-            let beside = bare
-                .iter_mut()
-                .filter(|b| {
-                    b.as_ref().is_some_and(|(bi, _)| {
-                        lines[*bi].bbox.y + ch >= line.bbox.y
-                            && lines[*bi].bbox.y <= line.bbox.bottom() + ch
-                            && lines[*bi].bbox.x > line.bbox.x
-                    })
-                })
-                .min_by_key(|b| {
-                    b.as_ref()
-                        .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
-                        .unwrap_or(u32::MAX)
-                });
-            if let Some(b) = beside.and_then(|b| b.take()) {
-                tendered.push(b.0);
+            if let Some((bi, _)) = take_bare_beside(&mut bare, &lines, line, None, 1) {
+                tendered.push(bi);
             }
         }
         for (li, line) in lines.iter().enumerate() {
@@ -136,23 +121,8 @@ impl Extractor {
                     {
                         // A labelled line without its amount: take the nearest amount standing alone
                         // just above or below (the corrected value beside a strike-through).
-                        let ch = line.char_height();
-                        let near = bare
-                            .iter_mut()
-                            .filter(|b| {
-                                b.as_ref().is_some_and(|(bi, _)| {
-                                    *bi != li
-                                        && lines[*bi].bbox.y + ch * 2 >= line.bbox.y
-                                        && lines[*bi].bbox.y <= line.bbox.bottom() + ch
-                                        && lines[*bi].bbox.x > line.bbox.x
-                                })
-                            })
-                            .min_by_key(|b| {
-                                b.as_ref()
-                                    .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
-                                    .unwrap_or(u32::MAX)
-                            });
-                        let taken = near.and_then(|b| b.take()).map(|(_, a)| {
+                        let near = take_bare_beside(&mut bare, &lines, line, Some(li), 2);
+                        let taken = near.map(|(_, a)| {
                             let (v, r, _, span) = a;
                             (v, r, to, span)
                         });
@@ -470,6 +440,34 @@ fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
 fn partial(part: i64, whole: i64) -> bool {
     let (part, whole) = (part.to_string(), whole.to_string());
     part.len() < whole.len() && (whole.ends_with(&part) || whole.starts_with(&part))
+}
+
+/// Takes from `bare` (amounts standing alone on a line, by line index) the one nearest `line`'s
+/// height that lies right of its start, from `above` character heights above it to one below
+/// (never line `skip` itself): the amount a label on `line` was printed for.
+fn take_bare_beside(
+    bare: &mut [Option<(usize, AmountRead)>],
+    lines: &[TextLine],
+    line: &TextLine,
+    skip: Option<usize>,
+    above: u32,
+) -> Option<(usize, AmountRead)> {
+    let ch = line.char_height();
+    bare.iter_mut()
+        .filter(|b| {
+            b.as_ref().is_some_and(|(bi, _)| {
+                Some(*bi) != skip
+                    && lines[*bi].bbox.y + ch * above >= line.bbox.y
+                    && lines[*bi].bbox.y <= line.bbox.bottom() + ch
+                    && lines[*bi].bbox.x > line.bbox.x
+            })
+        })
+        .min_by_key(|b| {
+            b.as_ref()
+                .map(|(bi, _)| lines[*bi].bbox.y.abs_diff(line.bbox.y))
+                .unwrap_or(u32::MAX)
+        })
+        .and_then(Option::take)
 }
 
 #[cfg(test)]

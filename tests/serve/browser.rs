@@ -5,7 +5,8 @@
 //! with the keyboard alone (typing what the document says — the generator's truth — and Enter),
 //! the misread total among them, and submits; the drafter has no 決裁 button; an approver
 //! approves; the final notice (`pdftotext`) shows the 文書番号, the corrected
-//! amount and no 案. Screenshots of the queue and the case page go to `docs/screenshots/`.
+//! amount and no 案. Screenshots of the queue and the case page go to `target/tmp/screenshots/`
+//! (`docs/screenshots/` with `KYUFU_UPDATE_SCREENSHOTS=1`).
 //!
 //! Chromium missing is a failure saying how to install it, unless `KYUFU_SKIP_BROWSER=1` is set.
 
@@ -185,9 +186,15 @@ async fn login(c: &Client, base: &str, user: &str) {
     wait_for(c, "header.nav").await;
 }
 
+/// Saves what the browser shows: under `target/tmp/screenshots/` (a test run leaves the tree as it
+/// was), or into the README's `docs/screenshots/` when `KYUFU_UPDATE_SCREENSHOTS` is set.
 async fn screenshot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let dir = if std::env::var_os("KYUFU_UPDATE_SCREENSHOTS").is_some() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    };
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join(name), png).unwrap();
 }

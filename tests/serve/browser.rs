@@ -1,7 +1,8 @@
 //! Issue 20 in a real browser: Debian's headless Chromium, driven through chromedriver by
-//! fantoccini. A staff user logs in with the keyboard, opens a 要確認 case (seed 69: its total
-//! 53,500円 misread 53,506円 by Tesseract in the total and in a line alike, so the breakdown still
-//! summed, and disputed by PP-OCRv6's second reading), sees the crop beside the amount read and the box of every field on the page, corrects every doubtful value
+//! fantoccini. A staff user logs in with the keyboard, opens a 要確認 case (seed 99, five
+//! submissions: sub005's faxed receipt, its total 211,000円 read 211,999円 and disputed by the
+//! second engine, two breakdown lines misread and its seal unseen — seed 69's misread total, used
+//! until 2026-12-06, is read right now), sees the crop beside the amount read and the box of every field on the page, corrects every doubtful value
 //! with the keyboard alone (typing what the document says — the generator's truth — and Enter),
 //! the misread total among them, and submits; the drafter has no 決裁 button; an approver
 //! approves; the final notice (`pdftotext`) shows the 文書番号, the corrected
@@ -261,7 +262,7 @@ fn doubtful_case(dir: &Path) -> (PathBuf, Value) {
             }
         }
     }
-    panic!("seed 69 has a 要確認 case with a misread total that the documents make a pay");
+    panic!("seed 99 has a 要確認 case with a misread total that the documents make a pay");
 }
 
 /// An amount as a notice prints it: 金59,400円.
@@ -289,7 +290,7 @@ fn a_doubtful_amount_is_corrected_with_the_keyboard_and_approved_in_chromium() {
          (scripts/setup.sh installs them), or set KYUFU_SKIP_BROWSER=1 to skip it explicitly"
     );
     let dir = scratch("serve-browser");
-    generate(&dir, 5, 69);
+    generate(&dir, 5, 99);
     run_once(&dir, "");
     users(&dir);
     let (case_dir, truth) = doubtful_case(&dir);

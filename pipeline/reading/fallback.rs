@@ -51,6 +51,9 @@ pub enum ReadBy {
 pub struct Rereader {
     models: PaddleModels,
     reader: Arc<Mutex<LineReader>>,
+    /// Held while a detector is loaded and detecting: one at a time in the process, so two workers
+    /// reading pages again at once do not each hold one (35 MB apiece).
+    detecting: Mutex<()>,
     /// Pages read again so far in this process, and of those, pages whose PP-OCRv6 reading was kept.
     fell_back: AtomicUsize,
     kept_paddle: AtomicUsize,
@@ -68,6 +71,7 @@ impl Rereader {
         Rereader {
             models,
             reader,
+            detecting: Mutex::new(()),
             fell_back: AtomicUsize::new(0),
             kept_paddle: AtomicUsize::new(0),
         }
@@ -75,7 +79,10 @@ impl Rereader {
 
     /// Reads `page` whole: the detector's lines, each read by the shared recognizer.
     pub fn recognize(&self, page: &GrayImage) -> Result<Recognized, OcrError> {
-        let boxes = PageDetector::new(&self.models, DEFAULT_DETECTOR_MAX_SIDE)?.detect(page)?;
+        let boxes = {
+            let _one = self.detecting.lock().map_err(|_| OcrError::WorkerLost)?;
+            PageDetector::new(&self.models, DEFAULT_DETECTOR_MAX_SIDE)?.detect(page)?
+        };
         let mut reader = self.reader.lock().map_err(|_| OcrError::WorkerLost)?;
         recognize_boxes(&mut reader, page, &boxes)
     }

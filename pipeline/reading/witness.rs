@@ -251,6 +251,24 @@ mod tests {
         (engines, Extractor::default(), receipt())
     }
 
+    /// Runs the witness on a page Tesseract read, as `read_image_page` does.
+    fn witness(
+        engines: &mut PageEngines,
+        img: &GrayImage,
+        page: &mut PageInput,
+        extractor: &Extractor,
+    ) {
+        witness_totals(
+            engines,
+            ReadBy::Tesseract,
+            img,
+            page,
+            extractor,
+            &Hints::default(),
+        )
+        .expect("witness reads");
+    }
+
     #[test]
     fn a_total_and_a_line_misread_alike_are_disputed_by_the_second_engine() {
         let (mut engines, extractor, img) = tesseract_witnessed_by_paddle();
@@ -259,15 +277,7 @@ mod tests {
         let mut page = page_read_by_tesseract(&mut engines, &img);
         let before = total(&page, &extractor);
         assert_eq!(before.yen(rf::AMOUNT_TOTAL), Some(73_800));
-        witness_totals(
-            &mut engines,
-            ReadBy::Tesseract,
-            &img,
-            &mut page,
-            &extractor,
-            &Hints::default(),
-        )
-        .expect("witness reads");
+        witness(&mut engines, &img, &mut page, &extractor);
         let read = total(&page, &extractor);
         assert_eq!(
             read.field(rf::AMOUNT_TOTAL).expect("total").certainty,
@@ -284,15 +294,7 @@ mod tests {
                 t.text = t.text.replace("800", "600");
             }
         }
-        witness_totals(
-            &mut engines,
-            ReadBy::Tesseract,
-            &img,
-            &mut misread,
-            &extractor,
-            &Hints::default(),
-        )
-        .expect("witness reads");
+        witness(&mut engines, &img, &mut misread, &extractor);
         let doc = total(&misread, &extractor);
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_600));
         assert_eq!(
@@ -324,15 +326,7 @@ mod tests {
             before.field(rf::AMOUNT_TOTAL).expect("total").certainty,
             Certainty::Doubtful(Doubt::Inferred)
         );
-        witness_totals(
-            &mut engines,
-            ReadBy::Tesseract,
-            &img,
-            &mut page,
-            &extractor,
-            &Hints::default(),
-        )
-        .expect("witness reads");
+        witness(&mut engines, &img, &mut page, &extractor);
         let doc = total(&page, &extractor);
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_800));
         assert_eq!(
@@ -359,15 +353,7 @@ mod tests {
                 img.put_pixel(x, y, Luma([0]));
             }
         }
-        witness_totals(
-            &mut engines,
-            ReadBy::Tesseract,
-            &img,
-            &mut page,
-            &extractor,
-            &Hints::default(),
-        )
-        .expect("witness reads");
+        witness(&mut engines, &img, &mut page, &extractor);
         let doc = total(&page, &extractor);
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(73_800));
         assert!(

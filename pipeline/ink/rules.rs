@@ -257,30 +257,35 @@ pub fn erase_dot_leaders(gray: &mut GrayImage) -> usize {
     let mut top = 0;
     while top < h {
         let bottom = (top + STRIP + overlap).min(h);
-        let mut mask = GrayImage::new(w, bottom - top);
-        for y in top..bottom {
-            for x in 0..w {
-                if gray.get_pixel(x, y).0[0] < 170 {
-                    mask.put_pixel(x, y - top, image::Luma([255]));
-                }
-            }
-        }
+        let rows = &gray.as_raw()[(top * w) as usize..(bottom * w) as usize];
+        let mask = GrayImage::from_raw(
+            w,
+            bottom - top,
+            rows.iter()
+                .map(|&v| if v < 170 { 255 } else { 0 })
+                .collect(),
+        )
+        .expect("a strip of the page");
         let labels = connected_components(&mask, Connectivity::Eight, image::Luma([0u8]));
-        // Bounding box of every component: (x0, y0, x1, y1), page coordinates.
-        let mut boxes: std::collections::BTreeMap<u32, (u32, u32, u32, u32)> = Default::default();
+        // Bounding box of every component: (x0, y0, x1, y1), page coordinates; labels count from 1
+        // without gaps, so a vector indexed by label holds them.
+        let mut boxes: Vec<Option<(u32, u32, u32, u32)>> = Vec::new();
         for (x, y, l) in labels.enumerate_pixels() {
-            let l = l.0[0];
+            let l = l.0[0] as usize;
             if l == 0 {
                 continue;
             }
+            if boxes.len() < l {
+                boxes.resize(l, None);
+            }
             let y = y + top;
-            let e = boxes.entry(l).or_insert((x, y, x, y));
+            let e = boxes[l - 1].get_or_insert((x, y, x, y));
             e.0 = e.0.min(x);
             e.1 = e.1.min(y);
             e.2 = e.2.max(x);
             e.3 = e.3.max(y);
         }
-        for (x0, y0, x1, y1) in boxes.into_values() {
+        for (x0, y0, x1, y1) in boxes.into_iter().flatten() {
             let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
             let touches_cut = (y0 == top && top > 0) || (y1 + 1 == bottom && bottom < h);
             let dot = bw >= 2

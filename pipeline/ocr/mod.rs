@@ -32,7 +32,7 @@ pub use light::even_light;
 pub use memory::share_one_heap;
 pub use models::{ModelEntry, Models, OnnxEntry, PaddleModels, DEFAULT_LANG, SYSTEM_TESSDATA};
 pub use pool::Pool;
-pub use prepare::{prepare, Prepared};
+pub use prepare::{prepare, prepare_keeping_color, Prepared};
 
 use std::path::PathBuf;
 

@@ -44,8 +44,20 @@ pub struct Prepared {
 /// where they already are what is needed (a gray scan's, a colour scan's RGB): a 300 dpi A4 colour
 /// page is 26 MB, and each worker holds one.
 pub fn prepare(img: DynamicImage) -> Prepared {
+    prepare_keeping_color(img, |_| true)
+}
+
+/// [`prepare`], keeping the colour page only where `wanted` says its colour serves (a red stamp to
+/// find): turning a colour page costs three times the gray one, and most colour scans carry nothing
+/// but black print.
+pub fn prepare_keeping_color(
+    img: DynamicImage,
+    wanted: impl FnOnce(&RgbImage) -> bool,
+) -> Prepared {
     let (gray, color) = if img.color().has_color() {
-        (img.to_luma8(), Some(img.into_rgb8()))
+        let gray = img.to_luma8();
+        let color = img.into_rgb8();
+        (gray, wanted(&color).then_some(color))
     } else {
         (img.into_luma8(), None)
     };

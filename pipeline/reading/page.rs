@@ -113,12 +113,14 @@ pub fn read_image_page(
     extractor: &Extractor,
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
-    let ocr::Prepared { gray, color, .. } = ocr::prepare(image);
+    let mut clock = Stages::start(number);
+    let ocr::Prepared { gray, color, .. } = ocr::prepare_keeping_color(image, has_red);
+    clock.lap("prepare");
     let capture = ink::capture_of(&gray);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
     // page with the red dropped out; the colour page and the plain gray one are let go before OCR.
     let (mut ocr_input, red) = match color {
-        Some(color) if has_red(&color) => {
+        Some(color) => {
             drop(gray);
             (ink::gray_without_red(&color), Some(ink::red_map(&color)))
         }
@@ -132,10 +134,12 @@ pub fn read_image_page(
     // halftone, a strike) is looked at as it came.
     let smoothed = (capture == Capture::Binary).then(|| ocr::smoothed_for_reading(&ocr_input));
     let text_image = smoothed.as_ref().unwrap_or(&ocr_input);
+    clock.lap("ink_prep");
     let (recognized, by) = match engines.paddle.as_mut() {
         Some(paddle) => (paddle.recognize(text_image)?, ReadBy::Paddle),
         None => (engines.text.recognize(text_image)?, ReadBy::Tesseract),
     };
+    clock.lap("first_read");
     let seen = Seen {
         image: &ocr_input,
         text: text_image,
@@ -143,6 +147,7 @@ pub fn read_image_page(
         capture,
     };
     let first = build_page(engines, &seen, recognized, number, extractor, hints)?;
+    clock.lap("build_page");
     let rereader = engines.rereader.clone();
     let (mut page, by) = reread_if_poor(
         rereader.as_deref(),
@@ -153,11 +158,14 @@ pub fn read_image_page(
         hints,
         |again| build_page(engines, &seen, again, number, extractor, hints),
     )?;
+    clock.lap("reread_if_poor");
     // Lines a doubtful field rests on, read again by PP-OCRv6 — unless it read the whole page.
     if by == ReadBy::Tesseract {
         looks::paddle_look(engines, text_image, &mut page, extractor, hints)?;
     }
+    clock.lap("paddle_look");
     witness_totals(engines, by, text_image, &mut page, extractor, hints)?;
+    clock.lap("witness");
     // A receipt whose money is still not sure: its lines of money, or the whole page, as
     // PP-OCRv6 reads them and Tesseract witnesses, where that settles the money and keeps the rest.
     let page = reread_unsure_money(
@@ -169,7 +177,44 @@ pub fn read_image_page(
         hints,
         |engines, again| build_page(engines, &seen, again, number, extractor, hints),
     )?;
+    clock.lap("money_again");
+    clock.report();
     Ok(page)
+}
+
+/// How long each stage of reading a page took, logged at debug level when the page is read
+/// (`KYUFU_LOG=kyufu::reading=debug`): where the time goes, page by page, without a profiler.
+struct Stages {
+    page: u32,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, u128)>,
+}
+
+impl Stages {
+    fn start(page: u32) -> Stages {
+        Stages {
+            page,
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, (now - self.last).as_millis()));
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let laps: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(s, ms)| format!("{s}={ms}"))
+                .collect();
+            tracing::debug!(page = self.page, stages = %laps.join(" "), "page read (ms)");
+        }
+    }
 }
 
 /// The prepared page as the engines see it: gray, with the red stamp ink dropped (`red` keeps where
@@ -199,11 +244,15 @@ fn build_page(
         red,
         capture,
     } = *seen;
+    let mut clock = Stages::start(number);
     let tokens = tokens_on_page(recognized.words, 0, 0, 1.0);
     let mut lines = lines_from_tokens(tokens);
     looks::grid_look(&mut engines.text, text, &mut lines, extractor, hints)?;
+    clock.lap("grid");
     looks::lost_look(&mut engines.text, text, &mut lines, extractor, hints)?;
+    clock.lap("lost");
     looks::second_look(&mut engines.text, &engines.names, text, &mut lines, hints)?;
+    clock.lap("second");
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
         capture,
@@ -246,7 +295,9 @@ fn build_page(
         text_layer: false,
         witnesses: Vec::new(),
     };
+    clock.lap("marks");
     looks::seal_look(&mut engines.text, text, &mut page, hints)?;
+    clock.lap("seal_look");
     looks::ReceiptLook {
         text: &mut engines.text,
         digits: &mut engines.digits,
@@ -256,6 +307,8 @@ fn build_page(
         hints,
     }
     .run(&mut page)?;
+    clock.lap("receipt_look");
+    clock.report();
     Ok(page)
 }
 

@@ -159,14 +159,32 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
             }
             DocKind::CompletionCertificate => {
                 let fields = [cf::TRAINEE_NAME, cf::COURSE_NAME, cf::ISSUER_NAME];
-                if !fields.iter().any(|f| unsure(doc.field(f))) {
-                    continue;
-                }
-                for (i, line) in page.lines.iter().enumerate() {
-                    wanted[i] |= read::dates_on(line).is_empty();
+                if fields.iter().any(|f| unsure(doc.field(f))) {
+                    for (i, line) in page.lines.iter().enumerate() {
+                        wanted[i] |= read::dates_on(line).is_empty();
+                    }
                 }
             }
             _ => {}
+        }
+        // A date not sure — read with nothing for it but the engine's score, doubtful, or not
+        // read at all — has its line read again (not read: every line that may print one):
+        // Tesseract drops or swaps a digit in clean print (seed 11: 「7月10日」 read 「7月1日」, a
+        // course_dates_mismatch; 「2026年」 read 「2106年」), and reads little of a faxed date.
+        for &name in date_fields(doc.kind) {
+            match doc.field(name) {
+                Some(f) if unsure(Some(f)) => {
+                    for (i, line) in page.lines.iter().enumerate() {
+                        wanted[i] |= holds(line, f.bbox);
+                    }
+                }
+                None => {
+                    for (i, line) in page.lines.iter().enumerate() {
+                        wanted[i] |= may_print_a_date(line);
+                    }
+                }
+                Some(_) => {}
+            }
         }
         // The total's line stays as the page's engine read it: the witness reads it again.
         for (i, line) in page.lines.iter().enumerate() {
@@ -179,6 +197,37 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
         .filter(|&i| wanted[i])
         .take(MAX_LINES)
         .collect()
+}
+
+/// The dates a document of `kind` is decided on.
+fn date_fields(kind: DocKind) -> &'static [&'static str] {
+    match kind {
+        DocKind::Receipt => &[rf::ISSUED_ON],
+        DocKind::CompletionCertificate => &[cf::BIRTH_DATE, cf::STARTED_ON, cf::COMPLETED_ON],
+        _ => &[],
+    }
+}
+
+/// Whether a line may print a date the page's engine did not read as one: a date read on it, an
+/// era's name, or a year or month with a digit before it (「2025年」「7 月」, however the engine
+/// spaced them).
+fn may_print_a_date(line: &TextLine) -> bool {
+    let text: String = line.text().chars().filter(|c| !c.is_whitespace()).collect();
+    let after_digit = |mark: char| {
+        text.char_indices().any(|(i, c)| {
+            c == mark
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|d| d.is_ascii_digit() || ('０'..='９').contains(&d))
+        })
+    };
+    !read::dates_on(line).is_empty()
+        || ["令和", "平成", "昭和"]
+            .iter()
+            .any(|era| text.contains(era))
+        || after_digit('年')
+        || after_digit('月')
 }
 
 /// Whether a field is not sure: not read, doubtful, or read with nothing for it but an engine's
@@ -195,11 +244,25 @@ fn holds(line: &TextLine, bbox: Option<BBox>) -> bool {
     bbox.is_some_and(|b| line.bbox.overlaps(&b))
 }
 
-/// Every amount on the line, segment by segment, as the extractor finds them.
+/// Every amount on the line, segment by segment, as the extractor finds them — save a date's
+/// figures misread apart (「2026 年 3 月」 gives 2026 as a bare amount): in a segment that writes
+/// no yen, a figure 年 or 月 follows is a date's, not money.
 fn amounts(line: &TextLine) -> Vec<i64> {
     read::segments(line)
         .into_iter()
-        .filter_map(|(from, to)| read::amount_in(line, from, to).map(|a| a.0))
+        .filter_map(|(from, to)| {
+            let amount = read::amount_in(line, from, to)?.0;
+            let text: String = line
+                .text_of(from, to)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let dated = ["年", "月"]
+                .iter()
+                .any(|mark| text.contains(&format!("{amount}{mark}")));
+            let yen = text.contains(['円', '¥', '￥']);
+            (!dated || yen).then_some(amount)
+        })
         .collect()
 }
 
@@ -494,6 +557,136 @@ mod tests {
             .expect("the line as the page's engine read it");
         assert_eq!(line.text(), "入学釣 19,000円");
         assert!(admission(&receipt_of(&page, &extractor)).is_empty());
+    }
+
+    /// A completion certificate, 200 dpi, IPAex Gothic.
+    fn certificate() -> GrayImage {
+        let font = font();
+        let mut img = GrayImage::from_pixel(1654, 1400, Luma([255]));
+        let lines = [
+            ("修了証明書", 64.0),
+            ("氏名 佐々木 陽子", 40.0),
+            ("生年月日 1985年2月24日", 40.0),
+            ("訓練講座 宅地建物取引士講座", 40.0),
+            ("受講期間 2025年7月10日〜2026年3月12日", 40.0),
+            ("上記の講座を修了したことを証明します。", 36.0),
+            ("学校法人 みらい学院", 40.0),
+        ];
+        let mut y = 100.0;
+        for (text, px) in lines {
+            draw(&mut img, &font, text, 220.0, y, px);
+            y += px * 2.4;
+        }
+        img
+    }
+
+    #[test]
+    fn a_date_read_one_digit_short_is_read_again_and_confirmed_by_the_application() {
+        let mut engines = engines();
+        let extractor = Extractor::default();
+        let img = certificate();
+        let mut page = read_by_tesseract(&mut engines, &img);
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        let hints = Hints {
+            names: vec!["佐々木 陽子".into()],
+            courses: vec!["宅地建物取引士講座".into()],
+            started_on: day(2025, 7, 10),
+            completed_on: day(2026, 3, 12),
+            birth_date: day(1985, 2, 24),
+            dates: [day(2025, 7, 10), day(2026, 3, 12), day(1985, 2, 24)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ..Hints::default()
+        };
+        let started = |page: &PageInput| {
+            extractor
+                .extract_with("c.png", std::slice::from_ref(page), &hints)
+                .into_iter()
+                .find(|d| d.kind == DocKind::CompletionCertificate)
+                .and_then(|d| d.field(cf::STARTED_ON).cloned())
+        };
+        // Seed 11 sub015: Tesseract dropped the 0 of 「10日」 in clean Gothic print.
+        misread(
+            &mut page,
+            "受講期間",
+            "受講期間 2025年7月1日〜2026年3月12日",
+        );
+        let before = started(&page).expect("a start date read");
+        assert_eq!(before.value.as_date(), day(2025, 7, 1));
+        assert!(!matches!(before.certainty, Certainty::Sure(_)));
+
+        let changed = paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
+        assert!(changed);
+        let after = started(&page).expect("a start date read");
+        assert_eq!(after.value.as_date(), day(2025, 7, 10));
+        assert!(matches!(after.certainty, Certainty::Sure(_)), "{after:?}");
+    }
+
+    #[test]
+    fn a_dates_figures_are_not_money_and_a_lines_amounts_still_are() {
+        let line = |words: &[&str]| {
+            let tokens = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| crate::extract::layout::Token {
+                    text: (*w).into(),
+                    confidence: 0.9,
+                    agreed: false,
+                    bbox: BBox {
+                        x: 100 * i as u32,
+                        y: 0,
+                        w: 90,
+                        h: 20,
+                    },
+                })
+                .collect();
+            lines_from_tokens(tokens).remove(0)
+        };
+        // Seed 11 sub015 as Tesseract read it: 2025 was an "amount" PP-OCRv6's reading lacked,
+        // so the line was never taken.
+        let read = [
+            "受講",
+            "期間",
+            "2025",
+            "年",
+            "7",
+            "月",
+            "1",
+            "日一2026",
+            "年",
+            "3",
+            "月",
+        ];
+        assert_eq!(amounts(&line(&read)), Vec::<i64>::new());
+        assert_eq!(
+            amounts(&line(&["授業料（1年次）", "720,000円"])),
+            vec![720_000]
+        );
+        assert_eq!(amounts(&line(&["入学料", "¥10,000"])), vec![10_000]);
+    }
+
+    #[test]
+    fn a_line_that_may_print_a_date_is_told_from_one_that_does_not() {
+        let line = |text: &str| {
+            lines_from_tokens(vec![crate::extract::layout::Token {
+                text: text.into(),
+                confidence: 0.9,
+                agreed: false,
+                bbox: BBox {
+                    x: 0,
+                    y: 0,
+                    w: 100,
+                    h: 20,
+                },
+            }])
+            .remove(0)
+        };
+        assert!(may_print_a_date(&line("受講期間 2025年 7 月")));
+        assert!(may_print_a_date(&line("令和七年四月一日")));
+        assert!(may_print_a_date(&line("2024/03/31")));
+        assert!(!may_print_a_date(&line("株式会社 みらい職業訓練校")));
+        assert!(!may_print_a_date(&line("年月日")));
     }
 
     #[test]

@@ -162,6 +162,10 @@ pub fn read_image_page(
     // Lines a doubtful field rests on, read again by PP-OCRv6 — unless it read the whole page.
     if by == ReadBy::Tesseract {
         looks::paddle_look(engines, text_image, &mut page, extractor, hints)?;
+        // Print the layout analysis dropped and Tesseract's own look could not read.
+        if let Some(reader) = &engines.witness {
+            looks::paddle_lost_look(reader, text_image, &mut page, extractor, hints)?;
+        }
     }
     clock.lap("paddle_look");
     witness_totals(engines, by, text_image, &mut page, extractor, hints)?;

@@ -16,6 +16,8 @@
 //!   repaired era (信和 for 令和) is written back plainly when a reading alone gives the same date.
 //! - **Print the layout analysis dropped** ([`lost_look`], in [`lost`]). A receipt or certificate
 //!   lacking a field it must carry has the ink no word covers read a band at a time.
+//!   When a field is still lacking after the other looks and PP-OCRv6's recognizer is loaded, the
+//!   same bands are read by it ([`paddle_lost_look`]).
 //! - **Ruled tables** ([`grid_look`], in [`grid`]). A certificate set out as a ruled table whose
 //!   rows were not all read is read again with the table's rules erased; the new reading is kept
 //!   when it gives more of the table's fields.
@@ -39,10 +41,10 @@
 //!   misread makes the sum come out exactly.
 //! - **Doubtful lines, by PP-OCRv6** ([`paddle_look`], in [`paddle`]). When Tesseract read the
 //!   page, the lines a doubtful key field rests on (a breakdown line the lexicon does not name, the
-//!   payer's name, a certificate's trainee, course and issuer) are read again by PP-OCRv6's
-//!   recognizer, and a reading is kept where its amounts read the same and the extractor reads
-//!   the page better with it (after the money looks, so the amounts compared are the corrected
-//!   ones).
+//!   payer's name, a certificate's trainee, course and issuer, a date not sure or not read) are
+//!   read again by PP-OCRv6's recognizer, and a reading is kept where its amounts read the same
+//!   and the extractor reads the page better with it (after the money looks, so the amounts
+//!   compared are the corrected ones).
 //!
 //! Called by [`super::page::read_image_page`], in the order above, for each image page; not here:
 //! the first reading ([`super::page`]), the witness of a receipt's total ([`super::witness`]), and
@@ -63,7 +65,7 @@ mod table;
 mod testkit;
 
 pub use grid::grid_look;
-pub use lost::lost_look;
+pub use lost::{lost_look, paddle_lost_look};
 pub use paddle::paddle_look;
 pub use seal::seal_look;
 pub use second::second_look;

@@ -19,11 +19,12 @@ use super::CELL;
 /// where they gather is the stamp's ink, clustered as a red stamp's is.
 ///
 /// Only a stamp seen whole counts as a 領収印: a halftone cluster of a 領収印's size
-/// ([`Seal::is_large`]) whose sides are under [`WHOLE_STAMP`] characters is dropped. Such clusters
-/// are an arc of a stamp the fax mostly lost, or the gray edges of a large title's glyphs, which a
-/// fax dithers too (a title glyph makes a cluster 2.3–3 characters across: measured on 126
-/// sealless fax pages made from seeds 7, 11 and 13); a 15 mm 領収印 is over 4 characters of
-/// 10.5 pt print across. What is dropped is not seen, so `extract` leaves the seal in doubt.
+/// ([`Seal::is_large`]) whose sides are under [`WHOLE_STAMP`] characters (or 13.5 mm, where that
+/// is less) is dropped. Such clusters are an arc of a stamp the fax mostly lost, or the gray edges
+/// of a large title's glyphs, which a fax dithers too (a title glyph makes a cluster 2.3–3
+/// characters across: measured on 126 sealless fax pages made from seeds 7, 11 and 13's scans); a
+/// 15 mm 領収印 is over 4 characters of 10.5 pt print across. What is dropped is not seen, so
+/// `extract` leaves the seal in doubt.
 pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
     let (w, h) = binary.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
@@ -47,16 +48,20 @@ pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
     clusters(&map, char_h, Ink::Gray)
         .into_iter()
         .filter(|s| {
-            let whole =
-                s.bbox.w * 10 >= char_h * WHOLE_STAMP && s.bbox.h * 10 >= char_h * WHOLE_STAMP;
-            !s.is_large(char_h) || whole
+            let side = (char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX);
+            !s.is_large(char_h) || (s.bbox.w >= side && s.bbox.h >= side)
         })
         .collect()
 }
 
 /// Tenths of a character a halftone stamp's sides must reach, both, for it to count as a 領収印
-/// seen whole (see [`dithered_seals`]).
+/// seen whole (see [`dithered_seals`]), or [`WHOLE_STAMP_PX`] where that is less.
 const WHOLE_STAMP: u32 = 40;
+
+/// 13.5 mm in a fax's pixels: a fax line is 1,728 pixels across 215 mm (ITU-T T.4), 8 a mm, in
+/// fine and standard mode alike. A 領収印 is 15 mm and more; where the page's print is large (seed
+/// 11 sub035, an A5 receipt read at 64 px a character), four characters are wider than it.
+const WHOLE_STAMP_PX: u32 = 108;
 
 /// Halftone marks per cell ([`CELL`] pixels a side) of a binary page:
 /// - a dot: a black 4-connected blob that fits in 2×2 pixels (one pixel in fine mode, one pixel

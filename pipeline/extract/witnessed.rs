@@ -99,15 +99,30 @@ fn grouped(yen: i64) -> String {
     out
 }
 
-/// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).
-fn partial(part: i64, whole: i64) -> bool {
+/// Whether `part` is no reading of `whole` but of a piece of it: its digits are `whole`'s with some
+/// cut off its start or end (25,200 of 125,200), or it has at most half as many digits — a speck
+/// or two of a seal's ink over the digits read as figures (「ts 48H, 0p」 over 「204,000円」, seed 13
+/// sub058), which is no other amount.
+pub(super) fn partial(part: i64, whole: i64) -> bool {
     let (part, whole) = (part.to_string(), whole.to_string());
-    part.len() < whole.len() && (whole.ends_with(&part) || whole.starts_with(&part))
+    part.len() < whole.len()
+        && (whole.ends_with(&part) || whole.starts_with(&part) || part.len() * 2 <= whole.len())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::witness_yen;
+    use super::{partial, witness_yen};
+
+    #[test]
+    fn a_few_figures_under_a_seal_are_no_other_amount() {
+        assert!(partial(25_200, 125_200));
+        assert!(partial(48, 204_000));
+        assert!(partial(4, 20_400));
+        // As many digits, or nearly, read otherwise: another amount, which disputes.
+        assert!(!partial(204_600, 204_000));
+        assert!(!partial(24_000, 204_000));
+        assert!(!partial(480, 20_400));
+    }
 
     #[test]
     fn the_witness_reads_the_amount_when_only_the_yen_sign_after_it_is_misread() {

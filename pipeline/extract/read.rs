@@ -132,16 +132,22 @@ pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Readin
     amount_window(line, from, to).map(|(v, r, at, _, span)| (v, r, at, span))
 }
 
-/// Whether a token may continue an amount after its first token: no word in it — no kanji or kana
-/// but 「円」 and 「也」 (digits, separators, specks and look-alike letters an engine reads in digits
-/// may). A word after the digits (the next column's label, 「18,100円 消費税（10%）」 when a
-/// two-column breakdown's columns stand close) is no part of the amount, though the figure in its
-/// note would let the window parse as one.
+/// Whether a token may continue an amount after its first token: it opens with a figure (its
+/// digits, then what an engine made of 「円」: 「000月也」, seed 7 sub019's fax), or holds no word —
+/// no kanji or kana but 「円」 and 「也」 (separators, specks, look-alike letters). A word after the
+/// digits (the next column's label, 「18,100円 消費税（10%）」 when a two-column breakdown's
+/// columns stand close) is no part of the amount, though the figure in its note would let the
+/// window parse as one.
 fn continues_amount(token: &str) -> bool {
-    !token.chars().any(|c| {
-        let word = matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
-        word && !matches!(c, '円' | '也' | 'ー')
-    })
+    let opens_with_figure = token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ",.，．".contains(c));
+    opens_with_figure
+        || !token.chars().any(|c| {
+            let word = matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
+            word && !matches!(c, '円' | '也' | 'ー')
+        })
 }
 
 /// [`amount_in`], with the index past the amount's last token as well (where the rest of the

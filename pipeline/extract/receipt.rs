@@ -657,4 +657,23 @@ mod tests {
         let total = docs[0].field(rf::AMOUNT_TOTAL).expect("the sum stands in");
         assert_eq!(total.certainty, Certainty::Doubtful(Doubt::Inferred));
     }
+
+    #[test]
+    fn an_amount_whose_yen_sign_is_misread_as_a_kanji_is_still_read_whole() {
+        // Seed 7 sub019, a faxed credit contract: 「金690,000円也」 read 「金690,」「000月也」.
+        let text = [
+            "ク レ ジ ッ ト 契 約 証 明 書",
+            "岡川 美穂 様",
+            "クレジット契約額    金690, 000月也",
+            "                 授業料(3年次) 690,000",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.png", std::slice::from_ref(&page));
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(690_000));
+        assert!(!docs[0].findings.iter().any(|f| f.code == "total_not_found"));
+    }
 }

@@ -22,6 +22,7 @@ pub mod read;
 mod receipt;
 #[cfg(test)]
 mod tests;
+mod witnessed;
 
 use std::collections::BTreeMap;
 

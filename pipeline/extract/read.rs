@@ -129,9 +129,43 @@ fn money_like(text: &str) -> bool {
 /// An amount among tokens `from..to`: the rightmost run of tokens that reads as money. Returns the
 /// amount, how it was read, the index of its first token, and its span.
 pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Reading, usize, Span)> {
+    amount_window(line, from, to).map(|(v, r, at, _, span)| (v, r, at, span))
+}
+
+/// Whether a token may continue an amount after its first token: it opens with a figure (its
+/// digits, then what an engine made of 「円」: 「000月也」, seed 7 sub019's fax), or holds no word —
+/// no kanji or kana but 「円」 and 「也」 (separators, specks, look-alike letters). A word after the
+/// digits (the next column's label, 「18,100円 消費税（10%）」 when a two-column breakdown's
+/// columns stand close) is no part of the amount, though the figure in its note would let the
+/// window parse as one.
+fn continues_amount(token: &str) -> bool {
+    let opens_with_figure = token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ",.，．".contains(c));
+    opens_with_figure
+        || !token.chars().any(|c| {
+            let word = matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
+            word && !matches!(c, '円' | '也' | 'ー')
+        })
+}
+
+/// [`amount_in`], with the index past the amount's last token as well (where the rest of the
+/// segment, the next column's label, starts).
+pub fn amount_window(
+    line: &TextLine,
+    from: usize,
+    to: usize,
+) -> Option<(i64, Reading, usize, usize, Span)> {
     // Try growing windows ending at each token, rightmost first, so "11" ",000" "円" joins up.
     for end in (from + 1..=to).rev() {
         for start in (end.saturating_sub(4).max(from)..end).rev() {
+            if !line.tokens[start + 1..end]
+                .iter()
+                .all(|t| continues_amount(&t.text))
+            {
+                continue;
+            }
             let text = line.text_of(start, end);
             if !money_like(&text) || looks_like_date_or_phone(&text) {
                 continue;
@@ -168,6 +202,7 @@ pub fn amount_in(line: &TextLine, from: usize, to: usize) -> Option<(i64, Readin
                     v,
                     r,
                     s,
+                    end,
                     Span {
                         text,
                         confidence: line.confidence_of(s, end),
@@ -203,9 +238,17 @@ pub fn segments(line: &TextLine) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether text reads as a date, a phone number or an address — never an amount. An address's
+/// block and lot (「3丁目14番8号」, 「19番地」) and a number's label (「登録番号T72…」) are digits
+/// beside kanji that a line's amount search would otherwise take for money: an issuer's address
+/// below its name was read as a breakdown line's 14 or 19 (seed 13 sub014, sub055, as PP-OCRv6
+/// reads them).
 pub fn looks_like_date_or_phone(text: &str) -> bool {
     let t = compact(text);
     t.contains('年') && t.contains('月')
+        || t.contains("丁目")
+        || t.contains("番地")
+        || t.contains('番') && t.contains('号')
         || t.contains("TEL")
         || t.contains("電話")
         || t.contains('〒')

@@ -1,6 +1,7 @@
 //! The receipt reader (領収書, クレジット契約証明書): payer, issuer, course, issue date, the total and
 //! its breakdown, checked against each other.
 
+use super::witnessed::{lines_witnessed, witnessed, witnessed_sum};
 use super::*;
 
 impl Extractor {
@@ -110,13 +111,33 @@ impl Extractor {
             if tendered.contains(&li) {
                 continue;
             }
-            let segs = read::segments(line);
+            let mut segs = read::segments(line);
+            // After an amount, what is left of its segment is read as a segment of its own when
+            // it is a breakdown line's label: a two-column breakdown whose columns stand closer
+            // than a segment's gap (「入学金 18,100円 消費税（10%） 7,260円」, seed 13 sub055).
+            let rest_of = |segs: &mut Vec<(usize, usize)>, m: usize, end: usize, next: usize| {
+                let (_, to) = segs[m];
+                let label = matches!(
+                    self.lexicon.classify(&line.text_of(end, to)),
+                    Some(LabelClass::Item(_))
+                );
+                if end < to && label {
+                    segs[m].0 = end;
+                    m
+                } else {
+                    next
+                }
+            };
             let mut k = 0;
             while k < segs.len() {
                 let (from, to) = segs[k];
-                let (found, next) = match read::amount_in(line, from, to) {
-                    Some(a) => (Some(a), k + 1),
+                let (found, next) = match read::amount_window(line, from, to) {
+                    Some((v, r, at, end, span)) => {
+                        let next = rest_of(&mut segs, k, end, k + 1);
+                        (Some((v, r, at, span)), next)
+                    }
                     None if k + 1 >= segs.len()
+                        && !addressed(&line.text_of(from, to))
                         && self.lexicon.classify(&line.text_of(from, to)).is_some() =>
                     {
                         // A labelled line without its amount: take the nearest amount standing alone
@@ -128,13 +149,16 @@ impl Extractor {
                         });
                         (taken, k + 1)
                     }
-                    None if self.lexicon.classify(&line.text_of(from, to)).is_some() => {
+                    None if !addressed(&line.text_of(from, to))
+                        && self.lexicon.classify(&line.text_of(from, to)).is_some() =>
+                    {
                         // The amount is further right, past leader residue or blank cells, but not
                         // past another label.
                         let mut found = (None, k + 1);
-                        for (m, &(f2, t2)) in segs.iter().enumerate().skip(k + 1) {
-                            if let Some(a) = read::amount_in(line, f2, t2) {
-                                found = (Some(a), m + 1);
+                        for m in k + 1..segs.len() {
+                            let (f2, t2) = segs[m];
+                            if let Some((v, r, at, end, span)) = read::amount_window(line, f2, t2) {
+                                found = (Some((v, r, at, span)), rest_of(&mut segs, m, end, m + 1));
                                 break;
                             }
                             if self.lexicon.classify(&line.text_of(f2, t2)).is_some() {
@@ -198,6 +222,13 @@ impl Extractor {
                 k = next;
             }
         }
+        // An amount printed once is a line of the breakdown or the total, never both: one a label
+        // took from the line below it (a till roll's amounts stand alone, 「¥182.000」) is not
+        // also a total because of its 「¥」 — the breakdown would sum to it by itself (seed 11
+        // sub036: 182,000 taken for 191,200, surely).
+        let of_items: Vec<BBox> = items.iter().filter_map(|i| i.bbox).collect();
+        totals.retain(|(_, span)| span.bbox.is_none_or(|b| !of_items.contains(&b)));
+        unlabelled.retain(|(_, span)| span.bbox.is_none_or(|b| !of_items.contains(&b)));
         let sum = signed_sum(&items);
         // A total no total's label introduces is checked by the breakdown only where the two are
         // independent: a one-line breakdown and an amount standing alone below it are, as often as
@@ -365,6 +396,14 @@ fn tendered_or_change(text: &str) -> bool {
         .any(|w| t.starts_with(w))
 }
 
+/// Whether a line addresses a person (a name before 「様」 or 「殿」): the payer's line, whatever
+/// word of a fee its label holds (「受講生氏名」: 「受講」), is no breakdown line that takes the
+/// amount below it (seed 11 sub036, a till roll).
+fn addressed(text: &str) -> bool {
+    let t = compact(text);
+    t.ends_with('様') || t.ends_with('殿')
+}
+
 /// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
 /// text after the last word that ends a course's title, when something stands before that word.
 pub(super) fn after_course(label: &str) -> Option<String> {
@@ -375,71 +414,6 @@ pub(super) fn after_course(label: &str) -> Option<String> {
         .max()?;
     let fee = &t[end..];
     (fee.chars().count() >= 2).then(|| fee.to_string())
-}
-
-/// How far a total the breakdown sums to may be relied on. The sum is a check on the page's engine
-/// only where its misreads are independent; the same engine reads the same glyph of the same face
-/// alike in the total and in a line (「8」 read 「6」 in both 73,800 and 6,800: seed 7 sub036 was
-/// paid 29,400 for 29,520), and a single-line breakdown is the total read twice. So the total is
-/// sure only when a second engine, read in its box ([`PageInput::witnesses`]), gave the same amount;
-/// a different amount disputes it; nothing readable leaves it as read. A text layer needs no witness.
-fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
-    if pages.iter().all(|p| p.text_layer) {
-        return Certainty::Sure(Check::Breakdown);
-    }
-    let Some(bbox) = span.bbox else {
-        return span.certainty;
-    };
-    let seen = pages
-        .iter()
-        .flat_map(|p| &p.witnesses)
-        .filter(|w| w.of == WitnessOf::Total)
-        .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
-    match seen.and_then(|w| normalize::parse_yen(&w.text)) {
-        Some((v, _)) if v == amount => Certainty::Sure(Check::Breakdown),
-        // The witness read part of it (its crop cut a digit off, or a rule hid one): no vote.
-        Some((v, _)) if partial(v, amount) => span.certainty,
-        Some(_) => Certainty::Doubtful(Doubt::Disputed),
-        None => span.certainty,
-    }
-}
-
-/// Where the second engine read `sum` on a line the page's engine did not read a total from
-/// ([`PageInput::witnesses`] of total lines), if it did.
-fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
-    if sum <= 0 {
-        return None;
-    }
-    pages
-        .iter()
-        .flat_map(|p| &p.witnesses)
-        .filter(|w| w.of == WitnessOf::Total)
-        .find(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == sum))
-        .map(|w| w.bbox)
-}
-
-/// Whether the second engine read, in each breakdown line's box, exactly that line's amount
-/// ([`WitnessOf::Item`]): every line then rests on two independent readings. Not on a text layer
-/// (nothing to witness) nor on an empty breakdown.
-fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
-    !items.is_empty()
-        && items.iter().all(|item| {
-            let Some(bbox) = item.bbox else {
-                return false;
-            };
-            pages
-                .iter()
-                .flat_map(|p| &p.witnesses)
-                .filter(|w| w.of == WitnessOf::Item)
-                .filter(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h)
-                .any(|w| normalize::parse_yen(&w.text).is_some_and(|(v, _)| v == item.amount))
-        })
-}
-
-/// Whether `part`'s digits are `whole`'s with some cut off its start or end (25,200 of 125,200).
-fn partial(part: i64, whole: i64) -> bool {
-    let (part, whole) = (part.to_string(), whole.to_string());
-    part.len() < whole.len() && (whole.ends_with(&part) || whole.starts_with(&part))
 }
 
 /// Takes from `bare` (amounts standing alone on a line, by line index) the one nearest `line`'s
@@ -598,5 +572,108 @@ mod tests {
         assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(77_000));
         let items: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
         assert_eq!(items, [77_000]);
+    }
+
+    #[test]
+    fn an_address_is_no_amount_and_a_close_second_column_keeps_its_label() {
+        // Seed 13 sub055 as PP-OCRv6 reads it: the issuer's name (「パソコン」 in it) over its
+        // address, and a two-column breakdown whose second label carries a figure.
+        let text = [
+            "領 収 証",
+            "青木 香織 殿     青葉パソコン教室八王子校",
+            "                 群馬県高崎市3丁目19番1号",
+            "合計    金79,860円也",
+            "入学金    18,100円 消費税（10%）    7,260円",
+            "授業料    54,500円",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.png", std::slice::from_ref(&page));
+        let items: Vec<(String, i64)> = docs[0]
+            .items
+            .iter()
+            .map(|i| (i.label.clone(), i.amount))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("入学金".to_string(), 18_100),
+                ("消費税(10%)".to_string(), 7_260),
+                ("授業料".to_string(), 54_500)
+            ]
+        );
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(79_860));
+        assert!(!docs[0]
+            .findings
+            .iter()
+            .any(|f| f.code == "items_do_not_sum"));
+    }
+
+    #[test]
+    fn the_payers_line_takes_no_amount_and_a_line_amount_is_no_total() {
+        // Seed 11 sub036 as Tesseract read a till roll's photo: the fee labels lost, the amounts
+        // standing alone. 「受講生氏名」 holds 「受講」, a fee's word.
+        let text = [
+            "領 収 書",
+            "受講生氏名田中花子様",
+            "                 ¥182.000",
+            "                  ¥9.200",
+            "                 ¥191,200",
+            "但し Web デザイナー養成 講座 講座費用 一式として",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(&page));
+        assert!(docs[0].items.is_empty(), "{:?}", docs[0].items);
+        let total = docs[0].field(rf::AMOUNT_TOTAL).expect("a total");
+        assert!(
+            !matches!(total.certainty, Certainty::Sure(_)),
+            "{:?}",
+            total
+        );
+
+        // A fee's label over its amount alone, and no total's label: the amount is the line's,
+        // and the total is not read (the line's amount does not confirm itself).
+        let text = [
+            "領 収 書",
+            "山田 花子 様",
+            "受講料",
+            "                 ¥77,000",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(&page));
+        let items: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [77_000]);
+        let total = docs[0].field(rf::AMOUNT_TOTAL).expect("the sum stands in");
+        assert_eq!(total.certainty, Certainty::Doubtful(Doubt::Inferred));
+    }
+
+    #[test]
+    fn an_amount_whose_yen_sign_is_misread_as_a_kanji_is_still_read_whole() {
+        // Seed 7 sub019, a faxed credit contract: 「金690,000円也」 read 「金690,」「000月也」.
+        let text = [
+            "ク レ ジ ッ ト 契 約 証 明 書",
+            "岡川 美穂 様",
+            "クレジット契約額    金690, 000月也",
+            "                 授業料(3年次) 690,000",
+        ];
+        let page = PageInput {
+            number: 1,
+            lines: lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.png", std::slice::from_ref(&page));
+        assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(690_000));
+        assert!(!docs[0].findings.iter().any(|f| f.code == "total_not_found"));
     }
 }

@@ -145,7 +145,13 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
                 let course = doc.field(rf::COURSE_NAME);
                 for (i, line) in page.lines.iter().enumerate() {
                     let has_amount = !amounts(line).is_empty();
-                    let unnamed_amount = has_amount && !named.iter().any(|b| line.bbox.overlaps(b));
+                    // An amount on the line that no named breakdown line was read from, by the
+                    // amount's own box: a tall line (a handwritten 「入学人金」) reaches into the
+                    // named line below it, which is no reason to leave its label misread.
+                    let unnamed_amount = has_amount
+                        && amount_boxes(line)
+                            .iter()
+                            .any(|a| !named.iter().any(|b| b.shared_area(a) * 2 > a.w * a.h));
                     let name_line = unsure(payer)
                         && (holds(line, payer.and_then(|f| f.bbox))
                             || NAME_CUES.iter().any(|c| line.text().contains(c)));
@@ -242,6 +248,14 @@ fn unsure(field: Option<&Field>) -> bool {
 /// Whether `line` holds the box a value was read from.
 fn holds(line: &TextLine, bbox: Option<BBox>) -> bool {
     bbox.is_some_and(|b| line.bbox.overlaps(&b))
+}
+
+/// The box of every amount on the line, segment by segment, as the extractor finds them.
+fn amount_boxes(line: &TextLine) -> Vec<BBox> {
+    read::segments(line)
+        .into_iter()
+        .filter_map(|(from, to)| read::amount_in(line, from, to).and_then(|a| a.3.bbox))
+        .collect()
 }
 
 /// Every amount on the line, segment by segment, as the extractor finds them — save a date's
@@ -711,5 +725,37 @@ mod tests {
         assert_eq!(payer.certainty, Certainty::Read);
         assert!(payer.confidence <= 0.7, "{}", payer.confidence);
         assert!(!payer.relied_on(0.8));
+    }
+
+    #[test]
+    fn a_tall_misread_label_over_a_named_line_is_read_again() {
+        // Seed 11 sub008: a handwritten 「入学金」 read 「入学人金」, its line so tall that it
+        // reaches into 「受講費」's line below, whose amount is named.
+        let text = [
+            "領 収 書",
+            "山田 花子 様",
+            "入学人金 13,600円",
+            "受講費 120,000円",
+            "合計 133,600円",
+        ];
+        let mut page = PageInput {
+            number: 1,
+            lines: crate::extract::layout::lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        let tall = &mut page.lines[2];
+        tall.bbox.h = 110;
+        tall.tokens[0].bbox.h = 110;
+        let docs =
+            Extractor::default().extract_with("", std::slice::from_ref(&page), &Hints::default());
+        assert!(
+            docs[0]
+                .items
+                .iter()
+                .any(|i| i.category == ItemCategory::Other),
+            "{:?}",
+            docs[0].items
+        );
+        assert!(doubtful_lines(&page, &docs).contains(&2));
     }
 }

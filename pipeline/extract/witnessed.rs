@@ -1,0 +1,144 @@
+//! How the witness's readings bear on a receipt's money: a second engine read the total (or each
+//! breakdown line) again in its box (`reading::witness`), and the total the breakdown sums to is
+//! sure only where the two engines agree on it. Pure: compares texts already read, reads no image.
+//! Called by the receipt reader ([`super::receipt`]).
+
+use super::*;
+
+/// How far a total the breakdown sums to may be relied on. The sum is a check on the page's engine
+/// only where its misreads are independent; the same engine reads the same glyph of the same face
+/// alike in the total and in a line (「8」 read 「6」 in both 73,800 and 6,800: seed 7 sub036 was
+/// paid 29,400 for 29,520), and a single-line breakdown is the total read twice. So the total is
+/// sure only when a second engine, read in its box ([`PageInput::witnesses`]), gave the same amount;
+/// a different amount disputes it; nothing readable leaves it as read. A text layer needs no witness.
+pub(super) fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certainty {
+    if pages.iter().all(|p| p.text_layer) {
+        return Certainty::Sure(Check::Breakdown);
+    }
+    let Some(bbox) = span.bbox else {
+        return span.certainty;
+    };
+    let seen = pages
+        .iter()
+        .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
+        .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
+    match seen.and_then(|w| witness_yen(&w.text, amount)) {
+        Some(v) if v == amount => Certainty::Sure(Check::Breakdown),
+        // The witness read part of it (its crop cut a digit off, or a rule hid one): no vote.
+        Some(v) if partial(v, amount) => span.certainty,
+        Some(_) => Certainty::Doubtful(Doubt::Disputed),
+        None => span.certainty,
+    }
+}
+
+/// Where the second engine read `sum` on a line the page's engine did not read a total from
+/// ([`PageInput::witnesses`] of total lines), if it did.
+pub(super) fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
+    if sum <= 0 {
+        return None;
+    }
+    pages
+        .iter()
+        .flat_map(|p| &p.witnesses)
+        .filter(|w| w.of == WitnessOf::Total)
+        .find(|w| witness_yen(&w.text, sum) == Some(sum))
+        .map(|w| w.bbox)
+}
+
+/// Whether the second engine read, in each breakdown line's box, exactly that line's amount
+/// ([`WitnessOf::Item`]): every line then rests on two independent readings. Not on a text layer
+/// (nothing to witness) nor on an empty breakdown.
+pub(super) fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|item| {
+            let Some(bbox) = item.bbox else {
+                return false;
+            };
+            pages
+                .iter()
+                .flat_map(|p| &p.witnesses)
+                .filter(|w| w.of == WitnessOf::Item)
+                .filter(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h)
+                .any(|w| witness_yen(&w.text, item.amount) == Some(item.amount))
+        })
+}
+
+/// The amount the witness read in `text`, compared with `amount` as the page's engine read it.
+/// Tesseract's English model, witnessing PP-OCRv6's reading, has no 「円」 and reads the glyph as
+/// a digit or two after the amount (「300, 0009」 for 「300,000円」, 「790, 00079」 for
+/// 「790,000円」: seed 13 sub006, IPA Gothic): when every digit and separator of `amount` as
+/// printed (「300,000」) opens the text and one or two glyphs follow that cannot continue it (no
+/// separator, so no group of three more), the witness read `amount` — its digits, grouped, fix its
+/// size. Otherwise the text as it parses.
+fn witness_yen(text: &str, amount: i64) -> Option<i64> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_start_matches(['¥', '￥', '\\']);
+    let printed = grouped(amount);
+    if amount >= 1_000 {
+        if let Some(tail) = t.strip_prefix(printed.as_str()) {
+            let n = tail.chars().count();
+            if (1..=2).contains(&n) && !tail.contains([',', '.']) {
+                return Some(amount);
+            }
+        }
+    }
+    normalize::parse_yen(text).map(|(v, _)| v)
+}
+
+/// `yen` as a receipt prints it, grouped by three with commas (「1,090,000」).
+fn grouped(yen: i64) -> String {
+    let digits = yen.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether `part` is no reading of `whole` but of a piece of it: its digits are `whole`'s with some
+/// cut off its start or end (25,200 of 125,200), or it has at most half as many digits — a speck
+/// or two of a seal's ink over the digits read as figures (「ts 48H, 0p」 over 「204,000円」, seed 13
+/// sub058), which is no other amount.
+pub(super) fn partial(part: i64, whole: i64) -> bool {
+    let (part, whole) = (part.to_string(), whole.to_string());
+    part.len() < whole.len()
+        && (whole.ends_with(&part) || whole.starts_with(&part) || part.len() * 2 <= whole.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{partial, witness_yen};
+
+    #[test]
+    fn a_few_figures_under_a_seal_are_no_other_amount() {
+        assert!(partial(25_200, 125_200));
+        assert!(partial(48, 204_000));
+        assert!(partial(4, 20_400));
+        // As many digits, or nearly, read otherwise: another amount, which disputes.
+        assert!(!partial(204_600, 204_000));
+        assert!(!partial(24_000, 204_000));
+        assert!(!partial(480, 20_400));
+    }
+
+    #[test]
+    fn the_witness_reads_the_amount_when_only_the_yen_sign_after_it_is_misread() {
+        // Tesseract's English model over PP-OCRv6's 「300,000円」 (seed 13 sub006).
+        assert_eq!(witness_yen("300, 0009", 300_000), Some(300_000));
+        assert_eq!(witness_yen("790, 00079", 790_000), Some(790_000));
+        assert_eq!(witness_yen("¥77,000", 77_000), Some(77_000));
+        // A digit of the amount read otherwise is another amount: it disputes.
+        assert_eq!(witness_yen("300,006", 300_000), Some(300_006));
+        assert_eq!(witness_yen("300,0069", 300_000), None);
+        // A group more, or a digit lost: not the amount.
+        assert_eq!(witness_yen("300,000,000", 300_000), Some(300_000_000));
+        assert_eq!(witness_yen("30,0009", 300_000), None);
+        // Three glyphs more are more than a 「円」.
+        assert_eq!(witness_yen("300,000979", 300_000), None);
+        // Below a thousand no separator fixes the amount's size: the text as it parses.
+        assert_eq!(witness_yen("5009", 500), Some(5_009));
+    }
+}

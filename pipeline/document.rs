@@ -534,6 +534,24 @@ pub fn breakdown_sums_to(items: &[Item], total: i64) -> bool {
     })
 }
 
+/// An amount as receipts and notices print it: half-width digits grouped by three with commas
+/// (「1,090,000」, 「-59,400」). The one place amounts are written so; extract, rules and render
+/// call it.
+pub fn grouped_yen(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if amount < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod breakdown_tests {
     use super::*;

@@ -74,7 +74,7 @@ pub(super) fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
 fn witness_yen(text: &str, amount: i64) -> Option<i64> {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let t = t.trim_start_matches(['¥', '￥', '\\']);
-    let printed = grouped(amount);
+    let printed = crate::document::grouped_yen(amount);
     if amount >= 1_000 {
         if let Some(tail) = t.strip_prefix(printed.as_str()) {
             let n = tail.chars().count();
@@ -84,19 +84,6 @@ fn witness_yen(text: &str, amount: i64) -> Option<i64> {
         }
     }
     normalize::parse_yen(text).map(|(v, _)| v)
-}
-
-/// `yen` as a receipt prints it, grouped by three with commas (「1,090,000」).
-fn grouped(yen: i64) -> String {
-    let digits = yen.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Whether `part` is no reading of `whole` but of a piece of it: its digits are `whole`'s with some

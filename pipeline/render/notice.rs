@@ -59,18 +59,7 @@ fn template_id(decision: &Decision) -> &'static str {
 
 /// 「59,400」: half-width digits with thousands commas (RULES.md §5); the template adds 金 and 円.
 pub fn format_yen(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if amount < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::document::grouped_yen(amount)
 }
 
 /// 「令和8年4月」 for `YYYY-MM`; a month that is not one prints as written.

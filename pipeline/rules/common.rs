@@ -22,19 +22,7 @@ pub fn floor_to_yen(yen: i64, rate: Decimal) -> Option<i64> {
 
 /// An amount as a notice prints it: half-width digits with commas (`59,400`).
 pub fn yen(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if amount < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::document::grouped_yen(amount)
 }
 
 /// The day a person born on `birth` reaches `age`: by 年齢計算ニ関スル法律 and 民法143条, age is

@@ -36,11 +36,7 @@ pub fn lost_look(
     extractor: &Extractor,
     hints: &Hints,
 ) -> Result<bool, OcrError> {
-    let fields_of = |lines: &[TextLine]| {
-        documents_of(lines, extractor, hints)
-            .into_iter()
-            .find(|d| matches!(d.kind, DocKind::Receipt | DocKind::CompletionCertificate))
-    };
+    let fields_of = |lines: &[TextLine]| receipt_or_certificate(lines, extractor, hints);
     let Some(before) = fields_of(lines).filter(lacks_a_field) else {
         return Ok(false);
     };
@@ -99,11 +95,7 @@ pub fn paddle_lost_look(
     extractor: &Extractor,
     hints: &Hints,
 ) -> Result<bool, OcrError> {
-    let fields_of = |lines: &[TextLine]| {
-        documents_of(lines, extractor, hints)
-            .into_iter()
-            .find(|d| matches!(d.kind, DocKind::Receipt | DocKind::CompletionCertificate))
-    };
+    let fields_of = |lines: &[TextLine]| receipt_or_certificate(lines, extractor, hints);
     let Some(before) = fields_of(&page.lines).filter(lacks_a_field) else {
         return Ok(false);
     };
@@ -253,6 +245,17 @@ fn take_if_better(
         *lines = with_date;
     }
     unchanged
+}
+
+/// The receipt or certificate the extractor reads on `lines`, if any.
+fn receipt_or_certificate(
+    lines: &[TextLine],
+    extractor: &Extractor,
+    hints: &Hints,
+) -> Option<Document> {
+    documents_of(lines, extractor, hints)
+        .into_iter()
+        .find(|d| matches!(d.kind, DocKind::Receipt | DocKind::CompletionCertificate))
 }
 
 /// Whether a receipt or certificate lacks one of the fields it must carry (RULES §1.4).

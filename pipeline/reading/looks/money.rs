@@ -326,7 +326,7 @@ fn with_amount_from(line: &TextLine, english: &[Token]) -> Option<TextLine> {
         .map(|t| t.confidence)
         .fold(1.0f32, f32::min);
     tokens.push(Token {
-        text: format!("{}円", grouped(value)),
+        text: format!("{}円", crate::document::grouped_yen(value)),
         confidence,
         agreed: false,
         bbox,
@@ -369,19 +369,6 @@ fn english_amount(words: &[Token]) -> Option<(i64, usize, usize)> {
         }
     }
     best.map(|(v, f, l, _)| (v, f, l))
-}
-
-/// `213000` → `213,000`.
-fn grouped(v: i64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -436,8 +423,8 @@ mod tests {
             english_amount(&[tok("Dd", 10), tok("eH", 90), tok("30", 200)]),
             None
         );
-        assert_eq!(grouped(1_130_000), "1,130,000");
-        assert_eq!(grouped(900), "900");
+        assert_eq!(crate::document::grouped_yen(1_130_000), "1,130,000");
+        assert_eq!(crate::document::grouped_yen(900), "900");
     }
 
     #[test]

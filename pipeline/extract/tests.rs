@@ -373,6 +373,25 @@ fn a_till_receipt_lacks_what_it_lacks_even_on_a_photo() {
         "no payer is printed on a till roll"
     );
     assert!(!doc.is_unread(rf::ISSUER_NAME));
+    // An institution's receipt printed on a till and photographed, its payer's line lost to the
+    // layout analysis (seed 13 sub028): everything else a 領収書 carries is read, so the one line
+    // it lacks may be printed; its absence is judged as on any photographed receipt.
+    let mut institution = page(
+        "公益財団法人朝凪福祉人材センター\n領 収 書\n2024年6月5日(水)19:15 #000698\n受講費 ¥47,000\n教科書代 ¥7,800\n領収金額 ¥54,800\nお預り ¥60,000\nお釣り ¥5,200\n但し 調剤薬局事務講座 受講に係る費用として\n",
+    );
+    institution.text_layer = false;
+    institution.marks.capture = crate::extract::marks::Capture::Photo;
+    let doc = Extractor::default()
+        .extract("r.jpg", &[institution.clone()])
+        .remove(0);
+    assert_eq!(doc.text(rf::PAYER_NAME), None);
+    assert!(doc.is_unread(rf::PAYER_NAME), "{:?}", doc.findings);
+    // Scanned, the same till roll lacks what it lacks.
+    institution.marks.capture = crate::extract::marks::Capture::Scan;
+    let doc = Extractor::default()
+        .extract("r.png", &[institution])
+        .remove(0);
+    assert!(!doc.is_unread(rf::PAYER_NAME), "{:?}", doc.findings);
     // One such word alone is no till receipt.
     let mut one = page("領収書\n高橋 美咲 様\n金 30,000円 也\n(軽減税率対象外)\n");
     one.text_layer = false;

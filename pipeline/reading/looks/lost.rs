@@ -22,6 +22,12 @@ use crate::reading::lines::{read_cut, read_line_at, tokens_on_page};
 /// Regions of unread text the lost-text look reads, at most.
 const MAX_LOST_REGIONS: usize = 6;
 
+/// Regions PP-OCRv6's lost-text look reads, at most: its recognizer reads them in one batch, and a
+/// till roll whose layout analysis dropped its head loses more than six (seed 13 sub028: the
+/// issuer, address, TEL, registration number and title came before 「お名前 青木 沙織 様」, and the
+/// name left unread became a sure-looking absence on a till roll — a wrong 補正依頼).
+const MAX_PADDLE_LOST_REGIONS: usize = 16;
+
 /// A receipt or certificate page that lacks a field it must carry, where Tesseract's layout
 /// analysis dropped some print whole: a pad receipt's 「山口 裕子 ＿＿ 様」, a certificate's name
 /// beside its 「氏名」, its 「講座名」 line. Ink no word read covers, in bands a line high, is
@@ -106,7 +112,7 @@ pub fn paddle_lost_look(
     let pad = ch / 4;
     let regions: Vec<BBox> = unread_ink(image, &page.lines, ch)
         .into_iter()
-        .take(MAX_LOST_REGIONS)
+        .take(MAX_PADDLE_LOST_REGIONS)
         .map(|r| {
             let (x, y) = (r.x.saturating_sub(pad), r.y.saturating_sub(pad));
             BBox {

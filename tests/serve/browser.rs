@@ -1,11 +1,11 @@
 //! Issue 20 in a real browser: Debian's headless Chromium, driven through chromedriver by
 //! fantoccini. A staff user logs in with the keyboard, opens a 要確認 case (seed 99, five
-//! submissions: sub005's faxed receipt, its total 211,000円 read 211,999円 and disputed by the
-//! second engine, two breakdown lines misread and its seal unseen — seed 69's misread total, used
-//! until 2026-12-06, is read right now), sees the crop beside the amount read and the box of every field on the page, corrects every doubtful value
-//! with the keyboard alone (typing what the document says — the generator's truth — and Enter),
-//! the misread total among them, and submits; the drafter has no 決裁 button; an approver
-//! approves; the final notice (`pdftotext`) shows the 文書番号, the corrected
+//! submissions: sub005, its faxed receipt's seal not seen surely — its total 211,000円, misread
+//! until 2026-12-06, is read right now), sees the crop beside the amount read and the box of every
+//! field on the page, corrects every doubtful value with the keyboard alone (typing what the
+//! document says — the generator's truth — and Enter), and submits; the drafter has no 決裁
+//! button; an approver
+//! approves; the final notice (`pdftotext`) shows the 文書番号, the
 //! amount and no 案. Screenshots of the queue and the case page go to `target/tmp/screenshots/`
 //! (`docs/screenshots/` with `KYUFU_UPDATE_SCREENSHOTS=1`).
 //!
@@ -226,8 +226,8 @@ fn truth_value(truth: &Value, target: &str) -> String {
     }
 }
 
-/// The case to review: 要確認 only for values read with doubt, among them a misread total, which
-/// the documents make a `pay`.
+/// The case to review: 要確認 only for values read with doubt (seed 99 sub005: its faxed receipt's seal
+/// unseen), which the documents make a `pay`; its total read with a box.
 fn doubtful_case(dir: &Path) -> (PathBuf, Value) {
     for e in fs::read_dir(dir.join("outbox")).unwrap().flatten() {
         let d = read_json(&e.path().join("decision.json"));
@@ -248,21 +248,18 @@ fn doubtful_case(dir: &Path) -> (PathBuf, Value) {
                 .unwrap()
                 .iter()
                 .any(|d| d["file"] == file.as_str());
-            let misread_total = docs.as_array().unwrap().iter().any(|d| {
-                let read = &d["doc"]["fields"]["amount_total"]["value"];
-                truth["documents"].as_array().unwrap().iter().any(|t| {
-                    t["file"] == d["file"]
-                        && t["kind"] == "receipt"
-                        && !read.is_null()
-                        && *read != t["fields"]["amount_total"]
-                })
-            });
-            if ours && truth["expected"]["outcome"] == "pay" && misread_total {
+            // The receipt's total read with its box (the crop beside the amount is looked at).
+            let boxed_total = docs
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| !d["doc"]["fields"]["amount_total"]["box"].is_null());
+            if ours && truth["expected"]["outcome"] == "pay" && boxed_total {
                 return (e.path(), truth);
             }
         }
     }
-    panic!("seed 99 has a 要確認 case with a misread total that the documents make a pay");
+    panic!("seed 99 has a 要確認 case, doubtful values only, that the documents make a pay");
 }
 
 /// An amount as a notice prints it: 金59,400円.
@@ -378,10 +375,10 @@ fn a_doubtful_amount_is_corrected_with_the_keyboard_and_approved_in_chromium() {
             )
             .await;
         }
-        // The misread total was among them, corrected to what the receipt says.
+        // Each doubtful value was corrected to what the document says.
         assert!(
-            corrected.iter().any(|t| t.ends_with("#amount_total")),
-            "the misread total was corrected with the keyboard: {corrected:?}"
+            !corrected.is_empty(),
+            "the doubtful values were corrected with the keyboard: {corrected:?}"
         );
         let after = read_json(&case_dir.join("decision.json"));
         assert_eq!(after["outcome"], "pay", "every doubt resolved: {after}");

@@ -47,6 +47,7 @@ pub(super) const PAYER_LABELS: &[&str] = &[
 pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32) {
     let text_layer = pages.iter().all(|p| p.text_layer);
     let mut seal_found = false;
+    let mut seal_seen_surely = false;
     let mut unsealed = false;
     let mut doubtful = false;
     for p in pages {
@@ -94,10 +95,16 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
         }
         // A 領収印 is well over two characters across; anything smaller that is not a 訂正印 is a
         // speck, a logo or a glyph, not a seal.
-        seal_found |= seals
+        let large = |s: &marks::Seal, used: &bool| !used && s.is_large(ch);
+        seal_found |= seals.iter().zip(&used).any(|(s, u)| large(s, u));
+        // A colour photo's seal is its red ink: gray clusters of a 領収印's size on one are as
+        // likely print under uneven light (seed 99 sub003: a sealless till roll photographed, its
+        // gray print taken for a seal — a wrong pay).
+        let photo = p.marks.capture == crate::extract::marks::Capture::Photo;
+        seal_seen_surely |= seals
             .iter()
             .zip(&used)
-            .any(|(s, used)| !used && s.is_large(ch));
+            .any(|(s, u)| large(s, u) && (s.ink == marks::Ink::Red || !photo));
     }
     // Ink analysis sees a seal or its absence; a text layer has no image to see one in.
     let certainty = if text_layer {
@@ -133,7 +140,12 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
         DocKind::CompletionCertificate => cf::SEAL_PRESENT,
         _ => rf::SEAL_PRESENT,
     };
-    let seal = if seal_found {
+    let seal = if seal_found && !seal_seen_surely {
+        Field {
+            certainty: Certainty::Doubtful(Doubt::Capture),
+            ..field(true)
+        }
+    } else if seal_found {
         field(true)
     } else {
         unsure_in_capture(field(false))

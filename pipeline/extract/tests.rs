@@ -505,6 +505,14 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
         (Value::Bool(false), ink)
     );
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), ink));
+    // On a photo, gray ink of a seal's size is as likely print under uneven light (seed 99
+    // sub003: a sealless till roll, a wrong pay): present, but doubtful; on a scan, sure.
+    p.marks.seals[0].ink = marks::Ink::Gray;
+    p.marks.seals[0].ring = false;
+    p.marks.capture = marks::Capture::Photo;
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), capture));
+    p.marks.capture = marks::Capture::Scan;
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), ink));
 }
 
 #[test]

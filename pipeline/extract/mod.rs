@@ -11,6 +11,8 @@
 
 mod absence;
 pub use absence::TILL_RECEIPT;
+#[cfg(test)]
+mod absence_tests;
 mod certificate;
 mod fields;
 mod hints;

@@ -38,13 +38,17 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let titles: Vec<BBox> = lines.iter().filter(|l| title(l)).map(|l| l.bbox).collect();
     let mut runs: Vec<BBox> = Vec::new();
     for line in lines {
-        let ch = line.char_height();
         // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
         // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
         // with ink beside it.
-        if title(line) || ch < MIN_PRINT_HEIGHT {
+        if title(line) || line.char_height() < MIN_PRINT_HEIGHT {
             continue;
         }
+        // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
+        // 二 ミ」 14 px high for 「遠藤 誠一」 beside a seal), and at their scale the 艹 of 藤
+        // — a stroke across two short uprights — is a strike (seed 17 sub021, a wrong 補正依頼).
+        // Small print is looked at no smaller than two thirds of the page's.
+        let ch = line.char_height().max(page_h * 2 / 3);
         let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
@@ -383,5 +387,44 @@ mod tests {
             strikes[0].x + 8 >= d.x && strikes[0].right() <= d.x + d.w + 8,
             "{strikes:?} over {d:?}"
         );
+    }
+
+    #[test]
+    fn the_cross_stroke_of_a_kanji_read_as_small_glyph_pieces_is_no_strike() {
+        // 「遠藤 誠一」 beside a seal read as 「ヽ 主 二 ミ」, a line 14 px high on a page whose
+        // print is 50 px: the 艹 of 藤 is a 48 px stroke across two uprights, over three of
+        // those "characters" long (seed 17 sub021).
+        let mut img = GrayImage::from_pixel(1000, 600, image::Luma([255]));
+        let black = image::Luma([0]);
+        draw_filled_rect_mut(&mut img, Rect::at(402, 317).of_size(48, 3), black);
+        for x in [415, 431] {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 312).of_size(4, 12), black);
+        }
+        let word = |text: &str, x: u32, y: u32, h: u32| Token {
+            text: text.into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox { x, y, w: 150, h },
+        };
+        let page = vec![
+            word("修了証明書", 100, 50, 50),
+            word("令和8年3月", 100, 150, 50),
+            word("株式会社", 100, 450, 50),
+        ];
+        let mut lines = lines_from_tokens(page.clone());
+        lines.extend(lines_from_tokens(vec![word("ヽ主二ミ", 360, 311, 14)]));
+        assert_eq!(find_strikes(&img, &lines), vec![]);
+
+        // The same stroke through the same uprights on a page whose print is that small is one.
+        let small: Vec<Token> = page
+            .into_iter()
+            .map(|t| Token {
+                bbox: BBox { h: 14, ..t.bbox },
+                ..t
+            })
+            .collect();
+        let mut lines = lines_from_tokens(small);
+        lines.extend(lines_from_tokens(vec![word("ヽ主二ミ", 360, 311, 14)]));
+        assert_eq!(find_strikes(&img, &lines).len(), 1);
     }
 }

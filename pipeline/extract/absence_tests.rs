@@ -232,6 +232,35 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), capture));
     p.marks.capture = marks::Capture::Scan;
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), ink));
+
+    // A photo that came in colour shows a stamp red: where the red finder saw none, the seal is
+    // surely absent, and gray ink that closes no ring is print (seed 17: three sealless
+    // receipts photographed, all sent to review).
+    p.marks.capture = marks::Capture::Photo;
+    p.marks.in_colour = true;
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
+    p.marks.seals.clear();
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), ink));
+    // A gray ring on it (a photocopy's stamp) is a seal, doubtful; so is a piece of red ink too
+    // small for a 領収印 (a stamp the print over it cut up): its absence is not sure.
+    let piece = |ink, ring, side| marks::Seal {
+        bbox: BBox {
+            x: line.x,
+            y: line.y,
+            w: side,
+            h: side,
+        },
+        ink,
+        ring,
+    };
+    p.marks.seals = vec![piece(marks::Ink::Gray, true, 120)];
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(true), capture));
+    p.marks.seals = vec![piece(marks::Ink::Red, false, 30)];
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), capture));
+    // A photo in gray (a phone app's black-and-white mode) hides a red stamp: not sure.
+    p.marks.seals.clear();
+    p.marks.in_colour = false;
+    assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), capture));
 }
 
 #[test]

@@ -96,11 +96,17 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
         // A 領収印 is well over two characters across; anything smaller that is not a 訂正印 is a
         // speck, a logo or a glyph, not a seal.
         let large = |s: &marks::Seal, used: &bool| !used && s.is_large(ch);
-        seal_found |= seals.iter().zip(&used).any(|(s, u)| large(s, u));
         // A colour photo's seal is its red ink: gray clusters of a 領収印's size on one are as
         // likely print under uneven light (seed 99 sub003: a sealless till roll photographed, its
-        // gray print taken for a seal — a wrong pay).
-        let photo = p.marks.capture == crate::extract::marks::Capture::Photo;
+        // gray print taken for a seal — a wrong pay). Where the photo came in colour, gray that
+        // closes no ring is print; a gray ring is kept, as doubtful (a photocopy's stamp).
+        let photo = p.marks.capture == marks::Capture::Photo;
+        let print =
+            |s: &marks::Seal| photo && p.marks.in_colour && s.ink == marks::Ink::Gray && !s.ring;
+        seal_found |= seals
+            .iter()
+            .zip(&used)
+            .any(|(s, u)| large(s, u) && !print(s));
         seal_seen_surely |= seals
             .iter()
             .zip(&used)
@@ -125,9 +131,9 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     // reading).
     let weak_capture = pages
         .iter()
-        .any(|p| p.marks.capture != crate::extract::marks::Capture::Scan);
-    let unsure_in_capture = |f: Field| {
-        if weak_capture && f.certainty == Certainty::Sure(Check::Ink) {
+        .any(|p| p.marks.capture != marks::Capture::Scan);
+    let unsure_in_capture = |weak: bool, f: Field| {
+        if weak && f.certainty == Certainty::Sure(Check::Ink) {
             Field {
                 certainty: Certainty::Doubtful(Doubt::Capture),
                 ..f
@@ -148,7 +154,18 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
     } else if seal_found {
         field(true)
     } else {
-        unsure_in_capture(field(false))
+        // A seal's absence is seen on a scan, and on a photo that came in colour: its red finder
+        // saw no red stamp where one would show red (seed 17: three sealless receipts
+        // photographed, each sent to review) — nor a piece of one (a stamp the print over it cut
+        // up). A fax's halftone, and a gray photo, hide a stamp.
+        let seal_shows = |p: &&PageInput| match p.marks.capture {
+            marks::Capture::Scan => true,
+            marks::Capture::Photo => {
+                p.marks.in_colour && !p.marks.seals.iter().any(|s| s.ink == marks::Ink::Red)
+            }
+            marks::Capture::Binary => false,
+        };
+        unsure_in_capture(!pages.iter().all(seal_shows), field(false))
     };
     doc.fields.insert(seal_name.into(), seal);
     // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.
@@ -158,7 +175,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             ..field(true)
         }
     } else if unsealed {
-        unsure_in_capture(field(true))
+        unsure_in_capture(weak_capture, field(true))
     } else {
         field(false)
     };

@@ -37,6 +37,9 @@ pub struct Marks {
     pub strikes: Vec<BBox>,
     /// How the page was captured, which bounds what the detectors can be sure they did not see.
     pub capture: Capture,
+    /// The page came in colour (its pixels carry hue, not gray saved as RGB): a red stamp on it
+    /// shows red, so on a photo the red finder seeing none is seeing that there is none.
+    pub in_colour: bool,
 }
 
 /// How a page image was captured, as far as ink analysis is concerned. A scanner sets paper to

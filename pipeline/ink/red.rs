@@ -17,6 +17,22 @@ fn is_red(p: &image::Rgb<u8>) -> bool {
     r > 110 && r - g > 45 && r - b > 35
 }
 
+/// Whether `color` carries hue at all: one sampled pixel in a thousand whose channels differ by 12
+/// or more. A gray page saved as RGB (a phone app's black-and-white mode) has none; a colour photo
+/// has it in its noise and its light's cast even where the paper is white (a colour photo of a
+/// sealed receipt under neutral light: 0.6 % of its pixels).
+pub fn shows_colour(color: &RgbImage) -> bool {
+    let (mut sampled, mut hued) = (0u32, 0u32);
+    for p in color.pixels().step_by(7) {
+        let [r, g, b] = p.0;
+        sampled += 1;
+        if r.max(g).max(b) - r.min(g).min(b) >= 12 {
+            hued += 1;
+        }
+    }
+    hued * 1000 >= sampled.max(1)
+}
+
 /// Finds red-ink clusters of about seal size (the caller passes the page's character height).
 pub fn find_red_seals(color: &RgbImage, char_h: u32) -> Vec<Seal> {
     red_seals(&red_map(color), char_h)
@@ -80,5 +96,23 @@ mod tests {
         assert_eq!(seals.len(), 1, "{seals:?}");
         let s = seals[0].bbox;
         assert!(s.x <= 350 && s.right() >= 450 && s.y <= 250 && s.bottom() >= 350);
+    }
+
+    #[test]
+    fn a_gray_page_saved_in_rgb_shows_no_colour_and_a_photo_with_a_cast_does() {
+        // Gray print on white, every channel alike: a black-and-white scan app's JPEG.
+        let mut gray = RgbImage::from_pixel(300, 300, image::Rgb([235, 235, 235]));
+        draw_filled_rect_mut(
+            &mut gray,
+            Rect::at(50, 50).of_size(200, 20),
+            image::Rgb([40; 3]),
+        );
+        assert!(!shows_colour(&gray));
+        // The same under warm indoor light: the paper yellowish, the print brownish.
+        let warm = RgbImage::from_fn(300, 300, |x, y| {
+            let [v, _, _] = gray.get_pixel(x, y).0;
+            image::Rgb([v, v.saturating_sub(6), v.saturating_sub(16)])
+        });
+        assert!(shows_colour(&warm));
     }
 }

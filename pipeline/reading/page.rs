@@ -114,7 +114,11 @@ pub fn read_image_page(
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let mut clock = Stages::start(number);
-    let ocr::Prepared { gray, color, .. } = ocr::prepare_keeping_color(image, has_red);
+    let mut in_colour = false;
+    let ocr::Prepared { gray, color, .. } = ocr::prepare_keeping_color(image, |color| {
+        in_colour = ink::shows_colour(color);
+        has_red(color)
+    });
     clock.lap("prepare");
     let capture = ink::capture_of(&gray);
     // On a colour page with red ink: keep only where the red is (for the seal finder) and read a gray
@@ -145,6 +149,7 @@ pub fn read_image_page(
         text: text_image,
         red: red.as_ref(),
         capture,
+        in_colour,
     };
     let first = build_page(engines, &seen, recognized, number, extractor, hints)?;
     clock.lap("build_page");
@@ -231,6 +236,8 @@ struct Seen<'a> {
     text: &'a GrayImage,
     red: Option<&'a GrayImage>,
     capture: Capture,
+    /// The page came in colour (see [`Marks::in_colour`]).
+    in_colour: bool,
 }
 
 /// One reading of the page (`recognized`) → lines, their second looks, and the page's marks.
@@ -247,6 +254,7 @@ fn build_page(
         text,
         red,
         capture,
+        in_colour,
     } = *seen;
     let mut clock = Stages::start(number);
     let tokens = tokens_on_page(recognized.words, 0, 0, 1.0);
@@ -260,6 +268,7 @@ fn build_page(
     let char_h = PageInput::char_height(&lines);
     let marks = Marks {
         capture,
+        in_colour,
         seals: match &red {
             Some(map) => ink::red_seals(map, char_h),
             None if capture == Capture::Binary => ink::dithered_seals(ocr_input, char_h),

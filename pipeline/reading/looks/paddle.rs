@@ -15,8 +15,9 @@
 //! same as before (two engines agreeing on the money) and the extractor then reads the page
 //! better — a field found, or more certain (`document::Certainty`), or one more breakdown line
 //! classified — and nothing it read before is lost, less certain, or changed without more
-//! certainty. The look never makes a value certain itself: it only offers the extractor a reading,
-//! with no higher a score than the first reading of the line had.
+//! certainty. The look never makes a value certain alone: it offers the extractor a reading, with no
+//! higher a score than the first reading of the line had; and where its reading of a name (payer,
+//! trainee, issuer) is the one Tesseract gave, the name is agreed — two engines alike.
 //!
 //! Called by [`crate::reading::page::read_image_page`] after the other looks of an image page,
 //! when PP-OCRv6's recognizer is loaded as the witness; when PP-OCRv6 read the page first it has
@@ -29,11 +30,14 @@ use crate::document::{
     ItemCategory,
 };
 use crate::extract::layout::TextLine;
+use crate::extract::normalize::{compact, lookalike_key};
 use crate::extract::{read, Extractor, Hints, PageInput};
 use crate::ocr::paddle::{to_recognized, Glyph, Line, Script};
 use crate::ocr::OcrError;
 use crate::reading::lines::tokens_on_page;
 use crate::reading::page::PageEngines;
+
+use super::names::{nearly, Known};
 
 /// Words a line printing a person's name carries: the honorific after it, or a label before it
 /// (氏名, ご芳名, お名前, 宛名, 受講者, 依頼者…, as `extract`'s name labels end).
@@ -69,7 +73,7 @@ pub fn paddle_look(
         return Ok(false);
     };
     let mut docs = extractor.extract_with("", std::slice::from_ref(page), hints);
-    let candidates = doubtful_lines(page, &docs);
+    let candidates = doubtful_lines(page, &docs, hints);
     if candidates.is_empty() {
         return Ok(false);
     }
@@ -118,19 +122,99 @@ pub fn paddle_look(
         if reads_better(&docs, &now) {
             kept += unkept.len();
             *page = trial;
+            unkept.clear();
         }
     }
+    let agreed = agree_on_names(page, &unkept, extractor, hints);
     tracing::debug!(
         looked = candidates.len(),
         kept,
+        agreed,
         "PP-OCRv6 read doubtful lines again"
     );
-    Ok(kept > 0)
+    Ok(kept > 0 || agreed > 0)
+}
+
+/// The fields a name is read into, and their documents' kinds: whom a receipt was paid by, whom a
+/// certificate names, and who issued either.
+const NAMES: &[(DocKind, &str)] = &[
+    (DocKind::Receipt, rf::PAYER_NAME),
+    (DocKind::Receipt, rf::ISSUER_NAME),
+    (DocKind::CompletionCertificate, cf::TRAINEE_NAME),
+    (DocKind::CompletionCertificate, cf::ISSUER_NAME),
+];
+
+/// Marks as agreed the words of each name field read with nothing for it but Tesseract's score
+/// that PP-OCRv6, reading its line again (`tried`: readings not kept), gives alike: two engines
+/// agreeing is better evidence than either one's score (issue 19). A name other than the
+/// application's is then told from a misread one without a person — a payer who is not the
+/// applicant on a fax (seed 17 sub019, read 0.67 and sent to review). Returns how many fields
+/// were agreed.
+fn agree_on_names(
+    page: &mut PageInput,
+    tried: &[(usize, TextLine)],
+    extractor: &Extractor,
+    hints: &Hints,
+) -> usize {
+    let compact = |f: &Field| {
+        f.value
+            .as_text()
+            .map(|t| t.split_whitespace().collect::<String>())
+    };
+    let docs = extractor.extract_with("", std::slice::from_ref(page), hints);
+    let mut agreed = 0;
+    for &(kind, name) in NAMES {
+        let Some(field) = docs
+            .iter()
+            .find(|d| d.kind == kind)
+            .and_then(|d| d.field(name))
+        else {
+            continue;
+        };
+        let (Certainty::Read, Some(bbox), Some(text)) =
+            (field.certainty, field.bbox, compact(field))
+        else {
+            continue;
+        };
+        for (i, new) in tried {
+            if !page.lines[*i].bbox.overlaps(&bbox) {
+                continue;
+            }
+            let mut trial = page.clone();
+            trial.lines[*i] = new.clone();
+            let again = extractor.extract_with("", std::slice::from_ref(&trial), hints);
+            let alike = again
+                .iter()
+                .find(|d| d.kind == kind)
+                .and_then(|d| d.field(name))
+                .and_then(compact)
+                .is_some_and(|t| t == text);
+            if alike {
+                for t in &mut page.lines[*i].tokens {
+                    if t.bbox.overlaps(&bbox) {
+                        t.agreed = true;
+                    }
+                }
+                agreed += 1;
+                break;
+            }
+        }
+    }
+    agreed
 }
 
 /// Indices of the lines worth a second engine's reading, at most [`MAX_LINES`], top to bottom.
-fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
+fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usize> {
     let mut wanted = vec![false; page.lines.len()];
+    // A line that nearly carries the applicant's name, with no cue to it (a pad's 様 printed far
+    // right and not read with it: seed 17 sub057's 「山下 裕チ」 for 山下 裕子, the payer not found).
+    let known: Vec<String> = hints
+        .names
+        .iter()
+        .map(|n| lookalike_key(&compact(n)))
+        .filter(|k| k.chars().count() >= 2)
+        .collect();
+    let near_a_name = |line: &TextLine| known.iter().any(|k| nearly(line, k, Known::Name));
     for doc in docs {
         let total = doc.field(rf::AMOUNT_TOTAL).and_then(|f| f.bbox);
         match doc.kind {
@@ -143,6 +227,7 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
                     .collect();
                 let payer = doc.field(rf::PAYER_NAME);
                 let course = doc.field(rf::COURSE_NAME);
+                let issuer = doc.field(rf::ISSUER_NAME);
                 for (i, line) in page.lines.iter().enumerate() {
                     let has_amount = !amounts(line).is_empty();
                     // An amount on the line that no named breakdown line was read from, by the
@@ -154,13 +239,17 @@ fn doubtful_lines(page: &PageInput, docs: &[Document]) -> Vec<usize> {
                             .any(|a| !named.iter().any(|b| b.shared_area(a) * 2 > a.w * a.h));
                     let name_line = unsure(payer)
                         && (holds(line, payer.and_then(|f| f.bbox))
-                            || NAME_CUES.iter().any(|c| line.text().contains(c)));
+                            || NAME_CUES.iter().any(|c| line.text().contains(c))
+                            || near_a_name(line));
                     // The course is compared with the application's: a misread title is a
                     // course_mismatch for a person to look at (seed 13: 「日商短記」 for 日商簿記2級講座).
                     let course_line = unsure(course)
                         && (holds(line, course.and_then(|f| f.bbox))
                             || COURSE_CUES.iter().any(|c| line.text().contains(c)));
-                    wanted[i] |= unnamed_amount || name_line || course_line;
+                    // The issuer read with nothing for it, on the line it was read from (an
+                    // issuer other engines read alike is agreed: `agree_on_names`).
+                    let issuer_line = unsure(issuer) && holds(line, issuer.and_then(|f| f.bbox));
+                    wanted[i] |= unnamed_amount || name_line || course_line || issuer_line;
                 }
             }
             DocKind::CompletionCertificate => {
@@ -728,6 +817,50 @@ mod tests {
     }
 
     #[test]
+    fn a_name_both_engines_read_alike_is_agreed_and_one_they_read_otherwise_is_not() {
+        let mut engines = engines();
+        let extractor = Extractor::default();
+        let img = receipt();
+        let mut page = read_by_tesseract(&mut engines, &img);
+        let payer = |page: &PageInput| {
+            receipt_of(page, &extractor)
+                .field(rf::PAYER_NAME)
+                .expect("the payer")
+                .clone()
+        };
+        // No application names 吉田 愛: Tesseract's reading alone is only read.
+        assert_eq!(payer(&page).certainty, Certainty::Read);
+        let mut misread_page = page.clone();
+
+        paddle_look(&engines, &img, &mut page, &extractor, &Hints::default()).expect("reads");
+        let agreed = payer(&page);
+        assert_eq!(agreed.certainty, Certainty::Agreed);
+        assert_eq!(
+            agreed.value.as_text().map(|t| t.replace(' ', "")),
+            Some("吉田愛".to_string())
+        );
+
+        // Tesseract's 「吉田 受」 is not what PP-OCRv6 reads there: still only read.
+        let line = misread_page
+            .lines
+            .iter_mut()
+            .find(|l| l.text().contains("吉田"))
+            .expect("the payer's line");
+        for t in &mut line.tokens {
+            t.text = t.text.replace('愛', "受");
+        }
+        paddle_look(
+            &engines,
+            &img,
+            &mut misread_page,
+            &extractor,
+            &Hints::default(),
+        )
+        .expect("reads");
+        assert_ne!(payer(&misread_page).certainty, Certainty::Agreed);
+    }
+
+    #[test]
     fn a_tall_misread_label_over_a_named_line_is_read_again() {
         // Seed 11 sub008: a handwritten 「入学金」 read 「入学人金」, its line so tall that it
         // reaches into 「受講費」's line below, whose amount is named.
@@ -756,6 +889,6 @@ mod tests {
             "{:?}",
             docs[0].items
         );
-        assert!(doubtful_lines(&page, &docs).contains(&2));
+        assert!(doubtful_lines(&page, &docs, &Hints::default()).contains(&2));
     }
 }

@@ -261,6 +261,20 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
     p.marks.seals.clear();
     p.marks.in_colour = false;
     assert_eq!(read(&p, rf::SEAL_PRESENT), (Value::Bool(false), capture));
+
+    // On a scan, stamp-gray ink of a seal's size that no outline was found round (a gray 角印 the
+    // print over it cut up: seed 13 sub058, a wrong 補正依頼) leaves the absence unseen.
+    p.marks.capture = marks::Capture::Scan;
+    p.marks.traces = vec![BBox {
+        x: line.x,
+        y: line.y,
+        w: 150,
+        h: 150,
+    }];
+    assert_eq!(
+        read(&p, rf::SEAL_PRESENT),
+        (Value::Bool(false), Certainty::Doubtful(Doubt::Unseen))
+    );
 }
 
 #[test]

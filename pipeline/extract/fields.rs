@@ -165,7 +165,18 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             }
             marks::Capture::Binary => false,
         };
-        unsure_in_capture(!pages.iter().all(seal_shows), field(false))
+        // Nor is it seen where stamp-gray ink of a seal's size lies with no outline found round
+        // it (a gray 角印 the print over it cut up: seed 13 sub058, a wrong 補正依頼).
+        let absent = field(false);
+        let traced = pages.iter().any(|p| !p.marks.traces.is_empty());
+        if traced && absent.certainty == Certainty::Sure(Check::Ink) {
+            Field {
+                certainty: Certainty::Doubtful(Doubt::Unseen),
+                ..absent
+            }
+        } else {
+            unsure_in_capture(!pages.iter().all(seal_shows), absent)
+        }
     };
     doc.fields.insert(seal_name.into(), seal);
     // Gray ink beside a strike that is no ring may be a 訂正印 or light print: a person looks.

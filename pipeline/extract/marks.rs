@@ -40,6 +40,9 @@ pub struct Marks {
     /// The page came in colour (its pixels carry hue, not gray saved as RGB): a red stamp on it
     /// shows red, so on a photo the red finder seeing none is seeing that there is none.
     pub in_colour: bool,
+    /// Stamp-gray ink of a seal's size round which no seal's outline was found (a stamp the print
+    /// over it hides, or light print): no seal, and no sure absence of one either.
+    pub traces: Vec<BBox>,
 }
 
 /// How a page image was captured, as far as ink analysis is concerned. A scanner sets paper to

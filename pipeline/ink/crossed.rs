@@ -21,12 +21,63 @@ use super::seals::gray_ink_map;
 use super::CELL;
 
 /// Gray seals crossed by print on `gray`, a scanned page whose print is black; `char_h` is the
-/// page's character height.
-pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
+/// page's character height. Also returns the traces: groups of stamp-gray ink of a 領収印's size
+/// round which no outline was found — a stamp the print over it hides (a gray 角印 stamped over
+/// the date and the total, its sides cut by both: seed 13 sub058, read surely sealless and a
+/// wrong 補正依頼), or light print. The caller takes no seal from a trace, and no sure absence.
+pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
     // Rings only: on a gray page a table's rules in gray close squares round its cells (seed
     // 11 sub039, a sealless receipt read as sealed), and a 角印 is looked for from its sides
     // ([`super::square_seals`]).
-    crossed(gray, char_h, Ink::Gray, &[Shape::Circle])
+    let char_h = char_h.max(8);
+    let map = gray_ink_map(gray);
+    let groups = groups(&map, char_h);
+    let seals = crossed_in(gray, &groups, char_h, Ink::Gray, &[Shape::Circle]);
+    let traces = groups
+        .into_iter()
+        .filter(|g| !seals.iter().any(|s| s.bbox.overlaps(g)))
+        .filter(|g| stamp_sized(g, char_h) && inked_share(&map, g) >= 0.1)
+        .filter(|g| crossed_by_print(gray, g))
+        .collect();
+    (seals, traces)
+}
+
+/// Whether `group` is of a seal's size: each side from a 領収印's least (2.2 characters, as
+/// [`Seal::is_large`]) to seven (a 角印 of 45 mm over 8 mm print, 5.6 characters: seed 13
+/// sub058), neither over twice the other.
+fn stamp_sized(group: &BBox, char_h: u32) -> bool {
+    let side = |v: u32| v * 5 >= char_h * 11 && v <= char_h * 7;
+    side(group.w) && side(group.h) && group.w <= group.h * 2 && group.h <= group.w * 2
+}
+
+/// Whether black print lies across `group` (one pixel in fifty of its box): stamp ink the print
+/// did not cut would have been found whole by the gray finder, and a seal's place printed in light
+/// gray (a circle with 「印」 in it) is no stamp.
+fn crossed_by_print(gray: &GrayImage, group: &BBox) -> bool {
+    let (x1, y1) = (
+        group.right().min(gray.width()),
+        group.bottom().min(gray.height()),
+    );
+    let dark = (group.y..y1)
+        .flat_map(|y| (group.x..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 85)
+        .count() as u64;
+    dark * 50 >= u64::from(group.w) * u64::from(group.h)
+}
+
+/// The share of the map's cells inside `group` (a box in pixels) that hold stamp ink.
+fn inked_share(map: &GrayImage, group: &BBox) -> f32 {
+    let (x0, y0) = (group.x / CELL, group.y / CELL);
+    let (x1, y1) = (
+        (group.right() / CELL).min(map.width()),
+        (group.bottom() / CELL).min(map.height()),
+    );
+    let cells = (x1.saturating_sub(x0) * y1.saturating_sub(y0)).max(1);
+    let inked = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| map.get_pixel(x, y).0[0] > 0)
+        .count();
+    inked as f32 / cells as f32
 }
 
 /// Red seals crossed by print on a scanned colour page: `page` is it in gray with the red
@@ -53,13 +104,24 @@ const RED_AS_GRAY: u8 = 150;
 
 fn crossed(gray: &GrayImage, char_h: u32, ink: Ink, shapes: &[Shape]) -> Vec<Seal> {
     let char_h = char_h.max(8);
-    let map = gray_ink_map(gray);
+    let groups = groups(&gray_ink_map(gray), char_h);
+    crossed_in(gray, &groups, char_h, ink, shapes)
+}
+
+/// The seals whose outline is found round `groups` of stamp ink on `gray`.
+fn crossed_in(
+    gray: &GrayImage,
+    groups: &[BBox],
+    char_h: u32,
+    ink: Ink,
+    shapes: &[Shape],
+) -> Vec<Seal> {
     let mut found: Vec<Seal> = Vec::new();
-    for group in groups(&map, char_h) {
-        if found.iter().any(|s| s.bbox.overlaps(&group)) {
+    for group in groups {
+        if found.iter().any(|s| s.bbox.overlaps(group)) {
             continue;
         }
-        if let Some(seal) = outline_in(gray, &group, char_h, shapes) {
+        if let Some(seal) = outline_in(gray, group, char_h, shapes) {
             found.push(Seal { ink, ..seal });
         }
     }
@@ -440,7 +502,7 @@ mod tests {
         // The pieces alone: none of a 領収印's size.
         let pieces = find_gray_seals(&page, CHAR_H);
         assert!(!pieces.iter().any(|s| s.is_large(CHAR_H)), "{pieces:?}");
-        let found = crossed_seals(&page, CHAR_H);
+        let (found, _) = crossed_seals(&page, CHAR_H);
         assert_eq!(found.len(), 1, "{found:?}");
         let seal = found[0];
         assert!(seal.ring && seal.is_large(CHAR_H), "{seal:?}");
@@ -501,8 +563,9 @@ mod tests {
             crate::ocr::testpage::draw(&mut page, &font, "入校料", 100.0, y, 30.0);
             crate::ocr::testpage::draw(&mut page, &font, "10,000円", 700.0, y, 30.0);
         }
-        let found = crossed_seals(&page, CHAR_H);
+        let (found, traces) = crossed_seals(&page, CHAR_H);
         assert!(found.is_empty(), "{found:?}");
+        assert!(traces.is_empty(), "{traces:?}");
     }
 
     #[test]
@@ -544,6 +607,36 @@ mod tests {
         assert!(
             b.x.abs_diff(500) <= 8 && b.right().abs_diff(660) <= 8,
             "{b:?}"
+        );
+    }
+
+    #[test]
+    fn a_gray_square_stamp_over_the_total_is_no_seal_but_a_trace() {
+        // Seed 13 sub058: a 角印 170 px a side (5.3 characters), its frame 6 px, engraved with
+        // four kanji, stamped over the total and its rules. Squares are not looked for on a gray
+        // page (a table's gray rules close them), so no seal is found — but its ink is a trace,
+        // and the receipt is not surely sealless.
+        let font = crate::ocr::testpage::font();
+        let mut page = paper();
+        total_between_rules(&mut page, &font);
+        let mut stamp = GrayImage::from_pixel(1200, 800, image::Luma([255]));
+        for d in 0..6 {
+            imageproc::drawing::draw_hollow_rect_mut(
+                &mut stamp,
+                Rect::at(470 + d, 320 + d).of_size(170 - 2 * d as u32, 170 - 2 * d as u32),
+                image::Luma([0]),
+            );
+        }
+        crate::ocr::testpage::draw(&mut stamp, &font, "翔栄", 500.0, 340.0, 60.0);
+        crate::ocr::testpage::draw(&mut stamp, &font, "之印", 500.0, 410.0, 60.0);
+        stamp_over(&mut page, &stamp, 140);
+        let (found, traces) = crossed_seals(&page, CHAR_H);
+        assert!(!found.iter().any(|s| s.is_large(CHAR_H)), "{found:?}");
+        assert_eq!(traces.len(), 1, "{traces:?}");
+        let t = traces[0];
+        assert!(
+            t.x <= 480 && t.right() >= 630 && t.y <= 330 && t.bottom() >= 480,
+            "{t:?}"
         );
     }
 }

@@ -277,6 +277,7 @@ fn build_page(
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
         // not hide it.
         strikes: ink::find_strikes(ocr_input, &lines),
+        traces: Vec::new(),
     };
     let mut marks = marks;
     if let (Some(map), Capture::Scan) = (red, capture) {
@@ -298,7 +299,9 @@ fn build_page(
         // A seal stamped over print (the total, the name) is cut into pieces by it; on a scan
         // it is looked for whole from its outline, lest a sealed receipt read as surely sealless.
         if capture == Capture::Scan && !marks.seals.iter().any(|s| s.is_large(char_h)) {
-            marks.seals.extend(ink::crossed_seals(ocr_input, char_h));
+            let (seals, traces) = ink::crossed_seals(ocr_input, char_h);
+            marks.seals.extend(seals);
+            marks.traces = traces;
         }
     }
     let mut page = PageInput {

@@ -89,6 +89,9 @@ pub fn paddle_look(
     // Readings not kept alone, tried together at the end: a title wrapped over two lines reads
     // right only when both are read again.
     let mut unkept: Vec<(usize, TextLine)> = Vec::new();
+    // Each line read again, as each engine read it (Tesseract's, PP-OCRv6's): where both give a
+    // name alike, the name is agreed ([`agree_on_names`]), whichever reading the page keeps.
+    let mut both: Vec<(usize, TextLine, TextLine)> = Vec::new();
     for (&i, paddle_line) in candidates.iter().zip(&read) {
         let Some(mut new) = text_line(image, paddle_line) else {
             continue;
@@ -104,6 +107,7 @@ pub fn paddle_look(
         if amounts(&new) != amounts(&page.lines[i]) {
             continue;
         }
+        both.push((i, page.lines[i].clone(), new.clone()));
         let old = std::mem::replace(&mut page.lines[i], new);
         let now = extractor.extract_with("", std::slice::from_ref(page), hints);
         if reads_better(&docs, &now) {
@@ -122,10 +126,9 @@ pub fn paddle_look(
         if reads_better(&docs, &now) {
             kept += unkept.len();
             *page = trial;
-            unkept.clear();
         }
     }
-    let agreed = agree_on_names(page, &unkept, extractor, hints);
+    let agreed = agree_on_names(page, &both, extractor, hints);
     tracing::debug!(
         looked = candidates.len(),
         kept,
@@ -144,15 +147,15 @@ const NAMES: &[(DocKind, &str)] = &[
     (DocKind::CompletionCertificate, cf::ISSUER_NAME),
 ];
 
-/// Marks as agreed the words of each name field read with nothing for it but Tesseract's score
-/// that PP-OCRv6, reading its line again (`tried`: readings not kept), gives alike: two engines
-/// agreeing is better evidence than either one's score (issue 19). A name other than the
-/// application's is then told from a misread one without a person — a payer who is not the
-/// applicant on a fax (seed 17 sub019, read 0.67 and sent to review). Returns how many fields
-/// were agreed.
+/// Marks as agreed the words of each name field read with nothing for it but an engine's score
+/// where the two engines, each reading its line (`both`: the line's index, Tesseract's reading,
+/// PP-OCRv6's), give it alike: two engines agreeing is better evidence than either one's score
+/// (issue 19). A name other than the application's is then told from a misread one without a
+/// person — a payer who is not the applicant on a fax (seed 17 sub019, read 0.67 and sent to
+/// review). Returns how many fields were agreed.
 fn agree_on_names(
     page: &mut PageInput,
-    tried: &[(usize, TextLine)],
+    both: &[(usize, TextLine, TextLine)],
     extractor: &Extractor,
     hints: &Hints,
 ) -> usize {
@@ -162,6 +165,12 @@ fn agree_on_names(
             .map(|t| t.split_whitespace().collect::<String>())
     };
     let docs = extractor.extract_with("", std::slice::from_ref(page), hints);
+    let name_of = |docs: &[Document], kind: DocKind, name: &str| {
+        docs.iter()
+            .find(|d| d.kind == kind)
+            .and_then(|d| d.field(name))
+            .and_then(compact)
+    };
     let mut agreed = 0;
     for &(kind, name) in NAMES {
         let Some(field) = docs
@@ -176,20 +185,26 @@ fn agree_on_names(
         else {
             continue;
         };
-        for (i, new) in tried {
-            if !page.lines[*i].bbox.overlaps(&bbox) {
+        // The line the name was read from, as each engine read it: a line the name's box only
+        // touches gives the same name however it is read (the course's line under it).
+        let carries = |line: &TextLine| {
+            line.text()
+                .split_whitespace()
+                .collect::<String>()
+                .contains(&text)
+        };
+        for (i, tesseract, paddle) in both {
+            let line = &page.lines[*i];
+            if !line.bbox.overlaps(&bbox) || !carries(tesseract) || !carries(paddle) {
                 continue;
             }
+            // The page holds one engine's reading of the line; the other's must give the name
+            // alike where it stands.
+            let other = if line == paddle { tesseract } else { paddle };
             let mut trial = page.clone();
-            trial.lines[*i] = new.clone();
+            trial.lines[*i] = other.clone();
             let again = extractor.extract_with("", std::slice::from_ref(&trial), hints);
-            let alike = again
-                .iter()
-                .find(|d| d.kind == kind)
-                .and_then(|d| d.field(name))
-                .and_then(compact)
-                .is_some_and(|t| t == text);
-            if alike {
+            if name_of(&again, kind, name).is_some_and(|t| t == text) {
                 for t in &mut page.lines[*i].tokens {
                     if t.bbox.overlaps(&bbox) {
                         t.agreed = true;

@@ -32,7 +32,11 @@ impl Extractor {
         if let Some((span, name)) = find_issuer(&lines, pages, hints) {
             set(doc, rf::ISSUER_NAME, Value::Text(name), &span);
         }
+        // The course's names this receipt may print before a fee: as read here, and as the
+        // application gives them.
+        let mut courses: Vec<String> = hints.courses.clone();
         if let Some((span, course)) = find_course(&lines, hints) {
+            courses.push(course.clone());
             set(doc, rf::COURSE_NAME, Value::Text(course), &span);
         }
         // A breakdown line may name the course before the fee (「日商簿記2級講座 入学金」 in a table
@@ -42,7 +46,7 @@ impl Extractor {
             if !matches!(whole, Some(LabelClass::Item(ItemCategory::Other)) | None) {
                 return (whole, label.to_string());
             }
-            match after_course(label).map(|fee| (self.lexicon.classify(&fee), fee)) {
+            match after_course(label, &courses).map(|fee| (self.lexicon.classify(&fee), fee)) {
                 Some((Some(LabelClass::Item(c)), fee)) if c != ItemCategory::Other => {
                     (Some(LabelClass::Item(c)), fee)
                 }
@@ -405,15 +409,30 @@ fn addressed(text: &str) -> bool {
 }
 
 /// What follows a course's name on a breakdown line (「宅地建物取引士講座 入校料」 → 「入校料」): the
-/// text after the last word that ends a course's title, when something stands before that word.
-pub(super) fn after_course(label: &str) -> Option<String> {
+/// text after one of `courses` (the course as read and as the application gives it) that the label
+/// starts with — a title ending in no course word (「大型自動車第一種運転免許 入学料」, seed 13
+/// sub040, sent to review as `other`) —, else after the last word that ends a course's title, when
+/// something stands before that word. At least two characters must follow.
+pub(super) fn after_course(label: &str, courses: &[String]) -> Option<String> {
     let t = compact(label);
+    let fee = |end: usize| {
+        let fee = &t[end..];
+        (fee.chars().count() >= 2).then(|| fee.to_string())
+    };
+    let known = courses
+        .iter()
+        .map(|c| compact(c))
+        .filter(|c| c.chars().count() >= 2 && t.starts_with(c.as_str()))
+        .map(|c| c.len())
+        .max();
+    if let Some(found) = known.and_then(fee) {
+        return Some(found);
+    }
     let end = ["講座", "コース", "課程", "研修"]
         .iter()
         .filter_map(|w| t.rfind(w).filter(|&p| p > 0).map(|p| p + w.len()))
         .max()?;
-    let fee = &t[end..];
-    (fee.chars().count() >= 2).then(|| fee.to_string())
+    fee(end)
 }
 
 /// Takes from `bare` (amounts standing alone on a line, by line index) the one nearest `line`'s

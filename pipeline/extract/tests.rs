@@ -634,8 +634,30 @@ fn a_breakdown_line_that_names_the_course_before_the_fee_is_that_fee() {
     );
     assert_eq!(d.yen(rf::AMOUNT_TOTAL), Some(43000));
     // A fee no course stands before is classified as it reads (講座費用 is no course's name).
-    assert_eq!(receipt::after_course("講座費用一式"), None);
-    assert_eq!(receipt::after_course("研修旅行費"), None);
+    assert_eq!(receipt::after_course("講座費用一式", &[]), None);
+    assert_eq!(receipt::after_course("研修旅行費", &[]), None);
+    // A course whose title ends in no course word is known by its name (seed 13 sub040).
+    let course = ["大型自動車第一種運転免許".to_string()];
+    assert_eq!(
+        receipt::after_course("大型自動車第一種運転免許 入学料", &course),
+        Some("入学料".to_string())
+    );
+    assert_eq!(
+        receipt::after_course("大型自動車第一種運転免許 入学料", &[]),
+        None
+    );
+    let p = page(
+        "領収書\n森 彩 様\n但し 大型自動車第一種運転免許 受講料として\n大型自動車第一種運転免許 入学料    30,000円\n受講料    336,000円\n合計    366,000円\n",
+    );
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];
+    let got: Vec<(i64, ItemCategory)> = d.items.iter().map(|i| (i.amount, i.category)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (30000, ItemCategory::Admission),
+            (336000, ItemCategory::Tuition)
+        ]
+    );
 }
 
 /// Certificates written as prose, the sentence wrapped where the page wraps it: the course in its

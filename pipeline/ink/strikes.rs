@@ -29,33 +29,71 @@ const THIN_SHARE: u32 = 20;
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let w = gray.width();
     let page_h = {
-        let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
+        let mut hs: Vec<u32> = lines.iter().map(print_height).collect();
         hs.sort_unstable();
         hs.get(hs.len() / 2).copied().unwrap_or(30)
     };
     // Titles and large print are not where corrections are made.
-    let title = |l: &TextLine| l.char_height() * 2 > page_h * 3;
+    let title = |l: &TextLine| print_height(l) * 2 > page_h * 3;
     let titles: Vec<BBox> = lines.iter().filter(|l| title(l)).map(|l| l.bbox).collect();
     let mut runs: Vec<BBox> = Vec::new();
     for line in lines {
         // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
         // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
         // with ink beside it.
-        if title(line) || line.char_height() < MIN_PRINT_HEIGHT {
+        if title(line) || print_height(line) < MIN_PRINT_HEIGHT {
             continue;
         }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
         // 二 ミ」 14 px high for 「遠藤 誠一」 beside a seal), and at their scale the 艹 of 藤
         // — a stroke across two short uprights — is a strike (seed 17 sub021, a wrong 補正依頼).
         // Small print is looked at no smaller than two thirds of the page's.
-        let ch = line.char_height().max(page_h * 2 / 3);
-        let band = (line.bbox.y + ch * 3 / 10)..(line.bbox.y + line.bbox.h.min(ch * 2) * 7 / 10);
+        // Nor taller than the print in its box is (a word's box reaching below its print).
+        let (top, height) = inked_rows(gray, &line.bbox);
+        let ch = print_height(line).min(height).max(page_h * 2 / 3);
+        let print = height.min(ch * 2);
+        let band = (top + print * 3 / 10)..(top + print * 7 / 10);
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
         let across = line.bbox.x.saturating_sub(ch)..w;
         strike_runs(gray, band, across, ch, &titles, &mut runs);
     }
     merge_strikes(runs, page_h)
+}
+
+/// The rows of `bbox` its print takes, as (top, height): from the first row to the last with dark
+/// ink on a fiftieth of the box's width or more (a glyph's strokes cross each row of it; the box
+/// itself when none has). A word's box may
+/// reach far below its print (「信秀F人月和垢:」 43 px high for a struck date 22 px high, seed 19
+/// sub056), and the middle of the box then misses the strike through the middle of the print.
+fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
+    let (w, h) = gray.dimensions();
+    let (x1, y1) = (bbox.right().min(w), bbox.bottom().min(h));
+    let least = (bbox.w / 50).max(2);
+    let inked = |y: u32| {
+        (bbox.x..x1)
+            .filter(|&x| gray.get_pixel(x, y).0[0] < 110)
+            .count() as u32
+            >= least
+    };
+    let Some(top) = (bbox.y..y1).find(|&y| inked(y)) else {
+        return (bbox.y, bbox.h);
+    };
+    let bottom = (top..y1).rev().find(|&y| inked(y)).unwrap_or(top);
+    (top, bottom + 1 - top)
+}
+
+/// The height of a line's print: its words' lower median height. A word read over a struck value
+/// and the corrected one written above it is as tall as both (「令和7年2月15日」 40 px beside its
+/// label's 26), and by the upper median its line of two words was a title, never looked along (seed
+/// 19 sub056: a struck date with no 訂正印, read surely uncorrected — a wrong pay).
+fn print_height(line: &TextLine) -> u32 {
+    let mut hs: Vec<u32> = line.tokens.iter().map(|t| t.bbox.h).collect();
+    hs.sort_unstable();
+    hs.get(hs.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// Finds strike-throughs anywhere in `area` of a page whose print is `char_h` tall: for a ruled
@@ -426,5 +464,43 @@ mod tests {
         let mut lines = lines_from_tokens(small);
         lines.extend(lines_from_tokens(vec![word("ヽ主二ミ", 360, 311, 14)]));
         assert_eq!(find_strikes(&img, &lines).len(), 1);
+    }
+
+    #[test]
+    fn a_struck_value_read_as_one_tall_word_with_the_value_above_it_is_looked_along() {
+        // Seed 19 sub056: 「修了認定日」 (26 px) and 「令和7年2月15日」 read as one word 40 px tall
+        // with 「令和7年2月9日」 written above it, struck; the page's print is 25 px.
+        let mut img = GrayImage::from_pixel(1000, 600, image::Luma([255]));
+        let black = image::Luma([0]);
+        // "Glyphs" of the struck value, 20 px tall, and the strike through their middle.
+        for x in (600..800).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 305).of_size(4, 20), black);
+        }
+        draw_filled_rect_mut(&mut img, Rect::at(595, 314).of_size(210, 3), black);
+        let word = |x: u32, y: u32, w: u32, h: u32| Token {
+            text: "令和".into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox { x, y, w, h },
+        };
+        let mut lines =
+            lines_from_tokens((0..6).map(|i| word(100, 40 + 40 * i, 200, 30)).collect());
+        lines.push(TextLine::from_tokens(vec![
+            word(300, 300, 130, 26),
+            word(600, 288, 200, 40),
+        ]));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(
+            strikes[0].y <= 314 && strikes[0].bottom() >= 317,
+            "{strikes:?}"
+        );
+
+        // The struck word alone, its box reaching 23 px below its print (read as 「信秀F人月和
+        // 垢:」 43 px high): the band is the print's middle, not the box's.
+        lines.pop();
+        lines.push(TextLine::from_tokens(vec![word(600, 305, 200, 43)]));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
     }
 }

@@ -3,7 +3,14 @@
 //!
 //! Not thread-safe by design: one engine per thread (see `Pool`). Words are read from Tesseract's
 //! TSV output, which carries block/paragraph/line numbers, boxes and confidences in one pass.
+//!
+//! An engine may remember what it read ([`Engine::remember_reads`]): the same image read the same
+//! way gives the same words, and a page's second looks ask for the same reads more than once (the
+//! sparse and box reads of a receipt, the unruled page, each time a page is built again on
+//! PP-OCRv6's reading). The reader of pages forgets between pages ([`Engine::forget_reads`]).
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Once;
 
 use image::GrayImage;
@@ -57,12 +64,24 @@ impl PageSegMode {
     }
 }
 
+/// Reads remembered at most, between two [`Engine::forget_reads`]: a page's looks ask for a few
+/// dozen; the bound keeps a caller that never forgets from growing without end.
+const MAX_REMEMBERED: usize = 512;
+
 /// A loaded Tesseract for one language string (`"jpn"`, `"jpn+eng"`).
 pub struct Engine {
     api: TesseractAPI,
     lang: String,
     psm: PageSegMode,
     dpi: u32,
+    /// Parameters set since loading ([`Engine::set_variable`]), in order: part of what a
+    /// remembered read was read with.
+    variables: Vec<(String, String)>,
+    /// Readings kept by [`Engine::recognize`], keyed by [`Engine::read_key`]; `None` when the
+    /// engine does not remember.
+    remembered: Option<HashMap<u64, Recognized>>,
+    /// Reads answered from `remembered` since the engine was loaded (for the stage log).
+    recalled: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -104,6 +123,9 @@ impl Engine {
             lang: lang.to_string(),
             psm: PageSegMode::Auto,
             dpi: DEFAULT_DPI,
+            variables: Vec::new(),
+            remembered: None,
+            recalled: 0,
         };
         engine.api.set_page_seg_mode(engine.psm.tess())?;
         engine
@@ -137,7 +159,40 @@ impl Engine {
             return Err(OcrError::Tesseract(format!("invalid parameter {name:?}")));
         }
         self.api.set_variable(name, value)?;
+        self.variables.retain(|(n, _)| n != name);
+        self.variables.push((name.to_string(), value.to_string()));
         Ok(())
+    }
+
+    /// From now on, keeps what each read gave and answers the same read (same pixels, mode,
+    /// resolution and parameters) from it, until [`Engine::forget_reads`].
+    pub fn remember_reads(&mut self) {
+        self.remembered.get_or_insert_with(HashMap::new);
+    }
+
+    /// Lets go of the reads remembered so far (a page's, once it is read).
+    pub fn forget_reads(&mut self) {
+        if let Some(remembered) = self.remembered.as_mut() {
+            *remembered = HashMap::new();
+        }
+    }
+
+    /// Reads answered from memory since the engine was loaded.
+    pub fn recalled(&self) -> usize {
+        self.recalled
+    }
+
+    /// What a read of `img` depends on, hashed: its pixels and size, the page segmentation mode,
+    /// the resolution and the parameters set. (Tesseract's LSTM reading keeps no state from one
+    /// image to the next, so nothing else does.)
+    fn read_key(&self, img: &GrayImage) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        img.dimensions().hash(&mut h);
+        img.as_raw().hash(&mut h);
+        (self.psm as u8).hash(&mut h);
+        self.dpi.hash(&mut h);
+        self.variables.hash(&mut h);
+        h.finish()
     }
 
     /// The language string this engine was loaded with.
@@ -147,6 +202,26 @@ impl Engine {
 
     /// Reads one page image (8-bit gray, typically [`super::Prepared::gray`]).
     pub fn recognize(&mut self, img: &GrayImage) -> Result<Recognized, OcrError> {
+        let Some(remembered) = self.remembered.as_ref() else {
+            return self.read(img);
+        };
+        let key = self.read_key(img);
+        if let Some(read) = remembered.get(&key) {
+            self.recalled += 1;
+            return Ok(read.clone());
+        }
+        let read = self.read(img)?;
+        if let Some(remembered) = self.remembered.as_mut() {
+            if remembered.len() >= MAX_REMEMBERED {
+                remembered.clear();
+            }
+            remembered.insert(key, read.clone());
+        }
+        Ok(read)
+    }
+
+    /// [`Engine::recognize`] without memory: Tesseract reads `img`.
+    fn read(&mut self, img: &GrayImage) -> Result<Recognized, OcrError> {
         let (width, height) = img.dimensions();
         let bad = || OcrError::BadImage { width, height };
         // Tesseract rejects images under 3 px a side; i32 is its coordinate type.
@@ -186,8 +261,11 @@ impl Engine {
     ) -> Result<Recognized, OcrError> {
         let page_mode = self.psm;
         self.api.set_page_seg_mode(psm.tess())?;
+        // `psm` is part of what a remembered read is keyed by.
+        self.psm = psm;
         let read = self.recognize(img);
         self.api.set_page_seg_mode(page_mode.tess())?;
+        self.psm = page_mode;
         read
     }
 }
@@ -360,6 +438,45 @@ mod tests {
             .words
             .iter()
             .all(|w| (w.block, w.par, w.line) == (1, 1, 1)));
+    }
+
+    #[test]
+    fn a_remembered_read_is_the_same_read_and_only_the_same_read_is_remembered() {
+        let models = Models::locate(None).expect("models");
+        let mut engine = Engine::new(&models, "jpn").expect("engine");
+        engine.remember_reads();
+        let (img, _) = testpage::render_line("入学料 11,000円", 44.0);
+        let first = engine.recognize(&img).expect("first read");
+        assert!(!first.words.is_empty());
+        assert_eq!(engine.recalled(), 0);
+        assert_eq!(engine.recognize(&img).expect("again"), first);
+        assert_eq!(engine.recalled(), 1);
+        // Another mode, another parameter, other pixels: read by Tesseract, not recalled.
+        let as_line = engine.recognize_line(&img).expect("as a line");
+        assert_eq!(engine.recalled(), 1);
+        // The page mode came back after the line read: the page read is recalled, and so is the
+        // line read.
+        assert_eq!(engine.recognize(&img).expect("page again"), first);
+        assert_eq!(engine.recognize_line(&img).expect("line again"), as_line);
+        assert_eq!(engine.recalled(), 3);
+        engine
+            .set_variable("tessedit_char_whitelist", "0123456789,円")
+            .expect("whitelist");
+        let digits = engine.recognize(&img).expect("digits only");
+        assert_eq!(engine.recalled(), 3);
+        let text: String = digits.words.iter().map(|w| w.text.as_str()).collect();
+        assert!(!text.contains('入'), "{text:?} read within the whitelist");
+        engine
+            .set_variable("tessedit_char_whitelist", "")
+            .expect("reset");
+        let mut other = img.clone();
+        other.put_pixel(0, 0, image::Luma([0]));
+        engine.recognize(&other).expect("other pixels");
+        assert_eq!(engine.recalled(), 3);
+        // Forgotten: read again.
+        engine.forget_reads();
+        assert_eq!(engine.recognize(&img).expect("after forgetting"), first);
+        assert_eq!(engine.recalled(), 3);
     }
 
     #[test]

@@ -33,9 +33,11 @@ pub fn even_light(gray: &mut GrayImage) {
     }
     // Brightest pixel of each cell.
     let mut cells = vec![0u8; cw * ch];
-    for (x, y, p) in gray.enumerate_pixels() {
-        let i = (y / CELL) as usize * cw + (x / CELL) as usize;
-        cells[i] = cells[i].max(p.0[0]);
+    for (y, row) in gray.chunks_exact(width as usize).enumerate() {
+        let cell_row = &mut cells[y / CELL as usize * cw..][..cw];
+        for (cell, run) in cell_row.iter_mut().zip(row.chunks(CELL as usize)) {
+            *cell = run.iter().copied().fold(*cell, u8::max);
+        }
     }
     // Brightest of each 3×3 cells: paper beside a glyph stands for the cells the glyph fills.
     let brightest = around(&cells, cw, ch, |window| {
@@ -46,17 +48,23 @@ pub fn even_light(gray: &mut GrayImage) {
         (window.iter().map(|&v| u32::from(v)).sum::<u32>() / window.len() as u32) as u8
     });
     let at = |cx: usize, cy: usize| f32::from(background[cy * cw + cx]);
-    for (x, y, p) in gray.enumerate_pixels_mut() {
-        // Bilinear between the centres of the four nearest cells.
-        let fx = ((x as f32 + 0.5) / CELL as f32 - 0.5).clamp(0.0, (cw - 1) as f32);
-        let fy = ((y as f32 + 0.5) / CELL as f32 - 0.5).clamp(0.0, (ch - 1) as f32);
-        let (x0, y0) = (fx as usize, fy as usize);
-        let (x1, y1) = ((x0 + 1).min(cw - 1), (y0 + 1).min(ch - 1));
-        let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
-        let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
-        let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
-        let paper = (top * (1.0 - ty) + bottom * ty).max(1.0);
-        p.0[0] = (f32::from(p.0[0]) * 255.0 / paper).min(255.0) as u8;
+    // Bilinear between the centres of the four nearest cells. Where a pixel falls between cells
+    // depends on its column alone and on its row alone: worked out once per column and per row,
+    // not per pixel (the same arithmetic, so the same values).
+    let between = |i: u32, cells: usize| {
+        let f = ((i as f32 + 0.5) / CELL as f32 - 0.5).clamp(0.0, (cells - 1) as f32);
+        let i0 = f as usize;
+        (i0, (i0 + 1).min(cells - 1), f - i0 as f32)
+    };
+    let columns: Vec<(usize, usize, f32)> = (0..width).map(|x| between(x, cw)).collect();
+    for (y, row) in gray.chunks_exact_mut(width as usize).enumerate() {
+        let (y0, y1, ty) = between(y as u32, ch);
+        for (p, &(x0, x1, tx)) in row.iter_mut().zip(&columns) {
+            let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
+            let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
+            let paper = (top * (1.0 - ty) + bottom * ty).max(1.0);
+            *p = (f32::from(*p) * 255.0 / paper).min(255.0) as u8;
+        }
     }
 }
 

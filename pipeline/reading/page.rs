@@ -86,17 +86,34 @@ impl PageEngines {
     /// Loads the page and digit models, and reads names and witnesses amounts with `shared`'s
     /// engines (shared with other workers).
     pub fn sharing(models: &Models, shared: Shared) -> Result<PageEngines, OcrError> {
+        // A page built again on PP-OCRv6's reading (`fallback`, `money_again`) asks its looks'
+        // reads of the same image again: they are answered from the first time, within a page.
+        let mut text = Engine::new(models, "jpn")?;
+        text.remember_reads();
+        let mut digits = Engine::new(models, "eng")?;
+        digits.remember_reads();
         Ok(PageEngines {
             paddle: models
                 .paddle()
                 .map(|(paddle, side)| Paddle::new(paddle, side))
                 .transpose()?,
-            text: Engine::new(models, "jpn")?,
-            digits: Engine::new(models, "eng")?,
+            text,
+            digits,
             names: shared.names,
             witness: shared.witness,
             rereader: shared.rereader,
         })
+    }
+
+    /// Lets go of the reads the page engines remember (the last page's).
+    fn forget_reads(&mut self) {
+        self.text.forget_reads();
+        self.digits.forget_reads();
+    }
+
+    /// Reads the page engines answered from memory so far.
+    fn recalled(&self) -> usize {
+        self.text.recalled() + self.digits.recalled()
     }
 }
 
@@ -115,6 +132,8 @@ pub fn read_image_page(
     hints: &Hints,
 ) -> Result<PageInput, OcrError> {
     let mut clock = Stages::start(number);
+    engines.forget_reads();
+    let recalled = engines.recalled();
     let mut in_colour = false;
     let ocr::Prepared { gray, color, .. } = ocr::prepare_keeping_color(image, |color| {
         in_colour = ink::shows_colour(color);
@@ -190,7 +209,13 @@ pub fn read_image_page(
     clock.lap("money_again");
     let mut page = page;
     strikes_on_added_lines(&mut page, &seen);
+    engines.forget_reads();
     clock.report();
+    tracing::debug!(
+        page = number,
+        recalled = engines.recalled() - recalled,
+        "Tesseract reads answered from memory"
+    );
     Ok(page)
 }
 

@@ -29,6 +29,13 @@ const MIN_WIDTH: u32 = LINE_HEIGHT;
 const MAX_BATCH: usize = 6;
 /// A batch takes lines until the widest is this many times the narrowest (padding is wasted work).
 const BATCH_WIDTH_SPREAD: f32 = 1.5;
+/// A batch takes lines while, padded to the widest, they come to at most this many input columns.
+/// The network's output is a probability for each of its 18,710 classes at every 8 columns, 4
+/// bytes each: 9 KB a column, so this bounds a batch's output to about 22 MB. Unbounded, six
+/// page-wide bands of print (the lost-print look's) came to 100 MB at once, the peak of a whole
+/// `kyufu run --once` (one worker, `make bench`'s pages: 336 → 406 MB during that one batch; with
+/// the bound, the run's peak was 368 MB).
+const MAX_BATCH_COLUMNS: u32 = 2400;
 
 /// One character read, with where it was read in its line image.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,9 +95,11 @@ impl Recognizer {
         let mut start = 0;
         while start < order.len() {
             let mut end = start + 1;
+            // Sorted by width, the line `end` is the widest of the batch it would join.
             while end < order.len()
                 && end - start < MAX_BATCH
                 && ratio(order[end]) <= ratio(order[start]).max(1.0) * BATCH_WIDTH_SPREAD
+                && (end - start + 1) as u32 * padded_width(&crops[order[end]]) <= MAX_BATCH_COLUMNS
             {
                 end += 1;
             }
@@ -113,14 +122,7 @@ impl Recognizer {
         script: Script,
     ) -> Result<Vec<Vec<Glyph>>, OcrError> {
         let widths: Vec<u32> = crops.iter().map(|c| scaled_width(c)).collect();
-        let width = widths
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(MIN_WIDTH)
-            .div_ceil(8)
-            * 8;
+        let width = crops.iter().map(|c| padded_width(c)).max().unwrap_or(0);
         let (h, w) = (LINE_HEIGHT as usize, width as usize);
         // Padding is 0 after normalisation (mid-grey), as PaddleOCR pads.
         let mut input = Array4::<f32>::zeros((crops.len(), 3, h, w));
@@ -175,6 +177,12 @@ impl Recognizer {
 fn scaled_width(crop: &GrayImage) -> u32 {
     let (w, h) = crop.dimensions();
     ((w as f32 * LINE_HEIGHT as f32 / h.max(1) as f32).ceil() as u32).max(1)
+}
+
+/// The width the network reads a crop at, alone in its batch: scaled, at least [`MIN_WIDTH`], in
+/// whole time steps of 8 columns.
+fn padded_width(crop: &GrayImage) -> u32 {
+    scaled_width(crop).max(MIN_WIDTH).div_ceil(8) * 8
 }
 
 /// Greedy CTC: the most probable allowed class at each step; a run of one class is one character;

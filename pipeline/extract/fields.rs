@@ -474,6 +474,23 @@ pub(super) fn school_name(segment: &str) -> Option<String> {
 
 /// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before
 /// 「講座名」 before 「講座」).
+/// Whether a line reads as one of the receipt's labels alone (「科目名」, 「契約日」): the label of the
+/// row below, not the value of the one above — a photo whose value column was lost read its payer
+/// as 「科目名」, agreed by both engines, and asked the family for a receipt in their own name (seed
+/// 19 sub012, a wrong 補正依頼).
+pub(super) fn is_a_label(text: &str) -> bool {
+    let t = compact(text);
+    let t = t.trim_matches([':', '：', '・']);
+    [
+        PAYER_LABELS,
+        COURSE_LABELS,
+        RECEIPT_DATE_LABELS,
+        ISSUER_LABELS,
+    ]
+    .iter()
+    .any(|labels| labels.iter().any(|l| compact(l) == t))
+}
+
 pub(super) const COURSE_LABELS: &[&str] = &[
     "教育訓練講座名",
     "受講コース名",

@@ -432,7 +432,7 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
                 let close = below.bbox.y <= l.bbox.bottom() + l.char_height() * 2;
                 if close {
                     let text = trim_separators(&below.text());
-                    if !text.is_empty() {
+                    if !text.is_empty() && !super::fields::is_a_label(&text) {
                         return Some((
                             i + 1,
                             Span {

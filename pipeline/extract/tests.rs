@@ -720,3 +720,26 @@ fn one_date_on_a_period_line_is_neither_start_nor_end() {
     assert_eq!(docs[0].date(cf::STARTED_ON), None);
     assert_eq!(docs[0].date(cf::COMPLETED_ON), None);
 }
+
+/// A photo whose value column was lost: each label stands alone, the next row's label below it.
+/// The label below is no value (seed 19 sub012: payer read 「科目名」, a wrong 補正依頼).
+#[test]
+fn a_label_alone_on_the_line_below_another_is_not_its_value() {
+    let p = page(
+        "クレジット契約証明書\n納入者\n科目名\n契約日\nクレジット会社 ひばりクレジット株式会社\n契約額の内訳\n入校料    50,000円\n授業料    560,000円\n",
+    );
+    let d = &Extractor::default().extract_with("r.jpg", &[p], &Hints::default())[0];
+    assert_eq!(
+        d.text(rf::PAYER_NAME),
+        None,
+        "{:?}",
+        d.field(rf::PAYER_NAME)
+    );
+    // A name on the line below its label is still its value.
+    let p = page("領収書\n納入者\n鈴木 純子\n入校料    50,000円\n合計    50,000円\n");
+    let d = &Extractor::default().extract_with("r.jpg", &[p], &Hints::default())[0];
+    assert_eq!(
+        d.text(rf::PAYER_NAME).map(|t| t.replace(' ', "")),
+        Some("鈴木純子".into())
+    );
+}

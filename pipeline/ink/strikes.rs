@@ -28,29 +28,40 @@ const THIN_SHARE: u32 = 20;
 /// lie above or below the text).
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let w = gray.width();
+    // Each line's print: the rows its ink takes, and its height — no taller than those rows (a
+    // word's box reaching below its print).
+    let prints: Vec<(u32, u32, u32)> = lines
+        .iter()
+        .map(|l| {
+            let (top, height) = inked_rows(gray, &l.bbox);
+            (top, height, print_height(l).min(height.max(1)))
+        })
+        .collect();
     let page_h = {
-        let mut hs: Vec<u32> = lines.iter().map(print_height).collect();
+        let mut hs: Vec<u32> = prints.iter().map(|p| p.2).collect();
         hs.sort_unstable();
         hs.get(hs.len() / 2).copied().unwrap_or(30)
     };
     // Titles and large print are not where corrections are made.
-    let title = |l: &TextLine| print_height(l) * 2 > page_h * 3;
-    let titles: Vec<BBox> = lines.iter().filter(|l| title(l)).map(|l| l.bbox).collect();
+    let title = |i: usize| prints[i].2 * 2 > page_h * 3;
+    let titles: Vec<BBox> = (0..lines.len())
+        .filter(|&i| title(i))
+        .map(|i| lines[i].bbox)
+        .collect();
     let mut runs: Vec<BBox> = Vec::new();
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
         // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
         // with ink beside it.
-        if title(line) || print_height(line) < MIN_PRINT_HEIGHT {
+        if title(i) || print_height(line) < MIN_PRINT_HEIGHT {
             continue;
         }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
         // 二 ミ」 14 px high for 「遠藤 誠一」 beside a seal), and at their scale the 艹 of 藤
         // — a stroke across two short uprights — is a strike (seed 17 sub021, a wrong 補正依頼).
         // Small print is looked at no smaller than two thirds of the page's.
-        // Nor taller than the print in its box is (a word's box reaching below its print).
-        let (top, height) = inked_rows(gray, &line.bbox);
-        let ch = print_height(line).min(height).max(page_h * 2 / 3);
+        let (top, height, own) = prints[i];
+        let ch = own.max(page_h * 2 / 3);
         let print = height.min(ch * 2);
         let band = (top + print * 3 / 10)..(top + print * 7 / 10);
         // On to the right edge: the struck words themselves are often not read at all (the
@@ -484,7 +495,7 @@ mod tests {
             bbox: BBox { x, y, w, h },
         };
         let mut lines =
-            lines_from_tokens((0..6).map(|i| word(100, 40 + 40 * i, 200, 30)).collect());
+            lines_from_tokens((0..6).map(|i| word(100, 40 + 40 * i, 200, 25)).collect());
         lines.push(TextLine::from_tokens(vec![
             word(300, 300, 130, 26),
             word(600, 288, 200, 40),

@@ -30,18 +30,18 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     let w = gray.width();
     // Each line's print: the rows its ink takes, and its height — no taller than those rows (a
     // word's box reaching below its print).
+    let page_h = {
+        let mut hs: Vec<u32> = lines.iter().map(|l| l.char_height()).collect();
+        hs.sort_unstable();
+        hs.get(hs.len() / 2).copied().unwrap_or(30)
+    };
     let prints: Vec<(u32, u32, u32)> = lines
         .iter()
         .map(|l| {
             let (top, height) = inked_rows(gray, &l.bbox);
-            (top, height, print_height(l).min(height.max(1)))
+            (top, height, print_height(l, page_h).min(height.max(1)))
         })
         .collect();
-    let page_h = {
-        let mut hs: Vec<u32> = prints.iter().map(|p| p.2).collect();
-        hs.sort_unstable();
-        hs.get(hs.len() / 2).copied().unwrap_or(30)
-    };
     // Titles and large print are not where corrections are made.
     let title = |i: usize| prints[i].2 * 2 > page_h * 3;
     let titles: Vec<BBox> = (0..lines.len())
@@ -53,7 +53,7 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         // Nor are "lines" a few pixels high: a rule's end read as a word (「還」 3 px high at the
         // end of each row rule of a ruled certificate), whose own rows would pass for a stroke
         // with ink beside it.
-        if title(i) || print_height(line) < MIN_PRINT_HEIGHT {
+        if title(i) || line.char_height() < MIN_PRINT_HEIGHT {
             continue;
         }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
@@ -94,17 +94,24 @@ fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
     (top, bottom + 1 - top)
 }
 
-/// The height of a line's print: its words' lower median height. A word read over a struck value
-/// and the corrected one written above it is as tall as both (「令和7年2月15日」 40 px beside its
-/// label's 26), and by the upper median its line of two words was a title, never looked along (seed
-/// 19 sub056: a struck date with no 訂正印, read surely uncorrected — a wrong pay).
-fn print_height(line: &TextLine) -> u32 {
-    let mut hs: Vec<u32> = line.tokens.iter().map(|t| t.bbox.h).collect();
+/// The height of a line's print: the lower median height of its words at least half the page's
+/// print (`page_h`) tall — glyph pieces and an underline read as words (「_ 中島 智子 典」) are no
+/// measure of it —, else its words' median. A word read over a struck value and the corrected one
+/// written above it is as tall as both (「令和7年2月15日」 40 px beside its label's 26), and by the
+/// upper median its line of two words was a title, never looked along (seed 19 sub056: a struck
+/// date with no 訂正印, read surely uncorrected — a wrong pay).
+fn print_height(line: &TextLine, page_h: u32) -> u32 {
+    let mut hs: Vec<u32> = line
+        .tokens
+        .iter()
+        .map(|t| t.bbox.h)
+        .filter(|&h| h * 2 >= page_h)
+        .collect();
+    if hs.is_empty() {
+        return line.char_height();
+    }
     hs.sort_unstable();
-    hs.get(hs.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or(1)
-        .max(1)
+    hs[(hs.len() - 1) / 2].max(1)
 }
 
 /// Finds strike-throughs anywhere in `area` of a page whose print is `char_h` tall: for a ruled

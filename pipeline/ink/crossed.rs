@@ -84,34 +84,17 @@ fn straight_share(map: &GrayImage, group: &BBox) -> f32 {
         (y1.saturating_sub(y0)) as usize,
     );
     let mut straight = vec![false; w * h];
-    for y in y0..y1 {
-        let mut x = x0;
-        while x < x1 {
-            let start = x;
-            while x < x1 && inked(x, y) {
-                x += 1;
+    // Each row, then each column, of the box's cells, walked for runs of six inked cells or more.
+    let rows = (y0..y1).map(|y| (x0..x1).map(move |x| (x, y)).collect::<Vec<_>>());
+    let columns = (x0..x1).map(|x| (y0..y1).map(move |y| (x, y)).collect::<Vec<_>>());
+    for cells in rows.chain(columns) {
+        for run in cells
+            .split(|&(x, y)| !inked(x, y))
+            .filter(|run| run.len() >= 6)
+        {
+            for &(x, y) in run {
+                straight[((y - y0) as usize) * w + (x - x0) as usize] = true;
             }
-            if x - start >= 6 {
-                for xx in start..x {
-                    straight[((y - y0) as usize) * w + (xx - x0) as usize] = true;
-                }
-            }
-            x += 1;
-        }
-    }
-    for x in x0..x1 {
-        let mut y = y0;
-        while y < y1 {
-            let start = y;
-            while y < y1 && inked(x, y) {
-                y += 1;
-            }
-            if y - start >= 6 {
-                for yy in start..y {
-                    straight[((yy - y0) as usize) * w + (x - x0) as usize] = true;
-                }
-            }
-            y += 1;
         }
     }
     let cells = (y0..y1)

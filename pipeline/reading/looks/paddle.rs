@@ -159,7 +159,7 @@ fn agree_on_names(
     extractor: &Extractor,
     hints: &Hints,
 ) -> usize {
-    let compact = |f: &Field| {
+    let spelled = |f: &Field| {
         f.value
             .as_text()
             .map(|t| t.split_whitespace().collect::<String>())
@@ -169,7 +169,7 @@ fn agree_on_names(
         docs.iter()
             .find(|d| d.kind == kind)
             .and_then(|d| d.field(name))
-            .and_then(compact)
+            .and_then(spelled)
     };
     let mut agreed = 0;
     for &(kind, name) in NAMES {
@@ -181,7 +181,7 @@ fn agree_on_names(
             continue;
         };
         let (Certainty::Read, Some(bbox), Some(text)) =
-            (field.certainty, field.bbox, compact(field))
+            (field.certainty, field.bbox, spelled(field))
         else {
             continue;
         };

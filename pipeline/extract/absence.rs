@@ -22,6 +22,7 @@
 use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document, Finding};
 
 use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
+use super::lexicon::{LabelClass, Lexicon};
 use super::marks::Capture;
 use super::normalize::compact;
 use super::{PageInput, HOJINKAKU};
@@ -64,6 +65,21 @@ const TOTAL_WORDS: &[&str] = &["合計", "金額", "円", "¥", "￥"];
 const ITEMS_WORDS: &[&str] = &["内訳", "明細", "品名", "品目", "項目", "摘要"];
 const COURSE_DATE_WORDS: &[&str] = &["期間", "開始", "修了日", "修了年月日", "入校", "入学日"];
 
+/// Whether compact text reads as a line of the breakdown whose amount was not made out: the words
+/// before its first run of two digits or more name a fee (「受講費(第2回) 61,00w可」 for 81,000円;
+/// seed 23 sub039, a wrong 補正依頼 for a breakdown the receipt prints).
+fn fee_line(t: &str, lexicon: &Lexicon) -> bool {
+    let chars: Vec<char> = t.chars().collect();
+    let Some(at) = chars
+        .windows(2)
+        .position(|w| w.iter().all(char::is_ascii_digit))
+    else {
+        return false;
+    };
+    let label: String = chars[..at].iter().collect();
+    matches!(lexicon.classify(&label), Some(LabelClass::Item(_)))
+}
+
 /// The fields each kind must carry ([`rf::CARRIED`], [`cf::CARRIED`]).
 fn carried(kind: DocKind) -> &'static [&'static str] {
     match kind {
@@ -89,7 +105,7 @@ fn printed_as(field: &str) -> &'static [&'static [&'static str]] {
 
 /// Marks each field `doc` must carry and lacks as unread where its absence is not sure (see the
 /// module doc).
-pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
+pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput], lexicon: &Lexicon) {
     let weak_capture = pages
         .iter()
         .any(|p| !p.text_layer && p.marks.capture != Capture::Scan);
@@ -141,7 +157,8 @@ pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput]) {
         let printed = printed_as(name)
             .iter()
             .flat_map(|list| list.iter())
-            .any(|w| page_text.iter().any(|t| t.contains(w)));
+            .any(|w| page_text.iter().any(|t| t.contains(w)))
+            || name == rf::ITEMS && page_text.iter().any(|t| fee_line(t, lexicon));
         let message = if weak_capture {
             "写真またはFAXの画像のため、記載がないことを確かめられませんでした。"
         } else if printed {

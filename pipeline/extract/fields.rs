@@ -472,8 +472,6 @@ pub(super) fn school_name(segment: &str) -> Option<String> {
     (ends && !sentence && (4..=30).contains(&n)).then(|| name.to_string())
 }
 
-/// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before
-/// 「講座名」 before 「講座」).
 /// Whether a line reads as one of the receipt's labels alone (「科目名」, 「契約日」): the label of the
 /// row below, not the value of the one above — a photo whose value column was lost read its payer
 /// as 「科目名」, agreed by both engines, and asked the family for a receipt in their own name (seed
@@ -491,6 +489,8 @@ pub(super) fn is_a_label(text: &str) -> bool {
     .any(|labels| labels.iter().any(|l| compact(l) == t))
 }
 
+/// Labels a course's title follows, a longer label before any it begins with (「講座名称」 before
+/// 「講座名」 before 「講座」).
 pub(super) const COURSE_LABELS: &[&str] = &[
     "教育訓練講座名",
     "受講コース名",
@@ -770,15 +770,30 @@ pub(super) fn quoted_course(lines: &[TextLine]) -> Option<(String, &TextLine)> {
 }
 
 /// Labels a receipt's issue date follows.
+///
+/// The day money changes hands is named many ways (納入, 納付, 入金, 受領, 支払い), with 日 or
+/// 年月日; 「年月日」 alone heads the date too, and is told from a birth date by [`find_date`].
 pub(super) const RECEIPT_DATE_LABELS: &[&str] = &[
     "領収日",
     "領収年月日",
     "発行日",
+    "発行年月日",
     "契約日",
     "契約年月日",
-    "お支払日",
+    "支払日",
+    "支払い日",
+    "支払年月日",
     "入金日",
+    "入金年月日",
+    "納入日",
+    "納入年月日",
+    "納付日",
+    "受領日",
+    "受領年月日",
+    "受付日",
+    "作成日",
     "日付",
+    "年月日",
 ];
 
 /// Whether a date is printed that no reading could make out: after one of `labels`, or on a line
@@ -787,11 +802,8 @@ pub(super) const RECEIPT_DATE_LABELS: &[&str] = &[
 pub(super) fn unread_date(lines: &[TextLine], labels: &[&str]) -> bool {
     lines.iter().any(|l| {
         let t = compact(&l.text());
-        let chars: Vec<char> = t.chars().collect();
-        let digit = chars.iter().any(char::is_ascii_digit);
-        let year_slash = chars.windows(5).any(|w| {
-            w[..4].iter().all(char::is_ascii_digit) && matches!(w[0], '1' | '2') && w[4] == '/'
-        });
+        let digit = t.chars().any(|c| c.is_ascii_digit());
+        let year_slash = normalize::year_then_separator(&t);
         let marked = t.contains("令和")
             || t.contains("平成")
             || t.contains('年') && t.contains('月')
@@ -822,7 +834,7 @@ pub(super) fn find_date(
 ) -> Option<(chrono::NaiveDate, normalize::DateReading, Span)> {
     for l in lines {
         let t = compact(&l.text());
-        if labels.iter().any(|lab| t.contains(lab)) {
+        if labels.iter().any(|lab| t.contains(lab)) && !t.contains("生年月日") {
             if let Some(found) = read::date_on(l) {
                 return Some(found);
             }
@@ -870,6 +882,33 @@ mod tests {
     fn lines(text: &str) -> Vec<TextLine> {
         let lines: Vec<String> = text.lines().map(String::from).collect();
         lines_from_text(&lines)
+    }
+
+    #[test]
+    fn a_date_under_any_label_of_the_day_money_changed_hands() {
+        // Labels other institutions use for the issue date, each read as the receipt's date.
+        for label in [
+            "納入日",
+            "納付日",
+            "受領日",
+            "発行年月日",
+            "支払い日",
+            "年月日",
+        ] {
+            let read = lines(&format!(
+                "生年月日 1990年1月2日\n申込日 2025年6月1日\n{label}: 2025年7月7日\n"
+            ));
+            let (date, _, _) = find_date(&read, RECEIPT_DATE_LABELS).expect(label);
+            assert_eq!(date.to_string(), "2025-07-07", "{label}");
+        }
+        // A date under its label that no reading makes out is printed, not lacking: the 領収印
+        // over it made the first slash a 7 (seed 23 sub005, a wrong 補正依頼).
+        let covered = lines("宛名 松本 美穂 殿\n納入日:2025707/07\n納入金額:138,000円\n");
+        assert!(find_date(&covered, RECEIPT_DATE_LABELS).is_none());
+        assert!(unread_date(&covered, RECEIPT_DATE_LABELS));
+        // No date printed at all: lacking.
+        let none = lines("宛名 松本 美穂 殿\n納入金額:138,000円\n");
+        assert!(!unread_date(&none, RECEIPT_DATE_LABELS));
     }
 
     #[test]

@@ -235,6 +235,31 @@ pub struct DateReading {
     pub heisei_after_2019: bool,
 }
 
+/// Whether compact text holds a western year followed by a date's separator, however its digits
+/// were read: 「2025/」, or 「2025707/07」 (the first slash read as a 7; seed 23 sub005, a 領収印 over
+/// the date). The year starts 19 or 20 and follows no other digit (not the tail of a longer number).
+pub fn year_then_separator(t: &str) -> bool {
+    let chars: Vec<char> = t.chars().collect();
+    (0..chars.len()).any(|i| {
+        let year = chars.get(i..i + 4).is_some_and(|w| {
+            w.iter().all(char::is_ascii_digit) && matches!(&w[..2], ['2', '0'] | ['1', '9'])
+        });
+        let fresh = i == 0 || !chars[i - 1].is_ascii_digit();
+        if !(year && fresh) {
+            return false;
+        }
+        let rest = &chars[i + 4..];
+        let slash_now = rest.first() == Some(&'/');
+        // A slash read as a digit: three digits (the lost slash and a month), a slash, a day.
+        let slash_lost = rest.len() >= 6
+            && rest[..3].iter().all(char::is_ascii_digit)
+            && rest[3] == '/'
+            && rest[4..6].iter().all(char::is_ascii_digit)
+            && !rest.get(6).is_some_and(char::is_ascii_digit);
+        slash_now || slash_lost
+    })
+}
+
 /// Parses a date: 和暦 (令和/平成/昭和, 元年, `R8.6.15`, misread 信和/令禾), or 西暦 (`2026年6月15日`,
 /// `2026/06/15`, `2026-06-15`, `2026.6.15`). The first date in the text wins.
 pub fn parse_date(s: &str) -> Option<(NaiveDate, DateReading)> {

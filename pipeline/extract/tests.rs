@@ -743,3 +743,19 @@ fn a_label_alone_on_the_line_below_another_is_not_its_value() {
         Some("鈴木純子".into())
     );
 }
+
+/// A breakdown line whose amount no reading made out is a breakdown printed, not one lacking: the
+/// family is not asked for what the receipt carries (seed 23 sub039). A receipt whose only amount
+/// is its total, with a course whose name holds a digit, still lacks its breakdown.
+#[test]
+fn a_fee_line_with_its_amount_unread_is_a_breakdown_printed() {
+    let misread = page("領収書\n坂本 早苗 様\n受講費(第2回) 61,00w可\n合計 ¥85h000\n");
+    let d = &Extractor::default().extract("r.pdf", &[misread])[0];
+    assert!(d.items.is_empty(), "{:?}", d.items);
+    assert!(d.is_unread(rf::ITEMS));
+
+    let bare = page("領収書\n坂本 早苗 様\n合計 81,000円\n但し 日商簿記2級講座受講料として\n");
+    let d = &Extractor::default().extract("r.pdf", &[bare])[0];
+    assert!(d.items.is_empty(), "{:?}", d.items);
+    assert!(!d.is_unread(rf::ITEMS));
+}

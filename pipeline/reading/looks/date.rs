@@ -9,7 +9,7 @@
 
 use crate::document::{receipt_fields as rf, DocKind};
 use crate::extract::layout::{TextLine, Token};
-use crate::extract::normalize::{compact, parse_date};
+use crate::extract::normalize::{compact, parse_date, year_then_separator};
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::OcrError;
 
@@ -251,19 +251,7 @@ fn undated_receipt(page: &PageInput, extractor: &Extractor, hints: &Hints) -> bo
 pub(super) fn might_be_dated(line: &TextLine) -> bool {
     let text = compact(&line.text());
     let digit = text.chars().any(|c| c.is_ascii_digit());
-    let chars: Vec<char> = text.chars().collect();
-    let year_slash = chars.windows(5).any(|w| {
-        w[..4].iter().all(char::is_ascii_digit) && matches!(w[0], '1' | '2') && w[4] == '/'
-    });
-    // 「2025704/10」: a year, its first slash read as a digit, then month/day.
-    let slash_read_as_digit = chars.len() <= 12
-        && chars.windows(10).any(|w| {
-            w[..7].iter().all(char::is_ascii_digit)
-                && matches!(&w[..2], ['2', '0'] | ['1', '9'])
-                && w[7] == '/'
-                && w[8..].iter().all(char::is_ascii_digit)
-        });
-    let year_slash = year_slash || slash_read_as_digit;
+    let year_slash = year_then_separator(&text);
     let marked = ["令和", "平成", "年", "月"]
         .iter()
         .any(|w| text.contains(w))
@@ -394,6 +382,8 @@ mod tests {
             "2025/04/10",
             "2025/01703",
             "2025704/10",
+            // The label before it makes the line longer, not less dated (seed 23 sub005).
+            "納入日:2025707/07",
         ] {
             assert!(might_be_dated(&line(dated)), "{dated}");
         }
@@ -402,6 +392,7 @@ mod tests {
             "TEL 036-000-3863",
             "No. 08469",
             "20257041010",
+            "整理番号 12025707/07",
         ] {
             assert!(!might_be_dated(&line(other)), "{other}");
         }

@@ -489,6 +489,26 @@ fn lookalike_class(c: char) -> char {
         '人' => '入',
         // The handwriting-style fonts of the corpus: 労務 read 労称 on seeds 7 and 11 alike.
         '称' => '務',
+        // A name's old or variant form (旧字体, 異体字), as an institution prints it or as PP-OCRv6
+        // (which knows traditional Chinese) reads it: one person's name either way (seed 23 sub010:
+        // 「岡田 美穗」 for 美穂).
+        '穗' => '穂',
+        '髙' => '高',
+        '﨑' | '嵜' => '崎',
+        '德' => '徳',
+        '惠' => '恵',
+        '眞' => '真',
+        '澤' => '沢',
+        '邊' | '邉' => '辺',
+        '濱' => '浜',
+        '齋' => '斎',
+        '齊' => '斉',
+        '廣' => '広',
+        '國' => '国',
+        '櫻' => '桜',
+        '榮' => '栄',
+        '實' => '実',
+        '壽' => '寿',
         _ => c,
     }
 }
@@ -740,6 +760,10 @@ mod tests {
             "社会保険労務士講座"
         ));
         assert!(!same_modulo_lookalikes("簿記2級講座", "簿記3級講座"));
+        // A name in its old form is the same name (seed 23 sub010).
+        assert!(same_modulo_lookalikes("岡田 美穗", "岡田 美穂"));
+        assert!(same_modulo_lookalikes("髙橋 惠", "高橋 恵"));
+        assert!(!same_modulo_lookalikes("高橋 恵", "高橋 忠"));
         assert_eq!(substring_distance("緑風学園", "学校法人緑風学園校長"), 0);
         assert_eq!(
             substring_distance(

@@ -332,33 +332,50 @@ const NAME_NOISE: &[&str] = &[
 
 /// `raw` without a name label at its start, the label matched with the spaces OCR puts in it
 /// (「ご依頼 者 森彩」 → 「森彩」), and whether it was split by such spaces (then its pieces might
-/// have been part of the name: the reading is a repair).
+/// have been part of the name: the reading is a repair). A label after one stray glyph is the
+/// label too, its prefix misread (「二芳名森節子」 for ご芳名, 「こご依頼者」: seed 23 sub004, sub020):
+/// the glyph is dropped with it, and the reading is a repair.
 fn without_leading_label(raw: &str) -> (&str, bool) {
+    let start = raw.len() - raw.trim_start().len();
+    if let Some(end) = label_at(&raw[start..]) {
+        let split = raw[start..start + end].contains(char::is_whitespace);
+        return (&raw[start + end..], split);
+    }
+    let after_one = raw[start..]
+        .char_indices()
+        .nth(1)
+        .map_or(raw.len(), |(i, _)| start + i);
+    let rest = &raw[after_one..];
+    let stray = raw[start..after_one].trim();
+    if stray.is_empty() || rest.starts_with(char::is_whitespace) {
+        return (raw, false);
+    }
+    match label_at(rest) {
+        Some(end) => (&rest[end..], true),
+        None => (raw, false),
+    }
+}
+
+/// Where a name label that `text` starts with ends (spaces inside it skipped), if it starts with one.
+fn label_at(text: &str) -> Option<usize> {
     let labels = super::PAYER_LABELS.iter().chain(NAME_NOISE);
     for label in labels {
         let mut want = label.chars().peekable();
-        let mut end = None;
-        for (i, c) in raw.char_indices() {
+        for (i, c) in text.char_indices() {
             if c.is_whitespace() {
                 continue;
             }
             match want.next() {
                 Some(w) if w == c => {
                     if want.peek().is_none() {
-                        end = Some(i + c.len_utf8());
-                        break;
+                        return Some(i + c.len_utf8());
                     }
                 }
                 _ => break,
             }
         }
-        if let Some(end) = end {
-            let start = raw.len() - raw.trim_start().len();
-            let split = raw[start..end].contains(char::is_whitespace);
-            return (&raw[end..], split);
-        }
     }
-    (raw, false)
+    None
 }
 
 /// Cleans a name read from a line: drops form words and anything that is not a name character,

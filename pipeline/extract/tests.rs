@@ -127,6 +127,38 @@ fn a_misread_honorific_after_a_labelled_name_is_dropped_and_the_name_unsure() {
 }
 
 #[test]
+fn a_label_whose_prefix_was_misread_is_no_part_of_the_name() {
+    // ご芳名 read 「二芳名」, ご依頼者 read 「こご依頼者」 (seed 23 sub004, sub020): a repair.
+    assert_eq!(
+        read::clean_name("二芳名森節子"),
+        Some(("森節子".to_string(), true))
+    );
+    assert_eq!(
+        read::clean_name("こご依頼者 西村智子"),
+        Some(("西村智子".to_string(), true))
+    );
+    // The applicant's name read so is theirs.
+    let hints = Hints {
+        names: vec!["西村 智子".into()],
+        ..Hints::default()
+    };
+    let p = page("領収書\nこご依頼者 西村智子 様\n合計 ¥1,040,000\n");
+    let d = &Extractor::default().extract_with("r.pdf", &[p], &hints)[0];
+    let payer = d.field(rf::PAYER_NAME).expect("the payer");
+    assert_eq!(payer.value.as_text(), Some("西村 智子"));
+    assert!(
+        matches!(payer.certainty, Certainty::Sure(_)),
+        "{:?}",
+        payer.certainty
+    );
+    // A name with no label keeps all its glyphs.
+    assert_eq!(
+        read::clean_name("大森 節子"),
+        Some(("大森 節子".to_string(), false))
+    );
+}
+
+#[test]
 fn a_course_title_read_with_its_underline_is_confirmed() {
     let hints = Hints {
         courses: vec!["介護福祉士実務者研修".into(), "データ分析セミナー".into()],

@@ -30,14 +30,14 @@ use crate::document::{
     ItemCategory,
 };
 use crate::extract::layout::TextLine;
-use crate::extract::normalize::{char_distance, compact, lookalike_key};
+use crate::extract::normalize::{compact, lookalike_key};
 use crate::extract::{read, Extractor, Hints, PageInput};
 use crate::ocr::paddle::{to_recognized, Glyph, Line, Script};
 use crate::ocr::OcrError;
 use crate::reading::lines::tokens_on_page;
 use crate::reading::page::PageEngines;
 
-use super::names::{nearly, Known};
+use super::names::{nearly, one_glyph_from_a_name, Known};
 
 /// Words a line printing a person's name carries: the honorific after it, or a label before it
 /// (氏名, ご芳名, お名前, 宛名, 受講者, 依頼者…, as `extract`'s name labels end).
@@ -138,15 +138,6 @@ pub fn paddle_look(
     Ok(kept > 0 || agreed > 0)
 }
 
-/// Whether `read` (spaces removed) is one glyph away from one of `names`: the same length with one
-/// glyph changed, or one glyph more or fewer.
-fn one_glyph_from(names: &[String], read: &str) -> bool {
-    names.iter().any(|n| {
-        let n: String = n.split_whitespace().collect();
-        char_distance(&n, read) == 1
-    })
-}
-
 /// The fields a name is read into, and their documents' kinds: whom a receipt was paid by, whom a
 /// certificate names, and who issued either.
 const NAMES: &[(DocKind, &str)] = &[
@@ -194,10 +185,8 @@ fn agree_on_names(
         else {
             continue;
         };
-        // A name one glyph from the applicant's is as likely a glyph both engines misread alike
-        // as another person's: a fax's 田 read 山 by both (seed 23 sub019: 「福山 恵子」 for 福田 恵子,
-        // agreed, asked the family for another certificate). A person compares it on the page.
-        if one_glyph_from(&hints.names, &text) {
+        // Both engines may misread the one glyph alike ([`one_glyph_from_a_name`]).
+        if one_glyph_from_a_name(&hints.names, &text) {
             continue;
         }
         // The line the name was read from, as each engine read it: a line the name's box only

@@ -20,18 +20,6 @@ pub(super) enum Known {
     Title,
 }
 
-/// Whether `text` carries one of `names` with exactly one glyph changed, added or dropped (up to
-/// look-alikes and spaces): as likely a glyph every reading misread alike as another person's name.
-/// A fax's 田 read 山 by Tesseract at every scale and by PP-OCRv6 (seed 23 sub019: 「福山 恵子」
-/// for 福田 恵子, agreed, asked the family for another certificate). Such a name is never agreed:
-/// a person compares it on the page.
-pub(super) fn one_glyph_from_a_name(names: &[String], text: &str) -> bool {
-    let text = lookalike_key(&compact(text));
-    names
-        .iter()
-        .any(|n| substring_distance(&lookalike_key(&compact(n)), &text) == 1)
-}
-
 /// Whether `line` is worth a second look for the known text `k` (already a look-alike key): it does
 /// not carry `k`, but comes within a third of its characters of it, or carries a name label (or ends
 /// in what 様 is misread as).
@@ -160,16 +148,6 @@ mod tests {
     use super::*;
     use crate::reading::lines::line_of;
     use crate::reading::looks::testkit::{line, tok};
-
-    #[test]
-    fn a_name_one_glyph_from_the_applicants_is_told_from_the_applicant_and_from_a_stranger() {
-        let names = vec!["福田 恵子".to_string()];
-        assert!(one_glyph_from_a_name(&names, "依頼者 福山 恵子 様"));
-        assert!(one_glyph_from_a_name(&names, "福田 恵 殿"));
-        // The applicant's own name, and a stranger's, are for the readings to agree on.
-        assert!(!one_glyph_from_a_name(&names, "依頼者 福田 恵子 様"));
-        assert!(!one_glyph_from_a_name(&names, "依頼者 山口 和也 様"));
-    }
 
     #[test]
     fn only_lines_near_a_known_text_or_with_a_name_label_get_a_second_look() {

@@ -37,7 +37,7 @@ use crate::ocr::OcrError;
 use crate::reading::lines::tokens_on_page;
 use crate::reading::page::PageEngines;
 
-use super::names::{nearly, one_glyph_from_a_name, Known};
+use super::names::{nearly, Known};
 
 /// Words a line printing a person's name carries: the honorific after it, or a label before it
 /// (氏名, ご芳名, お名前, 宛名, 受講者, 依頼者…, as `extract`'s name labels end).
@@ -185,10 +185,6 @@ fn agree_on_names(
         else {
             continue;
         };
-        // Both engines may misread the one glyph alike ([`one_glyph_from_a_name`]).
-        if one_glyph_from_a_name(&hints.names, &text) {
-            continue;
-        }
         // The line the name was read from, as each engine read it: a line the name's box only
         // touches gives the same name however it is read (the course's line under it).
         let carries = |line: &TextLine| {
@@ -858,18 +854,6 @@ mod tests {
             agreed.value.as_text().map(|t| t.replace(' ', "")),
             Some("吉田愛".to_string())
         );
-
-        // The applicant is 吉田 要, one glyph away: both engines may have misread that glyph alike,
-        // so the name is not agreed (seed 23 sub019: 福田 read 福山 by both on a fax).
-        let near = Hints {
-            names: vec!["吉田 要".into()],
-            ..Hints::default()
-        };
-        let mut near_page = misread_page.clone();
-        paddle_look(&engines, &img, &mut near_page, &extractor, &near).expect("reads");
-        let payer_near = receipt_of(&near_page, &extractor);
-        let payer_near = payer_near.field(rf::PAYER_NAME).expect("the payer");
-        assert_eq!(payer_near.certainty, Certainty::Read);
 
         // Tesseract's 「吉田 受」 is not what PP-OCRv6 reads there: still only read.
         let line = misread_page

@@ -18,7 +18,7 @@ use crate::extract::Hints;
 use crate::ocr::{Engine, OcrError};
 
 use super::date::{date_start, dated};
-use super::names::{agreed_name, name_words, nearly, one_glyph_from_a_name, Known};
+use super::names::{agreed_name, name_words, nearly, Known};
 use super::SCALES;
 use crate::reading::lines::{line_of, read_line_at, widened};
 
@@ -202,9 +202,7 @@ pub fn second_look(
         // someone else's name is then told apart from a misread one (which the scales read
         // differently: 「天藤 半」, 「形藤 団」, 「著藤 半」 for 遠藤 剛).
         if name_doubt && !confirmed {
-            let agreed = agreed_name(line, &name_readings)
-                .filter(|a| !one_glyph_from_a_name(&hints.names, &a.text()));
-            if let Some(agreed) = agreed {
+            if let Some(agreed) = agreed_name(line, &name_readings) {
                 *line = agreed;
                 for t in &mut line.tokens {
                     t.agreed = true;

@@ -57,6 +57,11 @@ const COURSE_CUES: &[&str] = &[
     "免許",
 ];
 
+/// A line scoring below this was hardly read: whatever field the page lacks may be printed there.
+/// Lines read right score 0.6–1.0 on the corpus's scans (`cargo run --example lines`); noise
+/// reads 0.0–0.3.
+const POOR_LINE: f32 = 0.5;
+
 /// At most this many lines are read again on one page (a certificate has 15 to 25).
 const MAX_LINES: usize = 24;
 
@@ -243,6 +248,7 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usi
                 let payer = doc.field(rf::PAYER_NAME);
                 let course = doc.field(rf::COURSE_NAME);
                 let issuer = doc.field(rf::ISSUER_NAME);
+                let lost = payer.is_none() || course.is_none() || issuer.is_none();
                 for (i, line) in page.lines.iter().enumerate() {
                     let has_amount = !amounts(line).is_empty();
                     // An amount on the line that no named breakdown line was read from, by the
@@ -264,7 +270,13 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usi
                     // The issuer read with nothing for it, on the line it was read from (an
                     // issuer other engines read alike is agreed: `agree_on_names`).
                     let issuer_line = unsure(issuer) && holds(line, issuer.and_then(|f| f.bbox));
-                    wanted[i] |= unnamed_amount || name_line || course_line || issuer_line;
+                    // A field not found at all may be on a line Tesseract made nothing of: a
+                    // school's name half under its 角印 read 「ンー ンク の 2 コル ES」 at 0.23
+                    // (seed 23 sub060, the issuer lost).
+                    let lost_line =
+                        lost && !has_amount && line.confidence_of(0, line.tokens.len()) < POOR_LINE;
+                    wanted[i] |=
+                        unnamed_amount || name_line || course_line || issuer_line || lost_line;
                 }
             }
             DocKind::CompletionCertificate => {
@@ -873,6 +885,35 @@ mod tests {
         )
         .expect("reads");
         assert_ne!(payer(&misread_page).certainty, Certainty::Agreed);
+    }
+
+    #[test]
+    fn a_line_hardly_read_is_read_again_when_the_receipt_lacks_a_field() {
+        // Seed 23 sub060: the school's name, half under its 角印, read as noise; no issuer found.
+        let text = [
+            "領 収 書",
+            "お名前 高橋 彩 様",
+            "コース名: 宅地建物取引士講座",
+            "受講料 38,500円",
+            "上記の金額を正に領収いたしました。",
+            "ンー ンク の 2 コル ES",
+            "埼玉県川口市5丁目19番7号",
+        ];
+        let mut page = PageInput {
+            number: 1,
+            lines: crate::extract::layout::lines_from_text(&text.map(String::from)),
+            ..PageInput::default()
+        };
+        for t in &mut page.lines[5].tokens {
+            t.confidence = 0.23;
+        }
+        let docs =
+            Extractor::default().extract_with("", std::slice::from_ref(&page), &Hints::default());
+        assert!(docs[0].field(rf::ISSUER_NAME).is_none());
+        let again = doubtful_lines(&page, &docs, &Hints::default());
+        assert!(again.contains(&5), "{again:?}");
+        // Read well, the address is no line to read again for the issuer.
+        assert!(!again.contains(&6), "{again:?}");
     }
 
     #[test]

@@ -302,12 +302,9 @@ fn parse_wareki(t: &str) -> Option<(NaiveDate, DateReading)> {
                 continue;
             }
             let rest = &rest[used..];
-            let Some((month, day, tail_ok)) = month_day(rest) else {
+            let Some((month, day, ended)) = month_day(rest) else {
                 continue;
             };
-            if !tail_ok {
-                continue;
-            }
             let g = base + year;
             let date = NaiveDate::from_ymd_opt(g, month, day)?;
             let heisei_after_2019 = *base == 1988 && date > NaiveDate::from_ymd_opt(2019, 4, 30)?;
@@ -315,7 +312,7 @@ fn parse_wareki(t: &str) -> Option<(NaiveDate, DateReading)> {
             if *base == 2018 && date < NaiveDate::from_ymd_opt(2019, 5, 1)? {
                 continue;
             }
-            let reading = if heisei_after_2019 {
+            let reading = if heisei_after_2019 || !ended {
                 Reading::Repaired
             } else {
                 *era_reading
@@ -356,8 +353,19 @@ fn month_day(rest: &str) -> Option<(u32, u32, bool)> {
     if run_on {
         return None;
     }
-    Some((m as u32, d as u32, true))
+    // A date written 年…月…日 whose day ends in no 日 (nor a glyph 日 is misread as) may have lost
+    // a digit with it: 「2025年7月1 系」 on a fax for 2025年7月10日 (seed 23 sub023). The day is
+    // read, not known.
+    let ended = sep2 != '月'
+        || rest[used..]
+            .chars()
+            .next()
+            .is_some_and(|c| DAY_ENDS.contains(c));
+    Some((m as u32, d as u32, ended))
 }
+
+/// 日 and what engines make of it after a day: 「19晶」, 「10B」, 「15目」, 「3H」.
+const DAY_ENDS: &str = "日晶目曰旦BHロ口";
 
 fn leading_number(s: &str) -> Option<(i64, usize)> {
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -377,12 +385,16 @@ fn parse_seireki(t: &str) -> Option<(NaiveDate, DateReading)> {
             let year: i32 = chars[i..i + 4].iter().collect::<String>().parse().ok()?;
             let rest: String = chars[i + 4..].iter().collect();
             if (1900..=2100).contains(&year) {
-                if let Some((m, d, _)) = month_day(&rest) {
+                if let Some((m, d, ended)) = month_day(&rest) {
                     if let Some(date) = NaiveDate::from_ymd_opt(year, m, d) {
                         return Some((
                             date,
                             DateReading {
-                                reading: Reading::Clean,
+                                reading: if ended {
+                                    Reading::Clean
+                                } else {
+                                    Reading::Repaired
+                                },
                                 heisei_after_2019: false,
                             },
                         ));
@@ -709,6 +721,20 @@ mod tests {
             "kana inside the day (22日 on seed 11 sub059) leaves it unknown, not 2日"
         );
         assert_eq!(parse_date("令和6年3月2っ日"), None);
+        // A day ending in no 日 may have lost a digit with it (seed 23 sub023, a fax: 10日 read
+        // 「1 系」): read, not clean. 日 misread as 晶 ends it.
+        assert_eq!(
+            clean("2025年7月1 系 118735"),
+            Some((d(2025, 7, 1), Reading::Repaired))
+        );
+        assert_eq!(
+            clean("令和7年7月1"),
+            Some((d(2025, 7, 1), Reading::Repaired))
+        );
+        assert_eq!(
+            clean("令和 7 年8月 19 晶"),
+            Some((d(2025, 8, 19), Reading::Clean))
+        );
         assert_eq!(
             parse_date("2024年12月31ロー").map(|(d, _)| d),
             Some(d(2024, 12, 31)),

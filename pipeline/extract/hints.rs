@@ -37,8 +37,8 @@ impl Hints {
         before || after
     }
 
-    /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space,
-    /// by what Tesseract makes of 様 or 殿 (「中村由美 欄」); a name that merely starts like the
+    /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space
+    /// or not, by what Tesseract makes of 様 or 殿 (「中村由美 欄」, 「山崎 瞳棟」); a name that merely starts like the
     /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
     /// With what confirmed it: the name up to look-alikes, or through one known misreading of a
     /// handwritten glyph ([`normalize::name_misread`]: 「小川 洋チ」).
@@ -48,7 +48,12 @@ impl Hints {
             .rsplit_once(char::is_whitespace)
             .filter(|(_, last)| HONORIFIC_MISREADS.contains(last))
             .map(|(rest, _)| rest);
-        let candidates = || std::iter::once(read).chain(trimmed);
+        // Or glued to the name (「山崎 瞳棟」 for 山崎 瞳 様 on a fax: seed 23 sub044).
+        let glued = HONORIFIC_MISREADS
+            .iter()
+            .find_map(|h| read.trim_end().strip_suffix(h))
+            .filter(|rest| compact(rest).chars().count() >= 2);
+        let candidates = || std::iter::once(read).chain(trimmed).chain(glued);
         let spaced = |n: &String| n.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(n) = self
             .names

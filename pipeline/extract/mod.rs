@@ -94,7 +94,7 @@ impl PageInput {
 }
 
 /// What Tesseract makes of 様 (or 殿) after a name on some receipts.
-pub const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣"];
+pub const HONORIFIC_MISREADS: &[&str] = &["欄", "様", "殿", "楼", "標", "樣", "棟"];
 
 /// The extractor, holding its lexicon.
 #[derive(Debug, Clone)]

@@ -499,6 +499,14 @@ fn lookalike_class(c: char) -> char {
         'ょ' => 'よ',
         'っ' => 'つ',
         '人' => '入',
+        // Handakuten read as dakuten and back in small print or on a fax (パスポート / バスポート),
+        // and the kana へ that is one shape in both scripts.
+        'パ' => 'バ',
+        'ピ' => 'ビ',
+        'プ' => 'ブ',
+        'ペ' | 'べ' | 'ぺ' => 'ベ',
+        'ポ' => 'ボ',
+        'へ' => 'ヘ',
         // The handwriting-style fonts of the corpus: 労務 read 労称 on seeds 7 and 11 alike.
         '称' => '務',
         // A name's old or variant form (旧字体, 異体字), as an institution prints it or as PP-OCRv6
@@ -786,6 +794,10 @@ mod tests {
             "社会保険労務士講座"
         ));
         assert!(!same_modulo_lookalikes("簿記2級講座", "簿記3級講座"));
+        assert!(same_modulo_lookalikes(
+            "ITバスポート試験対策講座",
+            "ITパスポート試験対策講座"
+        ));
         // A name in its old form is the same name (seed 23 sub010).
         assert!(same_modulo_lookalikes("岡田 美穗", "岡田 美穂"));
         assert!(same_modulo_lookalikes("髙橋 惠", "高橋 恵"));

@@ -28,6 +28,11 @@ fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
         hints.confirm("中村 由美").map(|(n, _)| n).as_deref(),
         Some("中村 由美")
     );
+    // 様 misread and glued to the name on a fax (seed 23 sub044: 「山崎 瞳棟」).
+    assert_eq!(
+        hints.confirm("中村 由美棟").map(|(n, _)| n).as_deref(),
+        Some("中村 由美")
+    );
     assert_eq!(hints.confirm("中村由美子"), None);
     assert_eq!(hints.confirm("中村 由美子"), None);
     assert_eq!(hints.confirm("中村 由美 子"), None);

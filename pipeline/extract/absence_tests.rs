@@ -330,6 +330,18 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
         (Value::Bool(true), true),
         "pieces of a 領収印"
     );
+    // A gray 角印 round the strike (a black-and-white scan keeps a stamp's strokes, which pass for
+    // a strike: seed 29 sub016) may be its own bar or a 領収印 over a struck total: a person looks.
+    let gray_whole = marks::Seal {
+        ink: marks::Ink::Gray,
+        ..whole
+    };
+    p.marks.seals = vec![gray_whole, stamp(marks::Ink::Gray, false)];
+    assert_eq!(
+        correction(&p),
+        (Value::Bool(true), false),
+        "a strike inside a gray stamp"
+    );
     p.marks.seals = vec![stamp(marks::Ink::Gray, true)];
     assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
     p.marks.seals = vec![stamp(marks::Ink::Gray, false)];

@@ -364,8 +364,8 @@ fn month_day(rest: &str) -> Option<(u32, u32, bool)> {
     Some((m as u32, d as u32, ended))
 }
 
-/// 日 and what engines make of it after a day: 「19晶」, 「10B」, 「15目」, 「3H」.
-const DAY_ENDS: &str = "日晶目曰旦BHロ口";
+/// 日 and what engines make of it after a day: 「19晶」, 「29昌」, 「10B」, 「15目」, 「3H」.
+const DAY_ENDS: &str = "日晶昌目曰旦BHロ口";
 
 fn leading_number(s: &str) -> Option<(i64, usize)> {
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -742,6 +742,10 @@ mod tests {
         assert_eq!(
             clean("令和 7 年8月 19 晶"),
             Some((d(2025, 8, 19), Reading::Clean))
+        );
+        assert_eq!(
+            clean("領収日2024年8月29昌"),
+            Some((d(2024, 8, 29), Reading::Clean))
         );
         assert_eq!(
             parse_date("2024年12月31ロー").map(|(d, _)| d),

@@ -252,6 +252,19 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
 
 /// Decodes a whole file into its pages, refusing anything beyond `limits`.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DecodeError> {
+    let pages = open(bytes, limits)?.collect::<Result<Vec<_>, _>>()?;
+    if pages.is_empty() {
+        return Err(DecodeError::NoPages);
+    }
+    Ok(pages)
+}
+
+/// Opens a file for decoding page by page: what can be refused before any page is decoded (size,
+/// format, a PDF's encryption and page count) is refused here; each page is then decoded only when
+/// [`Pages`] is asked for it. A 300 dpi A4 colour page is 26 MB decoded, so a reader that holds
+/// only the pages being read keeps a many-page file from costing its whole size at once. The pages
+/// and the first error are those [`decode`] gives.
+pub fn open<'a>(bytes: &'a [u8], limits: &'a Limits) -> Result<Pages<'a>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -262,16 +275,52 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DecodeError> {
             limit: limits.max_bytes,
         });
     }
-    let pages = match sniff(bytes).ok_or(DecodeError::UnknownFormat)? {
-        Format::Jpeg => vec![raster::decode_single(bytes, Format::Jpeg, limits)?],
-        Format::Png => vec![raster::decode_single(bytes, Format::Png, limits)?],
-        Format::Tiff => raster::decode_tiff(bytes, limits)?,
-        Format::Pdf => pdf::decode_pdf(bytes, limits)?,
+    let source = match sniff(bytes).ok_or(DecodeError::UnknownFormat)? {
+        format @ (Format::Jpeg | Format::Png) => Source::Single { bytes, format },
+        Format::Tiff => Source::Tiff(raster::TiffPages::open(bytes, limits)?),
+        Format::Pdf => Source::Pdf(pdf::PdfPages::open(bytes, limits)?),
     };
-    if pages.is_empty() {
-        return Err(DecodeError::NoPages);
+    Ok(Pages {
+        source: Some(source),
+        limits,
+    })
+}
+
+/// A file's pages, each decoded when it is asked for, in file order; after an error, none.
+pub struct Pages<'a> {
+    /// `None` once the last page or an error has been given.
+    source: Option<Source<'a>>,
+    limits: &'a Limits,
+}
+
+enum Source<'a> {
+    /// A JPEG or PNG: one page, not yet decoded.
+    Single {
+        bytes: &'a [u8],
+        format: Format,
+    },
+    Tiff(raster::TiffPages<'a>),
+    Pdf(pdf::PdfPages<'a>),
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<Page, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let page = match self.source.as_mut()? {
+            Source::Single { bytes, format } => {
+                let (bytes, format) = (*bytes, *format);
+                self.source = None;
+                Some(raster::decode_single(bytes, format, self.limits))
+            }
+            Source::Tiff(tiff) => tiff.next(),
+            Source::Pdf(pdf) => pdf.next(),
+        };
+        if !matches!(page, Some(Ok(_))) {
+            self.source = None;
+        }
+        page
     }
-    Ok(pages)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -495,6 +544,14 @@ mod tests {
             decode(bytes.get_ref(), &two_max),
             Err(DecodeError::TooManyPages { limit: 1, .. })
         ));
+        // Opened, the pages come one at a time: the first whole, then the error, then nothing.
+        let mut pages = open(bytes.get_ref(), &two_max).expect("opens");
+        assert!(matches!(pages.next(), Some(Ok(Page { number: 1, .. }))));
+        assert!(matches!(
+            pages.next(),
+            Some(Err(DecodeError::TooManyPages { limit: 1, .. }))
+        ));
+        assert!(pages.next().is_none());
     }
 
     #[test]

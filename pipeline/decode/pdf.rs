@@ -2,9 +2,9 @@
 //! (a scan) gives its largest image XObject, decoded here (DCTDecode via the JPEG decoder, FlateDecode
 //! and uncompressed samples by hand).
 //!
-//! Called by `decode::decode`. Limits are applied in this order: page count (before any page is
-//! read), each image's declared size (before its data is inflated), then the inflated size itself
-//! (bounded reads, so a decompression bomb stops at the limit). Object-graph walks are bounded, so a
+//! Called by `decode`'s [`super::Pages`], one page at a time. Limits are applied in this order: page
+//! count (before any page is read), each image's declared size (before its data is inflated), then
+//! the inflated size itself (bounded reads, so a decompression bomb stops at the limit). Object-graph walks are bounded, so a
 //! cyclic page tree or resource chain ends in an error, not a hang.
 //!
 //! Not handled (refused with `Unsupported`, so the file goes to a person): CCITT fax, JBIG2 and
@@ -25,51 +25,72 @@ const MAX_PARENT_DEPTH: usize = 32;
 /// of text, small enough that a bomb cannot exhaust memory.
 const MAX_CONTENT_BYTES: usize = 16 * 1024 * 1024;
 
-pub(super) fn decode_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DecodeError> {
-    let options = LoadOptions {
-        // Object and xref streams are inflated while loading; bound each one.
-        max_decompressed_size: Some(usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX)),
-        ..LoadOptions::default()
-    };
-    let doc = match Document::load_mem_with_options(bytes, options) {
-        Ok(doc) => doc,
-        Err(e) => {
-            // lopdf fails on encryption it cannot undo; say "encrypted", not "damaged", so the sender
-            // knows what to change.
-            if trailer_declares_encryption(bytes) {
-                return Err(DecodeError::Encrypted);
+/// A PDF's pages, each decoded when asked for (see [`super::Pages`]).
+pub(super) struct PdfPages<'a> {
+    doc: Document,
+    page_ids: std::vec::IntoIter<ObjectId>,
+    limits: &'a Limits,
+    /// The number of the last page given (1-based).
+    number: u32,
+}
+
+impl<'a> PdfPages<'a> {
+    /// Loads the document and counts its pages; no page is decoded yet.
+    pub(super) fn open(bytes: &[u8], limits: &'a Limits) -> Result<PdfPages<'a>, DecodeError> {
+        let options = LoadOptions {
+            // Object and xref streams are inflated while loading; bound each one.
+            max_decompressed_size: Some(usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX)),
+            ..LoadOptions::default()
+        };
+        let doc = match Document::load_mem_with_options(bytes, options) {
+            Ok(doc) => doc,
+            Err(e) => {
+                // lopdf fails on encryption it cannot undo; say "encrypted", not "damaged", so the
+                // sender knows what to change.
+                if trailer_declares_encryption(bytes) {
+                    return Err(DecodeError::Encrypted);
+                }
+                return Err(corrupt(None, e.to_string()));
             }
-            return Err(corrupt(None, e.to_string()));
+        };
+        if doc.is_encrypted() {
+            // Still encrypted after load: the empty user password did not open it.
+            return Err(DecodeError::Encrypted);
         }
-    };
-    if doc.is_encrypted() {
-        // Still encrypted after load: the empty user password did not open it.
-        return Err(DecodeError::Encrypted);
+
+        // Count pages before reading any, stopping one past the limit: a 10,000-page file is
+        // refused without walking all of it.
+        let page_ids: Vec<ObjectId> = doc
+            .page_iter()
+            .take(limits.max_pages as usize + 1)
+            .collect();
+        if page_ids.len() > limits.max_pages as usize {
+            return Err(DecodeError::TooManyPages {
+                pages: page_ids.len() as u64,
+                limit: limits.max_pages,
+            });
+        }
+        if page_ids.is_empty() {
+            return Err(DecodeError::NoPages);
+        }
+        Ok(PdfPages {
+            doc,
+            page_ids: page_ids.into_iter(),
+            limits,
+            number: 0,
+        })
     }
 
-    // Count pages before reading any, stopping one past the limit: a 10,000-page file is refused
-    // without walking all of it.
-    let page_ids: Vec<ObjectId> = doc
-        .page_iter()
-        .take(limits.max_pages as usize + 1)
-        .collect();
-    if page_ids.len() > limits.max_pages as usize {
-        return Err(DecodeError::TooManyPages {
-            pages: page_ids.len() as u64,
-            limit: limits.max_pages,
-        });
+    /// The next page, `None` after the last.
+    pub(super) fn next(&mut self) -> Option<Result<Page, DecodeError>> {
+        let page_id = self.page_ids.next()?;
+        self.number += 1;
+        let number = self.number;
+        Some(
+            decode_page(&self.doc, number, page_id, self.limits)
+                .map(|content| Page { number, content }),
+        )
     }
-    if page_ids.is_empty() {
-        return Err(DecodeError::NoPages);
-    }
-
-    let mut pages = Vec::with_capacity(page_ids.len());
-    for (index, page_id) in page_ids.iter().enumerate() {
-        let number = index as u32 + 1;
-        let content = decode_page(&doc, number, *page_id, limits)?;
-        pages.push(Page { number, content });
-    }
-    Ok(pages)
 }
 
 fn corrupt(page: Option<u32>, detail: String) -> DecodeError {

@@ -1,6 +1,6 @@
 //! Raster files (JPEG, PNG, TIFF) → page images, with the header read and checked before any pixel
-//! buffer is allocated. Called by `decode::decode`; the PDF path also uses [`decode_jpeg_bytes`] for
-//! DCTDecode images.
+//! buffer is allocated. Called by `decode`'s [`super::Pages`], a TIFF's one page at a time; the PDF
+//! path also uses [`decode_jpeg_bytes`] for DCTDecode images.
 
 use std::io::Cursor;
 
@@ -91,34 +91,61 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     }
 }
 
-/// Every page (IFD) of a TIFF file.
-pub(super) fn decode_tiff(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, DecodeError> {
-    use tiff::decoder::{Decoder, DecodingResult};
-    use tiff::ColorType;
+/// A TIFF file's pages (IFDs), each decoded when asked for (see [`super::Pages`]).
+pub(super) struct TiffPages<'a> {
+    decoder: tiff::decoder::Decoder<Cursor<&'a [u8]>>,
+    limits: &'a Limits,
+    /// The number of the page the next call gives (1-based).
+    number: u32,
+}
 
-    let corrupt = |page: u32, e: tiff::TiffError| DecodeError::Corrupt {
-        format: Some(Format::Tiff),
-        page: Some(page),
-        detail: e.to_string(),
-    };
-    let mut tiff_limits = tiff::decoder::Limits::default();
-    tiff_limits.decoding_buffer_size = usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX);
-    let mut decoder = Decoder::new(Cursor::new(bytes))
-        .map_err(|e| corrupt(1, e))?
-        .with_limits(tiff_limits);
-    let mut pages = Vec::new();
-    loop {
-        let number = pages.len() as u32 + 1;
-        if number > limits.max_pages {
+impl<'a> TiffPages<'a> {
+    /// Reads the file's header and first IFD; no page is decoded yet.
+    pub(super) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<TiffPages<'a>, DecodeError> {
+        let mut tiff_limits = tiff::decoder::Limits::default();
+        tiff_limits.decoding_buffer_size =
+            usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX);
+        let decoder = tiff::decoder::Decoder::new(Cursor::new(bytes))
+            .map_err(|e| tiff_corrupt(1, e))?
+            .with_limits(tiff_limits);
+        Ok(TiffPages {
+            decoder,
+            limits,
+            number: 1,
+        })
+    }
+
+    /// The next page, `None` after the last; the caller stops asking after an error.
+    pub(super) fn next(&mut self) -> Option<Result<Page, DecodeError>> {
+        let number = self.number;
+        if number > 1 {
+            if !self.decoder.more_images() {
+                return None;
+            }
+            if let Err(e) = self.decoder.next_image() {
+                return Some(Err(tiff_corrupt(number, e)));
+            }
+        }
+        self.number += 1;
+        Some(self.decode(number))
+    }
+
+    /// Decodes the page the decoder is at, as page `number`.
+    fn decode(&mut self, number: u32) -> Result<Page, DecodeError> {
+        use tiff::decoder::DecodingResult;
+        use tiff::ColorType;
+
+        if number > self.limits.max_pages {
             return Err(DecodeError::TooManyPages {
                 pages: u64::from(number),
-                limit: limits.max_pages,
+                limit: self.limits.max_pages,
             });
         }
-        let (width, height) = decoder.dimensions().map_err(|e| corrupt(number, e))?;
-        limits.check_image(number, width, height)?;
-        let color = decoder.colortype().map_err(|e| corrupt(number, e))?;
-        let data = match decoder.read_image().map_err(|e| corrupt(number, e))? {
+        let decoder = &mut self.decoder;
+        let (width, height) = decoder.dimensions().map_err(|e| tiff_corrupt(number, e))?;
+        self.limits.check_image(number, width, height)?;
+        let color = decoder.colortype().map_err(|e| tiff_corrupt(number, e))?;
+        let data = match decoder.read_image().map_err(|e| tiff_corrupt(number, e))? {
             DecodingResult::U8(data) => data,
             DecodingResult::U16(data) => data.into_iter().map(|v| (v >> 8) as u8).collect(),
             _ => {
@@ -161,14 +188,17 @@ pub(super) fn decode_tiff(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, De
             }
         }
         .ok_or_else(bad_size)?;
-        pages.push(Page {
+        Ok(Page {
             number,
             content: PageContent::Image(image),
-        });
-        if !decoder.more_images() {
-            break;
-        }
-        decoder.next_image().map_err(|e| corrupt(number + 1, e))?;
+        })
     }
-    Ok(pages)
+}
+
+fn tiff_corrupt(page: u32, e: tiff::TiffError) -> DecodeError {
+    DecodeError::Corrupt {
+        format: Some(Format::Tiff),
+        page: Some(page),
+        detail: e.to_string(),
+    }
 }

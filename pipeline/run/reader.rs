@@ -21,7 +21,7 @@ use crate::ocr::{Models, OcrError};
 
 use super::ahead::{start_read, ReadInput};
 use super::files::sha256_hex;
-use super::workers::Workers;
+use super::workers::{Batch, Workers};
 use super::{short, RunError, Runner};
 
 /// Why one file could not be read (it goes to quarantine with this reason).
@@ -87,38 +87,15 @@ impl Reader {
         files: &[(&str, &[u8])],
         hints: &Hints,
     ) -> Vec<Result<Vec<Document>, ReadError>> {
-        // Decode everything, keeping a slot per page; image pages go to the workers in one batch.
-        let mut per_file: Vec<Result<Vec<Option<PageInput>>, ReadError>> = Vec::new();
-        let mut images = Vec::new();
-        for (f, (_, bytes)) in files.iter().enumerate() {
-            match decode::decode(bytes, &self.limits) {
-                Err(e) => per_file.push(Err(ReadError::Decode(e.reason_ja()))),
-                Ok(pages) => {
-                    let mut slots = Vec::with_capacity(pages.len());
-                    for page in pages {
-                        match page.content {
-                            PageContent::Text(layer) => slots.push(Some(PageInput {
-                                number: page.number,
-                                lines: lines_from_text(&layer.lines),
-                                marks: Default::default(),
-                                text_layer: true,
-                                witnesses: Vec::new(),
-                            })),
-                            PageContent::Image(img) => {
-                                images.push((f, slots.len(), page.number, img));
-                                slots.push(None);
-                            }
-                        }
-                    }
-                    per_file.push(Ok(slots));
-                }
-            }
-        }
-        let targets: Vec<(usize, usize)> = images.iter().map(|i| (i.0, i.1)).collect();
-        let read = self.workers.read_pages(
-            images.into_iter().map(|(_, _, n, img)| (n, img)).collect(),
-            hints,
-        );
+        // A slot per page; image pages go to the workers as they have room for them.
+        let mut batch = self.workers.batch(hints);
+        let mut targets = Vec::new();
+        let mut per_file: Vec<Result<Vec<Option<PageInput>>, ReadError>> = files
+            .iter()
+            .enumerate()
+            .map(|(f, (_, bytes))| self.send_pages(f, bytes, &mut batch, &mut targets))
+            .collect();
+        let read = batch.finish();
         for ((f, slot), r) in targets.into_iter().zip(read) {
             match (r, &mut per_file[f]) {
                 (Ok(page), Ok(slots)) => slots[slot] = Some(page),
@@ -136,6 +113,42 @@ impl Reader {
                 })
             })
             .collect()
+    }
+
+    /// Decodes file `f` a page at a time, each once the workers have room for it: a text layer's
+    /// lines are its page's slot; an image goes to the workers, its slot noted in `targets`. A page
+    /// that cannot be decoded fails the file (its pages already sent are read, then dropped).
+    fn send_pages(
+        &self,
+        f: usize,
+        bytes: &[u8],
+        batch: &mut Batch<'_>,
+        targets: &mut Vec<(usize, usize)>,
+    ) -> Result<Vec<Option<PageInput>>, ReadError> {
+        let failed = |e: decode::DecodeError| ReadError::Decode(e.reason_ja());
+        let mut pages = decode::open(bytes, &self.limits).map_err(failed)?;
+        let mut slots = Vec::new();
+        loop {
+            let room = batch.room();
+            let Some(page) = pages.next() else {
+                return Ok(slots);
+            };
+            let page = page.map_err(failed)?;
+            match page.content {
+                PageContent::Text(layer) => slots.push(Some(PageInput {
+                    number: page.number,
+                    lines: lines_from_text(&layer.lines),
+                    marks: Default::default(),
+                    text_layer: true,
+                    witnesses: Vec::new(),
+                })),
+                PageContent::Image(img) => {
+                    targets.push((f, slots.len()));
+                    batch.send(room, page.number, img);
+                    slots.push(None);
+                }
+            }
+        }
     }
 }
 

@@ -544,13 +544,16 @@ mod tests {
             decode(bytes.get_ref(), &two_max),
             Err(DecodeError::TooManyPages { limit: 1, .. })
         ));
-        // Opened, the pages come one at a time: the first whole, then the error, then nothing.
-        let mut pages = open(bytes.get_ref(), &two_max).expect("opens");
-        assert!(matches!(pages.next(), Some(Ok(Page { number: 1, .. }))));
+        // Opened, a file over the limit is refused by its directories before any page is decoded
+        // (a 51-page TIFF is not read 50 pages first); within it, the pages come one at a time.
         assert!(matches!(
-            pages.next(),
-            Some(Err(DecodeError::TooManyPages { limit: 1, .. }))
+            open(bytes.get_ref(), &two_max).err(),
+            Some(DecodeError::TooManyPages { pages: 2, limit: 1 })
         ));
+        let limits = Limits::default();
+        let mut pages = open(bytes.get_ref(), &limits).expect("opens");
+        assert!(matches!(pages.next(), Some(Ok(Page { number: 1, .. }))));
+        assert!(matches!(pages.next(), Some(Ok(Page { number: 2, .. }))));
         assert!(pages.next().is_none());
     }
 

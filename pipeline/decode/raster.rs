@@ -100,14 +100,30 @@ pub(super) struct TiffPages<'a> {
 }
 
 impl<'a> TiffPages<'a> {
-    /// Reads the file's header and first IFD; no page is decoded yet.
+    /// Reads the file's header and first IFD; no page is decoded yet. A file with more pages than
+    /// the limit is refused here, by its directories alone, as a PDF is by its page tree: page by
+    /// page it would be refused only after the limit's worth of pages had been read. A directory
+    /// that cannot be read ends the count; the page it belongs to gives its error in turn.
     pub(super) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<TiffPages<'a>, DecodeError> {
         let mut tiff_limits = tiff::decoder::Limits::default();
         tiff_limits.decoding_buffer_size =
             usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX);
         let decoder = tiff::decoder::Decoder::new(Cursor::new(bytes))
             .map_err(|e| tiff_corrupt(1, e))?
-            .with_limits(tiff_limits);
+            .with_limits(tiff_limits.clone());
+        if let Ok(counter) = tiff::decoder::Decoder::new(Cursor::new(bytes)) {
+            let mut counter = counter.with_limits(tiff_limits);
+            let mut pages: u32 = 1;
+            while counter.more_images() && counter.next_image().is_ok() {
+                pages += 1;
+                if pages > limits.max_pages {
+                    return Err(DecodeError::TooManyPages {
+                        pages: u64::from(pages),
+                        limit: limits.max_pages,
+                    });
+                }
+            }
+        }
         Ok(TiffPages {
             decoder,
             limits,

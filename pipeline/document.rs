@@ -84,6 +84,13 @@ impl BBox {
             .saturating_sub(self.y.max(other.y));
         w * h
     }
+    /// Whether `other` lies wholly inside this box (edges may touch).
+    pub fn contains(&self, other: &BBox) -> bool {
+        self.x <= other.x
+            && self.y <= other.y
+            && self.right() >= other.right()
+            && self.bottom() >= other.bottom()
+    }
     /// Whether the two boxes share any pixel.
     pub fn overlaps(&self, other: &BBox) -> bool {
         self.x < other.right()

@@ -93,13 +93,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             // also lie under a 領収印 stamped over a corrected total (untouched seed 303 sub021): a
             // person tells which.
             let in_gray_stamp = |seal: &&marks::Seal| {
-                let b = seal.bbox;
-                seal.ink == marks::Ink::Gray
-                    && seal.is_large(ch)
-                    && b.x <= s.x
-                    && b.y <= s.y
-                    && b.right() >= s.right()
-                    && b.bottom() >= s.bottom()
+                seal.ink == marks::Ink::Gray && seal.is_large(ch) && seal.bbox.contains(s)
             };
             match stamped {
                 Some(i) => used[i] = true,
@@ -220,9 +214,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
 /// seal (a 領収印 stamped over a corrected total) it passed for one (untouched seed 303 sub021,
 /// paid on an unsealed correction).
 fn outermost(seals: &[marks::Seal]) -> Vec<&marks::Seal> {
-    let inside = |a: &BBox, b: &BBox| {
-        a != b && b.x <= a.x && b.y <= a.y && b.right() >= a.right() && b.bottom() >= a.bottom()
-    };
+    let inside = |a: &BBox, b: &BBox| a != b && b.contains(a);
     seals
         .iter()
         .filter(|s| !seals.iter().any(|o| inside(&s.bbox, &o.bbox)))

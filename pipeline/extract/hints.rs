@@ -38,8 +38,8 @@ impl Hints {
     }
 
     /// The applicant's name when `read` is it up to look-alike glyphs — or it followed, after a space
-    /// or not, by what Tesseract makes of 様 or 殿 (「中村由美 欄」, 「山崎 瞳棟」); a name that merely starts like the
-    /// applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
+    /// or not, by what Tesseract makes of 様 or 殿 (「中村由美 欄」, 「山崎 瞳棟」); a name that
+    /// merely starts like the applicant's (「中村由美子」, 「中村 由美 子」) is someone else's.
     /// With what confirmed it: the name up to look-alikes, or through one known misreading of a
     /// handwritten glyph ([`normalize::name_misread`]: 「小川 洋チ」).
     pub(super) fn confirm(&self, read: &str) -> Option<(String, Check)> {

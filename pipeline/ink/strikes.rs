@@ -56,6 +56,14 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         if title(i) || line.char_height() < MIN_PRINT_HEIGHT {
             continue;
         }
+        // Nor is a "line" against the image's edge: print cut off by the edge, or noise read as
+        // words in the dark round a photographed sheet, whose rows the deskew's white wedge
+        // leaves dark up to a slanted edge (seed 31 sub008: 「eo」 at the top, 「ss」 at the
+        // bottom left, and the margin along each a 'strike' that sent the receipt to review).
+        let b = line.bbox;
+        if b.x == 0 || b.y == 0 || b.right() >= w || b.bottom() >= gray.height() {
+            continue;
+        }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
         // 二 ミ」 14 px high for 「遠藤 誠一」 beside a seal), and at their scale the 艹 of 藤
         // — a stroke across two short uprights — is a strike (seed 17 sub021, a wrong 補正依頼).
@@ -72,14 +80,18 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
     merge_strikes(runs, page_h)
 }
 
-/// The rows of `bbox` its print takes, as (top, height): from the first row to the last with dark
-/// ink on a fiftieth of the box's width or more (a glyph's strokes cross each row of it; the box
-/// itself when none has). A word's box may
-/// reach far below its print (「信秀F人月和垢:」 43 px high for a struck date 22 px high, seed 19
-/// sub056), and the middle of the box then misses the strike through the middle of the print.
+/// The rows of `bbox` its print takes, as (top, height): the rows with dark ink on a fiftieth of
+/// the box's width or more (a glyph's strokes cross each row of it; the box itself when none has).
+/// A word's box may reach far below its print (「信秀F人月和垢:」 43 px high for a struck date 22 px
+/// high, seed 19 sub056), and the middle of the box then misses the strike through the middle of
+/// the print. It may sit above its print too: a struck total read as one line with the corrected
+/// value written above it, the box halfway between (seed 31 sub007: 「¥100,000」 on rows 532–565,
+/// its line's box on 521–552, and both strokes of its double strike below the middle band — an
+/// unsealed correction paid). So the print is the block of inked rows, unbroken but for a row or
+/// two, that overlaps the box most, followed past the box's edges by half its height at most.
 fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
     let (w, h) = gray.dimensions();
-    let (x1, y1) = (bbox.right().min(w), bbox.bottom().min(h));
+    let x1 = bbox.right().min(w);
     let least = (bbox.w / 50).max(2);
     let inked = |y: u32| {
         (bbox.x..x1)
@@ -87,11 +99,25 @@ fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
             .count() as u32
             >= least
     };
-    let Some(top) = (bbox.y..y1).find(|&y| inked(y)) else {
-        return (bbox.y, bbox.h);
-    };
-    let bottom = (top..y1).rev().find(|&y| inked(y)).unwrap_or(top);
-    (top, bottom + 1 - top)
+    let reach = bbox.h / 2;
+    let (from, to) = (bbox.y.saturating_sub(reach), (bbox.bottom() + reach).min(h));
+    // Blocks of inked rows, each as (first, last), a gap of two rows or less inside one.
+    let mut blocks: Vec<(u32, u32)> = Vec::new();
+    for y in (from..to).filter(|&y| inked(y)) {
+        match blocks.last_mut() {
+            Some(last) if y <= last.1 + 3 => last.1 = y,
+            _ => blocks.push((y, y)),
+        }
+    }
+    let overlap = |&(a, b): &(u32, u32)| (b + 1).min(bbox.bottom()).saturating_sub(a.max(bbox.y));
+    let best = blocks
+        .iter()
+        .filter(|b| overlap(b) > 0)
+        .max_by_key(|b| (overlap(b), std::cmp::Reverse(b.0)));
+    match best {
+        Some(&(top, bottom)) => (top, bottom + 1 - top),
+        None => (bbox.y, bbox.h),
+    }
 }
 
 /// The height of a line's print: the lower median height of its words at least half the page's
@@ -333,7 +359,7 @@ mod tests {
             confidence: 0.9,
             agreed: false,
             bbox: BBox {
-                x: 0,
+                x: 10,
                 y: 100,
                 w: 60,
                 h: 40,
@@ -520,5 +546,62 @@ mod tests {
         lines.push(TextLine::from_tokens(vec![word(600, 305, 200, 43)]));
         let strikes = find_strikes(&img, &lines);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
+    }
+
+    #[test]
+    fn a_double_strike_below_its_lines_box_is_found_and_a_photos_dark_margin_is_none() {
+        // Seed 31 sub007: 「¥100,000」 (rows 305–334) struck twice, at rows 316 and 323, with
+        // 「¥101,000」 written above it (rows 275–295); the line's box sits between, 294–324, so
+        // both strokes lie below the middle of the box.
+        let mut img = GrayImage::from_pixel(1000, 600, image::Luma([255]));
+        let black = image::Luma([0]);
+        for x in (600..800).step_by(20) {
+            draw_filled_rect_mut(&mut img, Rect::at(x, 305).of_size(4, 30), black);
+            draw_filled_rect_mut(&mut img, Rect::at(x + 4, 275).of_size(4, 21), black);
+        }
+        for y in [316, 323] {
+            draw_filled_rect_mut(&mut img, Rect::at(590, y).of_size(220, 2), black);
+        }
+        let word = |x: u32, y: u32, w: u32, h: u32, text: &str| Token {
+            text: text.into(),
+            confidence: 0.5,
+            agreed: false,
+            bbox: BBox { x, y, w, h },
+        };
+        let mut lines: Vec<TextLine> = lines_from_tokens(
+            (0..6)
+                .map(|i| word(100, 40 + 40 * i, 200, 30, "令和"))
+                .collect(),
+        );
+        lines.push(TextLine::from_tokens(vec![
+            word(200, 294, 60, 31, "総額"),
+            word(600, 294, 200, 31, "¥キ66.666-"),
+        ]));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        assert!(
+            strikes[0].y <= 316 && strikes[0].bottom() >= 325,
+            "{strikes:?}"
+        );
+
+        // A photo's dark margin along the top of the image (prepared as kyufu reads it: the
+        // deskew left a white wedge above it), with noise read as a word in it (「eo」 across to
+        // the image's edge): no pen's line, however dark and long.
+        let margin = image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/photo-dark-margin.png"
+        ))
+        .expect("tests/fixtures/photo-dark-margin.png")
+        .into_luma8();
+        let mut img = GrayImage::from_pixel(1621, 600, image::Luma([255]));
+        image::imageops::replace(&mut img, &margin, 0, 0);
+        let noise = TextLine::from_tokens(vec![word(798, 0, 823, 34, "eo")]);
+        let mut lines: Vec<TextLine> = lines_from_tokens(
+            (0..6)
+                .map(|i| word(300, 200 + 40 * i, 200, 31, "令和"))
+                .collect(),
+        );
+        lines.push(noise);
+        assert_eq!(find_strikes(&img, &lines), vec![]);
     }
 }

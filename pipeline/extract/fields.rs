@@ -608,9 +608,17 @@ pub(super) fn find_course(lines: &[TextLine], hints: &Hints) -> Option<(Span, St
             });
         if let Some(span) = value {
             let course = unquoted(&compact(&span.text));
-            // A wrapped sentence's line that begins 「講座を受講し…」 is no label.
+            // A wrapped sentence's line that begins 「講座を受講し…」 is no label; nor is the 講座 of
+            // a purpose line without its 但し (「講座費用一式として」 read without the 但し before
+            // it gave the course 「費用一式として」 above 「受講コース Webデザイナー養成講座」, seed 31
+            // sub016): what was paid for is no course's title.
             let particle = course.starts_with(['を', 'の', 'が', 'に', 'は', 'と']);
-            if course.chars().count() >= 2 && !particle && normalize::parse_date(&course).is_none()
+            let paid_for =
+                course.contains("として") || PAID_FOR.iter().any(|w| course.starts_with(w));
+            if course.chars().count() >= 2
+                && !particle
+                && !paid_for
+                && normalize::parse_date(&course).is_none()
             {
                 return Some(confirm(span, course));
             }

@@ -560,6 +560,8 @@ fn a_purpose_line_broken_after_its_course_or_after_tadashi_gives_the_course() {
         "領収書\n科目名 保育士試験対策講座\n",
         "領収書\nコース名 保育士試験対策講座       群馬県高崎市5丁目19番13号\n",
         "領収書\n受講講座        保育士試験対策講座       受講開始日 令和7年4月1日\n",
+        // A purpose line whose 但し was not read begins with a label's word (seed 31 sub016).
+        "領収書\n講座費用一式として\n受講コース 保育士試験対策講座\n",
     ] {
         let p = page(text);
         let d = &Extractor::default().extract_with("r.pdf", &[p], &Hints::default())[0];

@@ -145,8 +145,11 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
         // Join the line whose vertical band holds this token's centre and whose height is alike
         // (a tall seal-covered glyph or a large title must not swallow two lines); words in
         // reading order look at the last few lines only, noise at all of them.
-        let found = groups.iter_mut().rev().take(near).find(|(b, _)| {
-            centre >= b.y && centre <= b.bottom() && t.bbox.h * 2 >= b.h.min(t.bbox.h * 3) / 2
+        let found = groups.iter_mut().rev().take(near).find(|(b, members)| {
+            centre >= b.y
+                && centre <= b.bottom()
+                && t.bbox.h * 2 >= b.h.min(t.bbox.h * 3) / 2
+                && !members.iter().any(|m| stacked(&t.bbox, &m.bbox))
         });
         match found {
             Some((b, members)) => {
@@ -169,6 +172,17 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
     lines
 }
 
+/// Whether two words stand one above the other: more than half the narrower one's width shared
+/// across, less than half the shorter one's height shared down. Words of one line stand side by
+/// side, so such words are on two lines however tall a word beside them is (「No. 009434」 over
+/// 「2025/04/25」, right of a 「領収書」 whose 書 is as tall as both rows, read as one line
+/// 「No.2025/04/25009434」, and the receipt's date was lost: seed 17 sub020).
+fn stacked(a: &BBox, b: &BBox) -> bool {
+    let across = a.right().min(b.right()).saturating_sub(a.x.max(b.x));
+    let down = a.bottom().min(b.bottom()).saturating_sub(a.y.max(b.y));
+    across * 2 > a.w.min(b.w) && down * 2 < a.h.min(b.h)
+}
+
 /// Lines whose words interleave are one line: a stamp's strokes read into some words of a name make
 /// them taller than the rest, and by their middles they start a band of their own (「一上 教育を」
 /// and 「社団法人つばさ資格」 of 一般社団法人つばさ資格教育センター). Two lines are joined when they
@@ -183,7 +197,11 @@ fn interleaved_joined(mut lines: Vec<TextLine>) -> Vec<TextLine> {
         let across = a.bbox.x < b.bbox.right() && b.bbox.x < a.bbox.right();
         let ((at, ab), (bt, bb)) = (core(a), core(b));
         let shared = ab.min(bb).saturating_sub(at.max(bt));
-        across && shared * 3 >= (ab - at).min(bb - bt) * 2
+        let apart = a
+            .tokens
+            .iter()
+            .any(|t| b.tokens.iter().any(|u| stacked(&t.bbox, &u.bbox)));
+        across && shared * 3 >= (ab - at).min(bb - bt) * 2 && !apart
     };
     let mut i = 0;
     while i < lines.len() {
@@ -266,6 +284,31 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].text(), "入学料 11,000円");
         assert_eq!(lines[1].text(), "受講料 88,000円");
+    }
+
+    #[test]
+    fn words_stacked_beside_a_tall_title_are_two_lines() {
+        // Seed 17 sub020 as Tesseract read it: 「No. 009434」 above 「2025/04/25」, right of a
+        // 「領収書」 whose 書 is as tall as both rows.
+        let faint = |t: Token| Token {
+            confidence: 0.02,
+            ..t
+        };
+        let lines = lines_from_tokens(vec![
+            faint(tok("領収", 180, 217, 210, 51)),
+            tok("書", 353, 213, 39, 76),
+            tok("No.", 1335, 209, 38, 24),
+            tok("009434", 1398, 209, 91, 23),
+            tok("2025/04/25", 1336, 255, 153, 27),
+        ]);
+        let texts: Vec<String> = lines.iter().map(|l| l.text()).collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("2025/04/25") && !t.contains("No.") && !t.contains("009434")),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|t| t.contains("No. 009434")), "{texts:?}");
     }
 
     #[test]

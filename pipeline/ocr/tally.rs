@@ -34,6 +34,8 @@ pub struct Calls {
 
 thread_local! {
     static TALLY: RefCell<BTreeMap<String, Calls>> = const { RefCell::new(BTreeMap::new()) };
+    /// Calls already put down to a stage ([`attribute`]), keyed `stage:kind`.
+    static ATTRIBUTED: RefCell<BTreeMap<String, Calls>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Adds one call of `kind` carrying `items`, begun at `started` ([`thread_cpu_us`]).
@@ -48,7 +50,23 @@ pub fn record(kind: impl FnOnce() -> String, items: u32, started: u64) {
     });
 }
 
-/// The calls this thread made since the last `take`, by kind; the sums start again from zero.
+/// Puts the calls made since the last `attribute` down to `stage` (which looks cost what).
+pub fn attribute(stage: &str) {
+    let calls = TALLY.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    ATTRIBUTED.with(|a| {
+        let mut a = a.borrow_mut();
+        for (kind, c) in calls {
+            let sum = a.entry(format!("{stage}:{kind}")).or_default();
+            sum.count += c.count;
+            sum.items += c.items;
+            sum.cpu_us += c.cpu_us;
+        }
+    });
+}
+
+/// The calls this thread made since the last `take`, by `stage:kind` (calls not yet attributed
+/// under `other`); the sums start again from zero.
 pub fn take() -> BTreeMap<String, Calls> {
-    TALLY.with(|t| std::mem::take(&mut *t.borrow_mut()))
+    attribute("other");
+    ATTRIBUTED.with(|a| std::mem::take(&mut *a.borrow_mut()))
 }

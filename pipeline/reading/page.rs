@@ -254,6 +254,9 @@ struct Stages {
 
 impl Stages {
     fn start(page: u32) -> Stages {
+        // Calls made since the caller's last lap are its own, made before this count began (the
+        // page read again whole that `build_page` builds on).
+        ocr::tally::attribute("read_again");
         Stages {
             page,
             began: std::time::Instant::now(),
@@ -263,6 +266,7 @@ impl Stages {
     }
 
     fn lap(&mut self, stage: &'static str) {
+        ocr::tally::attribute(stage);
         let now = ocr::tally::thread_cpu_us();
         self.laps.push((stage, (now - self.last) / 1000));
         self.last = now;

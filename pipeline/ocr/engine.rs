@@ -230,6 +230,7 @@ impl Engine {
         }
         let w = i32::try_from(width).map_err(|_| bad())?;
         let h = i32::try_from(height).map_err(|_| bad())?;
+        let started = super::tally::thread_cpu_us();
         self.api.set_image(img.as_raw(), w, h, 1, w)?;
         self.api.set_source_resolution(self.dpi as i32)?;
         self.api.recognize()?;
@@ -237,6 +238,7 @@ impl Engine {
         // Free the page (image and results) whatever happened; the model stays loaded.
         self.api.clear()?;
         let words = parse_tsv(&tsv?);
+        super::tally::record(|| format!("tess_{}_{:?}", self.lang, self.psm), 0, started);
         Ok(Recognized {
             words,
             width,

@@ -25,6 +25,7 @@ mod models;
 pub mod paddle;
 mod pool;
 mod prepare;
+pub mod tally;
 
 pub use engine::{openmp_limited_at_start, reexec_with_openmp_limit, Engine, PageSegMode};
 pub use fax::smoothed_for_reading;

@@ -210,7 +210,9 @@ pub fn read_image_page(
     let mut page = page;
     strikes_on_added_lines(&mut page, &seen);
     engines.forget_reads();
+    clock.lap("strikes_added");
     clock.report();
+    clock.report_engines();
     tracing::debug!(
         page = number,
         recalled = engines.recalled() - recalled,
@@ -239,26 +241,34 @@ fn strikes_on_added_lines(page: &mut PageInput, seen: &Seen<'_>) {
     page.marks.strikes.extend(new);
 }
 
-/// How long each stage of reading a page took, logged at debug level when the page is read
-/// (`KYUFU_LOG=kyufu::reading=debug`): where the time goes, page by page, without a profiler.
+/// How much CPU time each stage of reading a page took on its worker's thread, logged at debug
+/// level when the page is read (`KYUFU_LOG=kyufu::reading=debug`): where the time goes, page by
+/// page, without a profiler. CPU time rather than wall time, so that a busy machine does not blur
+/// it; the wall time of the whole is logged beside it.
 struct Stages {
     page: u32,
-    last: std::time::Instant,
-    laps: Vec<(&'static str, u128)>,
+    began: std::time::Instant,
+    last: u64,
+    laps: Vec<(&'static str, u64)>,
 }
 
 impl Stages {
     fn start(page: u32) -> Stages {
+        // Calls made since the caller's last lap are its own, made before this count began (the
+        // page read again whole that `build_page` builds on).
+        ocr::tally::attribute("read_again");
         Stages {
             page,
-            last: std::time::Instant::now(),
+            began: std::time::Instant::now(),
+            last: ocr::tally::thread_cpu_us(),
             laps: Vec::new(),
         }
     }
 
     fn lap(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push((stage, (now - self.last).as_millis()));
+        ocr::tally::attribute(stage);
+        let now = ocr::tally::thread_cpu_us();
+        self.laps.push((stage, (now - self.last) / 1000));
         self.last = now;
     }
 
@@ -269,7 +279,24 @@ impl Stages {
                 .iter()
                 .map(|(s, ms)| format!("{s}={ms}"))
                 .collect();
-            tracing::debug!(page = self.page, stages = %laps.join(" "), "page read (ms)");
+            tracing::debug!(
+                page = self.page,
+                wall_ms = self.began.elapsed().as_millis() as u64,
+                stages = %laps.join(" "),
+                "page read (CPU ms)"
+            );
+        }
+    }
+
+    /// Logs the engine calls the page cost (and starts their count again for the next page).
+    fn report_engines(&self) {
+        let calls = ocr::tally::take();
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let calls: Vec<String> = calls
+                .iter()
+                .map(|(kind, c)| format!("{kind}={}/{}/{}", c.count, c.items, c.cpu_us / 1000))
+                .collect();
+            tracing::debug!(page = self.page, calls = %calls.join(" "), "engine calls (count/items/CPU ms)");
         }
     }
 }

@@ -46,6 +46,7 @@ impl Detector {
 
     /// The boxes of the text lines on `page`, top to bottom and, on one line, left to right.
     pub fn detect(&mut self, page: &GrayImage) -> Result<Vec<BBox>, OcrError> {
+        let started = crate::ocr::tally::thread_cpu_us();
         let (width, height) = page.dimensions();
         let (map_w, map_h) = scaled_size(width, height, self.max_side);
         let small = image::imageops::resize(page, map_w, map_h, FilterType::Triangle);
@@ -81,6 +82,7 @@ impl Detector {
             .filter(|b| b.w > 0 && b.h > 0)
             .collect();
         sort_reading_order(&mut boxes);
+        crate::ocr::tally::record(|| "paddle_det".to_string(), 0, started);
         Ok(boxes)
     }
 }

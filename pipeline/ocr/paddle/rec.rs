@@ -121,6 +121,7 @@ impl Recognizer {
         crops: &[&GrayImage],
         script: Script,
     ) -> Result<Vec<Vec<Glyph>>, OcrError> {
+        let started = crate::ocr::tally::thread_cpu_us();
         let widths: Vec<u32> = crops.iter().map(|c| scaled_width(c)).collect();
         let width = crops.iter().map(|c| padded_width(c)).max().unwrap_or(0);
         let (h, w) = (LINE_HEIGHT as usize, width as usize);
@@ -151,7 +152,8 @@ impl Recognizer {
         }
         let steps = shape[1] as usize;
         let allowed = self.masks.get(script);
-        Ok(crops
+        let lines = crops.len() as u32;
+        let read = crops
             .iter()
             .zip(&widths)
             .enumerate()
@@ -169,7 +171,9 @@ impl Recognizer {
                     })
                     .collect()
             })
-            .collect())
+            .collect();
+        crate::ocr::tally::record(|| "paddle_rec".to_string(), lines, started);
+        Ok(read)
     }
 }
 

@@ -56,12 +56,12 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         if title(i) || line.char_height() < MIN_PRINT_HEIGHT {
             continue;
         }
-        // Nor is a "line" against the image's edge: print cut off by the edge, or noise read as
-        // words in the dark round a photographed sheet, whose rows the deskew's white wedge
-        // leaves dark up to a slanted edge (seed 31 sub008: 「eo」 at the top, 「ss」 at the
-        // bottom left, and the margin along each a 'strike' that sent the receipt to review).
-        let b = line.bbox;
-        if b.x == 0 || b.y == 0 || b.right() >= w || b.bottom() >= gray.height() {
+        // Nor is a "line" against the image's top or bottom edge: the edge cuts its rows, so
+        // their middle is not the print's — print cut off, or noise read as words in the dark
+        // round a photographed sheet, whose rows the deskew's white wedge leaves dark up to a
+        // slanted edge (seed 31 sub008: 「eo」 at the top, 「ss」 at the bottom, and the margin
+        // along each a 'strike' that sent the receipt to review).
+        if line.bbox.y == 0 || line.bbox.bottom() >= gray.height() {
             continue;
         }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
@@ -314,6 +314,16 @@ mod tests {
 
     use crate::extract::layout::{lines_from_tokens, Token};
 
+    /// A word read at 0.9 in `(x, y, w, h)`.
+    fn token(text: &str, x: u32, y: u32, w: u32, h: u32) -> Token {
+        Token {
+            text: text.into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox { x, y, w, h },
+        }
+    }
+
     #[test]
     fn a_line_through_digits_is_a_strike_and_a_table_rule_is_not() {
         let mut img = GrayImage::from_pixel(1000, 400, image::Luma([255]));
@@ -359,7 +369,7 @@ mod tests {
             confidence: 0.9,
             agreed: false,
             bbox: BBox {
-                x: 10,
+                x: 0,
                 y: 100,
                 w: 60,
                 h: 40,
@@ -521,12 +531,7 @@ mod tests {
             draw_filled_rect_mut(&mut img, Rect::at(x, 305).of_size(4, 20), black);
         }
         draw_filled_rect_mut(&mut img, Rect::at(595, 314).of_size(210, 3), black);
-        let word = |x: u32, y: u32, w: u32, h: u32| Token {
-            text: "令和".into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox { x, y, w, h },
-        };
+        let word = |x: u32, y: u32, w: u32, h: u32| token("令和", x, y, w, h);
         let mut lines =
             lines_from_tokens((0..6).map(|i| word(100, 40 + 40 * i, 200, 25)).collect());
         lines.push(TextLine::from_tokens(vec![
@@ -562,20 +567,14 @@ mod tests {
         for y in [316, 323] {
             draw_filled_rect_mut(&mut img, Rect::at(590, y).of_size(220, 2), black);
         }
-        let word = |x: u32, y: u32, w: u32, h: u32, text: &str| Token {
-            text: text.into(),
-            confidence: 0.5,
-            agreed: false,
-            bbox: BBox { x, y, w, h },
-        };
         let mut lines: Vec<TextLine> = lines_from_tokens(
             (0..6)
-                .map(|i| word(100, 40 + 40 * i, 200, 30, "令和"))
+                .map(|i| token("令和", 100, 40 + 40 * i, 200, 30))
                 .collect(),
         );
         lines.push(TextLine::from_tokens(vec![
-            word(200, 294, 60, 31, "総額"),
-            word(600, 294, 200, 31, "¥キ66.666-"),
+            token("総額", 200, 294, 60, 31),
+            token("¥キ66.666-", 600, 294, 200, 31),
         ]));
         let strikes = find_strikes(&img, &lines);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
@@ -595,10 +594,10 @@ mod tests {
         .into_luma8();
         let mut img = GrayImage::from_pixel(1621, 600, image::Luma([255]));
         image::imageops::replace(&mut img, &margin, 0, 0);
-        let noise = TextLine::from_tokens(vec![word(798, 0, 823, 34, "eo")]);
+        let noise = TextLine::from_tokens(vec![token("eo", 798, 0, 823, 34)]);
         let mut lines: Vec<TextLine> = lines_from_tokens(
             (0..6)
-                .map(|i| word(300, 200 + 40 * i, 200, 31, "令和"))
+                .map(|i| token("令和", 300, 200 + 40 * i, 200, 31))
                 .collect(),
         );
         lines.push(noise);

@@ -150,6 +150,7 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
                 && centre <= b.bottom()
                 && t.bbox.h * 2 >= b.h.min(t.bbox.h * 3) / 2
                 && !members.iter().any(|m| stacked(&t.bbox, &m.bbox))
+                && (near == usize::MAX || !across_columns(&t.bbox, members))
         });
         match found {
             Some((b, members)) => {
@@ -170,6 +171,33 @@ pub fn lines_from_tokens(tokens: Vec<Token>) -> Vec<TextLine> {
     );
     lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
     lines
+}
+
+/// Whether a word joining a line's `members` would join two columns rather than two words of one
+/// row: the member nearest it across is far off (more than three characters of the shorter) and
+/// their middles are apart by more than half the shorter's height. Words of one row stand on one
+/// line however far a label is from its amount (a total in larger type, a title beside its date);
+/// a block beside a table, its lines spaced its own way, does not. Seed 31 sub059: a fax's
+/// breakdown box beside the issuer's block (name, address, 理事長), two of its three fee rows read
+/// by PP-OCRv6 into lines of the issuer's block, so 「受講費 38,000円」 was read 「受講費
+/// 〒356-0322…」 and nothing summed.
+fn across_columns(t: &BBox, members: &[Token]) -> bool {
+    let gap = |m: &BBox| {
+        if m.right() <= t.x {
+            t.x - m.right()
+        } else if t.right() <= m.x {
+            m.x - t.right()
+        } else {
+            0
+        }
+    };
+    let Some(nearest) = members.iter().map(|m| &m.bbox).min_by_key(|m| gap(m)) else {
+        return false;
+    };
+    let short = t.h.min(nearest.h).max(1);
+    // Twice the distance between the middles, against twice half the shorter's height.
+    let apart = (t.y * 2 + t.h).abs_diff(nearest.y * 2 + nearest.h);
+    gap(nearest) > short * 3 && apart > short
 }
 
 /// Whether two words stand one above the other: more than half the narrower one's width shared
@@ -287,6 +315,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fee_row_beside_the_issuers_block_stays_in_its_column() {
+        // As PP-OCRv6 read seed 31 sub059 (a fax): the breakdown box on the left, the issuer's
+        // block on the right, its lines taller and spaced their own way.
+        let lines = lines_from_tokens(vec![
+            tok("学校法人翔栄学園", 842, 814, 302, 36),
+            tok("入校", 106, 885, 46, 23),
+            tok("料", 172, 890, 21, 26),
+            tok("30.000", 459, 892, 108, 26),
+            tok("円", 578, 894, 22, 24),
+            tok("翔栄ビジネス専門学校", 842, 859, 306, 52),
+            tok("受講", 103, 931, 57, 31),
+            tok("費", 173, 938, 14, 18),
+            tok("356-0322", 843, 921, 121, 21),
+            tok("神奈川県相模原市中央区5丁目12番11号", 994, 904, 441, 46),
+            tok("38,000", 457, 939, 104, 25),
+            tok("円", 574, 943, 21, 24),
+            tok("検定試験受験料", 89, 983, 227, 38),
+            tok("8.100円", 462, 986, 152, 42),
+            tok("理事長", 839, 1008, 85, 26),
+        ]);
+        let texts: Vec<String> = lines.iter().map(|l| l.text().replace(' ', "")).collect();
+        assert!(texts.contains(&"受講費38,000円".to_string()), "{texts:?}");
+        assert!(
+            texts.contains(&"検定試験受験料8.100円".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"356-0322神奈川県相模原市中央区5丁目12番11号".to_string()),
+            "{texts:?}"
+        );
+        // A label far from its amount on one row is still one line, and so is a title beside its
+        // date, lower in the title's height.
+        let row = lines_from_tokens(vec![
+            tok("お支払金額", 99, 380, 150, 30),
+            tok("¥76,100-", 453, 369, 249, 47),
+            tok("領収書", 102, 564, 282, 89),
+            tok("令和8年3月10日", 501, 581, 266, 30),
+        ]);
+        let texts: Vec<String> = row.iter().map(|l| l.text().replace(' ', "")).collect();
+        assert_eq!(texts, ["お支払金額¥76,100-", "領収書令和8年3月10日"]);
+    }
+
+    #[test]
     fn words_stacked_beside_a_tall_title_are_two_lines() {
         // Seed 17 sub020 as Tesseract read it: 「No. 009434」 above 「2025/04/25」, right of a
         // 「領収書」 whose 書 is as tall as both rows.
@@ -360,7 +431,12 @@ mod tests {
             tok("TEL", 802, 1085, 40, 20),
             tok("08-000-7715", 850, 1085, 140, 20),
         ]);
-        let texts: Vec<String> = lines.iter().map(|l| l.text().replace(' ', "")).collect();
+        // The stamp's 「印」, far right of the address and lower, is a line of its own.
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|l| l.text().replace(' ', ""))
+            .filter(|t| t != "印")
+            .collect();
         assert_eq!(texts.len(), 3, "{texts:?}");
         assert!(
             texts[0].starts_with("一上社団法人つばさ資格教育"),

@@ -27,6 +27,7 @@ fn main() {
     let mut seed = 7u64;
     let mut untouched: Vec<u64> = Vec::new();
     let mut dir = PathBuf::from("target/accuracy");
+    let mut capture: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let value = args.next();
@@ -47,6 +48,8 @@ fn main() {
                     .unwrap_or_else(|| bad(&a))
             }
             "--dir" => dir = value.map(PathBuf::from).unwrap_or_else(|| bad(&a)),
+            // Every page captured so (`kyufu-corpus --capture`): what a fax does to the reading.
+            "--capture" => capture = Some(value.unwrap_or_else(|| bad(&a))),
             _ => bad(&a),
         }
     }
@@ -57,7 +60,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 
     if untouched.is_empty() {
-        let r = measure(&bin_dir, &dir, count, seed);
+        let r = measure(&bin_dir, &dir, count, seed, capture.as_deref());
         println!("{}", r.render());
         for f in report::KEY_RECEIPT_FIELDS {
             println!(
@@ -68,13 +71,25 @@ fn main() {
         return;
     }
     let mut columns: Vec<(String, Report)> = Vec::new();
-    let tuned = measure(&bin_dir, &dir.join(format!("seed-{seed}")), count, seed);
+    let tuned = measure(
+        &bin_dir,
+        &dir.join(format!("seed-{seed}")),
+        count,
+        seed,
+        capture.as_deref(),
+    );
     for m in &tuned.misses {
         println!("miss (seed {seed}): {m}");
     }
     columns.push((format!("seed {seed} (tuned)"), tuned));
     for s in untouched {
-        let r = measure(&bin_dir, &dir.join(format!("seed-{s}")), count, s);
+        let r = measure(
+            &bin_dir,
+            &dir.join(format!("seed-{s}")),
+            count,
+            s,
+            capture.as_deref(),
+        );
         columns.push((format!("seed {s} (untouched)"), r));
     }
     println!();
@@ -87,13 +102,14 @@ fn main() {
 fn bad(arg: &str) -> ! {
     eprintln!(
         "{arg}: unknown, or its value is missing or malformed; usage: kyufu-accuracy [--count N] \
-         [--seed S] [--untouched S1,S2,…] [--dir DIR]"
+         [--seed S] [--untouched S1,S2,…] [--dir DIR] [--capture scan|fax|photo]"
     );
     std::process::exit(2)
 }
 
-/// Generates `count` submissions from `seed` under `dir`, runs kyufu on them and compares.
-fn measure(bin_dir: &Path, dir: &Path, count: u32, seed: u64) -> Report {
+/// Generates `count` submissions from `seed` (every page captured `capture`, where given) under
+/// `dir`, runs kyufu on them and compares.
+fn measure(bin_dir: &Path, dir: &Path, count: u32, seed: u64, capture: Option<&str>) -> Report {
     // A journal left by an earlier run would take every file for a duplicate.
     let _ = std::fs::remove_dir_all(dir);
     let started = Instant::now();
@@ -106,6 +122,7 @@ fn measure(bin_dir: &Path, dir: &Path, count: u32, seed: u64) -> Report {
             "--seed",
             &seed.to_string(),
         ])
+        .args(capture.map(|c| ["--capture", c]).into_iter().flatten())
         .status()
         .expect("run kyufu-corpus (build it with cargo build --bins)");
     assert!(status.success(), "kyufu-corpus failed");

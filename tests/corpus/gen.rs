@@ -92,6 +92,8 @@ pub struct Options {
     pub seed: u64,
     /// Skip `truth/` (the README's sample inbox).
     pub inbox_only: bool,
+    /// Every page captured so ([`plan`]), where given.
+    pub capture: Option<Capture>,
 }
 
 /// What a run wrote.
@@ -741,7 +743,7 @@ pub fn generate(opts: &Options) -> Result<Summary, CorpusError> {
         mkdir(&truth_dir)?;
     }
     let mut summary = Summary::default();
-    for sub in plan(opts.seed, opts.count) {
+    for sub in plan(opts.seed, opts.count, opts.capture) {
         let dir = inbox.join(&sub.id);
         mkdir(&dir)?;
         let app = serde_json::to_vec_pretty(&sub.application).map_err(|e| CorpusError::Encode {

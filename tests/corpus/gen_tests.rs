@@ -52,7 +52,7 @@ fn sixty_submissions_follow_the_quota_table_and_any_count_adds_up() {
         );
     }
     // A handful still shows more than one outcome.
-    let subs = plan(7, 8);
+    let subs = plan(7, 8, None);
     let outcomes: std::collections::BTreeSet<Outcome> =
         subs.iter().map(|s| s.expected.outcome).collect();
     assert!(outcomes.len() >= 3, "{outcomes:?}");
@@ -60,7 +60,7 @@ fn sixty_submissions_follow_the_quota_table_and_any_count_adds_up() {
 
 #[test]
 fn outcome_shares_match_the_brief() {
-    let subs = plan(1, 60);
+    let subs = plan(1, 60, None);
     let n = |o: Outcome| subs.iter().filter(|s| s.expected.outcome == o).count();
     assert_eq!(n(Outcome::Pay), 33);
     assert_eq!(n(Outcome::Deny), 9);
@@ -71,7 +71,7 @@ fn outcome_shares_match_the_brief() {
 #[test]
 fn every_excluded_category_appears_in_sixty() {
     for seed in [1, 2, 99] {
-        let truths: Vec<Truth> = plan(seed, 60).iter().map(Submission::truth).collect();
+        let truths: Vec<Truth> = plan(seed, 60, None).iter().map(Submission::truth).collect();
         for cat in EXCLUDED_CYCLE {
             assert!(
                 truths
@@ -88,7 +88,7 @@ fn every_excluded_category_appears_in_sixty() {
 #[test]
 fn every_receipt_total_is_its_breakdown() {
     for seed in [1, 5] {
-        for t in plan(seed, 60).iter().map(Submission::truth) {
+        for t in plan(seed, 60, None).iter().map(Submission::truth) {
             for d in t.documents.iter().filter(|d| d.kind == DocKind::Receipt) {
                 let total = d.fields["amount_total"]
                     .as_yen()
@@ -117,7 +117,7 @@ fn every_receipt_total_is_its_breakdown() {
 
 #[test]
 fn pay_amounts_follow_the_receipts_and_the_application() {
-    for sub in plan(3, 60) {
+    for sub in plan(3, 60, None) {
         let app = &sub.application;
         let items: Vec<LineItem> = receipts(&sub).flat_map(|r| r.items.clone()).collect();
         let kind = app["course"]["kind"].as_str().unwrap_or_default();
@@ -142,7 +142,7 @@ fn applications_hold_the_facts_each_scenario_needs() {
         v.as_str()
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     };
-    for sub in plan(11, 60) {
+    for sub in plan(11, 60, None) {
         let a = &sub.application;
         let applied = day(&a["applied_on"]).expect("applied_on");
         let completed = day(&a["course"]["completed_on"]).expect("completed_on");
@@ -203,7 +203,7 @@ fn the_paper_prints_every_amount_the_truth_claims() {
             })
             .collect()
     };
-    for sub in plan(4, 24) {
+    for sub in plan(4, 24, None) {
         let mut rng = ChaCha8Rng::seed_from_u64(sub.render_seed);
         for f in &sub.files {
             for (&d, scan) in f.docs.iter().zip(&f.scans) {
@@ -253,7 +253,7 @@ fn the_paper_prints_every_amount_the_truth_claims() {
 fn sixty_submissions_show_every_layout_typeface_capture_and_wording() {
     use std::collections::BTreeSet;
     for seed in [1, 7] {
-        let truths: Vec<Truth> = plan(seed, 60).iter().map(Submission::truth).collect();
+        let truths: Vec<Truth> = plan(seed, 60, None).iter().map(Submission::truth).collect();
         let docs: Vec<&TruthDoc> = truths.iter().flat_map(|t| &t.documents).collect();
         let seen = |key: &str| -> BTreeSet<String> {
             docs.iter()
@@ -291,13 +291,14 @@ fn same_seed_same_bytes_and_every_file_decodes() {
             count: 5,
             seed: 42,
             inbox_only: false,
+            capture: None,
         })
         .expect("generate")
     };
     let (sa, sb) = (run(&a), run(&b));
     assert_eq!(sa.files, sb.files);
     let mut checked = 0;
-    for sub in plan(42, 5) {
+    for sub in plan(42, 5, None) {
         let truth: Truth = serde_json::from_slice(
             &fs::read(a.join("truth").join(format!("{}.json", sub.id))).expect("truth"),
         )

@@ -1,7 +1,7 @@
 //! `kyufu-corpus`: writes a generated scan corpus — submission folders for `inbox/` and, beside
 //! them, the truth each one should lead to. The CLI only; the generator is `gen.rs`.
 //!
-//! `kyufu-corpus --out DIR [--count 60] [--seed 1] [--inbox-only]`
+//! `kyufu-corpus --out DIR [--count 60] [--seed 1] [--inbox-only] [--capture fax]`
 
 mod gen;
 
@@ -26,6 +26,18 @@ struct Args {
     /// Write only `inbox/` (no truth files), e.g. for the README's sample.
     #[arg(long)]
     inbox_only: bool,
+    /// Every page captured so (scan, fax or photo), to measure what a capture does to the reading;
+    /// by default each page's capture is drawn as the seed says.
+    #[arg(long, value_parser = capture)]
+    capture: Option<gen::Capture>,
+}
+
+/// A capture by its id (`scan`, `fax`, `photo`).
+fn capture(s: &str) -> Result<gen::Capture, String> {
+    [gen::Capture::Scan, gen::Capture::Fax, gen::Capture::Photo]
+        .into_iter()
+        .find(|c| c.id() == s)
+        .ok_or_else(|| format!("scan, fax または photo を指定してください（{s}）"))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,6 +48,7 @@ fn main() -> anyhow::Result<()> {
         count: args.count,
         seed: args.seed,
         inbox_only: args.inbox_only,
+        capture: args.capture,
     })?;
     let outcomes: Vec<String> = summary
         .by_outcome

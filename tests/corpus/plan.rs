@@ -16,8 +16,9 @@ use serde_json::json;
 use super::*;
 
 /// Plans `count` submissions from `seed`: every choice is made here (or from `render_seed`), so the
-/// same arguments give the same corpus.
-pub fn plan(seed: u64, count: usize) -> Vec<Submission> {
+/// same arguments give the same corpus. Where `only` is given, every page is captured so (a corpus
+/// of faxes, to measure what a capture does to the reading); the rest of the plan is the same.
+pub fn plan(seed: u64, count: usize, only: Option<Capture>) -> Vec<Submission> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut scenarios: Vec<Scenario> = Scenario::quotas(count)
         .into_iter()
@@ -30,6 +31,7 @@ pub fn plan(seed: u64, count: usize) -> Vec<Submission> {
         excluded_subs: 0,
         correction_subs: 0,
         below_limit_subs: 0,
+        only,
     };
     scenarios
         .into_iter()
@@ -48,6 +50,8 @@ struct Planner {
     excluded_subs: usize,
     correction_subs: usize,
     below_limit_subs: usize,
+    /// Every page captured so, where given ([`plan`]).
+    only: Option<Capture>,
 }
 
 pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -472,7 +476,7 @@ impl Planner {
         if scenario != S::IncompleteMissingCertificate {
             docs.push(DocSpec::Certificate(certificate));
         }
-        let files = assign_files(&docs, rng);
+        let files = assign_files(&docs, rng, self.only);
 
         // --- the expected decision (RULES.md §1.5 precedence; one defect per scenario) --------
         let (outcome, reasons): (Outcome, &[&str]) = match scenario {
@@ -767,7 +771,7 @@ fn excluded_line(cat: ItemCategory, fees: i64, rng: &mut ChaCha8Rng) -> LineItem
 /// Spreads the documents over files: mostly one file per document, captured by a scanner, a fax or
 /// a phone and in a format that capture gives, sometimes the receipt and the certificate in one
 /// grayscale TIFF (from a scanner or a fax).
-fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng) -> Vec<FileSpec> {
+fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng, only: Option<Capture>) -> Vec<FileSpec> {
     let mut files = Vec::new();
     let mut used_names: Vec<String> = Vec::new();
     let cert = docs
@@ -786,6 +790,11 @@ fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng) -> Vec<FileSpec> {
             } else {
                 Capture::Scan
             };
+            // A multi-page TIFF comes from a scanner or a fax, never a phone.
+            let capture = match only {
+                Some(Capture::Photo) | None => capture,
+                Some(c) => c,
+            };
             let scans = pages
                 .iter()
                 .map(|&i| ScanParams::random(rng, &docs[i], FileFormat::Tiff, capture))
@@ -799,7 +808,7 @@ fn assign_files(docs: &[DocSpec], rng: &mut ChaCha8Rng) -> Vec<FileSpec> {
         }
     }
     for i in remaining {
-        let capture = Capture::random(rng, &docs[i]);
+        let capture = only.unwrap_or_else(|| Capture::random(rng, &docs[i]));
         let format = capture.format(rng);
         files.push(FileSpec {
             name: unique_name(rng, format, &mut used_names),

@@ -150,7 +150,15 @@ fn parse_arabic_yen(t: &str) -> Option<(i64, Reading)> {
     if run.contains(",.") || run.contains(".,") || run.contains(",,") {
         reading = Reading::Repaired;
     }
+    let mut groups = groups;
     if groups.len() > 1 {
+        // 「274,0001」: a 円 whose strokes a fax thinned, read as a 1 (「1]」) after the last group.
+        // No grouped amount ends in four figures, so the fourth is no figure of it.
+        let last = groups.len() - 1;
+        if groups[last].len() == 4 && groups[last].ends_with('1') {
+            groups[last] = &groups[last][..3];
+            reading = Reading::Repaired;
+        }
         if groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
             return None;
         }
@@ -681,6 +689,11 @@ mod tests {
         assert_eq!(parse_yen("2.300円"), Some((2_300, Reading::Repaired)));
         assert_eq!(parse_yen("200,.000"), Some((200_000, Reading::Repaired)));
         assert_eq!(parse_yen("1,00,000"), None, "bad grouping is not an amount");
+        // A fax's 円 read as 「1]」 after the figures (seed 31 made all faxes, sub003).
+        assert_eq!(parse_yen("274,0001"), Some((274_000, Reading::Repaired)));
+        assert_eq!(parse_yen("200.0001]"), Some((200_000, Reading::Repaired)));
+        assert_eq!(parse_yen("274,0002"), None, "only a 1 is taken for 円");
+        assert_eq!(parse_yen("2740001"), Some((2_740_001, Reading::Clean)));
         assert_eq!(parse_yen("受講料"), None);
     }
 

@@ -25,9 +25,8 @@ use super::CELL;
 /// of a large title's glyphs, which a fax dithers too (a title glyph makes a cluster 2.3–3
 /// characters across: measured on 126 sealless fax pages made from seeds 7, 11 and 13's scans); a
 /// 15 mm 領収印 is over 4 characters of 10.5 pt print across. A stamp seen whole also has its
-/// engraving in its middle ([`engraved`]): a table's cell, its gray rules dithered, does not. Where
-/// none is seen whole, the pieces are joined across small gaps and looked at once more. What is
-/// dropped is not seen, so `extract` leaves the seal in doubt.
+/// engraving in its middle ([`engraved`]): a table's cell, its gray rules dithered, does not. What
+/// is dropped is not seen, so `extract` leaves the seal in doubt.
 pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
     let (w, h) = binary.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
@@ -50,35 +49,10 @@ pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
     }
     let side = (char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX);
     let whole = |s: &Seal| s.bbox.w >= side && s.bbox.h >= side && engraved(&map, &s.bbox);
-    let mut seals: Vec<Seal> = clusters(&map, char_h, Ink::Gray)
+    clusters(&map, char_h, Ink::Gray)
         .into_iter()
         .filter(|s| !s.is_large(char_h) || whole(s))
-        .collect();
-    // A light stamp's frame comes through in pieces, a cell or two of paper between them where
-    // its halftone thinned out (seed 7 sub011: a 角印's four sides, each cut once or twice, none
-    // of a 領収印's size alone). Where no stamp was seen whole, the pieces are joined across such
-    // gaps (each ink cell widened by one) and looked at again.
-    if !seals.iter().any(|s| s.is_large(char_h)) {
-        let joined = widened(&map);
-        seals.extend(
-            clusters(&joined, char_h, Ink::Gray)
-                .into_iter()
-                // The pieces' own extent, without the cell each was widened by; and a frame
-                // joined from pieces is no ring seen.
-                .map(|s| Seal {
-                    bbox: BBox {
-                        x: s.bbox.x + CELL,
-                        y: s.bbox.y + CELL,
-                        w: s.bbox.w.saturating_sub(2 * CELL),
-                        h: s.bbox.h.saturating_sub(2 * CELL),
-                    },
-                    ring: false,
-                    ..s
-                })
-                .filter(|s| s.is_large(char_h) && whole(s) && no_row_blank(&map, &s.bbox)),
-        );
-    }
-    seals
+        .collect()
 }
 
 /// Whether a stamp's engraving fills the middle of `bbox` (its middle half across and down): a
@@ -102,34 +76,6 @@ fn engraved(map: &GrayImage, bbox: &BBox) -> bool {
         .filter(|&(x, y)| x < map.width() && y < map.height() && map.get_pixel(x, y).0[0] > 0)
         .count();
     cells > 0 && ink * 4 >= cells
-}
-
-/// Whether every row of cells inside `bbox` (but its first and last) holds ink in `map`. Each row
-/// across a stamp meets its frame's two sides; lines of small print the fax dithered, joined across
-/// the paper between them, leave rows of blank cells between the lines (seed 31 sub021 made all
-/// faxes: a till roll's address, TEL and 登録番号 lines, three rows of gray glyphs that joined
-/// into one cluster of a 領収印's size on a sealless receipt).
-fn no_row_blank(map: &GrayImage, bbox: &BBox) -> bool {
-    let (x0, x1) = (bbox.x / CELL, (bbox.x + bbox.w) / CELL);
-    let (y0, y1) = (bbox.y / CELL, (bbox.y + bbox.h) / CELL);
-    (y0 + 1..y1.saturating_sub(1)).all(|y| (x0..x1).any(|x| map.get_pixel(x, y).0[0] > 0))
-}
-
-/// `map` with every ink cell widened to its eight neighbours.
-fn widened(map: &GrayImage) -> GrayImage {
-    let (w, h) = map.dimensions();
-    let mut out = GrayImage::new(w, h);
-    for (x, y, p) in map.enumerate_pixels() {
-        if p.0[0] == 0 {
-            continue;
-        }
-        for yy in y.saturating_sub(1)..(y + 2).min(h) {
-            for xx in x.saturating_sub(1)..(x + 2).min(w) {
-                out.put_pixel(xx, yy, image::Luma([255]));
-            }
-        }
-    }
-    out
 }
 
 /// Tenths of a character a halftone stamp's sides must reach, both, for it to count as a 領収印
@@ -329,57 +275,6 @@ mod tests {
     fn print_a_title_the_header_line_and_specks_are_no_stamp() {
         for standard in [false, true] {
             assert_eq!(large(&fax(None, standard)), vec![], "standard {standard}");
-        }
-    }
-
-    #[test]
-    fn a_stamp_the_fax_cut_into_pieces_is_found_whole() {
-        // Cuts 10 px wide across the ring, two or three to a side, where its halftone thinned out
-        // to paper (seed 7 sub011's 角印 came through so): no piece is of a 領収印's size alone.
-        for standard in [false, true] {
-            let mut page = fax(Some(150), standard);
-            // The ring runs 825–975 across and 485–635 down; each cut crosses one side of it.
-            let cuts = [
-                (850, 470, 10, 60),
-                (900, 470, 10, 60),
-                (880, 580, 10, 70),
-                (930, 580, 10, 70),
-                (810, 520, 60, 10),
-                (810, 590, 60, 10),
-                (930, 500, 60, 10),
-                (930, 560, 60, 10),
-            ];
-            for (x, y, p) in page.enumerate_pixels_mut() {
-                if cuts
-                    .iter()
-                    .any(|&(cx, cy, w, h)| (cx..cx + w).contains(&x) && (cy..cy + h).contains(&y))
-                {
-                    p.0[0] = 255;
-                }
-            }
-            let seals = large(&page);
-            assert_eq!(seals.len(), 1, "standard {standard}: {seals:?}");
-            let b = seals[0].bbox;
-            assert!(b.w >= WHOLE_STAMP_PX && b.h >= WHOLE_STAMP_PX, "{seals:?}");
-        }
-    }
-
-    #[test]
-    fn lines_of_small_print_the_fax_dithered_are_no_stamp() {
-        // A sealless till roll made a fax (`kyufu-corpus --seed 31 --capture fax`, sub021): its
-        // address, TEL and 登録番号 in small print came through as dots, three lines close
-        // together, each read at 20 and at 30 px a character.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/fax-small-print.png"
-        );
-        let page = image::open(path).expect("fixture").to_luma8();
-        for char_h in [20, 30] {
-            let seals: Vec<Seal> = dithered_seals(&page, char_h)
-                .into_iter()
-                .filter(|s| s.is_large(char_h))
-                .collect();
-            assert_eq!(seals, vec![], "{char_h} px a character");
         }
     }
 

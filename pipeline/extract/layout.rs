@@ -21,6 +21,19 @@ pub struct Token {
     pub bbox: BBox,
 }
 
+#[cfg(test)]
+impl Token {
+    /// A word read at 0.9 in `(x, y, w, h)`, as tests build pages of words.
+    pub fn read_at(text: &str, x: u32, y: u32, w: u32, h: u32) -> Token {
+        Token {
+            text: text.into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox { x, y, w, h },
+        }
+    }
+}
+
 /// Tokens on one line, left to right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextLine {
@@ -291,12 +304,7 @@ mod tests {
     use super::*;
 
     fn tok(text: &str, x: u32, y: u32, w: u32, h: u32) -> Token {
-        Token {
-            text: text.into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox { x, y, w, h },
-        }
+        Token::read_at(text, x, y, w, h)
     }
 
     #[test]

@@ -316,12 +316,7 @@ mod tests {
 
     /// A word read at 0.9 in `(x, y, w, h)`.
     fn token(text: &str, x: u32, y: u32, w: u32, h: u32) -> Token {
-        Token {
-            text: text.into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox { x, y, w, h },
-        }
+        Token::read_at(text, x, y, w, h)
     }
 
     #[test]
@@ -343,19 +338,7 @@ mod tests {
             Rect::at(50, 300).of_size(900, 2),
             image::Luma([0]),
         );
-        let line = |y: u32| {
-            lines_from_tokens(vec![Token {
-                text: "11,000".into(),
-                confidence: 0.9,
-                agreed: false,
-                bbox: BBox {
-                    x: 100,
-                    y,
-                    w: 204,
-                    h: 40,
-                },
-            }])
-        };
+        let line = |y: u32| lines_from_tokens(vec![token("11,000", 100, y, 204, 40)]);
         let mut lines = line(100);
         lines.extend(line(280));
         let strikes = find_strikes(&img, &lines);
@@ -364,17 +347,7 @@ mod tests {
 
         // The struck value was not read at all: only its label, far left, is a line. The strike
         // right of it is still found (「教科書代 ……… 11,700円」 with the amount struck).
-        let label = lines_from_tokens(vec![Token {
-            text: "教科書代".into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox {
-                x: 0,
-                y: 100,
-                w: 60,
-                h: 40,
-            },
-        }]);
+        let label = lines_from_tokens(vec![token("教科書代", 0, 100, 60, 40)]);
         let strikes = find_strikes(&img, &label);
         assert_eq!(strikes.len(), 1, "{strikes:?}");
     }
@@ -445,22 +418,12 @@ mod tests {
         let title = crate::ocr::testpage::draw(&mut img, &font, "領収書", 100.0, 60.0, 96.0);
         let date =
             crate::ocr::testpage::draw(&mut img, &font, "令和8年 3月10日", 500.0, 80.0, 32.0);
-        let token = |text: &str, b: &crate::ocr::testpage::Span| Token {
-            text: text.into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox {
-                x: b.x,
-                y: b.y,
-                w: b.w,
-                h: b.h,
-            },
-        };
+        let span = |text: &str, b: &crate::ocr::testpage::Span| token(text, b.x, b.y, b.w, b.h);
         let line = || {
             lines_from_tokens(vec![
-                token("領収書", &title[0]),
-                token("令和8年", &date[0]),
-                token("3月10日", &date[1]),
+                span("領収書", &title[0]),
+                span("令和8年", &date[0]),
+                span("3月10日", &date[1]),
             ])
         };
         assert_eq!(line().len(), 1, "one line, as it was read: {:?}", line());
@@ -492,12 +455,7 @@ mod tests {
         for x in [415, 431] {
             draw_filled_rect_mut(&mut img, Rect::at(x, 312).of_size(4, 12), black);
         }
-        let word = |text: &str, x: u32, y: u32, h: u32| Token {
-            text: text.into(),
-            confidence: 0.9,
-            agreed: false,
-            bbox: BBox { x, y, w: 150, h },
-        };
+        let word = |text: &str, x: u32, y: u32, h: u32| token(text, x, y, 150, h);
         let page = vec![
             word("修了証明書", 100, 50, 50),
             word("令和8年3月", 100, 150, 50),

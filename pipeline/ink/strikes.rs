@@ -19,6 +19,10 @@ const MIN_PRINT_HEIGHT: u32 = 10;
 /// digits (「¥16,500」) half or more of it is; through close-set kanji a third.
 const THIN_SHARE: u32 = 20;
 
+/// The share (%) of a strike's length with ink both above and below it (the glyphs it crosses):
+/// much of a strike runs between glyphs, over paper.
+const THROUGH_SHARE: u32 = 15;
+
 /// Finds strike-throughs on the recognised lines: a thin horizontal stroke at least two characters
 /// long across the middle band of a line (a line's own character height is the scale, so a large
 /// title's long strokes are not strikes), and twice as long as the strokes it crosses are tall (so a
@@ -42,11 +46,18 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
             (top, height, print_height(l, page_h).min(height.max(1)))
         })
         .collect();
-    // Titles and large print are not where corrections are made.
+    // Titles and large print are not where corrections are made. A title's strokes lie on its
+    // print's rows, not all down its box: a line read as one with the value written small under it
+    // (「授業料 67,000円」 and 「6,300円」 above a struck 「16,300円」, one box 131 px high, seed 31
+    // sub053) is "large print" whose box reaches down over the strike below.
     let title = |i: usize| prints[i].2 * 2 > page_h * 3;
     let titles: Vec<BBox> = (0..lines.len())
         .filter(|&i| title(i))
-        .map(|i| lines[i].bbox)
+        .map(|i| BBox {
+            y: prints[i].0,
+            h: prints[i].1,
+            ..lines[i].bbox
+        })
         .collect();
     let mut runs: Vec<BBox> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -71,7 +82,7 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         let (top, height, own) = prints[i];
         let ch = own.max(page_h * 2 / 3);
         let print = height.min(ch * 2);
-        let band = (top + print * 3 / 10)..(top + print * 7 / 10);
+        let band = (top + print * 3 / 10)..(top + (print * 7).div_ceil(10));
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
         let across = line.bbox.x.saturating_sub(ch)..w;
@@ -152,7 +163,8 @@ pub fn strikes_in(gray: &GrayImage, area: BBox, char_h: u32) -> Vec<BBox> {
 }
 
 /// Strokes through text on the rows `band`, within `across`, of print `ch` tall: dark runs two
-/// characters long or more, outside `titles`, with ink a little above and below along much of them.
+/// characters long or more, outside `titles`, with ink a little above and below along much of them
+/// — or, for the two strokes of a double strike, ink between them.
 fn strike_runs(
     gray: &GrayImage,
     band: std::ops::Range<u32>,
@@ -196,6 +208,8 @@ fn strike_runs(
     };
     let min_len = ch * 2;
     let (x0, x1) = (across.start, across.end);
+    // Strokes long and thin enough but not through text along enough of them.
+    let mut lone: Vec<BBox> = Vec::new();
     for y in band {
         if y < probe + 2 || y + probe + 2 >= h {
             continue;
@@ -206,10 +220,31 @@ fn strike_runs(
                 x += 1;
                 continue;
             }
+            // The run goes on through a thin line of gray no longer than a character, dark again
+            // after it: a pen's thin line through small print is blurred gray between the glyphs
+            // it crosses in a photo (seed 67 sub021's struck 「11,000」, dark only where it
+            // crosses them). Paper between glyphs ends it, and so does a band of gray — a gray
+            // stamp's frame across a line of print (seed 67 sub031's 角印 over the address).
             let start = x;
-            while x < x1 && dark(x, y) {
-                x += 1;
+            let mut end = x;
+            let thin_gray = |g: u32| {
+                inked(g, y)
+                    && (1..=3).any(|d| y.checked_sub(d).is_some_and(|v| !inked(g, v)))
+                    && (1..=3).any(|d| !inked(g, y + d))
+            };
+            while x < x1 {
+                if dark(x, y) {
+                    x += 1;
+                    end = x;
+                    continue;
+                }
+                let past_gray = (x..x1.min(x + ch + 1)).find(|&g| !thin_gray(g) || dark(g, y));
+                match past_gray {
+                    Some(g) if dark(g, y) => x = g,
+                    _ => break,
+                }
             }
+            x = end;
             let len = x - start;
             // Nor is a title's long stroke, reached from a line beside it.
             let in_title = titles
@@ -235,21 +270,61 @@ fn strike_runs(
             // up and down is no pen's line but a dark area — the table beyond a photographed
             // sheet's edge, where every line's search runs on to (seed 7: twelve 'strikes' down
             // a photo's margin sent the receipt to review).
-            let stroke = through * 100 >= samples * 15 && thin * 100 >= samples * THIN_SHARE;
+            let thin_enough = thin * 100 >= samples * THIN_SHARE;
             // And long for the glyphs it crosses, not only for the line: a long horizontal
             // stroke of a large glyph (the 書 of a 「領収書」 title read into one line with the
             // date beside it, seed 1 sub004) is as long as two of the line's characters, but
             // the strokes it crosses are those of one glyph about as tall as it is wide.
-            if stroke && crossed_height(&dark, start..x, y, ch) * 2 <= len {
-                runs.push(BBox {
-                    x: start,
-                    y,
-                    w: len,
-                    h: 1,
-                });
+            if !thin_enough || crossed_height(&dark, start..x, y, ch) * 2 > len {
+                continue;
+            }
+            let run = BBox {
+                x: start,
+                y,
+                w: len,
+                h: 1,
+            };
+            if through * 100 >= samples * THROUGH_SHARE {
+                runs.push(run);
+            } else {
+                lone.push(run);
             }
         }
     }
+    // Two such strokes not through text alone may be the two of a double strike through small
+    // print: each a third of the way in, the glyphs reach a few pixels past either, too little to
+    // tell a glyph's stroke from the pen's (seed 67 sub021: 「11,000」 15 rows high, struck on its
+    // rows 4 and 10 — an unsealed correction paid). Between the two, the glyphs they cross are
+    // ink and the gaps between glyphs paper; between a table's double rule all is paper.
+    let mut paired: Vec<usize> = Vec::new();
+    for (i, a) in lone.iter().enumerate() {
+        for (j, b) in lone.iter().enumerate().skip(i + 1) {
+            let (upper, lower) = if a.y < b.y { (a, b) } else { (b, a) };
+            let (from, to) = (upper.x.max(lower.x), upper.right().min(lower.right()));
+            let apart = lower.y - upper.y;
+            if !(4..=ch * 6 / 10).contains(&apart)
+                || to <= from
+                || (to - from) * 5 < upper.w.min(lower.w) * 4
+            {
+                continue;
+            }
+            // The rows between, a pixel clear of each: ink on some of them where glyphs are
+            // crossed, paper on all where they are not (ink all along is one thick stroke).
+            let (mut between, mut samples) = (0u32, 0u32);
+            for x in (from..to).step_by(2) {
+                samples += 1;
+                if (upper.y + 2..lower.y - 1).any(|y| inked(x, y)) {
+                    between += 1;
+                }
+            }
+            if between * 100 >= samples * THROUGH_SHARE && between * 100 <= samples * 80 {
+                paired.extend([i, j]);
+            }
+        }
+    }
+    paired.sort_unstable();
+    paired.dedup();
+    runs.extend(paired.into_iter().map(|i| lone[i]));
 }
 
 /// How tall the strokes are that the stroke on row `y` over `span` crosses, in print `ch` tall:
@@ -560,5 +635,87 @@ mod tests {
         );
         lines.push(noise);
         assert_eq!(find_strikes(&img, &lines), vec![]);
+    }
+
+    /// A fixture made from a generated page as kyufu looks for strikes on it, set on a white page
+    /// at `(x, y)`, with lines of print elsewhere on the page so that its print height is the
+    /// page's (`print` px).
+    fn on_page(fixture: &str, x: u32, y: u32, print: u32) -> (GrayImage, Vec<TextLine>) {
+        let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let crop = image::open(&path).expect(&path).into_luma8();
+        let mut img = GrayImage::from_pixel(
+            x + crop.width() + 100,
+            y + crop.height() + 400,
+            image::Luma([250]),
+        );
+        image::imageops::replace(&mut img, &crop, x.into(), y.into());
+        let below = y + crop.height() + 40;
+        let lines = lines_from_tokens(
+            (0..6)
+                .map(|i| token("令和", 20, below + (print + 12) * i, 200, print))
+                .collect(),
+        );
+        (img, lines)
+    }
+
+    #[test]
+    fn a_double_strike_through_small_digits_in_a_photo_is_found_by_the_glyphs_between_its_strokes()
+    {
+        // Seed 67 sub021: 「教材費 6,000 11,000」 with 11,000 struck twice and no 訂正印, in 15 px
+        // digits on a phone photo: above the upper stroke and below the lower the digits reach
+        // four rows, and the upper stroke is gray between them. Read surely uncorrected, it was
+        // paid.
+        let (img, mut lines) = on_page("strike-double-photo.png", 200, 440, 19);
+        lines.extend(lines_from_tokens(vec![
+            token("講習料 170,000", 242, 496, 618, 19),
+            token("教材費 6,000", 241, 535, 614, 34),
+            token("合計 181,000", 240, 578, 618, 19),
+        ]));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        let s = strikes[0];
+        assert!(
+            (770..=785).contains(&s.x) && s.right() >= 845 && s.y < 545 && s.bottom() > 551,
+            "over 「11,000」 (x 776–852, strokes on rows 545 and 551): {s:?}"
+        );
+    }
+
+    #[test]
+    fn a_gray_stamps_frame_across_a_line_of_print_is_no_strike() {
+        // Seed 67 sub031: a gray 角印's lower frame, a band of gray ten rows high, across the
+        // issuer's address; dark only where the glyphs cross it. No pen's line.
+        let (img, mut lines) = on_page("stamp-frame-over-address.png", 1400, 890, 30);
+        lines.extend(lines_from_tokens(vec![
+            token("みなと高等専修学校", 1422, 908, 330, 32),
+            token("千葉県船橋市5丁目8番12号", 1426, 979, 394, 26),
+            token("TEL 024-000-5241", 1419, 1033, 240, 22),
+        ]));
+        assert_eq!(find_strikes(&img, &lines), vec![]);
+    }
+
+    #[test]
+    fn a_strike_under_a_row_read_with_the_value_written_above_it_is_no_titles_stroke() {
+        // Seed 31 sub053: 「授業料 67,000円」 and the corrected 「6,300円」 written under it (above
+        // the struck 「16,300円」) read as one line 131 px high, "large print" whose box reaches
+        // down over the strike: its print is on the rows above the strike, which is found.
+        let (img, mut lines) = on_page("strike-under-corrected-row.png", 150, 950, 41);
+        lines.extend(lines_from_tokens(vec![
+            token("入校料 5,000円", 223, 987, 400, 41),
+            token("抹料 870DE", 223, 1042, 402, 131),
+        ]));
+        lines.push(TextLine::from_tokens(vec![token(
+            "教材費 6S@8@",
+            223,
+            1140,
+            388,
+            61,
+        )]));
+        let strikes = find_strikes(&img, &lines);
+        assert_eq!(strikes.len(), 1, "{strikes:?}");
+        let s = strikes[0];
+        assert!(
+            s.y <= 1158 && s.bottom() >= 1171 && s.x < 420 && s.right() > 590,
+            "over 「16,300円」 (x 398–609, strokes on rows 1158 and 1170): {s:?}"
+        );
     }
 }

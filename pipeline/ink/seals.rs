@@ -294,9 +294,17 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
             {
                 continue;
             }
+            // A side down runs from the top to the bottom, or on past either by up to a
+            // character where print touches it (seed 67 sub010: the address under a gray 角印
+            // touching its lower left corner, the left side running on 15 px below it).
             let down = |x: u32| {
-                cols_near(x, top.at(), bottom.at())
-                    .any(|c| near(c.at(), x) && near(c.from, top.at()) && near(c.to, bottom.at()))
+                cols_near(x, top.at(), bottom.at()).any(|c| {
+                    near(c.at(), x)
+                        && c.from <= top.at() + char_h / 2
+                        && c.from + char_h >= top.first
+                        && c.to + char_h / 2 >= bottom.at()
+                        && c.to <= bottom.last + 1 + char_h
+                })
             };
             let (x0, x1) = (top.from.min(bottom.from), top.to.max(bottom.to));
             if !(down(x0) && down(x1.saturating_sub(1))) {
@@ -456,6 +464,31 @@ mod tests {
             "{b:?}"
         );
         assert_eq!(found[0].ink, Ink::Gray);
+    }
+
+    #[test]
+    fn a_gray_square_seal_whose_side_print_touches_below_is_found() {
+        // Seed 67 sub010 as kyufu reads it (print 29 px): a light 角印 over the issuer's names,
+        // the address line under it touching its lower left corner, so that its left side runs
+        // on 15 px below the bottom side. Not found, the receipt read as surely unsealed and the
+        // family was asked for a sealed one.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/square-stamp-print-touching.png"
+        );
+        let crop = image::open(path).expect(path).into_luma8();
+        let found = square_seals(&crop, 29);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0].bbox;
+        // The stamp's frame: x 624–774, y 844–988 on the page, 540 and 800 off in the crop.
+        assert!(
+            b.x.abs_diff(84) <= 6 && b.right().abs_diff(234) <= 6,
+            "{b:?}"
+        );
+        assert!(
+            b.y.abs_diff(44) <= 6 && b.bottom().abs_diff(188) <= 6,
+            "{b:?}"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! [`Finding::unread`] for the rules:
 //! - the page is a phone photo or a fax: shadow, blur and specks lose whole lines that are printed;
 //! - the page carries the field's label or marker (「様」 for a payer, a 法人格 or 「代表」 for the
-//!   issuer, 「合計」 or 「円」 for the total, 「内訳」 for the breakdown): the value beside it was
-//!   misread, or glued to the column next to it;
+//!   issuer, 「合計」 or 「円」 for the total, 「内訳」 for the breakdown), or two glyphs of the
+//!   applicant's name: the value beside it was misread, or glued to the column next to it;
 //! - a line of the page was read as noise (every word's score below [`NOISE_SCORE`]): whatever is
 //!   missing may be printed there (seed 7 sub054: 「受講者名 伊藤 智子 様」 over a rule, read
 //!   「乏EEき 当」 at 0.01).
@@ -25,7 +25,7 @@ use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
 use super::lexicon::{LabelClass, Lexicon};
 use super::marks::Capture;
 use super::normalize::compact;
-use super::{PageInput, HOJINKAKU};
+use super::{Hints, PageInput, HOJINKAKU};
 
 /// A line whose words all scored below this was not read at all: on seed 7 sub054's two pages the
 /// lines read scored 0.66–0.95 and the line lost 0.01 (`cargo run --example lines`).
@@ -105,7 +105,12 @@ fn printed_as(field: &str) -> &'static [&'static [&'static str]] {
 
 /// Marks each field `doc` must carry and lacks as unread where its absence is not sure (see the
 /// module doc).
-pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput], lexicon: &Lexicon) {
+pub(super) fn mark_unsure_absences(
+    doc: &mut Document,
+    pages: &[&PageInput],
+    lexicon: &Lexicon,
+    hints: &Hints,
+) {
     let weak_capture = pages
         .iter()
         .any(|p| !p.text_layer && p.marks.capture != Capture::Scan);
@@ -158,7 +163,11 @@ pub(super) fn mark_unsure_absences(doc: &mut Document, pages: &[&PageInput], lex
             .iter()
             .flat_map(|list| list.iter())
             .any(|w| page_text.iter().any(|t| t.contains(w)))
-            || name == rf::ITEMS && page_text.iter().any(|t| fee_line(t, lexicon));
+            || name == rf::ITEMS && page_text.iter().any(|t| fee_line(t, lexicon))
+            // Part of the applicant's name with no marker beside it: the name line read in pieces
+            // (seed 53 sub016: 「田彩 0」 for 岡田 彩 殿 — a wrong 補正依頼 for a missing payer).
+            || matches!(name, rf::PAYER_NAME | cf::TRAINEE_NAME)
+                && page_text.iter().any(|t| hints.shows_part_of_a_name(t));
         let message = if weak_capture {
             "写真またはFAXの画像のため、記載がないことを確かめられませんでした。"
         } else if printed {

@@ -151,6 +151,31 @@ fn on_a_scan_a_field_whose_label_is_printed_is_unread_not_missing() {
 }
 
 #[test]
+fn on_a_scan_two_glyphs_of_the_applicants_name_show_a_payer_is_printed() {
+    // Seed 53 sub016: 「岡田 彩 殿」 read as 「田彩 0」, its 岡 read into the issuer's line and 殿 as
+    // 0 — no name found, and the family was asked for a receipt naming the payer.
+    let hints = Hints {
+        names: vec!["岡田 彩".into()],
+        ..Hints::default()
+    };
+    let scan = |text: &str| {
+        let mut p = page(text);
+        p.text_layer = false;
+        Extractor::default()
+            .extract_with("r.png", &[p], &hints)
+            .remove(0)
+    };
+    let body = "金 30,000円 也\n上記正に領収いたしました\n";
+    let pieces = scan(&format!("領収書\n田彩 0\n{body}"));
+    assert_eq!(pieces.text(rf::PAYER_NAME), None);
+    assert!(pieces.is_unread(rf::PAYER_NAME), "{:?}", pieces.findings);
+    // One glyph of it is no sign: 田 is in many words.
+    let one = scan(&format!("領収書\n田中商店 0\n{body}"));
+    assert_eq!(one.text(rf::PAYER_NAME), None);
+    assert!(!one.is_unread(rf::PAYER_NAME), "{:?}", one.findings);
+}
+
+#[test]
 fn a_credit_contract_with_its_title_misread_is_still_a_receipt() {
     let ex = Extractor::default();
     let kind = |text: &str| ex.classify(&page(text));

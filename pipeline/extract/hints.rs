@@ -79,6 +79,18 @@ impl Hints {
             })
     }
 
+    /// Whether `text` carries two glyphs or more in a row of a name the application gives, up to
+    /// look-alikes: a name line read into pieces (「田彩 0」 for 岡田 彩 殿, its 岡 read into the
+    /// issuer's line) still shows a name is printed.
+    pub(super) fn shows_part_of_a_name(&self, text: &str) -> bool {
+        let t = normalize::lookalike_key(&compact(text));
+        self.names.iter().any(|n| {
+            let n: Vec<char> = normalize::lookalike_key(&compact(n)).chars().collect();
+            n.windows(2)
+                .any(|pair| t.contains(&pair.iter().collect::<String>()))
+        })
+    }
+
     /// A name read as someone else's, set out as the application sets out names: without a name
     /// label read into it (「受講 者 中島和子」), and with the space after the family name when it
     /// begins with the applicant's (「前 田弘」 → 「前田 弘」: a relative who pays shares it). Other

@@ -223,7 +223,7 @@ impl Extractor {
             DocKind::CompletionCertificate => read_certificate(&mut doc, pages, hints),
             _ => {}
         }
-        absence::mark_unsure_absences(&mut doc, pages, &self.lexicon);
+        absence::mark_unsure_absences(&mut doc, pages, &self.lexicon, hints);
         doc
     }
 }

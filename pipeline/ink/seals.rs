@@ -209,13 +209,14 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
             && (y as u32) < h
             && gray.get_pixel(x as u32, y as u32).0[0] <= 215
     };
+    let black = |x: i64, y: i64| inked(x, y) && !light(x, y);
     let step = (char_h / 4).max(2);
     let mid = strike.y + strike.h / 2;
     let (r_min, r_max) = (char_h * 13 / 20, char_h * 8 / 5);
     for cy in (mid.saturating_sub(step)..=mid + step).step_by(2) {
         for cx in (strike.x..=strike.right()).step_by(2) {
             for r in (r_min..=r_max).step_by(2) {
-                let (mut arcs, mut arcs_gray, mut arcs_inked) = (0, 0, 0);
+                let (mut arcs, mut arcs_gray, mut arcs_inked, mut arcs_black) = (0, 0, 0, 0);
                 let (mut sides, mut sides_inked) = (0, 0);
                 for k in 0..RING_POINTS {
                     let a = k as f32 * std::f32::consts::TAU / RING_POINTS as f32;
@@ -233,6 +234,7 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
                         arcs += 1;
                         arcs_gray += u32::from(near(&light));
                         arcs_inked += u32::from(near(&inked));
+                        arcs_black += u32::from(near(&black));
                     } else {
                         sides += 1;
                         sides_inked += u32::from(near(&inked));
@@ -240,6 +242,7 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
                 }
                 if arcs_inked * 10 >= arcs * 9
                     && arcs_gray * 10 >= arcs * 6
+                    && arcs_black * 10 <= arcs * 4
                     && sides_inked * 2 >= sides
                 {
                     return Some(BBox {
@@ -527,6 +530,28 @@ mod tests {
             );
         }
         assert_eq!(ring_over(&plain, &strike, 30), None);
+    }
+
+    #[test]
+    fn a_struck_date_with_its_correction_written_close_above_has_no_ring() {
+        // Seed 83 sub017, a certificate scanned gray: 「令和7年9月4日」 struck twice, no 訂正印,
+        // 「令和7年8月30日」 written just above. A circle through the correction's foot and the
+        // struck glyphs' was 'inked' and 'gray' along both arcs (the glyphs' edges are gray), and
+        // passed for a 訂正印: the unsealed correction was paid. Its arcs are half black print.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/struck-date-under-correction.png"
+        );
+        let crop = image::open(path).expect(path).into_luma8();
+        // A strike as found on the page (781, 1132, 78 × 33, over 「9月4日」), the crop taken at
+        // (560, 1060).
+        let strike = BBox {
+            x: 221,
+            y: 72,
+            w: 78,
+            h: 33,
+        };
+        assert_eq!(ring_over(&crop, &strike, 33), None);
     }
 
     #[test]

@@ -212,7 +212,10 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
     let black = |x: i64, y: i64| inked(x, y) && !light(x, y);
     let step = (char_h / 4).max(2);
     let mid = strike.y + strike.h / 2;
-    let (r_min, r_max) = (char_h * 13 / 20, char_h * 8 / 5);
+    // Rounded up: a ring of the smallest radius must be as wide as a 訂正印 is (1.3 characters,
+    // `extract::fields::read_marks`) — seed 23 sub021's gray 訂正印 was found 37 px across for
+    // 37.7, and its correction read as unsealed.
+    let (r_min, r_max) = ((char_h * 13).div_ceil(20), char_h * 8 / 5);
     for cy in (mid.saturating_sub(step)..=mid + step).step_by(2) {
         for cx in (strike.x..=strike.right()).step_by(2) {
             for r in (r_min..=r_max).step_by(2) {
@@ -309,7 +312,10 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
                         && c.to <= bottom.last + 1 + char_h
                 })
             };
-            let (x0, x1) = (top.from.min(bottom.from), top.to.max(bottom.to));
+            // Print touching a side lengthens its run: the shorter ends are the square's (seed 71
+            // sub054: the address touching a 角印's lower right corner, its bottom side 12 px
+            // longer, its right side sought there and not found).
+            let (x0, x1) = (top.from.max(bottom.from), top.to.min(bottom.to));
             if !(down(x0) && down(x1.saturating_sub(1))) {
                 continue;
             }
@@ -495,6 +501,30 @@ mod tests {
     }
 
     #[test]
+    fn a_gray_square_seal_whose_bottom_print_lengthens_is_found() {
+        // Seed 71 sub054 (print 28 px): the address touching a light 角印's lower right corner
+        // lengthens its bottom side by 12 px; the right side was looked for at the longer end,
+        // the 角印 not found and the receipt read as surely unsealed.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/square-stamp-print-touching-right.png"
+        );
+        let crop = image::open(path).expect(path).into_luma8();
+        let found = square_seals(&crop, 28);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0].bbox;
+        // The stamp's frame: x 1540–1692, y 263–416 on the page, 1460 and 210 off in the crop.
+        assert!(
+            b.x.abs_diff(80) <= 6 && b.right().abs_diff(232) <= 6,
+            "{b:?}"
+        );
+        assert!(
+            b.y.abs_diff(53) <= 6 && b.bottom().abs_diff(206) <= 6,
+            "{b:?}"
+        );
+    }
+
+    #[test]
     fn a_gray_stamp_on_a_struck_value_is_found_and_print_above_the_strike_is_not_one() {
         // Black "digits" 30 px tall struck through at y = 215, print 30 px tall.
         let digits = |img: &mut GrayImage| {
@@ -530,6 +560,29 @@ mod tests {
             );
         }
         assert_eq!(ring_over(&plain, &strike, 30), None);
+    }
+
+    #[test]
+    fn a_small_gray_correction_seal_is_found_as_wide_as_a_correction_seal_is() {
+        // Seed 23 sub021, scanned gray (print 29 px): 「87,000円」 struck, 「82,000円」 written above,
+        // a small gray 訂正印 on the strike. Its ring was found at the smallest radius, rounded
+        // down to 37 px across — under the 1.3 characters (37.7) a 訂正印 must be, so the
+        // correction was read as unsealed.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/gray-correction-seal-small.png"
+        );
+        let crop = image::open(path).expect(path).into_luma8();
+        // The strike as found on the page (334, 690, 143 × 38), the crop taken at (300, 620).
+        let strike = BBox {
+            x: 34,
+            y: 70,
+            w: 143,
+            h: 38,
+        };
+        let ring = ring_over(&crop, &strike, 29).expect("the 訂正印's ring");
+        assert!(ring.w * 10 >= 29 * 13 && ring.h * 10 >= 29 * 13, "{ring:?}");
+        assert!(ring.overlaps(&strike), "{ring:?}");
     }
 
     #[test]

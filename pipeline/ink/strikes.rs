@@ -31,6 +31,18 @@ const THROUGH_SHARE: u32 = 15;
 /// with ink just above and below along much of it (text, not a table rule or an underline, which
 /// lie above or below the text).
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
+    strikes_along(gray, lines, false)
+}
+
+/// [`find_strikes`] on a scan: along the recognised lines, and along the rows of print no line was
+/// read on. A struck line is often not read at all (seed 83 sub047: 「修了日 令和7年7月21日」
+/// struck, no 訂正印 — lost whole, and paid). Not on a photo: its sheet's edges against the
+/// background are such rows, dark along all of them (seed 83: six photos sent to review so).
+pub fn find_strikes_on_scan(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
+    strikes_along(gray, lines, true)
+}
+
+fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: bool) -> Vec<BBox> {
     let w = gray.width();
     // Each line's print: the rows its ink takes, and its height — no taller than those rows (a
     // word's box reaching below its print).
@@ -39,6 +51,12 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         hs.sort_unstable();
         hs.get(hs.len() / 2).copied().unwrap_or(30)
     };
+    let unread = if with_unread {
+        unread_rows(gray, lines, page_h)
+    } else {
+        Vec::new()
+    };
+    let lines: Vec<&TextLine> = lines.iter().chain(&unread).collect();
     let prints: Vec<(u32, u32, u32)> = lines
         .iter()
         .map(|l| {
@@ -89,6 +107,61 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
         strike_runs(gray, band, across, ch, &titles, &mut runs);
     }
     merge_strikes(runs, page_h)
+}
+
+/// Rows of print on `gray` that none of `lines` was read on, each as a line of one unread word
+/// over its ink: runs of rows with dark ink across the lines' columns (a gap of two rows or less
+/// inside one), half the page's print `page_h` to twice it high, that no line takes a third of.
+fn unread_rows(gray: &GrayImage, lines: &[TextLine], page_h: u32) -> Vec<TextLine> {
+    let (w, h) = gray.dimensions();
+    let (Some(x0), Some(x1)) = (
+        lines.iter().map(|l| l.bbox.x).min(),
+        lines.iter().map(|l| l.bbox.right().min(w)).max(),
+    ) else {
+        return Vec::new();
+    };
+    let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 110;
+    let inked = |y: u32| (x0..x1).filter(|&x| dark(x, y)).count() >= 2;
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for y in (0..h).filter(|&y| inked(y)) {
+        match runs.last_mut() {
+            Some(last) if y <= last.1 + 3 => last.1 = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.into_iter()
+        .filter_map(|(top, bottom)| {
+            let tall = bottom + 1 - top;
+            if tall * 2 < page_h || tall > page_h * 2 || top == 0 || bottom + 1 >= h {
+                return None;
+            }
+            let taken = lines.iter().any(|l| {
+                let shared = (bottom + 1)
+                    .min(l.bbox.bottom())
+                    .saturating_sub(top.max(l.bbox.y));
+                shared * 3 >= tall
+            });
+            if taken {
+                return None;
+            }
+            let cols: Vec<u32> = (x0..x1)
+                .filter(|&x| (top..=bottom).any(|y| dark(x, y)))
+                .collect();
+            let (&left, &right) = (cols.first()?, cols.last()?);
+            let word = crate::extract::layout::Token {
+                text: String::new(),
+                confidence: 0.0,
+                agreed: false,
+                bbox: BBox {
+                    x: left,
+                    y: top,
+                    w: right + 1 - left,
+                    h: tall,
+                },
+            };
+            Some(TextLine::from_tokens(vec![word]))
+        })
+        .collect()
 }
 
 /// The rows of `bbox` its print takes, as (top, height): the rows with dark ink on a fiftieth of
@@ -716,6 +789,28 @@ mod tests {
         assert!(
             s.y <= 1158 && s.bottom() >= 1171 && s.x < 420 && s.right() > 590,
             "over 「16,300円」 (x 398–609, strokes on rows 1158 and 1170): {s:?}"
+        );
+    }
+
+    #[test]
+    fn a_struck_row_no_line_was_read_on_is_looked_along() {
+        // Seed 83 sub047, a certificate (photographed; as on a scan): 「修了日 令和7年7月21日」
+        // struck, no 訂正印, 「令和7年7月19日」 written above it. The struck row was not read at
+        // all, so no line led to its strike, and the unsealed correction was paid.
+        let (img, mut lines) = on_page("struck-row-unread-photo.png", 300, 900, 25);
+        lines.extend(lines_from_tokens(vec![token(
+            "令和7年7月19日",
+            603,
+            954,
+            230,
+            22,
+        )]));
+        let strikes = find_strikes_on_scan(&img, &lines);
+        assert!(
+            strikes
+                .iter()
+                .any(|s| s.x < 640 && s.right() > 760 && s.y < 995 && s.bottom() > 997),
+            "the strike along 「令和7年7月21日」 (x 598–850, rows 994–997): {strikes:?}"
         );
     }
 }

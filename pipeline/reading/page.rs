@@ -351,7 +351,11 @@ fn build_page(
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
         // not hide it.
-        strikes: ink::find_strikes(ocr_input, &lines),
+        strikes: if capture == Capture::Scan {
+            ink::find_strikes_on_scan(ocr_input, &lines)
+        } else {
+            ink::find_strikes(ocr_input, &lines)
+        },
         traces: Vec::new(),
     };
     let mut marks = marks;

@@ -104,7 +104,29 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: bool) -> Vec
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
         let across = line.bbox.x.saturating_sub(ch)..w;
+        let before = runs.len();
         strike_runs(gray, band, across, ch, &titles, &mut runs);
+        // Nor is a stroke inside one word of one glyph, about as wide as it is tall: a strike
+        // crosses several. A title read as glyph pieces beside small print (「庄」 for 書 in a
+        // line 「庄 No. 009953」, seed 53 sub049; 「は」, seed 59 sub042) has its glyphs' long bars
+        // in that print's middle band — two wrong 補正依頼 for unsealed corrections.
+        let in_one_glyph = |r: &BBox| {
+            line.tokens.iter().any(|t| {
+                let b = t.bbox;
+                t.text.chars().count() == 1
+                    && b.w <= b.h * 2
+                    && b.x <= r.x + ch / 4
+                    && r.right() <= b.right() + ch / 4
+            })
+        };
+        let mut k = before;
+        while k < runs.len() {
+            if in_one_glyph(&runs[k]) {
+                runs.remove(k);
+            } else {
+                k += 1;
+            }
+        }
     }
     merge_strikes(runs, page_h)
 }
@@ -812,5 +834,19 @@ mod tests {
                 .any(|s| s.x < 640 && s.right() > 760 && s.y < 995 && s.bottom() > 997),
             "the strike along 「令和7年7月21日」 (x 598–850, rows 994–997): {strikes:?}"
         );
+    }
+
+    #[test]
+    fn a_bar_of_a_title_glyph_read_as_one_small_word_is_no_strike() {
+        // Seed 53 sub049, scanned: the title's 書 read as 「庄」, 31 px high, into one line with
+        // 「No. 009953」 (23 px print); 書's 48 px bar lies in that print's middle band, inside
+        // the one glyph's word. It was read as an unsealed correction — a wrong 補正依頼.
+        let (img, mut lines) = on_page("title-glyph-beside-small-print.png", 150, 170, 23);
+        lines.push(TextLine::from_tokens(vec![
+            token("庄", 346, 215, 50, 31),
+            token("No.", 1280, 207, 45, 23),
+            token("009953", 1337, 207, 112, 23),
+        ]));
+        assert_eq!(find_strikes(&img, &lines), vec![]);
     }
 }

@@ -62,7 +62,7 @@ const NAME_MARKERS: &[&str] = &["様", "殿", "氏名"];
 const ISSUER_WORDS: &[&str] = &["代表", "校長", "学長", "理事長", "院長", "施設長", "所長"];
 const COURSE_WORDS: &[&str] = &["講座", "コース", "講習", "課程"];
 const TOTAL_WORDS: &[&str] = &["合計", "金額", "円", "¥", "￥"];
-const ITEMS_WORDS: &[&str] = &["内訳", "明細", "品名", "品目", "項目", "摘要"];
+const ITEMS_WORDS: &[&str] = &["内訳", "明細", "品名", "品目", "項目", "費目", "摘要"];
 const COURSE_DATE_WORDS: &[&str] = &["期間", "開始", "修了日", "修了年月日", "入校", "入学日"];
 
 /// Whether compact text reads as a line of the breakdown whose amount was not made out: the words

@@ -138,6 +138,11 @@ fn on_a_scan_a_field_whose_label_is_printed_is_unread_not_missing() {
     let header = scan(&format!("領収書\n内訳\n{body}"));
     assert!(header.items.is_empty());
     assert!(header.is_unread("items"));
+    // 〔費目〕 heads a breakdown too (seed 59 sub046: its amounts, a sealed correction squeezed
+    // between them, not read at all — a wrong 補正依頼 for a missing breakdown).
+    let fees = scan(&format!("領収書\n〔費目)\n・ 入校 料\n{body}"));
+    assert!(fees.items.is_empty());
+    assert!(fees.is_unread("items"), "{:?}", fees.findings);
     assert!(!none.is_unread("items"));
     // A line read as noise may be the payer's: unsure.
     let mut p = page(&format!("領収書\n乏EEき 当\n{body}"));

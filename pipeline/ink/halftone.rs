@@ -283,11 +283,7 @@ mod tests {
         // A sealless receipt made a fax (`kyufu-corpus --seed 41 --capture fax`, sub025): its
         // breakdown table's gray rules came through as dots, and one cell, figures inside, closed
         // a frame of a 領収印's size.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/fax-table-cell.png"
-        );
-        let page = image::open(path).expect("fixture").to_luma8();
+        let page = crate::ink::fixture("fax-table-cell.png");
         for char_h in [24, 30, 36] {
             let seals: Vec<Seal> = dithered_seals(&page, char_h)
                 .into_iter()

@@ -29,6 +29,14 @@ pub use strikes::{find_strikes, find_strikes_on_scan, strikes_in};
 /// Downsampling factor for the ink maps (seals are tens of pixels even at 150 dpi).
 const CELL: u32 = 4;
 
+/// A page image from `tests/fixtures/` (crops of generated pages as kyufu reads them; see its
+/// README), in gray.
+#[cfg(test)]
+fn fixture(name: &str) -> image::GrayImage {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    image::open(&path).expect(&path).into_luma8()
+}
+
 /// Draws a rectangle's four sides, `t` thick, in `ink`.
 #[cfg(test)]
 fn frame(

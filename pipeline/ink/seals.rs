@@ -475,52 +475,42 @@ mod tests {
         assert_eq!(found[0].ink, Ink::Gray);
     }
 
+    /// The one 角印 `square_seals` finds on `fixture` (print `char_h`), which must be `frame`
+    /// (left, top, right, bottom) within 6 px.
+    fn the_one_square(fixture: &str, char_h: u32, (x, y, right, bottom): (u32, u32, u32, u32)) {
+        let found = square_seals(&crate::ink::fixture(fixture), char_h);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = found[0].bbox;
+        assert!(
+            b.x.abs_diff(x) <= 6 && b.right().abs_diff(right) <= 6,
+            "{b:?}"
+        );
+        assert!(
+            b.y.abs_diff(y) <= 6 && b.bottom().abs_diff(bottom) <= 6,
+            "{b:?}"
+        );
+    }
+
     #[test]
     fn a_gray_square_seal_whose_side_print_touches_below_is_found() {
         // Seed 67 sub010 as kyufu reads it (print 29 px): a light 角印 over the issuer's names,
         // the address line under it touching its lower left corner, so that its left side runs
         // on 15 px below the bottom side. Not found, the receipt read as surely unsealed and the
-        // family was asked for a sealed one.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/square-stamp-print-touching.png"
-        );
-        let crop = image::open(path).expect(path).into_luma8();
-        let found = square_seals(&crop, 29);
-        assert_eq!(found.len(), 1, "{found:?}");
-        let b = found[0].bbox;
-        // The stamp's frame: x 624–774, y 844–988 on the page, 540 and 800 off in the crop.
-        assert!(
-            b.x.abs_diff(84) <= 6 && b.right().abs_diff(234) <= 6,
-            "{b:?}"
-        );
-        assert!(
-            b.y.abs_diff(44) <= 6 && b.bottom().abs_diff(188) <= 6,
-            "{b:?}"
-        );
+        // family was asked for a sealed one. The frame: x 624–774, y 844–988 on the page, the
+        // crop taken at (540, 800).
+        the_one_square("square-stamp-print-touching.png", 29, (84, 44, 234, 188));
     }
 
     #[test]
     fn a_gray_square_seal_whose_bottom_print_lengthens_is_found() {
         // Seed 71 sub054 (print 28 px): the address touching a light 角印's lower right corner
         // lengthens its bottom side by 12 px; the right side was looked for at the longer end,
-        // the 角印 not found and the receipt read as surely unsealed.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/square-stamp-print-touching-right.png"
-        );
-        let crop = image::open(path).expect(path).into_luma8();
-        let found = square_seals(&crop, 28);
-        assert_eq!(found.len(), 1, "{found:?}");
-        let b = found[0].bbox;
-        // The stamp's frame: x 1540–1692, y 263–416 on the page, 1460 and 210 off in the crop.
-        assert!(
-            b.x.abs_diff(80) <= 6 && b.right().abs_diff(232) <= 6,
-            "{b:?}"
-        );
-        assert!(
-            b.y.abs_diff(53) <= 6 && b.bottom().abs_diff(206) <= 6,
-            "{b:?}"
+        // the 角印 not found and the receipt read as surely unsealed. The frame: x 1540–1692,
+        // y 263–416 on the page, the crop taken at (1460, 210).
+        the_one_square(
+            "square-stamp-print-touching-right.png",
+            28,
+            (80, 53, 232, 206),
         );
     }
 
@@ -568,11 +558,7 @@ mod tests {
         // a small gray 訂正印 on the strike. Its ring was found at the smallest radius, rounded
         // down to 37 px across — under the 1.3 characters (37.7) a 訂正印 must be, so the
         // correction was read as unsealed.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/gray-correction-seal-small.png"
-        );
-        let crop = image::open(path).expect(path).into_luma8();
+        let crop = crate::ink::fixture("gray-correction-seal-small.png");
         // The strike as found on the page (334, 690, 143 × 38), the crop taken at (300, 620).
         let strike = BBox {
             x: 34,
@@ -591,11 +577,7 @@ mod tests {
         // 「令和7年8月30日」 written just above. A circle through the correction's foot and the
         // struck glyphs' was 'inked' and 'gray' along both arcs (the glyphs' edges are gray), and
         // passed for a 訂正印: the unsealed correction was paid. Its arcs are half black print.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/struck-date-under-correction.png"
-        );
-        let crop = image::open(path).expect(path).into_luma8();
+        let crop = crate::ink::fixture("struck-date-under-correction.png");
         // A strike as found on the page (781, 1132, 78 × 33, over 「9月4日」), the crop taken at
         // (560, 1060).
         let strike = BBox {

@@ -119,14 +119,8 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: bool) -> Vec
                     && r.right() <= b.right() + ch / 4
             })
         };
-        let mut k = before;
-        while k < runs.len() {
-            if in_one_glyph(&runs[k]) {
-                runs.remove(k);
-            } else {
-                k += 1;
-            }
-        }
+        let found = runs.split_off(before);
+        runs.extend(found.into_iter().filter(|r| !in_one_glyph(r)));
     }
     merge_strikes(runs, page_h)
 }
@@ -143,15 +137,8 @@ fn unread_rows(gray: &GrayImage, lines: &[TextLine], page_h: u32) -> Vec<TextLin
         return Vec::new();
     };
     let dark = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 110;
-    let inked = |y: u32| (x0..x1).filter(|&x| dark(x, y)).count() >= 2;
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for y in (0..h).filter(|&y| inked(y)) {
-        match runs.last_mut() {
-            Some(last) if y <= last.1 + 3 => last.1 = y,
-            _ => runs.push((y, y)),
-        }
-    }
-    runs.into_iter()
+    row_blocks(gray, x0..x1, 0..h, 2)
+        .into_iter()
         .filter_map(|(top, bottom)| {
             let tall = bottom + 1 - top;
             if tall * 2 < page_h || tall > page_h * 2 || top == 0 || bottom + 1 >= h {
@@ -197,24 +184,14 @@ fn unread_rows(gray: &GrayImage, lines: &[TextLine], page_h: u32) -> Vec<TextLin
 /// two, that overlaps the box most, followed past the box's edges by half its height at most.
 fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
     let (w, h) = gray.dimensions();
-    let x1 = bbox.right().min(w);
-    let least = (bbox.w / 50).max(2);
-    let inked = |y: u32| {
-        (bbox.x..x1)
-            .filter(|&x| gray.get_pixel(x, y).0[0] < 110)
-            .count() as u32
-            >= least
-    };
     let reach = bbox.h / 2;
     let (from, to) = (bbox.y.saturating_sub(reach), (bbox.bottom() + reach).min(h));
-    // Blocks of inked rows, each as (first, last), a gap of two rows or less inside one.
-    let mut blocks: Vec<(u32, u32)> = Vec::new();
-    for y in (from..to).filter(|&y| inked(y)) {
-        match blocks.last_mut() {
-            Some(last) if y <= last.1 + 3 => last.1 = y,
-            _ => blocks.push((y, y)),
-        }
-    }
+    let blocks = row_blocks(
+        gray,
+        bbox.x..bbox.right().min(w),
+        from..to,
+        (bbox.w / 50).max(2),
+    );
     let overlap = |&(a, b): &(u32, u32)| (b + 1).min(bbox.bottom()).saturating_sub(a.max(bbox.y));
     let best = blocks
         .iter()
@@ -224,6 +201,30 @@ fn inked_rows(gray: &GrayImage, bbox: &BBox) -> (u32, u32) {
         Some(&(top, bottom)) => (top, bottom + 1 - top),
         None => (bbox.y, bbox.h),
     }
+}
+
+/// Blocks of inked rows among `rows`, each as (first, last), a gap of two rows or less inside one: a
+/// row is inked where `least` pixels or more across `xs` are dark ink.
+fn row_blocks(
+    gray: &GrayImage,
+    xs: std::ops::Range<u32>,
+    rows: std::ops::Range<u32>,
+    least: u32,
+) -> Vec<(u32, u32)> {
+    let inked = |y: u32| {
+        xs.clone()
+            .filter(|&x| gray.get_pixel(x, y).0[0] < 110)
+            .count() as u32
+            >= least
+    };
+    let mut blocks: Vec<(u32, u32)> = Vec::new();
+    for y in rows.filter(|&y| inked(y)) {
+        match blocks.last_mut() {
+            Some(last) if y <= last.1 + 3 => last.1 = y,
+            _ => blocks.push((y, y)),
+        }
+    }
+    blocks
 }
 
 /// The height of a line's print: the lower median height of its words at least half the page's
@@ -714,12 +715,7 @@ mod tests {
         // A photo's dark margin along the top of the image (prepared as kyufu reads it: the
         // deskew left a white wedge above it), with noise read as a word in it (「eo」 across to
         // the image's edge): no pen's line, however dark and long.
-        let margin = image::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/photo-dark-margin.png"
-        ))
-        .expect("tests/fixtures/photo-dark-margin.png")
-        .into_luma8();
+        let margin = crate::ink::fixture("photo-dark-margin.png");
         let mut img = GrayImage::from_pixel(1621, 600, image::Luma([255]));
         image::imageops::replace(&mut img, &margin, 0, 0);
         let noise = TextLine::from_tokens(vec![token("eo", 798, 0, 823, 34)]);
@@ -736,8 +732,7 @@ mod tests {
     /// at `(x, y)`, with lines of print elsewhere on the page so that its print height is the
     /// page's (`print` px).
     fn on_page(fixture: &str, x: u32, y: u32, print: u32) -> (GrayImage, Vec<TextLine>) {
-        let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
-        let crop = image::open(&path).expect(&path).into_luma8();
+        let crop = crate::ink::fixture(fixture);
         let mut img = GrayImage::from_pixel(
             x + crop.width() + 100,
             y + crop.height() + 400,

@@ -68,6 +68,15 @@ fn main() {
                         .to_string_lossy()
                         .replace("{}", &page.number.to_string());
                     gray.save(&out).expect("write the prepared page");
+                    // A fax's halftone cells (`HALFTONE=1`, with `ERASE=1` as the page is read),
+                    // where its stamps are clustered from, one pixel a cell.
+                    if std::env::var_os("HALFTONE").is_some() {
+                        let out =
+                            format!("{}-halftone.png", out.strip_suffix(".png").unwrap_or(&out));
+                        kyufu::ink::halftone_map(&gray)
+                            .save(&out)
+                            .expect("write the halftone map");
+                    }
                 }
                 let p =
                     read_image_page(&mut engines, page.number, img, &Default::default(), &hints)

@@ -28,6 +28,19 @@ use super::CELL;
 /// engraving in its middle ([`engraved`]): a table's cell, its gray rules dithered, does not. What
 /// is dropped is not seen, so `extract` leaves the seal in doubt.
 pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
+    let map = halftone_map(binary);
+    let side = (char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX);
+    let whole = |s: &Seal| s.bbox.w >= side && s.bbox.h >= side && engraved(&map, &s.bbox);
+    clusters(&map, char_h, Ink::Gray)
+        .into_iter()
+        .filter(|s| !s.is_large(char_h) || whole(s))
+        .collect()
+}
+
+/// The cells ([`CELL`] pixels a side) of a binary page that hold halftone, where its stamps are
+/// clustered from: those whose neighbourhood holds four halftone marks or more
+/// ([`halftone_counts`]). Public for the `lines` example, which draws it (`HALFTONE=1`).
+pub fn halftone_map(binary: &GrayImage) -> GrayImage {
     let (w, h) = binary.dimensions();
     let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
     let dots = halftone_counts(binary);
@@ -47,12 +60,7 @@ pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
             }
         }
     }
-    let side = (char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX);
-    let whole = |s: &Seal| s.bbox.w >= side && s.bbox.h >= side && engraved(&map, &s.bbox);
-    clusters(&map, char_h, Ink::Gray)
-        .into_iter()
-        .filter(|s| !s.is_large(char_h) || whole(s))
-        .collect()
+    map
 }
 
 /// Whether a stamp's engraving fills the middle of `bbox` (its middle half across and down): a

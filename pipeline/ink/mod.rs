@@ -20,7 +20,7 @@ mod strikes;
 pub use capture::capture_of;
 pub use crossed::{crossed_red_seals, crossed_seals};
 pub use glyphs::{glyphs, Glyph};
-pub use halftone::dithered_seals;
+pub use halftone::{dithered_seals, halftone_map};
 pub use red::{find_red_seals, gray_without_red, red_map, red_seals, shows_colour};
 pub use rules::{boxes, erase_dot_leaders, erase_rules, Table};
 pub use seals::{add_rings_over, find_gray_seals, ring_over, square_seals, without_seal_frames};

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::normalize::compact;
+use super::normalize::{compact, new_form};
 use crate::document::ItemCategory;
 
 /// What a label is, by the lexicon.
@@ -151,7 +151,7 @@ impl Lexicon {
         let mut words: Vec<(Vec<char>, Word)> = Vec::new();
         for (list, word) in entries {
             for w in list {
-                let chars: Vec<char> = compact(&w).chars().collect();
+                let chars: Vec<char> = compact(&w).chars().map(new_form).collect();
                 let bad = chars.is_empty()
                     || chars.iter().any(|c| {
                         c.is_ascii_digit()
@@ -331,11 +331,13 @@ impl Lexicon {
     }
 }
 
-/// NFKC, no spaces, no specks; a run of two or more ー is a leader line, not a long vowel.
+/// NFKC, no spaces, no specks, kanji in their present form ([`new_form`]: 「受驗料」 is 受験料); a
+/// run of two or more ー is a leader line, not a long vowel.
 fn normalize(label: &str) -> Vec<char> {
     let chars: Vec<char> = compact(label)
         .chars()
         .filter(|c| !SPECKS.contains(*c))
+        .map(new_form)
         .collect();
     let mut out = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -427,6 +429,11 @@ mod tests {
             ("参考書代", item(OptionalMaterial)),
             ("補講費", item(SupplementaryLesson)),
             ("行事参加費", item(Event)),
+            // Old forms (旧字体), as PP-OCRv6 read them on seeds 53 sub060 and 83 sub013, and as an
+            // old institution prints them.
+            ("検定試驗受驗 料", item(ExamFee)),
+            ("行事參加費", item(Event)),
+            ("入學金", item(Admission)),
             ("研修旅行費", item(Event)),
             ("学債（修了時返還）", item(RefundableBond)),
             ("交通費", item(Transport)),

@@ -520,6 +520,18 @@ fn lookalike_class(c: char) -> char {
         // A name's old or variant form (旧字体, 異体字), as an institution prints it or as PP-OCRv6
         // (which knows traditional Chinese) reads it: one person's name either way (seed 23 sub010:
         // 「岡田 美穗」 for 美穂).
+        _ => new_form(c),
+    }
+}
+
+/// A kanji's present form (新字体) for its old or variant one (旧字体, 異体字), else the kanji
+/// itself. An institution may print its name or a fee in the old form (「學校法人」), and PP-OCRv6,
+/// which knows traditional Chinese, reads some glyphs so (「検定試驗受驗料」 for 検定試験受験料,
+/// 「行事參加費」, seeds 53 sub060 and 83 sub013): either way it is one word. Names' variants
+/// (seed 23 sub010: 「岡田 美穗」 for 美穂) and the old forms of words fees, courses and issuers are
+/// written with.
+pub fn new_form(c: char) -> char {
+    match c {
         '穗' => '穂',
         '髙' => '高',
         '﨑' | '嵜' => '崎',
@@ -537,6 +549,57 @@ fn lookalike_class(c: char) -> char {
         '榮' => '栄',
         '實' => '実',
         '壽' => '寿',
+        '驗' => '験',
+        '參' => '参',
+        '學' => '学',
+        '會' => '会',
+        '證' => '証',
+        '數' => '数',
+        '經' => '経',
+        '號' => '号',
+        '圓' => '円',
+        '價' => '価',
+        '賣' => '売',
+        '讀' => '読',
+        '體' => '体',
+        '專' => '専',
+        '圖' => '図',
+        '寫' => '写',
+        '檢' => '検',
+        '險' => '険',
+        '藥' => '薬',
+        '醫' => '医',
+        '齒' => '歯',
+        '稅' => '税',
+        '樂' => '楽',
+        '處' => '処',
+        '氣' => '気',
+        '發' => '発',
+        '當' => '当',
+        '擔' => '担',
+        '續' => '続',
+        '單' => '単',
+        '雜' => '雑',
+        '聽' => '聴',
+        '辯' => '弁',
+        '賴' => '頼',
+        '縣' => '県',
+        '區' => '区',
+        '舊' => '旧',
+        '將' => '将',
+        '營' => '営',
+        '勞' => '労',
+        '齡' => '齢',
+        '禮' => '礼',
+        '傳' => '伝',
+        '轉' => '転',
+        '輕' => '軽',
+        '應' => '応',
+        '擧' => '挙',
+        '變' => '変',
+        '戰' => '戦',
+        '歷' => '歴',
+        '曆' => '暦',
         _ => c,
     }
 }

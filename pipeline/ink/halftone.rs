@@ -25,17 +25,249 @@ use super::CELL;
 /// of a large title's glyphs, which a fax dithers too (a title glyph makes a cluster 2.3–3
 /// characters across: measured on 126 sealless fax pages made from seeds 7, 11 and 13's scans); a
 /// 15 mm 領収印 is over 4 characters of 10.5 pt print across. A stamp seen whole also has its
-/// engraving in its middle ([`engraved`]): a table's cell, its gray rules dithered, does not. What
-/// is dropped is not seen, so `extract` leaves the seal in doubt.
+/// engraving in its middle ([`engraved`]): a table's cell, its gray rules dithered, does not.
+/// Where no cluster is such a stamp, the stamp is looked for from its outline, as much of its ring
+/// or frame as came through ([`outlined_stamp`]). What is not found either way is not seen, so
+/// `extract` leaves the seal in doubt.
 pub fn dithered_seals(binary: &GrayImage, char_h: u32) -> Vec<Seal> {
     let map = halftone_map(binary);
     let side = (char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX);
     let whole = |s: &Seal| s.bbox.w >= side && s.bbox.h >= side && engraved(&map, &s.bbox);
-    clusters(&map, char_h, Ink::Gray)
+    let mut seals: Vec<Seal> = clusters(&map, char_h, Ink::Gray)
         .into_iter()
         .filter(|s| !s.is_large(char_h) || whole(s))
-        .collect()
+        .collect();
+    if !seals.iter().any(|s| s.is_large(char_h)) {
+        seals.extend(outlined_stamp(&map, char_h));
+    }
+    seals
 }
+
+/// The shapes of stamp outline [`outlined_stamp`] looks for: a 領収印's ring, a 角印's square.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outline {
+    Ring,
+    Square,
+}
+
+impl Outline {
+    /// How much of the outline must show, and how cleanly: the share of its points with ink on
+    /// it and nothing just beyond ([`Trace::clean`]), and the share in its weakest quarter
+    /// ([`Trace::weakest`]). A square asks more than a ring: a table's cell whose gray rules the
+    /// fax dithered is a square too. Measured on pages of `kyufu-corpus --seed 41 --capture fax`
+    /// (`cargo run --example lines`): 角印 found in pieces traced 0.88–0.94 clean, weakest quarter
+    /// 0.75–1.0; round 領収印 0.73–0.85 and 0.58; on a sealless receipt (sub025), squares pieced
+    /// from its dotted table and circles through its gray print 0.62–0.69 and 0.33–0.50.
+    fn needs(self) -> (f32, f32) {
+        match self {
+            Outline::Ring => (0.7, 0.5),
+            Outline::Square => (0.8, 0.7),
+        }
+    }
+}
+
+/// Points round an outline looked at for its ink.
+const OUTLINE_POINTS: u32 = 48;
+
+/// How an outline of some size at some place is drawn on the halftone map.
+struct Trace {
+    /// The share of its points with ink within a cell of them.
+    on: f32,
+    /// The share with ink on them and none 3–4 cells further out: a stamp's frame is a line,
+    /// where dithered print round a circle through it is ink on and beyond it alike.
+    clean: f32,
+    /// The share with ink on them in its weakest quarter (a side of a square, a quarter of a
+    /// ring): an outline drawn by a stamp goes all round, one pieced together from rules and
+    /// print leaves a side out.
+    weakest: f32,
+}
+
+/// A stamp the fax mostly lost, found from its outline: its ring or square frame, as much of it as
+/// came through, and its engraving, in pieces the clustering does not join (`kyufu-corpus --seed
+/// 41 --capture fax`: 57 of 119 sealed documents' stamps found only in pieces, or not at all). An
+/// outline of a 領収印's size (from [`WHOLE_STAMP_PX`] or four characters across up to
+/// [`STAMP_MAX_PX`]) counts where two thirds of it or more has ink, cleanly enough all round
+/// ([`Outline::needs`]), its middle is engraved ([`engraved`]), and, for a square, its sides do
+/// not run on past its corners as a table's rules do ([`gridded`]). The most cleanly drawn such
+/// outline on the page, if any.
+fn outlined_stamp(map: &GrayImage, char_h: u32) -> Option<Seal> {
+    let (cw, ch) = map.dimensions();
+    let ink = |x: i64, y: i64| {
+        x >= 0
+            && y >= 0
+            && (x as u32) < cw
+            && (y as u32) < ch
+            && map.get_pixel(x as u32, y as u32).0[0] > 0
+    };
+    let counts = CellCounts::of(map);
+    let r_min = ((char_h * WHOLE_STAMP / 10).min(WHOLE_STAMP_PX) / 2 / CELL).max(3);
+    let r_max = (char_h * 4).max(STAMP_MAX_PX / 2) / CELL;
+    let mut best: Option<(f32, Seal)> = None;
+    for shape in [Outline::Ring, Outline::Square] {
+        let (clean_needed, weakest_needed) = shape.needs();
+        for r in r_min..=r_max {
+            let ri = i64::from(r);
+            let path = Path::new(shape, r);
+            let perimeter = match shape {
+                Outline::Ring => std::f32::consts::TAU * r as f32,
+                Outline::Square => 8.0 * r as f32,
+            };
+            for cy in ri..i64::from(ch) - ri {
+                for cx in ri..i64::from(cw) - ri {
+                    // Too little ink round the centre for two thirds of an outline: most of the
+                    // page is passed over here, at the cost of a lookup.
+                    let near = counts.within(cx - ri - 1, cy - ri - 1, cx + ri + 2, cy + ri + 2);
+                    if (near as f32) < perimeter / 2.0 {
+                        continue;
+                    }
+                    let Some(t) = trace(&ink, &path, cx, cy) else {
+                        continue;
+                    };
+                    let better = best.as_ref().is_none_or(|(b, _)| t.clean > *b);
+                    if t.on < 2.0 / 3.0
+                        || t.clean < clean_needed
+                        || t.weakest < weakest_needed
+                        || !better
+                    {
+                        continue;
+                    }
+                    let px = |v: i64| (v.max(0) as u32) * CELL;
+                    let bbox = BBox {
+                        x: px(cx - ri),
+                        y: px(cy - ri),
+                        w: (2 * r + 1) * CELL,
+                        h: (2 * r + 1) * CELL,
+                    };
+                    if !engraved(map, &bbox)
+                        || (shape == Outline::Square && gridded(&ink, cx, cy, ri))
+                    {
+                        continue;
+                    }
+                    let seal = Seal {
+                        bbox,
+                        ink: Ink::Gray,
+                        ring: shape == Outline::Ring,
+                    };
+                    best = Some((t.clean, seal));
+                }
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// The points an outline of one shape and radius is traced at ([`trace`]), as offsets from its
+/// centre: for each of [`OUTLINE_POINTS`] directions, the cells a cell inside, on and outside the
+/// outline, then 3 and 4 cells further out. Worked out once per shape and radius, not per centre.
+struct Path {
+    points: Vec<[(i64, i64); 5]>,
+}
+
+impl Path {
+    fn new(shape: Outline, r: u32) -> Path {
+        let r = r as f32;
+        let points = (0..OUTLINE_POINTS)
+            .map(|k| {
+                let a = k as f32 * std::f32::consts::TAU / OUTLINE_POINTS as f32;
+                let (dx, dy) = (a.cos(), a.sin());
+                let d = match shape {
+                    Outline::Ring => r,
+                    Outline::Square => r / dx.abs().max(dy.abs()),
+                };
+                let at = |d: f32| ((dx * d).round() as i64, (dy * d).round() as i64);
+                [at(d - 1.0), at(d), at(d + 1.0), at(d + 3.0), at(d + 4.0)]
+            })
+            .collect();
+        Path { points }
+    }
+}
+
+/// How the outline `path` centred at (`cx`, `cy`) is drawn in `ink` ([`Trace`]); `None` as soon
+/// as more than a third of its points are found bare (it cannot be an outline: most places looked
+/// at on a page end here after a few points).
+fn trace(ink: &impl Fn(i64, i64) -> bool, path: &Path, cx: i64, cy: i64) -> Option<Trace> {
+    let (mut on, mut clean, mut bare) = (0u32, 0u32, 0u32);
+    let mut quarters = [0u32; 4];
+    for (k, p) in path.points.iter().enumerate() {
+        let at = |i: usize| ink(cx + p[i].0, cy + p[i].1);
+        if !(at(0) || at(1) || at(2)) {
+            bare += 1;
+            if bare * 3 > OUTLINE_POINTS {
+                return None;
+            }
+            continue;
+        }
+        on += 1;
+        // Quarters centred on the four directions: a square's four sides.
+        let k = k as u32;
+        quarters[(((k + OUTLINE_POINTS / 8) % OUTLINE_POINTS) / (OUTLINE_POINTS / 4)) as usize] +=
+            1;
+        if !(at(3) || at(4)) {
+            clean += 1;
+        }
+    }
+    let share = |n: u32, of: u32| n as f32 / of as f32;
+    Some(Trace {
+        on: share(on, OUTLINE_POINTS),
+        clean: share(clean, OUTLINE_POINTS),
+        weakest: share(quarters.into_iter().min().unwrap_or(0), OUTLINE_POINTS / 4),
+    })
+}
+
+/// Whether the square of half-side `r` cells centred at (`cx`, `cy`) has sides that run on past
+/// its corners, as a table's rules do (a 角印's frame ends at its corners): each side's line is
+/// looked along 3 to 10 cells past each of its ends, within a cell of it (a dotted rule's gaps
+/// are up to 7 cells); ink on half of those eight runs or more is a grid. Seed 41 sub025 (all
+/// faxes): a sealless receipt's breakdown table, its cells framed by dotted gray rules.
+fn gridded(ink: &impl Fn(i64, i64) -> bool, cx: i64, cy: i64, r: i64) -> bool {
+    let mut runs_on = 0;
+    for (sx, sy) in [(-1i64, -1i64), (1, -1), (-1, 1), (1, 1)] {
+        let (x, y) = (cx + sx * r, cy + sy * r);
+        if (3..=10).any(|k| (-1..=1).any(|o| ink(x + sx * k, y + o))) {
+            runs_on += 1;
+        }
+        if (3..=10).any(|k| (-1..=1).any(|o| ink(x + o, y + sy * k))) {
+            runs_on += 1;
+        }
+    }
+    runs_on >= 4
+}
+
+/// Ink cells of a map summed from its top-left corner, so that a box's count costs four lookups.
+struct CellCounts {
+    sums: Vec<u32>,
+    w: u32,
+    h: u32,
+}
+
+impl CellCounts {
+    fn of(map: &GrayImage) -> CellCounts {
+        let (w, h) = map.dimensions();
+        let stride = (w + 1) as usize;
+        let mut sums = vec![0u32; stride * (h + 1) as usize];
+        for y in 0..h as usize {
+            let mut row = 0;
+            for x in 0..w as usize {
+                row += u32::from(map.get_pixel(x as u32, y as u32).0[0] > 0);
+                sums[(y + 1) * stride + x + 1] = sums[y * stride + x + 1] + row;
+            }
+        }
+        CellCounts { sums, w, h }
+    }
+
+    /// Ink cells in columns `x0..x1` and rows `y0..y1`, clipped to the map.
+    fn within(&self, x0: i64, y0: i64, x1: i64, y1: i64) -> u32 {
+        let clip = |v: i64, hi: u32| v.clamp(0, i64::from(hi)) as usize;
+        let (x0, x1) = (clip(x0, self.w), clip(x1, self.w));
+        let (y0, y1) = (clip(y0, self.h), clip(y1, self.h));
+        let stride = self.w as usize + 1;
+        let at = |x: usize, y: usize| self.sums[y * stride + x];
+        at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0)
+    }
+}
+
+/// The largest stamp looked for from its outline: 30 mm across at a fax's 8 pixels a millimetre.
+const STAMP_MAX_PX: u32 = 240;
 
 /// The cells ([`CELL`] pixels a side) of a binary page that hold halftone, where its stamps are
 /// clustered from: those whose neighbourhood holds four halftone marks or more
@@ -298,6 +530,50 @@ mod tests {
                 .filter(|s| s.is_large(char_h))
                 .collect();
             assert_eq!(seals, vec![], "{char_h} px a character");
+        }
+    }
+
+    /// The 領収印s `dithered_seals` finds on a fixture page at `char_h` px a character.
+    fn large_on(name: &str, char_h: u32) -> Vec<Seal> {
+        dithered_seals(&crate::ink::fixture(name), char_h)
+            .into_iter()
+            .filter(|s| s.is_large(char_h))
+            .collect()
+    }
+
+    #[test]
+    fn a_stamp_the_fax_mostly_lost_is_found_from_its_outline() {
+        // Faxes of `kyufu-corpus --seed 41 --capture fax`, each stamp in halftone pieces no
+        // cluster joins: sub039's round 領収印 over 「電話 032-000-2427」 and 「校長 前田 信也」
+        // (its ring open at the lower left), sub018's 角印 over 「株式会社」.
+        for (name, centre) in [
+            ("fax-ring-stamp-in-pieces.png", (182, 166)),
+            ("fax-square-stamp-in-pieces.png", (136, 140)),
+        ] {
+            for char_h in [24, 28, 32] {
+                let seals = large_on(name, char_h);
+                assert_eq!(seals.len(), 1, "{name} at {char_h} px: {seals:?}");
+                let b = seals[0].bbox;
+                let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
+                assert!(
+                    cx.abs_diff(centre.0) <= 24 && cy.abs_diff(centre.1) <= 24,
+                    "{name} at {char_h} px: {b:?} is not round the stamp at {centre:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gray_print_and_a_dotted_table_are_no_outline() {
+        // A sealless receipt sent by fax (seed 41 sub025): its print came through as halftone,
+        // its breakdown table's rules as dots; squares pieced together from the rules and the
+        // figures in the cells, and circles through the gray print, are no stamp.
+        for char_h in [24, 28, 32, 36] {
+            assert_eq!(
+                large_on("fax-gray-print-and-table.png", char_h),
+                vec![],
+                "{char_h} px a character"
+            );
         }
     }
 

@@ -81,6 +81,22 @@ fn main() {
                 let p =
                     read_image_page(&mut engines, page.number, img, &Default::default(), &hints)
                         .expect("ocr");
+                // Each line's words with their boxes (`TOKS=1`), to build a test's page from.
+                if std::env::var_os("TOKS").is_some() {
+                    for l in &p.lines {
+                        let t: Vec<String> = l
+                            .tokens
+                            .iter()
+                            .map(|t| {
+                                format!(
+                                    "({:?},{},{},{},{})",
+                                    t.text, t.bbox.x, t.bbox.y, t.bbox.w, t.bbox.h
+                                )
+                            })
+                            .collect();
+                        println!("TOK {}", t.join(" "));
+                    }
+                }
                 for l in &p.lines {
                     let conf = l.confidence_of(0, l.tokens.len());
                     println!(

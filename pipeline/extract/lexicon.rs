@@ -226,11 +226,16 @@ impl Lexicon {
 
     /// A label that cannot be covered by whole words: a fee line kyufu cannot name when a word of an
     /// item occurs in it; the total when only a total's word does (as before whole words: a loose total
-    /// costs nothing, extract keeps only a total the breakdown sums to); else no breakdown line.
+    /// costs nothing, extract keeps only a total the breakdown sums to) — but not a breakdown's
+    /// heading ([`BREAKDOWN_HEADINGS`]); else no breakdown line.
     fn uncovered(&self, text: &[char]) -> Option<LabelClass> {
+        let heading = BREAKDOWN_HEADINGS.iter().any(|h| {
+            let h: Vec<char> = h.chars().collect();
+            text.windows(h.len()).any(|w| w == h.as_slice())
+        });
         if self.mentions_item(text) {
             Some(LabelClass::Item(ItemCategory::Other))
-        } else if self.mentions(text, |w| w == Word::Total) {
+        } else if self.mentions(text, |w| w == Word::Total) && !heading {
             Some(LabelClass::Total)
         } else {
             None
@@ -330,6 +335,12 @@ impl Lexicon {
         Some(words)
     }
 }
+
+/// Words that head a breakdown, not an amount: 「契約額の内訳」, 「領収金額明細」 name what the lines
+/// below add up to, and a total's word in them makes no total of them. Taken for one, such a heading
+/// took the amount of the line below as the total, and a breakdown of that one line summed to it
+/// (seed 11 sent by fax, sub018: a credit contract of 1,410,000 yen paid on 630,000).
+const BREAKDOWN_HEADINGS: &[&str] = &["内訳", "明細"];
 
 /// NFKC, no spaces, no specks, kanji in their present form ([`new_form`]: 「受驗料」 is 受験料); a
 /// run of two or more ー is a leader line, not a long vowel.
@@ -470,6 +481,8 @@ mod tests {
             ("受講料・教材費", item(Other)),
             // No breakdown line.
             ("お茶代", None),
+            ("契約額の内訳", None),
+            ("領収金額明細", None),
             ("前期分", None),
             ("上記正に領収いたしました", None),
         ];

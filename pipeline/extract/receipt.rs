@@ -308,8 +308,10 @@ impl Extractor {
             // The page's engine misread the total (a seal over its digits: 「172デ 0.0||0円」 read
             // 172), and the second engine read, on a total's line, the very sum of the lines the
             // first read: two independent readings agree, as where the total was not read at all.
-            (_, Some((amount, _))) if !items.is_empty() && witnessed_sum(pages, sum).is_some() => {
-                let bbox = witnessed_sum(pages, sum);
+            (_, Some((amount, _)))
+                if !items.is_empty() && witnessed_sum(pages, sum, &items).is_some() =>
+            {
+                let bbox = witnessed_sum(pages, sum, &items);
                 let sure = Certainty::Sure(Check::Breakdown);
                 let span = Span {
                     text: sum.to_string(),
@@ -350,7 +352,7 @@ impl Extractor {
                 };
                 set(doc, rf::AMOUNT_TOTAL, Value::Yen(*amount), &span);
             }
-            (None, None) if !items.is_empty() => match witnessed_sum(pages, sum) {
+            (None, None) if !items.is_empty() => match witnessed_sum(pages, sum, &items) {
                 // The page's engine did not read the total (a seal over it, most often), but the
                 // second engine read, on the total's line, the very sum of the lines the first
                 // read: two independent readings agree, and the breakdown stands.
@@ -465,8 +467,8 @@ fn take_bare_beside(
 
 #[cfg(test)]
 mod tests {
-    use crate::document::{receipt_fields as rf, Certainty, Check, Doubt, Value};
-    use crate::extract::layout::lines_from_text;
+    use crate::document::{receipt_fields as rf, BBox, Certainty, Check, Doubt, Value};
+    use crate::extract::layout::{lines_from_text, TextLine, Token};
     use crate::extract::{Extractor, PageInput, WitnessOf, Witnessed};
 
     /// Seed 7 sub031: a seal over the total's digits, read 「172デ 0.0||0円」 by the page's engine.
@@ -499,6 +501,158 @@ mod tests {
         let f = docs[0].field(rf::AMOUNT_TOTAL).expect("total").clone();
         let findings = docs[0].findings.iter().map(|f| f.code.clone()).collect();
         (f.value, f.certainty, findings)
+    }
+
+    /// A word as the page's engine read it: its text, x, y, width and height.
+    type Word = (&'static str, u32, u32, u32, u32);
+
+    #[test]
+    fn a_breakdowns_heading_takes_no_amount_as_the_total() {
+        // Seed 11 sub018 sent by fax: a credit contract whose total, 「¥1,410,000-」, was misread
+        // 「¥1410009-」 (its yen sign a backslash); the heading 「契約額の内訳」 under it took the
+        // 「630,000円」 below it as the total, 入校料 the next line's, and the second engine read
+        // 630,000 in the 'total's' box: paid on 630,000 surely. The total misread does not sum.
+        // The page's lines as read (`TOKS=1 cargo run --example lines`), word by word.
+        let read: &[&[Word]] = &[
+            &[
+                ("ジッ", 604, 239, 109, 47),
+                ("ト", 750, 233, 30, 46),
+                ("契", 810, 227, 45, 52),
+                ("約", 882, 223, 38, 52),
+                ("証明", 953, 217, 102, 55),
+                ("書", 1075, 212, 48, 53),
+            ],
+            &[("クレ", 470, 246, 112, 48)],
+            &[
+                ("清水", 558, 400, 103, 34),
+                ("彩", 646, 386, 28, 65),
+                ("殿", 698, 397, 30, 31),
+            ],
+            &[
+                ("契約", 212, 565, 93, 33),
+                ("日", 284, 560, 22, 51),
+                ("日", 791, 575, 24, 3),
+                ("_", 867, 571, 9, 3),
+            ],
+            &[
+                ("会", 380, 631, 30, 30),
+                ("社", 421, 629, 23, 31),
+                ("株", 573, 621, 28, 41),
+                ("式", 612, 617, 46, 43),
+                ("会", 668, 616, 31, 40),
+                ("社", 701, 617, 30, 39),
+                ("み", 735, 614, 28, 40),
+                ("な", 769, 613, 23, 39),
+                ("と", 802, 613, 17, 37),
+                ("ファ", 836, 607, 45, 41),
+                ("イナ", 887, 606, 51, 40),
+                ("ンス", 941, 604, 73, 38),
+            ],
+            &[
+                ("クレ", 218, 641, 59, 28),
+                ("ジッ", 283, 638, 53, 27),
+                ("ト", 356, 635, 17, 27),
+            ],
+            &[
+                ("クレ", 222, 713, 59, 28),
+                ("ジッ", 287, 710, 53, 28),
+                ("ト", 360, 707, 17, 27),
+                ("契", 384, 703, 31, 31),
+                ("約", 425, 702, 22, 30),
+                ("額", 461, 700, 20, 30),
+                ("\\1410009-", 578, 688, 208, 46),
+            ],
+            &[
+                ("契約", 224, 792, 195, 39),
+                ("額", 310, 788, 36, 52),
+                ("の", 345, 788, 18, 52),
+                ("内", 362, 788, 36, 52),
+                ("訳", 397, 788, 27, 52),
+            ],
+            &[("入校", 606, 841, 95, 35), ("料", 682, 837, 22, 51)],
+            &[("630,000", 1274, 871, 117, 33), ("円", 1395, 869, 28, 29)],
+            &[
+                ("授業", 608, 905, 97, 35),
+                ("料", 694, 893, 23, 54),
+                ("(1", 730, 902, 25, 31),
+                ("年", 758, 897, 75, 34),
+                ("次", 806, 893, 19, 54),
+                (")", 824, 893, 10, 54),
+            ],
+            &[("630,000", 1278, 934, 116, 34), ("円", 1400, 931, 26, 30)],
+            &[
+                ("授業", 612, 967, 96, 35),
+                ("料", 698, 956, 23, 54),
+                ("(2", 731, 965, 28, 31),
+                ("年", 770, 964, 33, 30),
+                ("次", 810, 962, 14, 30),
+                (")", 827, 960, 9, 31),
+            ],
+        ];
+        let lines: Vec<TextLine> = read
+            .iter()
+            .map(|words| {
+                TextLine::from_tokens(
+                    words
+                        .iter()
+                        .map(|&(t, x, y, w, h)| Token::read_at(t, x, y, w, h))
+                        .collect(),
+                )
+            })
+            .collect();
+        let page = PageInput {
+            number: 1,
+            lines,
+            witnesses: vec![Witnessed {
+                bbox: BBox {
+                    x: 1274,
+                    y: 869,
+                    w: 149,
+                    h: 35,
+                },
+                text: "630,000円".into(),
+                of: WitnessOf::Total,
+            }],
+            ..PageInput::default()
+        };
+        let (value, certainty, findings) = total(&page);
+        assert_eq!(value, Value::Yen(1_410_009));
+        assert_eq!(
+            certainty,
+            Certainty::Doubtful(Doubt::DoesNotSum),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_lines_amount_the_second_engine_read_again_is_no_total() {
+        // A one-line breakdown's amount witnessed where a total was looked for: the line's
+        // amount read twice is no total the breakdown sums to.
+        let text = [
+            "領 収 書",
+            "清水 彩 様",
+            "合計 ¥1410009-",
+            "入校料 630,000円",
+        ];
+        let lines = lines_from_text(&text.map(String::from));
+        let unwitnessed = PageInput {
+            number: 1,
+            lines,
+            ..PageInput::default()
+        };
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(&unwitnessed));
+        let item = docs[0].items.first().expect("the breakdown's line");
+        let page = PageInput {
+            witnesses: vec![Witnessed {
+                bbox: item.bbox.expect("its box"),
+                text: "630,000円".into(),
+                of: WitnessOf::Total,
+            }],
+            ..unwitnessed
+        };
+        let (value, certainty, _) = total(&page);
+        assert_eq!(value, Value::Yen(1_410_009));
+        assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
     }
 
     #[test]

@@ -33,15 +33,25 @@ pub(super) fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certa
 }
 
 /// Where the second engine read `sum` on a line the page's engine did not read a total from
-/// ([`PageInput::witnesses`] of total lines), if it did.
-pub(super) fn witnessed_sum(pages: &[&PageInput], sum: i64) -> Option<BBox> {
+/// ([`PageInput::witnesses`] of total lines), if it did — not in the box of one of `items`: an
+/// amount printed once is a line of the breakdown or the total, never both, and a one-line
+/// breakdown's amount read again is that line's, not its total (seed 11 all faxes, sub018: a
+/// credit contract's 「¥1,410,000-」 misread, and 「630,000円」 of one line, under 「入校料」 whose
+/// own amount was lost, witnessed as a total: paid 378,000 yen for 800,000).
+pub(super) fn witnessed_sum(pages: &[&PageInput], sum: i64, items: &[Item]) -> Option<BBox> {
     if sum <= 0 {
         return None;
     }
+    let of_an_item = |b: &BBox| {
+        items
+            .iter()
+            .filter_map(|i| i.bbox)
+            .any(|i| i.shared_area(b) * 2 > b.w * b.h)
+    };
     pages
         .iter()
         .flat_map(|p| &p.witnesses)
-        .filter(|w| w.of == WitnessOf::Total)
+        .filter(|w| w.of == WitnessOf::Total && !of_an_item(&w.bbox))
         .find(|w| witness_yen(&w.text, sum) == Some(sum))
         .map(|w| w.bbox)
 }

@@ -267,8 +267,24 @@ impl Extractor {
                 // where a second engine read the total alike (see [`witnessed`]).
                 // An unlabelled total the breakdown does not check independently (above) stays
                 // doubted, whatever the witness reads in its box.
+                // A larger total read on the page than the one the breakdown sums to: lines of
+                // the breakdown were lost, and the total they sum to is one of them read twice
+                // (seed 11 sent by fax, sub059: 「領収額 ¥1.880.000」 read, and 「¥890.000」 of the
+                // second year's line standing alone taken for a total its first year's line
+                // summed to: paid on 890,000 surely).
+                let larger = totals.iter().map(|t| t.0).filter(|a| a > amount).max();
+                if let Some(larger) = larger {
+                    doc.findings.push(Finding {
+                        code: "items_do_not_sum".into(),
+                        message: format!(
+                            "内訳の合計（{sum}円）が領収額（{larger}円）と一致しません。"
+                        ),
+                    });
+                }
                 let certainty = if unlabelled_doubt {
                     Certainty::Doubtful(Doubt::Unlabelled)
+                } else if larger.is_some() {
+                    Certainty::Doubtful(Doubt::DoesNotSum)
                 } else {
                     match witnessed(pages, span, *amount) {
                         // The second engine could not read the total (a seal over it) but read
@@ -620,6 +636,95 @@ mod tests {
         assert_eq!(
             certainty,
             Certainty::Doubtful(Doubt::DoesNotSum),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_larger_total_on_the_page_than_the_breakdowns_leaves_it_doubtful() {
+        // Seed 11 sub059 sent by fax, a till roll: 「領収額 ¥1,880,000」 read 「\\1.880.000」
+        // (its yen sign a backslash), the second year's line split in two and its 「¥890,000」
+        // standing alone, taken for a total the first year's line (890,000) summed to, and
+        // witnessed in its box.
+        let read: &[&[Word]] = &[
+            &[
+                ("領", 200, 264, 31, 31),
+                ("収", 288, 263, 15, 30),
+                ("書", 346, 260, 29, 32),
+            ],
+            &[
+                ("宛名", 16, 373, 180, 27),
+                ("楊", 78, 369, 25, 40),
+                ("本", 102, 369, 27, 40),
+                ("綾香", 128, 373, 48, 27),
+                ("雪", 175, 369, 24, 40),
+            ],
+            &[("\\100.600", 472, 461, 97, 21)],
+            &[
+                ("入", 36, 475, 21, 21),
+                ("入", 59, 473, 22, 21),
+                ("料", 82, 473, 21, 21),
+            ],
+            &[
+                ("授業", 37, 528, 68, 24),
+                ("料", 93, 512, 20, 56),
+                ("(年", 121, 526, 76, 22),
+                ("次", 177, 512, 16, 56),
+                (")", 191, 512, 12, 56),
+                ("890,000円", 474, 511, 96, 36),
+            ],
+            &[
+                ("G", 128, 581, 15, 22),
+                ("年", 151, 581, 24, 21),
+                ("次", 179, 581, 11, 21),
+                (")", 194, 581, 5, 21),
+                ("\\890.000", 475, 571, 97, 21),
+            ],
+            &[("授業", 38, 583, 69, 23), ("料", 97, 577, 23, 38)],
+            &[
+                ("領収", 24, 651, 103, 35),
+                ("額", 108, 647, 23, 53),
+                ("\\1.880.000", 402, 641, 171, 36),
+            ],
+            &[
+                ("W3.890.", 460, 701, 115, 25),
+                ("ロ", 543, 697, 10, 35),
+                ("00", 552, 697, 27, 35),
+            ],
+            &[("お", 28, 717, 19, 19), ("預り", 54, 715, 37, 21)],
+            &[("WIO0.00O", 493, 737, 84, 23)],
+            &[("お", 28, 753, 19, 19), ("釣り", 54, 751, 39, 21)],
+        ];
+        let lines: Vec<TextLine> = read
+            .iter()
+            .map(|words| {
+                TextLine::from_tokens(
+                    words
+                        .iter()
+                        .map(|&(t, x, y, w, h)| Token::read_at(t, x, y, w, h))
+                        .collect(),
+                )
+            })
+            .collect();
+        let page = PageInput {
+            number: 1,
+            lines,
+            witnesses: vec![Witnessed {
+                bbox: BBox {
+                    x: 475,
+                    y: 571,
+                    w: 97,
+                    h: 21,
+                },
+                text: "¥890,000".into(),
+                of: WitnessOf::Total,
+            }],
+            ..PageInput::default()
+        };
+        let (_, certainty, findings) = total(&page);
+        assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
+        assert!(
+            findings.contains(&"items_do_not_sum".to_string()),
             "{findings:?}"
         );
     }

@@ -522,6 +522,32 @@ mod tests {
     /// A word as the page's engine read it: its text, x, y, width and height.
     type Word = (&'static str, u32, u32, u32, u32);
 
+    /// A page of `read`'s lines, word by word, whose total the second engine read as `witness`
+    /// in `total_box`.
+    fn witnessed_page(read: &[&[Word]], total_box: BBox, witness: &str) -> PageInput {
+        let lines = read
+            .iter()
+            .map(|words| {
+                TextLine::from_tokens(
+                    words
+                        .iter()
+                        .map(|&(t, x, y, w, h)| Token::read_at(t, x, y, w, h))
+                        .collect(),
+                )
+            })
+            .collect();
+        PageInput {
+            number: 1,
+            lines,
+            witnesses: vec![Witnessed {
+                bbox: total_box,
+                text: witness.into(),
+                of: WitnessOf::Total,
+            }],
+            ..PageInput::default()
+        }
+    }
+
     #[test]
     fn a_breakdowns_heading_takes_no_amount_as_the_total() {
         // Seed 11 sub018 sent by fax: a credit contract whose total, 「¥1,410,000-」, was misread
@@ -605,32 +631,13 @@ mod tests {
                 (")", 827, 960, 9, 31),
             ],
         ];
-        let lines: Vec<TextLine> = read
-            .iter()
-            .map(|words| {
-                TextLine::from_tokens(
-                    words
-                        .iter()
-                        .map(|&(t, x, y, w, h)| Token::read_at(t, x, y, w, h))
-                        .collect(),
-                )
-            })
-            .collect();
-        let page = PageInput {
-            number: 1,
-            lines,
-            witnesses: vec![Witnessed {
-                bbox: BBox {
-                    x: 1274,
-                    y: 869,
-                    w: 149,
-                    h: 35,
-                },
-                text: "630,000円".into(),
-                of: WitnessOf::Total,
-            }],
-            ..PageInput::default()
+        let total_box = BBox {
+            x: 1274,
+            y: 869,
+            w: 149,
+            h: 35,
         };
+        let page = witnessed_page(read, total_box, "630,000円");
         let (value, certainty, findings) = total(&page);
         assert_eq!(value, Value::Yen(1_410_009));
         assert_eq!(
@@ -695,32 +702,13 @@ mod tests {
             &[("WIO0.00O", 493, 737, 84, 23)],
             &[("お", 28, 753, 19, 19), ("釣り", 54, 751, 39, 21)],
         ];
-        let lines: Vec<TextLine> = read
-            .iter()
-            .map(|words| {
-                TextLine::from_tokens(
-                    words
-                        .iter()
-                        .map(|&(t, x, y, w, h)| Token::read_at(t, x, y, w, h))
-                        .collect(),
-                )
-            })
-            .collect();
-        let page = PageInput {
-            number: 1,
-            lines,
-            witnesses: vec![Witnessed {
-                bbox: BBox {
-                    x: 475,
-                    y: 571,
-                    w: 97,
-                    h: 21,
-                },
-                text: "¥890,000".into(),
-                of: WitnessOf::Total,
-            }],
-            ..PageInput::default()
+        let total_box = BBox {
+            x: 475,
+            y: 571,
+            w: 97,
+            h: 21,
         };
+        let page = witnessed_page(read, total_box, "¥890,000");
         let (_, certainty, findings) = total(&page);
         assert_eq!(certainty, Certainty::Doubtful(Doubt::DoesNotSum));
         assert!(

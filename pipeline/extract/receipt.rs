@@ -348,7 +348,23 @@ impl Extractor {
             }
             (_, Some((amount, span))) => {
                 let certainty = if items.is_empty() {
-                    span.certainty
+                    // No breakdown to check it: a second engine's reading in its box is the
+                    // only check there is. Read alike, it is agreed; read otherwise, disputed.
+                    match witnessed(pages, span, *amount) {
+                        Certainty::Sure(Check::Breakdown) if span.certainty == Certainty::Read => {
+                            Certainty::Agreed
+                        }
+                        d @ Certainty::Doubtful(Doubt::Disputed) => {
+                            doc.findings.push(Finding {
+                                code: "total_disputed".into(),
+                                message: format!(
+                                    "領収額（{amount}円）を別の方式で読み直すと異なる金額になりました。"
+                                ),
+                            });
+                            d
+                        }
+                        _ => span.certainty,
+                    }
                 } else {
                     doc.findings.push(Finding {
                         code: "items_do_not_sum".into(),

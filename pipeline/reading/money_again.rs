@@ -32,14 +32,22 @@ use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{OcrError, Recognized};
 
 /// Whether a receipt's money stands surely: a total and a breakdown that sums to it, confirmed by
-/// a second engine (or given as data).
+/// a second engine (or given as data); or, where no breakdown is printed (none read, none marked
+/// printed-but-unread), a total two engines read alike. Seed 83 sub021: 「領収額 １８７，０００円」
+/// in wide-spaced Mincho read 「Ii」 by Tesseract and exactly by PP-OCRv6, witnessed alike, and a
+/// receipt with no breakdown is a 補正依頼 only when its total is sure.
 fn money_sure(doc: &Document) -> bool {
-    doc.field(rf::AMOUNT_TOTAL).is_some_and(|f| {
-        matches!(
-            f.certainty,
-            Certainty::Sure(Check::Breakdown | Check::Given)
-        )
-    }) && !doc.items.is_empty()
+    let total = doc.field(rf::AMOUNT_TOTAL).map(|f| f.certainty);
+    if doc.items.is_empty() {
+        return matches!(
+            total,
+            Some(Certainty::Agreed | Certainty::Sure(Check::Given))
+        ) && !doc.is_unread(rf::ITEMS);
+    }
+    matches!(
+        total,
+        Some(Certainty::Sure(Check::Breakdown | Check::Given))
+    )
 }
 
 /// The receipts `extractor` finds on `page`.
@@ -146,10 +154,15 @@ pub fn reread_unsure_money(
         let second = receipts(&candidate, extractor, hints);
         let sure = !second.is_empty() && second.iter().all(money_sure);
         let lost = lost(&first, &second);
+        let totals: Vec<_> = second
+            .iter()
+            .map(|d| d.field(rf::AMOUNT_TOTAL).map(|f| f.certainty))
+            .collect();
         tracing::debug!(
             page = page.number,
             how,
             money_sure = sure,
+            ?totals,
             ?lost,
             "receipt money unsure after Tesseract's reading, read again by PP-OCRv6"
         );
@@ -237,7 +250,7 @@ mod tests {
             &[20_000, 119_000],
             Certainty::Read
         )));
-        // The total as read once, or doubted, or without a breakdown: not sure.
+        // The total as read once, or doubted, or without a breakdown that sums: not sure.
         assert!(!money_sure(&receipt(
             Some((139_000, Certainty::Read)),
             &[139_000],
@@ -249,12 +262,24 @@ mod tests {
             &[20_000],
             Certainty::Read
         )));
+        assert!(!money_sure(&receipt(None, &[20_000], Certainty::Read)));
+    }
+
+    #[test]
+    fn a_total_without_a_breakdown_is_sure_only_when_two_engines_read_it_alike() {
+        let agreed = receipt(Some((187_000, Certainty::Agreed)), &[], Certainty::Read);
+        assert!(money_sure(&agreed));
         assert!(!money_sure(&receipt(
-            Some((139_000, sure)),
+            Some((187_000, Certainty::Read)),
             &[],
             Certainty::Read
         )));
-        assert!(!money_sure(&receipt(None, &[20_000], Certainty::Read)));
+        // A breakdown printed but not read is no absent breakdown.
+        let mut unread = agreed;
+        unread
+            .findings
+            .push(crate::document::Finding::unread(rf::ITEMS, "内訳"));
+        assert!(!money_sure(&unread));
     }
 
     #[test]

@@ -82,11 +82,22 @@ pub fn assemble(
             // scale and by PP-OCRv6 (seed 23 sub019: 「福山 恵子」 for 福田 恵子 asked the family
             // for another certificate). 鈴木 洋子 for 鈴木 陽子 may be another person; a person
             // tells.
+            // But a one-glyph given (or family) name read as another whole one by two engines alike
+            // (「吉田 茂」 for the applicant 吉田 瞳, seed 83 sub040) is another person's name: no
+            // misread turns 瞳 into 茂 in both.
             for name_field in ["payer_name", "trainee_name"] {
-                if let (Some(read), Some(app)) = (d.doc.text(name_field), applicant.as_deref()) {
-                    let read = crate::extract::normalize::compact(read);
-                    let off = crate::extract::normalize::char_distance(&read, app);
-                    if off == 1 && app.chars().count() >= 3 {
+                let Some(field) = d.doc.field(name_field) else {
+                    continue;
+                };
+                if let (Some(read), Some(app)) = (field.value.as_text(), applicant.as_deref()) {
+                    let compact_read = crate::extract::normalize::compact(read);
+                    let off = crate::extract::normalize::char_distance(&compact_read, app);
+                    let another = field.certainty == crate::document::Certainty::Agreed
+                        && another_one_glyph_part(
+                            read,
+                            application.applicant.name.as_deref().unwrap_or_default(),
+                        );
+                    if off == 1 && app.chars().count() >= 3 && !another {
                         unsure.insert(name_field.to_string());
                     }
                 }
@@ -104,6 +115,21 @@ pub fn assemble(
         application,
         documents,
     }
+}
+
+/// Whether `read` and `applicant` (each spaced between family and given name) share one part and
+/// differ in the other, a single glyph in both.
+fn another_one_glyph_part(read: &str, applicant: &str) -> bool {
+    let parts = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let (read, applicant) = (parts(read), parts(applicant));
+    read.len() == 2
+        && applicant.len() == 2
+        && read.iter().zip(&applicant).filter(|(r, a)| r != a).count() == 1
+        && read
+            .iter()
+            .zip(&applicant)
+            .filter(|(r, a)| r != a)
+            .all(|(r, a)| r.chars().count() == 1 && a.chars().count() == 1)
 }
 
 #[cfg(test)]
@@ -168,6 +194,26 @@ mod tests {
         assert!(
             !c.documents[0].is_sure("payer_name"),
             "one character off, though agreed on by every reading"
+        );
+        let c = assemble(
+            "1",
+            app("佐藤 瞳"),
+            vec![receipt("佐藤 茂", 0.9, agreed)],
+            0.8,
+        );
+        assert!(
+            c.documents[0].is_sure("payer_name"),
+            "a one-glyph given name read as another by two engines is someone else's"
+        );
+        let c = assemble(
+            "1",
+            app("佐藤 瞳"),
+            vec![receipt("佐藤 茂", 0.9, read)],
+            0.8,
+        );
+        assert!(
+            !c.documents[0].is_sure("payer_name"),
+            "read once, it may be a misread"
         );
         let c = assemble(
             "1",

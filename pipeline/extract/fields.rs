@@ -284,6 +284,29 @@ pub(super) fn find_name(
             return Some(confirm((span, name, true)));
         }
     }
+    // The same glyph inside a line, another column's print after it (「松本Ne 明美 欄 株式会社 若葉台
+    // キャリアスクール」, seed 83 sub003): the name before it, only where it is the applicant's —
+    // any line may hold a 欄.
+    for l in lines {
+        let ends = (1..l.tokens.len().saturating_sub(1))
+            .filter(|&i| HONORIFIC_MISREADS.contains(&l.tokens[i].text.as_str()));
+        for end in ends {
+            let text = l.text_of(0, end);
+            let Some((name, _)) = clean_name(&text) else {
+                continue;
+            };
+            if hints.confirm(&name).is_none() {
+                continue;
+            }
+            let span = Span {
+                text,
+                confidence: l.confidence_of(0, end),
+                certainty: l.certainty_of(0, end),
+                bbox: l.bbox_of(0, end),
+            };
+            return Some(confirm((span, name, true)));
+        }
+    }
     // The label was misread: look for a known name printed as it is.
     for known in &hints.names {
         let k = compact(known);

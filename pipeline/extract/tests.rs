@@ -132,6 +132,28 @@ fn a_misread_honorific_after_a_labelled_name_is_dropped_and_the_name_unsure() {
 }
 
 #[test]
+fn the_applicants_name_before_a_misread_honorific_inside_a_line_is_the_payer() {
+    // Seed 83 sub003: 様 read 「欄」, the issuer's block joined to the name's line, a speck of the
+    // name's underline read 「Ne」.
+    let hints = Hints {
+        names: vec!["松本 明美".into()],
+        ..Hints::default()
+    };
+    let text = "領収書\n松本Ne 明美 欄 株式会社 若葉台キャリアスクール\n合計 79,860円\n";
+    let d = &Extractor::default().extract_with("r.pdf", &[page(text)], &hints)[0];
+    let payer = d.field(rf::PAYER_NAME).expect("the payer");
+    assert_eq!(payer.value.as_text(), Some("松本 明美"));
+    assert!(matches!(payer.certainty, Certainty::Sure(_)));
+    // Another person's name there is not taken for a payer: a 欄 inside a line may be anything's.
+    let other = Hints {
+        names: vec!["松本 奏".into()],
+        ..Hints::default()
+    };
+    let d = &Extractor::default().extract_with("r.pdf", &[page(text)], &other)[0];
+    assert_eq!(d.field(rf::PAYER_NAME), None);
+}
+
+#[test]
 fn a_label_whose_prefix_was_misread_is_no_part_of_the_name() {
     // ご芳名 read 「二芳名」, ご依頼者 read 「こご依頼者」 (seed 23 sub004, sub020): a repair.
     assert_eq!(

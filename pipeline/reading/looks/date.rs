@@ -91,8 +91,23 @@ pub(super) fn date_look(
         }
         return Ok(false);
     }
-    for i in candidates {
-        if let Some(again) = agreed_date(look, &page.lines, i)? {
+    let beside_titles = page
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| small_print_after_large(l).map(|from| (i, from)))
+        .filter(|(i, _)| !candidates.contains(i))
+        .take(MAX_DATE_LINES);
+    let candidates: Vec<(usize, usize, Vec<Token>)> = candidates
+        .iter()
+        .map(|&i| {
+            let (from, beside) = date_part_start(&page.lines, i);
+            (i, from, beside)
+        })
+        .chain(beside_titles.map(|(i, from)| (i, from, Vec::new())))
+        .collect();
+    for (i, from, beside) in candidates {
+        if let Some(again) = agreed_date_from(look, &page.lines[i], from, beside)? {
             let mut trial = page.clone();
             trial.lines[i] = again;
             if !undated_receipt(&trial, extractor, hints) {
@@ -105,6 +120,25 @@ pub(super) fn date_look(
     Ok(false)
 }
 
+/// Where small print starts after large on `line`: the words after the last one near the line's
+/// tallest (two thirds of its height or more), if that tallest is half as tall again as they.
+/// A title and the small print beside it (「領収書　　納入日 令和7年12月4日」) stand on one line,
+/// and the page's reading of the line is at the title's size: the small print comes out as
+/// noise (「員 収書 "ym 人zo」, seed 53 sub030, a wrong 補正依頼 for a date printed there) and looks
+/// dated to no one until it is read alone.
+fn small_print_after_large(line: &TextLine) -> Option<usize> {
+    let heights: Vec<u32> = line.tokens.iter().map(|t| t.bbox.h).collect();
+    let tallest = *heights.iter().max()?;
+    let from = heights.iter().rposition(|&h| h * 3 >= tallest * 2)? + 1;
+    let mut small: Vec<u32> = heights.get(from..)?.to_vec();
+    if small.is_empty() {
+        return None;
+    }
+    small.sort_unstable();
+    let median = small[small.len() / 2];
+    (tallest * 2 >= median * 3).then_some(from)
+}
+
 /// `line` with its date written plainly, if two of the date look's readings of it give the same
 /// date.
 fn agreed_date(
@@ -112,8 +146,19 @@ fn agreed_date(
     lines: &[TextLine],
     i: usize,
 ) -> Result<Option<TextLine>, OcrError> {
-    let line = &lines[i];
-    let (from, mut tokens) = date_part_start(lines, i);
+    let (from, beside) = date_part_start(lines, i);
+    agreed_date_from(look, &lines[i], from, beside)
+}
+
+/// [`agreed_date`] of the words of `line` from `from` on, with `beside` (words of other lines
+/// that belong to the date) before them.
+fn agreed_date_from(
+    look: &mut ReceiptLook<'_>,
+    line: &TextLine,
+    from: usize,
+    beside: Vec<Token>,
+) -> Result<Option<TextLine>, OcrError> {
+    let mut tokens = beside;
     tokens.extend_from_slice(&line.tokens[from..]);
     let Some(part) = line_of(tokens) else {
         return Ok(None);
@@ -372,6 +417,67 @@ mod tests {
         ])
         .expect("line");
         assert!(!squeezed_digits(&plain));
+    }
+
+    #[test]
+    fn a_date_in_small_print_beside_the_title_is_read_alone() {
+        let (mut text, mut digits) = engines();
+        let extractor = Extractor::default();
+        let hints = Hints::default();
+        // Seed 53 sub030: 「領収書」 large, 「納入日 令和7年12月4日」 small beside it, read as one
+        // line at the title's size: 「員 収書 "ym 人zo」.
+        let mut img = crate::reading::looks::testkit::a4();
+        let font = testpage::font();
+        let title = testpage::draw(&mut img, &font, "領収書", 500.0, 150.0, 64.0);
+        let date = testpage::draw(&mut img, &font, "納入日 令和7年12月4日", 900.0, 180.0, 30.0);
+        let as_read = |span: &testpage::Span, text: &str| Token {
+            text: text.into(),
+            confidence: 0.4,
+            agreed: false,
+            bbox: BBox {
+                x: span.x,
+                y: span.y,
+                w: span.w,
+                h: span.h,
+            },
+        };
+        let first = line_of(vec![
+            as_read(&title[0], "員収書"),
+            as_read(&date[0], "\"ym"),
+            as_read(&date[1], "人zo"),
+        ])
+        .expect("line");
+        assert_eq!(small_print_after_large(&first), Some(1));
+        let mut page = receipt_page(first, &UNDATED);
+        let mut look = ReceiptLook {
+            image: &img,
+            ..look_with(&mut text, &mut digits, &extractor, &hints)
+        };
+        assert!(date_look(&mut look, &mut page).expect("reads"));
+        assert_eq!(
+            issue_date(&page, &extractor, &hints),
+            chrono::NaiveDate::from_ymd_opt(2025, 12, 4)
+        );
+    }
+
+    #[test]
+    fn small_print_is_what_follows_the_last_large_word() {
+        let word = |h: u32| Token {
+            text: "字".into(),
+            confidence: 0.9,
+            agreed: false,
+            bbox: BBox {
+                x: 100,
+                y: 100,
+                w: h,
+                h,
+            },
+        };
+        let line = |hs: &[u32]| line_of(hs.iter().map(|&h| word(h)).collect()).expect("line");
+        assert_eq!(small_print_after_large(&line(&[61, 94, 31, 32])), Some(2));
+        // One size, or small print before the large: none.
+        assert_eq!(small_print_after_large(&line(&[40, 38, 41])), None);
+        assert_eq!(small_print_after_large(&line(&[30, 30, 64])), None);
     }
 
     #[test]

@@ -160,15 +160,17 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
             .find(|(d, _)| *d == want)
             .map(|(d, s)| (d, judged(s, Certainty::Sure(Check::Application))));
     }
-    for (name, v) in [
-        (cf::STARTED_ON, started_on),
-        (cf::COMPLETED_ON, completed_on),
+    for (name, v, given) in [
+        (cf::STARTED_ON, started_on, hints.started_on),
+        (cf::COMPLETED_ON, completed_on, hints.completed_on),
     ] {
         if let Some((d, span)) = v {
             let certainty = if !in_order {
                 Certainty::Doubtful(Doubt::OutOfOrder)
-            } else if hints.dates.contains(&d) {
-                // The same date as the application gives: cross-checked.
+            } else if given == Some(d) {
+                // The same date as the application gives for it: cross-checked. Another date of
+                // the application's is no check (seed 71 sub052: the completion date read
+                // under 「開講日」 was taken as a start confirmed by the application).
                 Certainty::Sure(Check::Application)
             } else {
                 span.certainty

@@ -16,7 +16,6 @@ pub struct Hints {
     /// Institutions (with their 法人格) the application gives.
     pub institutions: Vec<String>,
     /// Dates the application gives for the course (start, completion) and the applicant's birth.
-    pub dates: Vec<chrono::NaiveDate>,
     pub started_on: Option<chrono::NaiveDate>,
     pub completed_on: Option<chrono::NaiveDate>,
     pub birth_date: Option<chrono::NaiveDate>,

@@ -407,8 +407,19 @@ pub fn clean_name(raw: &str) -> Option<(String, bool)> {
     if misread_honorific {
         parts.pop();
     }
-    let joined = parts.join(" ");
+    let mut joined = parts.join(" ");
+    // 「橋本 香織ー」 (seed 53 sub032, a fax): the rule the name is written on, read as a long-vowel
+    // mark after a kanji, where no name has one.
+    let rule_after_kanji = joined
+        .strip_suffix('ー')
+        .filter(|stem| stem.chars().last().is_some_and(super::normalize::is_kanji))
+        .map(str::to_string);
+    let ruled = rule_after_kanji.is_some();
+    if let Some(stem) = rule_after_kanji {
+        joined = stem;
+    }
     let (repaired, changed) = repair_lookalikes(&joined);
+    let changed = changed || ruled;
     let (repaired, ended) = repair_name_ending(&repaired);
     let changed = changed || ended;
     let len = repaired.chars().filter(|c| !c.is_whitespace()).count();
@@ -445,6 +456,21 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
             if let Some(span) = after_label(l, label) {
                 return Some((i, span));
             }
+            if let Some(j) = raised_value(lines, i) {
+                let beside = &lines[j];
+                let text = trim_separators(&beside.text());
+                if !text.is_empty() && !super::fields::is_a_label(&text) {
+                    return Some((
+                        j,
+                        Span {
+                            text,
+                            confidence: beside.confidence_of(0, beside.tokens.len()),
+                            certainty: beside.certainty_of(0, beside.tokens.len()),
+                            bbox: Some(beside.bbox),
+                        },
+                    ));
+                }
+            }
             if let Some(below) = lines.get(i + 1) {
                 let close = below.bbox.y <= l.bbox.bottom() + l.char_height() * 2;
                 if close {
@@ -465,6 +491,24 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
         }
     }
     None
+}
+
+/// The line just before `lines[i]` (a label alone on its line) when it is the label's value set a
+/// little higher: it starts right of the label, its middle within a character's height of the
+/// label's, and nearer than the next line's. A form whose values sit raised on their rules reads
+/// each value as a line of its own just above its label (seed 71 sub052, a faxed certificate:
+/// 「開講日」's 「令和7年11月26日」 28 px above it, and 修了日's date taken for the start).
+fn raised_value(lines: &[TextLine], i: usize) -> Option<usize> {
+    let label = &lines[i];
+    let j = i.checked_sub(1)?;
+    let middle = |l: &TextLine| l.bbox.y + l.bbox.h / 2;
+    let apart = |l: &TextLine| middle(l).abs_diff(middle(label));
+    let above = &lines[j];
+    let beside = above.bbox.x >= label.bbox.right() && apart(above) <= label.char_height();
+    let nearer = lines
+        .get(i + 1)
+        .is_none_or(|below| apart(above) < apart(below));
+    (beside && nearer).then_some(j)
 }
 
 /// The verdict on a value after how it was read: a reading that needed look-alike glyphs repaired

@@ -132,6 +132,19 @@ fn a_misread_honorific_after_a_labelled_name_is_dropped_and_the_name_unsure() {
 }
 
 #[test]
+fn a_long_vowel_mark_after_a_kanji_ending_a_name_is_its_rule() {
+    // Seed 53 sub032, a fax: the name's underline read 「ー」.
+    assert_eq!(
+        read::clean_name("橋本 香織ー"),
+        Some(("橋本 香織".to_string(), true))
+    );
+    assert_eq!(
+        read::clean_name("森 ルーシー"),
+        Some(("森 ルーシー".to_string(), false))
+    );
+}
+
+#[test]
 fn the_applicants_name_before_a_misread_honorific_inside_a_line_is_the_payer() {
     // Seed 83 sub003: 様 read 「欄」, the issuer's block joined to the name's line, a speck of the
     // name's underline read 「Ne」.
@@ -819,4 +832,65 @@ fn a_fee_line_with_its_amount_unread_is_a_breakdown_printed() {
     let d = &Extractor::default().extract("r.pdf", &[bare])[0];
     assert!(d.items.is_empty(), "{:?}", d.items);
     assert!(!d.is_unread(rf::ITEMS));
+}
+
+#[test]
+fn a_value_set_a_little_above_its_label_is_the_labels() {
+    // Seed 71 sub052, a faxed certificate whose values sit raised beside their labels, as read.
+    let word = |text: &str, x: u32, y: u32, w: u32, h: u32| layout::Token {
+        text: text.into(),
+        confidence: 0.9,
+        agreed: false,
+        bbox: BBox { x, y, w, h },
+    };
+    let lines = layout::lines_from_tokens(vec![
+        word("介護職員初任者研修", 603, 822, 400, 32),
+        word("課程名", 241, 850, 100, 32),
+        word("令和7年11月26日", 609, 948, 300, 30),
+        word("開講日", 247, 976, 100, 34),
+        word("令和8年4月27日", 615, 1074, 300, 30),
+        word("修了日", 253, 1102, 100, 32),
+    ]);
+    let value = |label: &str| read::value_for(&lines, &[label]).map(|(_, s)| s.text);
+    assert_eq!(value("開講日").as_deref(), Some("令和7年11月26日"));
+    assert_eq!(value("修了日").as_deref(), Some("令和8年4月27日"));
+    // Stacked under its label, a value is the line below.
+    let stacked = layout::lines_from_tokens(vec![
+        word("開講日", 200, 900, 100, 32),
+        word("令和7年11月26日", 200, 945, 300, 30),
+    ]);
+    let value = read::value_for(&stacked, &["開講日"]).map(|(_, s)| s.text);
+    assert_eq!(value.as_deref(), Some("令和7年11月26日"));
+}
+
+#[test]
+fn a_start_date_is_confirmed_by_the_applications_start_not_by_its_completion() {
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    let hints = Hints {
+        names: vec!["松本 愛".into()],
+        started_on: day(2025, 11, 26),
+        completed_on: day(2026, 4, 27),
+        ..Hints::default()
+    };
+    let read = |start: &str| {
+        let mut p = page(&format!(
+            "教育訓練修了証明書\n氏名 松本 愛\n開講日 {start}\n修了日 令和8年4月27日\n"
+        ));
+        p.text_layer = false;
+        let docs = Extractor::default().extract_with("c.png", &[p], &hints);
+        let d = docs
+            .into_iter()
+            .find(|d| d.kind == DocKind::CompletionCertificate)
+            .expect("a certificate");
+        d.field(cf::STARTED_ON).map(|f| f.certainty)
+    };
+    assert_eq!(
+        read("令和7年11月26日"),
+        Some(Certainty::Sure(Check::Application))
+    );
+    // Seed 71 sub052: the completion date read as the start is no start the application confirms.
+    assert_ne!(
+        read("令和8年4月27日"),
+        Some(Certainty::Sure(Check::Application))
+    );
 }

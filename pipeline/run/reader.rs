@@ -231,14 +231,6 @@ pub fn hints_from(app: &Application) -> Hints {
             .and_then(|c| c.institution.clone())
             .into_iter()
             .collect(),
-        dates: [
-            course.and_then(|c| c.started_on),
-            course.and_then(|c| c.completed_on),
-            app.applicant.birth_date,
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
         started_on: course.and_then(|c| c.started_on),
         completed_on: course.and_then(|c| c.completed_on),
         birth_date: app.applicant.birth_date,

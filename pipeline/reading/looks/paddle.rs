@@ -723,10 +723,6 @@ mod tests {
             started_on: day(2025, 7, 10),
             completed_on: day(2026, 3, 12),
             birth_date: day(1985, 2, 24),
-            dates: [day(2025, 7, 10), day(2026, 3, 12), day(1985, 2, 24)]
-                .into_iter()
-                .flatten()
-                .collect(),
             ..Hints::default()
         };
         let started = |page: &PageInput| {

@@ -230,6 +230,8 @@ const DATE_LABELS: &[&str] = &[
     "開講",
     "修了日",
     "修了年月日",
+    // 「修了認定日 2026/91/07」 (seed 7 sub015): the certificate's completion under its other name.
+    "修了認定",
     "入学日",
     "入校日",
 ];
@@ -261,6 +263,10 @@ mod tests {
         ));
         assert!(!dated_but_not_as_known(
             &line("修了日 令和8年11月23日"),
+            &known
+        ));
+        assert!(dated_but_not_as_known(
+            &line("修了認定日2026/91/23"),
             &known
         ));
         assert!(

@@ -24,7 +24,7 @@ pub use halftone::{dithered_seals, halftone_map};
 pub use red::{find_red_seals, gray_without_red, red_map, red_seals, shows_colour};
 pub use rules::{boxes, erase_dot_leaders, erase_rules, Table};
 pub use seals::{add_rings_over, find_gray_seals, ring_over, square_seals, without_seal_frames};
-pub use strikes::{find_strikes, find_strikes_on_scan, strikes_in};
+pub use strikes::{find_strikes, find_strikes_on_photo, find_strikes_on_scan, strikes_in};
 
 /// Downsampling factor for the ink maps (seals are tens of pixels even at 150 dpi).
 const CELL: u32 = 4;

@@ -31,7 +31,7 @@ const THROUGH_SHARE: u32 = 15;
 /// with ink just above and below along much of it (text, not a table rule or an underline, which
 /// lie above or below the text).
 pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
-    strikes_along(gray, lines, false)
+    strikes_along(gray, lines, Unread::None)
 }
 
 /// [`find_strikes`] on a scan: along the recognised lines, and along the rows of print no line was
@@ -39,10 +39,31 @@ pub fn find_strikes(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
 /// struck, no 訂正印 — lost whole, and paid). Not on a photo: its sheet's edges against the
 /// background are such rows, dark along all of them (seed 83: six photos sent to review so).
 pub fn find_strikes_on_scan(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
-    strikes_along(gray, lines, true)
+    strikes_along(gray, lines, Unread::All)
 }
 
-fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: bool) -> Vec<BBox> {
+/// [`find_strikes`] on a phone photo: along the recognised lines, and along the rows of print no
+/// line was read on that lie between lines read well (a score of [`INSIDE_SCORE`] or more) — inside
+/// the sheet's print, where its edges against the desk are not. Seed 83 sub047, photographed:
+/// 「修了日 令和7年7月21日」 struck with no 訂正印, the corrected date written above, the struck row
+/// not read — paid as if uncorrected.
+pub fn find_strikes_on_photo(gray: &GrayImage, lines: &[TextLine]) -> Vec<BBox> {
+    strikes_along(gray, lines, Unread::BetweenLines)
+}
+
+/// A line read with at least this mean score bounds the print a photo's unread rows are looked
+/// for inside ([`find_strikes_on_photo`]): a sheet's edge or the desk read as noise scores lower.
+const INSIDE_SCORE: f32 = 0.6;
+
+/// Which rows of print no line was read on [`strikes_along`] looks along too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unread {
+    None,
+    All,
+    BetweenLines,
+}
+
+fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> Vec<BBox> {
     let w = gray.width();
     // Each line's print: the rows its ink takes, and its height — no taller than those rows (a
     // word's box reaching below its print).
@@ -51,10 +72,21 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: bool) -> Vec
         hs.sort_unstable();
         hs.get(hs.len() / 2).copied().unwrap_or(30)
     };
-    let unread = if with_unread {
-        unread_rows(gray, lines, page_h)
-    } else {
-        Vec::new()
+    let unread = match with_unread {
+        Unread::None => Vec::new(),
+        Unread::All => unread_rows(gray, lines, page_h),
+        Unread::BetweenLines => {
+            let well: Vec<&TextLine> = lines
+                .iter()
+                .filter(|l| l.confidence_of(0, l.tokens.len()) >= INSIDE_SCORE)
+                .collect();
+            let top = well.iter().map(|l| l.bbox.y).min().unwrap_or(0);
+            let bottom = well.iter().map(|l| l.bbox.bottom()).max().unwrap_or(0);
+            unread_rows(gray, lines, page_h)
+                .into_iter()
+                .filter(|u| u.bbox.y > top && u.bbox.bottom() < bottom)
+                .collect()
+        }
     };
     let lines: Vec<&TextLine> = lines.iter().chain(&unread).collect();
     let prints: Vec<(u32, u32, u32)> = lines
@@ -829,6 +861,16 @@ mod tests {
                 .any(|s| s.x < 640 && s.right() > 760 && s.y < 995 && s.bottom() > 997),
             "the strike along 「令和7年7月21日」 (x 598–850, rows 994–997): {strikes:?}"
         );
+        // As a photo, where it was: the row lies between lines read well.
+        let along = |strikes: Vec<BBox>| {
+            strikes
+                .iter()
+                .any(|s| s.x < 640 && s.right() > 760 && s.y < 995 && s.bottom() > 997)
+        };
+        assert!(along(find_strikes_on_photo(&img, &lines)));
+        // With no line read well below it, the row may be the sheet's edge: not looked along.
+        let above_only: Vec<TextLine> = lines.iter().filter(|l| l.bbox.y < 990).cloned().collect();
+        assert!(!along(find_strikes_on_photo(&img, &above_only)));
     }
 
     #[test]

@@ -351,10 +351,10 @@ fn build_page(
         },
         // Strikes are looked for where the stamps have been dropped, so a 訂正印 over a strike does
         // not hide it.
-        strikes: if capture == Capture::Scan {
-            ink::find_strikes_on_scan(ocr_input, &lines)
-        } else {
-            ink::find_strikes(ocr_input, &lines)
+        strikes: match capture {
+            Capture::Scan => ink::find_strikes_on_scan(ocr_input, &lines),
+            Capture::Photo => ink::find_strikes_on_photo(ocr_input, &lines),
+            _ => ink::find_strikes(ocr_input, &lines),
         },
         traces: Vec::new(),
     };

@@ -120,16 +120,17 @@ pub fn assemble(
 /// Whether `read` and `applicant` (each spaced between family and given name) share one part and
 /// differ in the other, a single glyph in both.
 fn another_one_glyph_part(read: &str, applicant: &str) -> bool {
-    let parts = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-    let (read, applicant) = (parts(read), parts(applicant));
-    read.len() == 2
-        && applicant.len() == 2
-        && read.iter().zip(&applicant).filter(|(r, a)| r != a).count() == 1
-        && read
-            .iter()
-            .zip(&applicant)
-            .filter(|(r, a)| r != a)
-            .all(|(r, a)| r.chars().count() == 1 && a.chars().count() == 1)
+    let read: Vec<&str> = read.split_whitespace().collect();
+    let applicant: Vec<&str> = applicant.split_whitespace().collect();
+    if read.len() != 2 || applicant.len() != 2 {
+        return false;
+    }
+    let differing: Vec<_> = read
+        .iter()
+        .zip(&applicant)
+        .filter(|(r, a)| r != a)
+        .collect();
+    matches!(differing[..], [(r, a)] if r.chars().count() == 1 && a.chars().count() == 1)
 }
 
 #[cfg(test)]

@@ -444,9 +444,25 @@ pub fn find_line<'a>(lines: &[TextLine], labels: &[&'a str]) -> Option<(usize, &
     None
 }
 
-/// The value for a label: after it on the same line, else the nearest line just below that starts
-/// under the label (table cells laid out vertically).
+/// The value for a label: after it on the same line, else a line of its own just above it
+/// ([`raised_value`]), else the nearest line just below that starts under the label (table cells
+/// laid out vertically).
 pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
+    // Line `j` whole as the value, unless it is empty or another label.
+    let whole = |j: usize| {
+        let line = &lines[j];
+        let text = trim_separators(&line.text());
+        (!text.is_empty() && !super::fields::is_a_label(&text)).then(|| {
+            let n = line.tokens.len();
+            let span = Span {
+                text,
+                confidence: line.confidence_of(0, n),
+                certainty: line.certainty_of(0, n),
+                bbox: Some(line.bbox),
+            };
+            (j, span)
+        })
+    };
     for (i, l) in lines.iter().enumerate() {
         let t = compact(&l.text());
         for label in labels {
@@ -456,37 +472,16 @@ pub fn value_for(lines: &[TextLine], labels: &[&str]) -> Option<(usize, Span)> {
             if let Some(span) = after_label(l, label) {
                 return Some((i, span));
             }
-            if let Some(j) = raised_value(lines, i) {
-                let beside = &lines[j];
-                let text = trim_separators(&beside.text());
-                if !text.is_empty() && !super::fields::is_a_label(&text) {
-                    return Some((
-                        j,
-                        Span {
-                            text,
-                            confidence: beside.confidence_of(0, beside.tokens.len()),
-                            certainty: beside.certainty_of(0, beside.tokens.len()),
-                            bbox: Some(beside.bbox),
-                        },
-                    ));
-                }
+            if let Some(found) = raised_value(lines, i).and_then(whole) {
+                return Some(found);
             }
-            if let Some(below) = lines.get(i + 1) {
-                let close = below.bbox.y <= l.bbox.bottom() + l.char_height() * 2;
-                if close {
-                    let text = trim_separators(&below.text());
-                    if !text.is_empty() && !super::fields::is_a_label(&text) {
-                        return Some((
-                            i + 1,
-                            Span {
-                                text,
-                                confidence: below.confidence_of(0, below.tokens.len()),
-                                certainty: below.certainty_of(0, below.tokens.len()),
-                                bbox: Some(below.bbox),
-                            },
-                        ));
-                    }
-                }
+            let close = |below: &TextLine| below.bbox.y <= l.bbox.bottom() + l.char_height() * 2;
+            if let Some(found) = lines
+                .get(i + 1)
+                .filter(|b| close(b))
+                .and_then(|_| whole(i + 1))
+            {
+                return Some(found);
             }
         }
     }

@@ -54,6 +54,7 @@ mod boxes;
 mod corrected;
 mod date;
 mod grid;
+mod listed;
 mod lost;
 mod money;
 mod names;
@@ -79,6 +80,7 @@ use crate::ocr::{Engine, OcrError};
 
 use boxes::box_look;
 use date::date_look;
+use listed::list_look;
 use money::{money_look, sparse_look};
 use table::table_look;
 
@@ -121,13 +123,15 @@ pub struct ReceiptLook<'a> {
 impl ReceiptLook<'_> {
     /// A receipt page's issue date when none was read ([`date_look`]); then its money when the
     /// breakdown does not sum: re-read line by line ([`money_look`]), then, failing that, its ruled
-    /// table read alone without its rules ([`table_look`]), then each ruled box read alone
+    /// table read alone without its rules ([`table_look`]), a listed breakdown's rows round a
+    /// struck value read alone ([`list_look`]), then each ruled box read alone
     /// ([`box_look`]), then a sparse reading of the page ([`sparse_look`]). Returns whether the page
     /// was changed.
     pub fn run(&mut self, page: &mut PageInput) -> Result<bool, OcrError> {
         let dated = date_look(self, page)?;
         Ok(money_look(self, page)?
             || table_look(self, page)?
+            || list_look(self, page)?
             || box_look(self, page)?
             || sparse_look(self, page)?
             || dated)

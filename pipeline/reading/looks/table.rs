@@ -105,12 +105,6 @@ pub(super) fn table_look(
         }
     }
     erase_faint_rules(&mut unruled, &area, ch * 6);
-    // Each row alone; a row that gives no amount so, cell by cell between the column rules: a
-    // label alone in its cell reads, but not beside the remains of a whited-out value in the
-    // next. 「受講料」 alone reads as nothing or a jumble as one line (`--psm 7`), but reads taken
-    // as it is (`--psm 13`) and cut close: a cell that gives neither a label nor an amount is
-    // read so again.
-    let mut cells = Vec::new();
     let mut edges = vec![area.x];
     edges.extend(
         table
@@ -119,7 +113,42 @@ pub(super) fn table_look(
             .filter(|&&x| x > area.x + ch && x + ch < area.right()),
     );
     edges.push(area.right());
-    for band in text_rows(&unruled, &area, ch) {
+    let rows = breakdown_rows(look, &unruled, &area, &edges, ch)?;
+    drop(unruled);
+    let mut trial = page.clone();
+    trial.lines = replaced_rows(&page.lines, rows, &area);
+    // The strikes found here have their 訂正印 looked for as the page's were.
+    if let Some(image) = &rings_in {
+        let new: Vec<BBox> = strikes
+            .iter()
+            .filter(|s| !page.marks.strikes.contains(s))
+            .copied()
+            .collect();
+        crate::ink::add_rings_over(&mut trial.marks, &new, image, ch);
+    }
+    trial.marks.strikes = strikes;
+    kept_if_sums(look, page, trial, &values, &area, "table look")
+}
+
+/// The breakdown's rows in `area` of `clean` (rules, strikes and the values above them whited
+/// out), each band of print read alone: the lines that carry money or a label the extractor knows
+/// (not the 但し line). `edges` are the column rules' x, with the area's ends.
+///
+/// Each row alone; a row that gives no amount so, cell by cell between the column rules: a
+/// label alone in its cell reads, but not beside the remains of a whited-out value in the
+/// next. 「受講料」 alone reads as nothing or a jumble as one line (`--psm 7`), but reads taken
+/// as it is (`--psm 13`) and cut close: a cell that gives neither a label nor an amount is
+/// read so again.
+pub(super) fn breakdown_rows(
+    look: &mut ReceiptLook<'_>,
+    clean: &GrayImage,
+    area: &BBox,
+    edges: &[u32],
+    ch: u32,
+) -> Result<Vec<TextLine>, OcrError> {
+    let extractor = look.extractor;
+    let mut cells = Vec::new();
+    for band in text_rows(clean, area, ch) {
         // A band of more than a row is text set closer than a table's rows (the 但し line and
         // the framed total the table's box may take in).
         let mode = if band.h > ch * 2 {
@@ -127,7 +156,7 @@ pub(super) fn table_look(
         } else {
             PageSegMode::SingleLine
         };
-        let mut tokens = read_cut(look.text, &unruled, &band, mode, false)?;
+        let mut tokens = read_cut(look.text, clean, &band, mode, false)?;
         let priced = |tokens: &[Token]| {
             line_of(tokens.to_vec()).is_some_and(|l| crate::extract::read::amount_on(&l).is_some())
         };
@@ -143,9 +172,9 @@ pub(super) fn table_look(
                     w: pair[1] - pair[0],
                     ..band
                 };
-                let mut read = read_cut(look.text, &unruled, &cell, mode, false)?;
-                if let Some(ink) = inked_box(&unruled, &cell).filter(|_| !useful(&read)) {
-                    let raw = read_cut(look.text, &unruled, &ink, PageSegMode::RawLine, false)?;
+                let mut read = read_cut(look.text, clean, &cell, mode, false)?;
+                if let Some(ink) = inked_box(clean, &cell).filter(|_| !useful(&read)) {
+                    let raw = read_cut(look.text, clean, &ink, PageSegMode::RawLine, false)?;
                     if useful(&raw) {
                         read = raw;
                     }
@@ -158,21 +187,22 @@ pub(super) fn table_look(
         }
         cells.extend(lines_from_tokens(tokens));
     }
-    drop(unruled);
     // Only the breakdown's rows are taken: the box round the rules can take in the lines above
     // (a framed total, the name and date beside it), which their first reading reads better.
-    let rows: Vec<TextLine> = cells
+    Ok(cells
         .into_iter()
         .filter(|l| {
             (carries_money(l) || extractor.knows_label(&l.text()))
                 && !compact(&l.text()).starts_with('但')
         })
-        .collect();
-    let mut trial = page.clone();
-    // A line the rows replace keeps what it read beyond the table: the issuer's name beside the
-    // breakdown is often read into the header's line (「額 | 学校法人星野」).
-    trial.lines = page
-        .lines
+        .collect())
+}
+
+/// The page's `lines` with those `rows` read again take the place of: each line in `area` whose
+/// middle lies in a row's height. A line the rows replace keeps what it read beyond the area: the
+/// issuer's name beside the breakdown is often read into the header's line (「額 | 学校法人星野」).
+pub(super) fn replaced_rows(lines: &[TextLine], rows: Vec<TextLine>, area: &BBox) -> Vec<TextLine> {
+    let mut kept: Vec<TextLine> = lines
         .iter()
         .filter_map(|l| {
             let mid = l.bbox.y + l.bbox.h / 2;
@@ -192,40 +222,48 @@ pub(super) fn table_look(
             )
         })
         .collect();
-    trial.lines.extend(rows);
-    // The strikes found here have their 訂正印 looked for as the page's were.
-    if let Some(image) = &rings_in {
-        let new: Vec<BBox> = strikes
-            .iter()
-            .filter(|s| !page.marks.strikes.contains(s))
-            .copied()
-            .collect();
-        crate::ink::add_rings_over(&mut trial.marks, &new, image, ch);
-    }
-    trial.marks.strikes = strikes;
+    kept.extend(rows);
+    kept
+}
+
+/// Keeps `trial` (the page with its breakdown's rows read again) as `page` if its breakdown sums to
+/// the total with the first reading of the values written above its strikes, or with none, or any
+/// other of their readings (the fewest changes first); failing that, after the money look on its
+/// rows. Returns whether `page` was changed. `what` names the look in the log.
+pub(super) fn kept_if_sums(
+    look: &mut ReceiptLook<'_>,
+    page: &mut PageInput,
+    trial: PageInput,
+    values: &[(BBox, Vec<TextLine>)],
+    area: &BBox,
+    what: &str,
+) -> Result<bool, OcrError> {
+    let (extractor, hints) = (look.extractor, look.hints);
     let options: Vec<usize> = values.iter().map(|(_, found)| found.len()).collect();
     let mut tries = vec![trial.clone()];
     for pick in combinations(&options).into_iter().take(MAX_TRIALS) {
         let mut t = trial.clone();
         for ((strike, found), &p) in values.iter().zip(&pick) {
             if p > 0 {
-                put_value(&mut t.lines, &area, strike, &found[p - 1]);
+                put_value(&mut t.lines, area, strike, &found[p - 1]);
             }
         }
         tries.push(t);
     }
     for t in &mut tries {
         t.lines.sort_by_key(|l| (l.bbox.y, l.bbox.x));
-
         if !unsummed_receipt(t, extractor, hints) {
-            tracing::debug!("table look made the breakdown sum");
+            tracing::debug!(look = what, "the breakdown read again sums");
             *page = t.clone();
             return Ok(true);
         }
     }
     let mut trial = tries.swap_remove(0);
     if money_look(look, &mut trial)? {
-        tracing::debug!("table look and money look made the breakdown sum");
+        tracing::debug!(
+            look = what,
+            "the breakdown read again sums after the money look"
+        );
         *page = trial;
         return Ok(true);
     }
@@ -274,7 +312,7 @@ fn inked_box(page: &GrayImage, area: &BBox) -> Option<BBox> {
 }
 
 /// Turns `place` on `page` to paper.
-fn white_out(page: &mut GrayImage, place: &BBox) {
+pub(super) fn white_out(page: &mut GrayImage, place: &BBox) {
     let (w, h) = page.dimensions();
     for y in place.y..place.bottom().min(h) {
         for x in place.x..place.right().min(w) {
@@ -317,7 +355,7 @@ fn erase_faint_rules(page: &mut GrayImage, area: &BBox, long: u32) {
 
 /// The rows of print in `area` (rules erased): runs of rows with ink, a gap of a quarter of the
 /// print's height `ch` or less bridged, each widened by a quarter of `ch` into the paper round it.
-fn text_rows(page: &GrayImage, area: &BBox, ch: u32) -> Vec<BBox> {
+pub(super) fn text_rows(page: &GrayImage, area: &BBox, ch: u32) -> Vec<BBox> {
     let (w, h) = page.dimensions();
     let (x1, y1) = (area.right().min(w), area.bottom().min(h));
     let inked = |y: u32| {

@@ -398,6 +398,7 @@ fn build_page(
         digits: &mut engines.digits,
         image: text,
         gray_stamps: red.is_none(),
+        witness: engines.witness.as_deref(),
         extractor,
         hints,
     }

@@ -10,8 +10,14 @@ use image::GrayImage;
 
 use crate::document::BBox;
 use crate::extract::layout::TextLine;
+#[cfg(test)]
+use crate::ocr::paddle::LineReader;
+use crate::ocr::paddle::Script;
 use crate::ocr::{OcrError, PageSegMode};
+#[cfg(test)]
+use std::sync::Mutex;
 
+use super::paddle::text_line;
 use super::ReceiptLook;
 use crate::reading::lines::{line_of, read_cut, INK, PAPER};
 
@@ -106,6 +112,21 @@ pub(super) fn value_above(
             }
         }
     }
+    // PP-OCRv6 within an amount's glyphs: a 訂正印's ring through the digits spoils Tesseract's
+    // reading of either cut (「“820088)」 for 「82,000円」, seed 23 sub021).
+    if let Some(reader) = look.witness {
+        let read = reader
+            .lock()
+            .map_err(|_| OcrError::WorkerLost)?
+            .read_boxes(page, &cuts, Script::Digits)?;
+        for line in read.iter().filter_map(|l| text_line(page, l)) {
+            if crate::extract::read::amount_on(&line).is_some()
+                && !found.iter().any(|f| f.text() == line.text())
+            {
+                found.push(line);
+            }
+        }
+    }
     let whited = if by_gap { place(tall) } else { place(short) };
     Ok(Some((whited, found)))
 }
@@ -179,7 +200,62 @@ mod tests {
     use super::*;
     use crate::extract::normalize::compact;
 
-    use crate::reading::looks::testkit::tok;
+    use crate::extract::{Extractor, Hints};
+    use crate::ocr::PaddleModels;
+    use crate::reading::looks::table::white_out;
+    use crate::reading::looks::testkit::{engines, look_with, tok};
+
+    /// Seed 23 sub021: 「・受講料 87,000円」 struck, 82,000円 written small above it, a gray 訂正印
+    /// through the written value's digits (a crop of the page, the struck value whited out as the
+    /// list look does). Tesseract reads no 82,000 in either cut; PP-OCRv6 within an amount's
+    /// glyphs does.
+    #[test]
+    fn a_value_under_a_correction_seal_is_read_by_pp_ocrv6_too() {
+        let path = format!(
+            "{}/tests/fixtures/corrected-value-under-seal.png",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut page = image::open(path).expect("fixture").to_luma8();
+        let strike = BBox {
+            x: 214,
+            y: 90,
+            w: 143,
+            h: 38,
+        };
+        let ch = 29;
+        white_out(
+            &mut page,
+            &BBox {
+                x: strike.x - ch / 2,
+                w: strike.w + ch,
+                ..strike
+            },
+        );
+        let amounts = |found: &[TextLine]| -> Vec<i64> {
+            found
+                .iter()
+                .filter_map(|l| crate::extract::read::amount_on(l).map(|a| a.0))
+                .collect()
+        };
+        let (mut text, mut digits) = engines();
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let mut look = look_with(&mut text, &mut digits, &extractor, &hints);
+        let (_, by_tesseract) = value_above(&mut look, &page, &strike, ch)
+            .expect("reads")
+            .expect("a value above the strike");
+        assert!(
+            !amounts(&by_tesseract).contains(&82_000),
+            "{by_tesseract:?}"
+        );
+
+        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
+        let reader = Mutex::new(LineReader::new(&paddle).expect("recognizer"));
+        look.witness = Some(&reader);
+        let (_, with_paddle) = value_above(&mut look, &page, &strike, ch)
+            .expect("reads")
+            .expect("a value above the strike");
+        assert!(amounts(&with_paddle).contains(&82_000), "{with_paddle:?}");
+    }
 
     #[test]
     fn letters_a_stamp_makes_of_zeros_are_read_as_zeros_in_words_with_digits() {

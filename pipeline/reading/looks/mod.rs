@@ -76,6 +76,9 @@ use image::GrayImage;
 use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Document, Doubt};
 use crate::extract::layout::TextLine;
 use crate::extract::{marks, Extractor, Hints, PageInput};
+use std::sync::Mutex;
+
+use crate::ocr::paddle::LineReader;
 use crate::ocr::{Engine, OcrError};
 
 use boxes::box_look;
@@ -116,6 +119,9 @@ pub struct ReceiptLook<'a> {
     /// Whether the page's stamps are gray (no red ink was dropped from it), so a 訂正印 on a
     /// struck value is looked for as a gray ring ([`crate::ink::ring_over`]).
     pub gray_stamps: bool,
+    /// PP-OCRv6's recognizer, when loaded: a third reading of a value written above a strike
+    /// ([`corrected::value_above`]), which a 訂正印 over it spoils for Tesseract.
+    pub witness: Option<&'a Mutex<LineReader>>,
     pub extractor: &'a Extractor,
     pub hints: &'a Hints,
 }

@@ -107,6 +107,7 @@ pub(super) fn look_with<'a>(
         digits,
         image: BLANK.get_or_init(|| GrayImage::new(1, 1)),
         gray_stamps: true,
+        witness: None,
         extractor,
         hints,
     }

@@ -79,13 +79,15 @@ pub(super) fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
 /// a digit or two after the amount (「300, 0009」 for 「300,000円」, 「790, 00079」 for
 /// 「790,000円」: seed 13 sub006, IPA Gothic): when every digit and separator of `amount` as
 /// printed (「300,000」) opens the text and one or two glyphs follow that cannot continue it (no
-/// separator, so no group of three more), the witness read `amount` — its digits, grouped, fix its
-/// size. Otherwise the text as it parses.
+/// separator, so no group of three more), after whatever is no figure, the witness read `amount` —
+/// its digits, grouped, fix its size. Otherwise the text as it parses.
 fn witness_yen(text: &str, amount: i64) -> Option<i64> {
     let t = zeros_for_letters(text);
     let text = t.as_str();
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let t = t.trim_start_matches(['¥', '￥', '\\']);
+    // What stands before the first figure: a yen sign, or a seal's arc read as 「~」 (「~ 106,0005」
+    // for 「106,000円」 under a seal, seed 71 sub011).
+    let t = t.trim_start_matches(|c: char| !c.is_ascii_digit());
     let printed = crate::document::grouped_yen(amount);
     if amount >= 1_000 {
         if let Some(tail) = t.strip_prefix(printed.as_str()) {
@@ -131,6 +133,16 @@ pub(super) fn partial(part: i64, whole: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{partial, witness_yen};
+
+    #[test]
+    fn what_stands_before_the_first_figure_is_no_part_of_the_amount() {
+        // A seal's arc before the figures, and its 円 read as a figure after them.
+        assert_eq!(witness_yen("~ 106,0005", 106_000), Some(106_000));
+        assert_eq!(witness_yen("¥73,800", 73_800), Some(73_800));
+        // The figures must still be the amount's, all of them.
+        assert_ne!(witness_yen("~ 06,0005", 106_000), Some(106_000));
+        assert_ne!(witness_yen("~ 108,0005", 106_000), Some(106_000));
+    }
 
     #[test]
     fn a_round_zero_read_as_the_letter_o_after_a_figure_is_a_zero() {

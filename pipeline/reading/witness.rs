@@ -16,6 +16,7 @@ use image::GrayImage;
 use unicode_normalization::UnicodeNormalization;
 
 use super::fallback::ReadBy;
+use super::lines::INK;
 use super::page::PageEngines;
 use crate::document::{receipt_fields as rf, BBox, Certainty, DocKind, Doubt};
 use crate::extract::{Extractor, Hints, PageInput, WitnessOf, Witnessed};
@@ -37,7 +38,7 @@ pub fn witness_totals(
         .into_iter()
         .filter(|d| d.kind == DocKind::Receipt)
         .collect();
-    let mut boxes: Vec<BBox> = receipts
+    let boxes: Vec<BBox> = receipts
         .iter()
         .filter_map(|d| d.fields.get(rf::AMOUNT_TOTAL).and_then(|f| f.bbox))
         .collect();
@@ -52,11 +53,19 @@ pub fn witness_totals(
             )
         })
     });
+    // Two character heights to the left of a total the engine read (see `around`); where the
+    // amount was found by its ink, half of one (the label and leaders before it read within the
+    // digits would be digits more).
+    let mut boxes: Vec<(BBox, u32)> = boxes.into_iter().map(|b| (b, b.h * 2)).collect();
     if unread {
-        boxes.extend(after_total_labels(page, extractor));
+        boxes.extend(
+            after_total_labels(page, extractor, image)
+                .into_iter()
+                .map(|b| (b, b.h / 2)),
+        );
     }
-    for bbox in boxes {
-        let crop = around(image, bbox, bbox.h * 2);
+    for (bbox, left) in boxes {
+        let crop = around(image, bbox, left);
         let Some(text) = read_again(engines, by, &crop)? else {
             // No second engine was loaded: nothing is witnessed, the total stays as read.
             return Ok(());
@@ -211,9 +220,15 @@ fn faint_strokes_as_ink(crop: &GrayImage) -> GrayImage {
     })
 }
 
-/// On each line that opens with a total's label (「合計」, 「ご入金額：」, 「領収金額」…), the rest of the
-/// line: where the amount is, whether or not the page's engine read it as one.
-fn after_total_labels(page: &PageInput, extractor: &Extractor) -> Vec<BBox> {
+/// On each line that opens with a total's label (「合計」, 「ご入金額：」, 「領収金額」…), where the
+/// amount is, whether or not the page's engine read it as one: from the first ink a quarter of a
+/// character tall after the label (not a rule, nor the specks of dot leaders) — however far, as a
+/// line may end at its label with the amount past leaders unread (「総額.」, seed 71 sub011) — to
+/// the end of the line, and on past it while such ink follows within a character (the engine may
+/// have read only the first glyph of an amount under a seal: 「総額 1」 for 「106,000円」, where the
+/// witness then read 「106」).
+fn after_total_labels(page: &PageInput, extractor: &Extractor, image: &GrayImage) -> Vec<BBox> {
+    let (w, h) = image.dimensions();
     let mut out = Vec::new();
     for line in &page.lines {
         let n = line.tokens.len();
@@ -221,9 +236,29 @@ fn after_total_labels(page: &PageInput, extractor: &Extractor) -> Vec<BBox> {
         else {
             continue;
         };
+        let ch = line.char_height();
         let x = line.tokens[end - 1].bbox.right();
-        let right = line.bbox.right() + line.char_height();
-        if right > x + line.char_height() {
+        let rows = line.bbox.y..line.bbox.bottom().min(h);
+        let tall = |col: u32| {
+            let mut inked_rows = rows.clone().filter(|&y| image.get_pixel(col, y).0[0] < INK);
+            let top = inked_rows.next();
+            let bottom = inked_rows.next_back().or(top);
+            top.zip(bottom).is_some_and(|(t, b)| b - t >= ch / 4)
+        };
+        let Some(first) = (x.min(w)..w).find(|&c| tall(c)) else {
+            continue;
+        };
+        let mut last = line.bbox.right().max(first).min(w);
+        let mut col = last;
+        while col < w && col <= last + ch {
+            if tall(col) {
+                last = col;
+            }
+            col += 1;
+        }
+        let x = first.saturating_sub(ch / 4).max(x);
+        let right = (last + ch).min(w);
+        if right > x + ch {
             out.push(BBox {
                 x,
                 y: line.bbox.y,
@@ -363,6 +398,53 @@ mod tests {
             .map(|c| if c == 'O' { '0' } else { c })
             .collect();
         assert!(figures.starts_with("187,000"), "{text}");
+    }
+
+    #[test]
+    fn a_total_under_a_seal_is_looked_for_by_its_ink_past_what_the_engine_read() {
+        // Seed 71 sub011's total line as the page was prepared (leaders erased, faint): 「総額
+        // ……… 106,000円」 with a gray seal over the amount. Tesseract read 「総額 1」; PP-OCRv6 read
+        // 「総額.」 and nothing of the amount.
+        let image = image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/total-under-seal-after-leaders.png"
+        ))
+        .expect("fixture")
+        .to_luma8();
+        let word = |text: &str, x: u32, w: u32| crate::extract::layout::Token {
+            text: text.into(),
+            confidence: 0.7,
+            agreed: false,
+            bbox: BBox { x, y: 44, w, h: 53 },
+        };
+        let page_of = |tokens| PageInput {
+            number: 1,
+            lines: vec![crate::extract::layout::TextLine::from_tokens(tokens)],
+            ..PageInput::default()
+        };
+        let extractor = Extractor::default();
+        let models = Models::locate(None).expect("models");
+        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
+        let mut engines = PageEngines::new(&models.with_witness(paddle)).expect("engines");
+        // The amount stands from x ≈ 1215 to 1440.
+        for (tokens, by) in [
+            (
+                vec![word("総額", 56, 110), word("1", 1201, 37)],
+                ReadBy::Tesseract,
+            ),
+            (vec![word("総額.", 56, 132)], ReadBy::Paddle),
+        ] {
+            let page = page_of(tokens);
+            let boxes = after_total_labels(&page, &extractor, &image);
+            assert_eq!(boxes.len(), 1, "{boxes:?}");
+            let b = boxes[0];
+            assert!(b.x > 1150 && b.x < 1230 && b.right() > 1440, "{b:?}");
+            let text = read_again(&mut engines, by, &around(&image, b, b.h / 2))
+                .expect("reads")
+                .expect("a witness");
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            assert!(digits.starts_with("106000"), "{text}");
+        }
     }
 
     #[test]

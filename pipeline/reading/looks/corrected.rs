@@ -10,12 +10,8 @@ use image::GrayImage;
 
 use crate::document::BBox;
 use crate::extract::layout::TextLine;
-#[cfg(test)]
-use crate::ocr::paddle::LineReader;
 use crate::ocr::paddle::Script;
 use crate::ocr::{OcrError, PageSegMode};
-#[cfg(test)]
-use std::sync::Mutex;
 
 use super::paddle::text_line;
 use super::ReceiptLook;
@@ -103,11 +99,7 @@ pub(super) fn value_above(
                 };
                 let zeroed = zero_lookalikes(&line);
                 for line in std::iter::once(line).chain(zeroed) {
-                    if crate::extract::read::amount_on(&line).is_some()
-                        && !found.iter().any(|f| f.text() == line.text())
-                    {
-                        found.push(line);
-                    }
+                    keep_amount(&mut found, line);
                 }
             }
         }
@@ -120,15 +112,20 @@ pub(super) fn value_above(
             .map_err(|_| OcrError::WorkerLost)?
             .read_boxes(page, &cuts, Script::Digits)?;
         for line in read.iter().filter_map(|l| text_line(page, l)) {
-            if crate::extract::read::amount_on(&line).is_some()
-                && !found.iter().any(|f| f.text() == line.text())
-            {
-                found.push(line);
-            }
+            keep_amount(&mut found, line);
         }
     }
     let whited = if by_gap { place(tall) } else { place(short) };
     Ok(Some((whited, found)))
+}
+
+/// Adds `line` to the readings `found` when it carries an amount and reads unlike each of them.
+fn keep_amount(found: &mut Vec<TextLine>, line: TextLine) {
+    if crate::extract::read::amount_on(&line).is_some()
+        && !found.iter().any(|f| f.text() == line.text())
+    {
+        found.push(line);
+    }
 }
 
 /// A cut-out with the rows of a faint rule running through it turned to paper, but
@@ -200,9 +197,12 @@ mod tests {
     use super::*;
     use crate::extract::normalize::compact;
 
+    use std::sync::Mutex;
+
     use crate::extract::{Extractor, Hints};
+    use crate::ocr::paddle::LineReader;
     use crate::ocr::PaddleModels;
-    use crate::reading::looks::table::white_out;
+    use crate::reading::looks::table::white_out_strike;
     use crate::reading::looks::testkit::{engines, look_with, tok};
 
     /// Seed 23 sub021: 「・受講料 87,000円」 struck, 82,000円 written small above it, a gray 訂正印
@@ -223,14 +223,7 @@ mod tests {
             h: 38,
         };
         let ch = 29;
-        white_out(
-            &mut page,
-            &BBox {
-                x: strike.x - ch / 2,
-                w: strike.w + ch,
-                ..strike
-            },
-        );
+        white_out_strike(&mut page, &strike, ch);
         let amounts = |found: &[TextLine]| -> Vec<i64> {
             found
                 .iter()

@@ -10,7 +10,7 @@ use crate::extract::PageInput;
 use crate::ocr::OcrError;
 
 use super::corrected::value_above;
-use super::table::{breakdown_rows, kept_if_sums, replaced_rows, white_out};
+use super::table::{breakdown_rows, kept_if_sums, replaced_rows, white_out, white_out_strike};
 use super::{unsummed_receipt, ReceiptLook};
 
 /// A receipt whose breakdown is a list (「・入校料 11,000円」 a row) with a struck value and the
@@ -34,17 +34,8 @@ pub(super) fn list_look(
     let ch = PageInput::char_height(&page.lines);
     let mut clean = look.image.clone();
     let (w, h) = clean.dimensions();
-    // With the ends of the struck glyphs the stroke does not reach.
     for s in &page.marks.strikes {
-        let x = s.x.saturating_sub(ch / 2);
-        white_out(
-            &mut clean,
-            &BBox {
-                x,
-                w: (s.right() + ch / 2).min(w) - x,
-                ..*s
-            },
-        );
+        white_out_strike(&mut clean, s, ch);
     }
     let mut values: Vec<(BBox, Vec<TextLine>)> = Vec::new();
     let mut area: Option<BBox> = None;

@@ -112,10 +112,10 @@ pub fn paddle_look(
         // Its amounts read alike — but for figures in a line hardly read, written with no yen,
         // that the new reading finds none in: noise read as figures (a school's name in Mincho
         // read 「のの20ブルラン207227ル2」 at 0.36, seed 29 sub009, the issuer lost).
-        let noise_figures = score < POOR_LINE
-            && amounts(&new).is_empty()
-            && !old.text().contains(['円', '¥', '￥']);
-        if amounts(&new) != amounts(old) && !noise_figures {
+        let new_amounts = amounts(&new);
+        let noise_figures =
+            score < POOR_LINE && new_amounts.is_empty() && !old.text().contains(['円', '¥', '￥']);
+        if new_amounts != amounts(old) && !noise_figures {
             continue;
         }
         both.push((i, page.lines[i].clone(), new.clone()));

@@ -80,17 +80,8 @@ pub(super) fn table_look(
             .into_iter()
             .filter(|s| !page.marks.strikes.iter().any(|p| p.overlaps(s))),
     );
-    // With the ends of the struck glyphs the stroke does not reach.
     for s in &strikes {
-        let x = s.x.saturating_sub(ch / 2);
-        white_out(
-            &mut unruled,
-            &BBox {
-                x,
-                w: s.right() + ch / 2 - x,
-                ..*s
-            },
-        );
+        white_out_strike(&mut unruled, s, ch);
     }
     // The value written above each strike in the table, read alone by either engine; then whited
     // out, so the row above, which it may touch, reads alone too.
@@ -309,6 +300,21 @@ fn inked_box(page: &GrayImage, area: &BBox) -> Option<BBox> {
         }
     }
     found
+}
+
+/// Turns a struck value on `page` to paper, with the ends of its glyphs the stroke does not
+/// reach (half the print's height `ch` either side).
+pub(super) fn white_out_strike(page: &mut GrayImage, strike: &BBox, ch: u32) {
+    let x = strike.x.saturating_sub(ch / 2);
+    let right = (strike.right() + ch / 2).min(page.width());
+    white_out(
+        page,
+        &BBox {
+            x,
+            w: right.saturating_sub(x),
+            ..*strike
+        },
+    );
 }
 
 /// Turns `place` on `page` to paper.

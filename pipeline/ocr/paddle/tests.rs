@@ -88,6 +88,32 @@ fn words_split_at_spaces_with_boxes_over_their_ink() {
 }
 
 #[test]
+fn words_of_a_line_printed_light_split_as_dark_ones_do() {
+    // Strokes no darker than 150 on white, as a thin pen-like face scans (seed 59 sub008: its
+    // 「16,500円」 read as seven words, one per glyph, with no amount in any).
+    let Some(mut paddle) = paddle() else { return };
+    let (mut img, spans) = page(&["受講料 48,400円"]);
+    for p in img.pixels_mut() {
+        p[0] = 255 - ((255 - u32::from(p[0])) * 2 / 5) as u8;
+    }
+    assert!(
+        img.pixels().all(|p| p[0] >= INK_BELOW),
+        "drawn lighter than the fixed cut"
+    );
+    let got = paddle.recognize(&img).expect("reads");
+    let texts: Vec<&str> = got.words.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(texts, ["受講料", "48,400円"], "{got:#?}");
+    for (word, span) in got.words.iter().zip(spans.iter().flatten()) {
+        let b = word.bbox;
+        assert!(
+            b.x + 2 >= span.x && b.right() <= span.x + span.w + 2,
+            "{word:?} vs {span:?}"
+        );
+        assert!(b.w * 10 >= span.w * 9, "{word:?} vs {span:?}");
+    }
+}
+
+#[test]
 fn a_line_read_within_a_script_keeps_to_it() {
     let Some(mut paddle) = paddle() else { return };
     let (img, _) = testpage::render_line("¥169,100", 44.0);

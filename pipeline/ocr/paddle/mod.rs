@@ -390,11 +390,24 @@ impl<'a> Ink<'a> {
             .map_or(0, |(top, bottom)| bottom - top)
     }
 
+    /// The rows with ink between page columns `left` and `right`: those darker than the fixed cut,
+    /// unless they span less than half the line's own cut's (strokes printed light, seen by the
+    /// fixed cut as a few dots). The line's own cut alone would take in a faint rule or the
+    /// paper's grain over a gray till print (seed 71 sub007), making the words taller than their
+    /// print.
     fn rows(&self, left: u32, right: u32) -> Option<(u32, u32)> {
-        let dark = |y: u32| (left..right).any(|x| self.page.get_pixel(x, y)[0] < self.below);
-        let top = (self.bbox.y..self.bbox.bottom()).find(|&y| dark(y))?;
-        let bottom = (self.bbox.y..self.bbox.bottom()).rev().find(|&y| dark(y))?;
-        Some((top, bottom + 1))
+        let span = |below: u8| {
+            let dark = |y: u32| (left..right).any(|x| self.page.get_pixel(x, y)[0] < below);
+            let top = (self.bbox.y..self.bbox.bottom()).find(|&y| dark(y))?;
+            let bottom = (self.bbox.y..self.bbox.bottom()).rev().find(|&y| dark(y))?;
+            Some((top, bottom + 1))
+        };
+        let own = span(self.below);
+        match (span(INK_BELOW), own) {
+            (Some((t, b)), Some((ot, ob))) if (b - t) * 2 >= ob - ot => Some((t, b)),
+            (fixed, None) => fixed,
+            (_, own) => own,
+        }
     }
 
     /// The longest run of blank columns between page columns `a` and `b`: (its middle, its length).

@@ -86,10 +86,40 @@ pub fn paddle_look(
         .iter()
         .map(|&i| around(image, &page.lines[i]))
         .collect();
-    let read = {
+    let mut read: Vec<Option<TextLine>> = {
         let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
         reader.read_boxes(image, &boxes, Script::Japanese)?
-    };
+    }
+    .iter()
+    .map(|line| text_line(image, line))
+    .collect();
+    // A money line whose amounts read otherwise in one box is read again segment by segment: a
+    // row the page's engine joined across two columns (an item on the left, the issuer's phone on
+    // the right, half a line lower) reads as neither in one box (seed 31 sub056: 「入学料
+    // 015,009 TEL033-00-3257」). Only then: a label read alone, without its row, reads worse.
+    let again: Vec<usize> = (0..candidates.len())
+        .filter(|&k| {
+            let old = &page.lines[candidates[k]];
+            read::segments(old).len() > 1
+                && !amounts(old).is_empty()
+                && read[k].as_ref().is_none_or(|new| !amounts_alike(old, new))
+        })
+        .collect();
+    if !again.is_empty() {
+        let parts: Vec<Vec<BBox>> = again
+            .iter()
+            .map(|&k| segment_boxes(image, &page.lines[candidates[k]]))
+            .collect();
+        let boxes: Vec<BBox> = parts.iter().flatten().copied().collect();
+        let lines = {
+            let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
+            reader.read_boxes(image, &boxes, Script::Japanese)?
+        };
+        let mut lines = lines.into_iter();
+        for (&k, part) in again.iter().zip(&parts) {
+            read[k] = joined(image, lines.by_ref().take(part.len()));
+        }
+    }
     let mut kept = 0usize;
     // Readings not kept alone, tried together at the end: a title wrapped over two lines reads
     // right only when both are read again.
@@ -97,8 +127,8 @@ pub fn paddle_look(
     // Each line read again, as each engine read it (Tesseract's, PP-OCRv6's): where both give a
     // name alike, the name is agreed ([`agree_on_names`]), whichever reading the page keeps.
     let mut both: Vec<(usize, TextLine, TextLine)> = Vec::new();
-    for (&i, paddle_line) in candidates.iter().zip(&read) {
-        let Some(mut new) = text_line(image, paddle_line) else {
+    for (&i, new) in candidates.iter().zip(read) {
+        let Some(mut new) = new else {
             continue;
         };
         // PP-OCRv6's scores are not on Tesseract's scale, which `review_below` was set against:
@@ -109,13 +139,7 @@ pub fn paddle_look(
         for t in &mut new.tokens {
             t.confidence = t.confidence.min(score);
         }
-        // Its amounts read alike — but for figures in a line hardly read, written with no yen,
-        // that the new reading finds none in: noise read as figures (a school's name in Mincho
-        // read 「のの20ブルラン207227ル2」 at 0.36, seed 29 sub009, the issuer lost).
-        let new_amounts = amounts(&new);
-        let noise_figures =
-            score < POOR_LINE && new_amounts.is_empty() && !old.text().contains(['円', '¥', '￥']);
-        if new_amounts != amounts(old) && !noise_figures {
+        if !amounts_alike(old, &new) {
             continue;
         }
         both.push((i, page.lines[i].clone(), new.clone()));
@@ -421,6 +445,39 @@ fn around(image: &GrayImage, line: &TextLine) -> BBox {
     }
 }
 
+/// Whether PP-OCRv6's reading `new` of a line reads its amounts as the page's engine did (`old`)
+/// — but for figures in a line hardly read, written with no yen, that the new reading finds none
+/// in: noise read as figures (a school's name in Mincho read 「のの20ブルラン207227ル2」 at 0.36,
+/// seed 29 sub009, the issuer lost).
+fn amounts_alike(old: &TextLine, new: &TextLine) -> bool {
+    let score = old.confidence_of(0, old.tokens.len());
+    let new_amounts = amounts(new);
+    let noise_figures =
+        score < POOR_LINE && new_amounts.is_empty() && !old.text().contains(['円', '¥', '￥']);
+    new_amounts == amounts(old) || noise_figures
+}
+
+/// The boxes to read `line`'s segments ([`read::segments`]) in, each with room round it
+/// ([`around`]).
+fn segment_boxes(image: &GrayImage, line: &TextLine) -> Vec<BBox> {
+    read::segments(line)
+        .into_iter()
+        .map(|(from, to)| {
+            let part = TextLine::from_tokens(line.tokens[from..to].to_vec());
+            around(image, &part)
+        })
+        .collect()
+}
+
+/// The readings of a line's segments as one page line; `None` when no segment read anything.
+fn joined(image: &GrayImage, parts: impl Iterator<Item = Line>) -> Option<TextLine> {
+    let tokens: Vec<_> = parts
+        .filter_map(|part| text_line(image, &part))
+        .flat_map(|part| part.tokens)
+        .collect();
+    (!tokens.is_empty()).then(|| TextLine::from_tokens(tokens))
+}
+
 /// PP-OCRv6's reading of a line as the page's line: its words split at spaces, blank gaps and
 /// where an amount follows its label ([`money_apart`]), in page coordinates. `None` when it read
 /// nothing.
@@ -434,17 +491,21 @@ pub(super) fn text_line(image: &GrayImage, line: &Line) -> Option<TextLine> {
 /// The line with a space read before an amount that follows its label with no gap of ink between
 /// them (PP-OCRv6 reads 「受講料38,000円」 as one word, where the extractor takes a line's label
 /// and its amount from separate words): before a run of digits that reads as money — after a
-/// yen sign, or of four digits or more, or followed by 円 — and not before a count (「第2回」).
+/// yen sign, or of four digits or more, or followed by 円 — and not before a count (「第2回」)
+/// nor after a hyphen (a phone number).
 fn money_apart(line: &Line) -> Line {
     let digit = |g: &Glyph| g.text.chars().all(|c| c.is_ascii_digit()) && !g.text.is_empty();
     let yen = |g: &Glyph| matches!(g.text.as_str(), "¥" | "￥");
     let in_amount = |g: &Glyph| digit(g) || yen(g) || matches!(g.text.as_str(), "," | ".");
+    let hyphen = |g: &Glyph| matches!(g.text.as_str(), "-" | "‐" | "−" | "－");
     let glyphs = &line.glyphs;
     let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len() + 2);
     for (i, g) in glyphs.iter().enumerate() {
+        // Not after a hyphen: a phone number's or postcode's groups are one word
+        // (「TEL033-000-3257」 gave the amount 3257, seed 31 sub056).
         let after_label = i > 0 && {
             let prev = &glyphs[i - 1];
-            !in_amount(prev) && !prev.text.trim().is_empty()
+            !in_amount(prev) && !prev.text.trim().is_empty() && !hyphen(prev)
         };
         if after_label && (digit(g) || yen(g)) {
             let run: Vec<&Glyph> = glyphs[i..].iter().take_while(|g| in_amount(g)).collect();
@@ -528,7 +589,7 @@ fn reads_better(before: &[Document], after: &[Document]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::layout::lines_from_tokens;
+    use crate::extract::layout::{lines_from_tokens, Token};
     use crate::ocr::testpage::{draw, font};
     use crate::ocr::{Models, PaddleModels};
     use image::Luma;
@@ -591,7 +652,7 @@ mod tests {
             .find(|l| l.text().replace(' ', "").starts_with(start))
             .unwrap_or_else(|| panic!("a line starting {start}"));
         let bbox = line.bbox;
-        line.tokens = vec![crate::extract::layout::Token {
+        line.tokens = vec![Token {
             text: misread.into(),
             confidence: 0.7,
             agreed: false,
@@ -650,6 +711,10 @@ mod tests {
             money_apart(&glyphs("受講料 38,000円")).text,
             "受講料 38,000円"
         );
+        assert_eq!(
+            money_apart(&glyphs("TEL033-000-3257")).text,
+            "TEL033-000-3257"
+        );
     }
 
     #[test]
@@ -671,6 +736,64 @@ mod tests {
         assert_eq!(
             doc.items.iter().map(|i| i.amount).sum::<i64>(),
             73_800,
+            "{:?}",
+            doc.items
+        );
+    }
+
+    /// Seed 31 sub056: a breakdown row in a box on the left, the issuer's phone number on the right
+    /// half a line lower (`tests/fixtures/item-row-joined-with-phone.png`), set into the drawn
+    /// receipt. The page's engine joined the two into one line and misread the label
+    /// (「入学学 料装 15. 000円 TEL 033-000-3257」); PP-OCRv6 reading the joined box whole gave
+    /// 「入学料 015,009 TEL033-00-3257」.
+    #[test]
+    fn a_label_misread_on_a_row_joined_with_the_other_columns_phone_is_read_apart_from_it() {
+        let mut engines = engines();
+        let extractor = Extractor::default();
+        let mut img = receipt();
+        let path = format!(
+            "{}/tests/fixtures/item-row-joined-with-phone.png",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let row = image::open(path).expect("fixture").to_luma8();
+        image::imageops::replace(&mut img, &row, 200, 1200);
+        let mut page = read_by_tesseract(&mut engines, &img);
+        // As the page's engine read the row, word by word with its boxes (in the fixture's
+        // frame): one line, its label misread.
+        let word = |text: &str, x: u32, y: u32, w: u32, h: u32| Token {
+            text: text.into(),
+            confidence: 0.66,
+            agreed: false,
+            bbox: BBox {
+                x: 200 + x,
+                y: 1200 + y,
+                w,
+                h,
+            },
+        };
+        page.lines.retain(|l| l.bbox.y < 1150);
+        page.lines.push(TextLine::from_tokens(vec![
+            word("入学", 41, 28, 92, 31),
+            word("学", 70, 28, 28, 13),
+            word("料", 111, 16, 24, 47),
+            word("装", 122, 32, 5, 12),
+            word("15.", 407, 27, 38, 30),
+            word("000", 460, 29, 76, 26),
+            word("円", 516, 23, 25, 47),
+            word("TEL", 778, 46, 36, 18),
+            word("033-000-3257", 830, 46, 151, 19),
+        ]));
+        let line = page.lines.last().expect("the row");
+        assert!(read::segments(line).len() >= 2, "{line:?}");
+        assert_eq!(admission(&receipt_of(&page, &extractor)), vec![10_000]);
+
+        let changed =
+            paddle_look(&engines, &img, &mut page, &extractor, &Hints::default()).expect("reads");
+        assert!(changed);
+        let doc = receipt_of(&page, &extractor);
+        assert_eq!(admission(&doc), vec![10_000, 15_000], "{:?}", doc.items);
+        assert!(
+            doc.items.iter().all(|i| i.amount != 3257),
             "{:?}",
             doc.items
         );

@@ -365,8 +365,6 @@ struct Ink<'a> {
     bbox: BBox,
     /// A pixel darker than this is ink.
     below: u8,
-    /// The box's rows that are not a rule (under the line's own cut), top to bottom.
-    print: Vec<u32>,
     /// Per column of the box: whether it holds ink.
     columns: Vec<bool>,
 }
@@ -375,23 +373,13 @@ impl<'a> Ink<'a> {
     fn of(page: &'a GrayImage, bbox: BBox) -> Ink<'a> {
         let bbox = clamp_to(page, bbox);
         let below = ink_cut(page, bbox);
-        // Under a line's own cut, rows inked across most of the box are a faint rule or a shadow
-        // that the fixed cut did not see, not print: they would close every gap between words.
-        let rule = |y: u32| {
-            let inked = (bbox.x..bbox.right())
-                .filter(|&x| page.get_pixel(x, y)[0] < below)
-                .count() as u32;
-            below > INK_BELOW && inked * 5 >= bbox.w * 4
-        };
-        let print: Vec<u32> = (bbox.y..bbox.bottom()).filter(|&y| !rule(y)).collect();
         let columns = (bbox.x..bbox.right())
-            .map(|x| print.iter().any(|&y| page.get_pixel(x, y)[0] < below))
+            .map(|x| (bbox.y..bbox.bottom()).any(|y| page.get_pixel(x, y)[0] < below))
             .collect();
         Ink {
             page,
             bbox,
             below,
-            print,
             columns,
         }
     }
@@ -409,10 +397,10 @@ impl<'a> Ink<'a> {
     /// print.
     fn rows(&self, left: u32, right: u32) -> Option<(u32, u32)> {
         let span = |below: u8| {
-            let dark = |y: &&u32| (left..right).any(|x| self.page.get_pixel(x, **y)[0] < below);
-            let top = self.print.iter().find(dark)?;
-            let bottom = self.print.iter().rev().find(dark)?;
-            Some((*top, bottom + 1))
+            let dark = |y: u32| (left..right).any(|x| self.page.get_pixel(x, y)[0] < below);
+            let top = (self.bbox.y..self.bbox.bottom()).find(|&y| dark(y))?;
+            let bottom = (self.bbox.y..self.bbox.bottom()).rev().find(|&y| dark(y))?;
+            Some((top, bottom + 1))
         };
         let own = span(self.below);
         match (span(INK_BELOW), own) {

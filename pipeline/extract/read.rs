@@ -252,9 +252,26 @@ pub fn looks_like_date_or_phone(text: &str) -> bool {
         || t.contains("TEL")
         || t.contains("電話")
         || t.contains('〒')
+        || postal_code(&t)
         || t.matches('-').count() >= 2
         || t.matches('/').count() >= 2
         || parse_date(&t).is_some()
+}
+
+/// Whether text holds a postal code, three digits, a dash and four (「319-5468」), with no digit
+/// either side: an address printed without its 〒, or the 〒 lost by the engine, whose last four
+/// digits an amount search took for money (a drawn receipt's 「319-5468 埼玉県…」 under its
+/// issuer's name, read as a breakdown line 「青葉パソコン教室 高崎校 5,468」).
+fn postal_code(text: &str) -> bool {
+    let c: Vec<char> = text.chars().collect();
+    let digit = |i: usize| c.get(i).is_some_and(|c| c.is_ascii_digit());
+    (0..c.len()).any(|i| {
+        (i == 0 || !digit(i - 1))
+            && (0..3).all(|k| digit(i + k))
+            && c.get(i + 3).is_some_and(|d| "-‐−ー".contains(*d))
+            && (4..8).all(|k| digit(i + k))
+            && !digit(i + 8)
+    })
 }
 
 /// The first date on a line, with the span it covers.

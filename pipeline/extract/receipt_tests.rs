@@ -489,6 +489,32 @@ fn an_address_is_no_amount_and_a_close_second_column_keeps_its_label() {
 }
 
 #[test]
+fn a_postal_code_printed_without_its_mark_is_no_amount() {
+    // A receipt whose issuer's address has no 〒 before its postal code (or the engine lost it):
+    // its last four digits were paired with the issuer's name above as a breakdown line of 5,468.
+    let text = [
+        "領 収 書",
+        "宛名 山本 優子 様",
+        "入学料 110,000円",
+        "授業料(1年次) 800,000円",
+        "お支払金額 910,000円",
+        "                 青葉パソコン教室 高崎校",
+        "                 319-5468 埼玉県さいたま市浦和区1丁目16番12号",
+    ];
+    let page = PageInput {
+        number: 1,
+        lines: lines_from_text(&text.map(String::from)),
+        ..PageInput::default()
+    };
+    let docs = Extractor::default().extract("r.png", std::slice::from_ref(&page));
+    let amounts: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+    assert_eq!(amounts, [110_000, 800_000]);
+    assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(910_000));
+    assert!(super::read::looks_like_date_or_phone("319-5468"));
+    assert!(!super::read::looks_like_date_or_phone("¥1,319,546"));
+}
+
+#[test]
 fn the_payers_line_takes_no_amount_and_a_line_amount_is_no_total() {
     // Seed 11 sub036 as Tesseract read a till roll's photo: the fee labels lost, the amounts
     // standing alone. 「受講生氏名」 holds 「受講」, a fee's word.

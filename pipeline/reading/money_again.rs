@@ -23,10 +23,12 @@
 use image::GrayImage;
 
 use super::fallback::ReadBy;
+use super::lines::tokens_on_page;
 use super::page::PageEngines;
 use super::witness::witness_totals;
 use crate::document::{receipt_fields as rf, BBox, Certainty, Check, DocKind, Document};
-use crate::extract::layout::TextLine;
+use crate::extract::layout::{lines_from_tokens, TextLine};
+use crate::extract::marks::{Capture, Ink};
 use crate::extract::read::amount_on;
 use crate::extract::{Extractor, Hints, PageInput};
 use crate::ocr::{OcrError, Recognized};
@@ -120,8 +122,10 @@ fn same_total(first: &Document, again: &Document) -> bool {
 /// is loaded, reads the page again with PP-OCRv6 and builds it with `build` (line building and
 /// second looks, as for the first). Tried in turn, each witnessed by Tesseract: `page` with its
 /// lines of money replaced by PP-OCRv6's ([`with_money_of`]: the names, dates and course as
-/// Tesseract read them), then PP-OCRv6's whole reading; the first whose money is sure and that
-/// loses nothing of `page` ([`lost`]) is returned, else `page` as it was.
+/// Tesseract read them), then PP-OCRv6's whole reading, then (where a gray stamp lies over the
+/// money, [`stamped_band`]) the first with the stamp's rows read again on their own, its gray
+/// dropped ([`without_stamp_ink`]) for PP-OCRv6 and the witness alike; the first whose money is
+/// sure and that loses nothing of `page` ([`lost`]) is returned, else `page` as it was.
 pub fn reread_unsure_money(
     engines: &mut PageEngines,
     image: &GrayImage,
@@ -140,45 +144,186 @@ pub fn reread_unsure_money(
         return Ok(page);
     }
     let again = build(engines, rereader.recognize(image)?)?;
-    let merged = with_money_of(&page, &again, extractor);
-    for (how, mut candidate) in [("money lines", merged), ("whole page", again)] {
-        candidate.witnesses.clear();
-        witness_totals(
-            engines,
-            ReadBy::Paddle,
-            image,
-            &mut candidate,
-            extractor,
-            hints,
-        )?;
-        let second = receipts(&candidate, extractor, hints);
-        let sure = !second.is_empty() && second.iter().all(money_sure);
-        let lost = lost(&first, &second);
-        let totals: Vec<_> = second
-            .iter()
-            .map(|d| d.field(rf::AMOUNT_TOTAL).map(|f| f.certainty))
-            .collect();
-        tracing::debug!(
-            page = page.number,
-            how,
-            money_sure = sure,
-            ?totals,
-            ?lost,
-            "receipt money unsure after Tesseract's reading, read again by PP-OCRv6"
-        );
-        if sure && lost.is_empty() {
-            return Ok(candidate);
+    let merged = with_money_of(&page, &again.lines, extractor);
+    let kept =
+        |engines: &mut PageEngines, image: &GrayImage, how: &str, mut candidate: PageInput| {
+            candidate.witnesses.clear();
+            witness_totals(
+                engines,
+                ReadBy::Paddle,
+                image,
+                &mut candidate,
+                extractor,
+                hints,
+            )?;
+            let second = receipts(&candidate, extractor, hints);
+            let sure = !second.is_empty() && second.iter().all(money_sure);
+            let lost = lost(&first, &second);
+            let totals: Vec<_> = second
+                .iter()
+                .map(|d| d.field(rf::AMOUNT_TOTAL).map(|f| f.certainty))
+                .collect();
+            tracing::debug!(
+                page = page.number,
+                how,
+                money_sure = sure,
+                ?totals,
+                ?lost,
+                "receipt money unsure after Tesseract's reading, read again by PP-OCRv6"
+            );
+            Ok::<_, OcrError>((sure && lost.is_empty()).then_some(candidate))
+        };
+    if let Some(kept) = kept(engines, image, "money lines", merged.clone())? {
+        return Ok(kept);
+    }
+    if let Some(kept) = kept(engines, image, "whole page", again)? {
+        return Ok(kept);
+    }
+    // Last, the rows a gray stamp lies over, read on their own with the stamp's ink dropped.
+    if let Some(band) = stamped_band(&page, extractor) {
+        let dropped = without_stamp_ink(image, &band.gray);
+        let (w, h) = dropped.dimensions();
+        let (top, bottom) = (band.rows.0.min(h), band.rows.1.min(h));
+        let crop = image::imageops::crop_imm(&dropped, 0, top, w, bottom - top).to_image();
+        let words = rereader.recognize(&crop)?.words;
+        let mut tokens = tokens_on_page(words, 0, top, 1.0);
+        for t in &mut tokens {
+            if band.gray.iter().any(|g| g.overlaps(&t.bbox)) {
+                t.bbox = print_rows(&dropped, t.bbox);
+            }
+        }
+        let lines = lines_from_tokens(tokens);
+        let candidate = with_money_of(&merged, &lines, extractor);
+        if let Some(kept) = kept(engines, &dropped, "under a stamp", candidate)? {
+            return Ok(kept);
         }
     }
     Ok(page)
 }
 
+/// Rows of a page a gray stamp lies over, with the stamps' outlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StampedBand {
+    /// The first row and the row past the last.
+    rows: (u32, u32),
+    /// Each gray stamp's box, widened by two characters each way (the clustering finds a stamp cut
+    /// by the print over it in part: seed 59 sub020, the lower two thirds of a 角印).
+    gray: Vec<BBox>,
+}
+
+/// The rows of `page` where a large gray stamp (a 領収印 or 角印 scanned black and white, or a red
+/// one on a gray scan) lies over a line of money, taking in whole every line they touch; `None`
+/// on a fax (its stamps are halftone dots, no gray to drop) or where no stamp lies so.
+///
+/// Why: PP-OCRv6 reading the whole page loses such a row (seed 59 sub020: a 角印 over
+/// 「800,000円」 and 「910,000円」; the detector, at a third of the page's size, found no box
+/// for the total, and read the item 800,090), where it reads the rows alone, the stamp's gray
+/// dropped, exactly.
+fn stamped_band(page: &PageInput, extractor: &Extractor) -> Option<StampedBand> {
+    if page.marks.capture == Capture::Binary {
+        return None;
+    }
+    let ch = PageInput::char_height(&page.lines);
+    let money = |l: &&TextLine| amount_on(l).is_some() || extractor.knows_label(&l.text());
+    let gray: Vec<BBox> = page
+        .marks
+        .seals
+        .iter()
+        .filter(|s| s.ink == Ink::Gray && s.is_large(ch))
+        .map(|s| BBox {
+            x: s.bbox.x.saturating_sub(2 * ch),
+            y: s.bbox.y.saturating_sub(2 * ch),
+            w: s.bbox.w + 4 * ch,
+            h: s.bbox.h + 4 * ch,
+        })
+        .filter(|b| {
+            page.lines.iter().filter(money).any(|l| {
+                let middle = l.bbox.y + l.bbox.h / 2;
+                (b.y..b.bottom()).contains(&middle) && l.bbox.x < b.right() && b.x < l.bbox.right()
+            })
+        })
+        .collect();
+    let mut rows = (
+        gray.iter().map(|b| b.y).min()?,
+        gray.iter().map(|b| b.bottom()).max()?,
+    );
+    // Whole lines only: a line the rows cut in half would read as another.
+    for l in &page.lines {
+        if l.bbox.y < rows.1 && rows.0 < l.bbox.bottom() {
+            rows = (rows.0.min(l.bbox.y), rows.1.max(l.bbox.bottom()));
+        }
+    }
+    let rows = (rows.0.saturating_sub(ch / 2), rows.1 + ch / 2);
+    Some(StampedBand { rows, gray })
+}
+
+/// `image` with the stamps' light ink whited out: within each of `stamps` every pixel as light
+/// as [`STAMP_GRAY`] or lighter, so the dark print under a stamp stays.
+fn without_stamp_ink(image: &GrayImage, stamps: &[BBox]) -> GrayImage {
+    let mut out = image.clone();
+    let (w, h) = out.dimensions();
+    for b in stamps {
+        for y in b.y..b.bottom().min(h) {
+            for x in b.x..b.right().min(w) {
+                let p = out.get_pixel_mut(x, y);
+                if p.0[0] >= STAMP_GRAY {
+                    p.0[0] = 255;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `b` narrowed to the rows of its print: the run of rows round the one crossing most strokes of
+/// dark ink (darker than [`STAMP_GRAY`]) that each cross a quarter as many or more. The detector's box for
+/// a line under a stamp takes in what the stamp's engraving leaves dark below it (seed 59 sub020:
+/// 「910,000円」 boxed 56 pixels tall over 31 of digits), which the witness would read as digits.
+fn print_rows(image: &GrayImage, b: BBox) -> BBox {
+    let (w, h) = image.dimensions();
+    let counts: Vec<u32> = (b.y..b.bottom().min(h))
+        .map(|y| {
+            // Strokes crossed, not dark pixels: a rule across the box is one.
+            let dark = |x: u32| image.get_pixel(x, y).0[0] < STAMP_GRAY;
+            (b.x..b.right().min(w))
+                .filter(|&x| dark(x) && (x == b.x || !dark(x - 1)))
+                .count() as u32
+        })
+        .collect();
+    let Some((peak, &most)) = counts.iter().enumerate().max_by_key(|(_, &c)| c) else {
+        return b;
+    };
+    if most == 0 {
+        return b;
+    }
+    let inked = |i: usize| counts[i] * 4 >= most;
+    let mut first = peak;
+    while first > 0 && inked(first - 1) {
+        first -= 1;
+    }
+    let mut last = peak;
+    while last + 1 < counts.len() && inked(last + 1) {
+        last += 1;
+    }
+    let margin = 2;
+    let top = (b.y + first as u32).saturating_sub(margin).max(b.y);
+    let bottom = (b.y + last as u32 + 1 + margin).min(b.bottom());
+    BBox {
+        y: top,
+        h: bottom - top,
+        ..b
+    }
+}
+
+/// A stamp's ink on a gray scan is this light or lighter, print darker: the cut
+/// [`crate::ink::without_seal_frames`] whites a frame's sides at.
+const STAMP_GRAY: u8 = 100;
+
 /// `page` (Tesseract's reading) with the lines `again` (PP-OCRv6's) reads money on — an amount, or
 /// a label the lexicon knows (「合計」, 「入学金」 alone on its line, the amount below it) — in
 /// place of Tesseract's lines at their height. The marks stay `page`'s (the same image's ink).
-fn with_money_of(page: &PageInput, again: &PageInput, extractor: &Extractor) -> PageInput {
+fn with_money_of(page: &PageInput, again: &[TextLine], extractor: &Extractor) -> PageInput {
     let money: Vec<&TextLine> = again
-        .lines
         .iter()
         .filter(|l| amount_on(l).is_some() || extractor.knows_label(&l.text()))
         .collect();
@@ -369,7 +514,7 @@ mod tests {
             "補講費 ¥11,000",
             "合計 ¥139,000",
         ]);
-        let merged = with_money_of(&first, &again, &Extractor::default());
+        let merged = with_money_of(&first, &again.lines, &Extractor::default());
         let texts: Vec<String> = merged.lines.iter().map(|l| l.text()).collect();
         assert_eq!(
             texts,
@@ -383,5 +528,66 @@ mod tests {
                 "合計 ¥139,000",
             ]
         );
+    }
+
+    /// Seed 59 sub020, a gray scan: a gray 角印 over 「800,000円」 and 「910,000円」
+    /// (`tests/fixtures/rows-under-a-gray-square-stamp.png`, those rows as scanned), set into a
+    /// drawn receipt. Tesseract read the item 「8000g6」 and no total; PP-OCRv6 reading the page
+    /// whole boxed no total and read the item 800,090. Read again on their own, the stamp's gray
+    /// dropped, the rows give a breakdown that sums to the total the witness reads alike.
+    #[test]
+    fn rows_under_a_gray_stamp_are_read_again_on_their_own_with_the_stamps_gray_dropped() {
+        use crate::ocr::testpage::{draw, font};
+        use crate::ocr::{Models, PaddleModels};
+        use crate::reading::read_image_page;
+        use image::{DynamicImage, Luma};
+
+        let paddle = PaddleModels::locate(None).expect("PP-OCRv6 installed (scripts/setup.sh)");
+        let models = Models::locate(None).expect("models").with_witness(paddle);
+        let mut engines = PageEngines::new(&models).expect("engines");
+        let (extractor, hints) = (Extractor::default(), Hints::default());
+        let font = font();
+        let mut img = GrayImage::from_pixel(1654, 2339, Luma([251]));
+        let printed = [
+            ("領 収 書", 690.0, 180.0, 48.0),
+            ("受領日 令和6年3月20日", 1080.0, 262.0, 30.0),
+            ("宛名 山本 優子 様", 160.0, 322.0, 34.0),
+            ("下記のとおり領収いたしました。", 160.0, 368.0, 28.0),
+            ("青葉パソコン教室 高崎校", 740.0, 912.0, 34.0),
+            (
+                "〒319-5468 埼玉県さいたま市浦和区1丁目16番12号",
+                740.0,
+                966.0,
+                26.0,
+            ),
+            ("TEL 023-000-7396", 740.0, 1022.0, 26.0),
+            ("校長 森 雅之", 740.0, 1062.0, 28.0),
+        ];
+        for (text, x, y, px) in printed {
+            draw(&mut img, &font, text, x, y, px);
+        }
+        let path = format!(
+            "{}/tests/fixtures/rows-under-a-gray-square-stamp.png",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let rows = image::open(path).expect("fixture").to_luma8();
+        image::imageops::replace(&mut img, &rows, 100, 440);
+
+        let page = read_image_page(
+            &mut engines,
+            1,
+            DynamicImage::ImageLuma8(img),
+            &extractor,
+            &hints,
+        )
+        .expect("reads");
+        let doc = receipts(&page, &extractor, &hints)
+            .pop()
+            .expect("a receipt");
+        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(910_000), "{texts:?}");
+        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [110_000, 800_000]);
+        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
     }
 }

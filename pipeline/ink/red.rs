@@ -75,6 +75,56 @@ pub fn gray_without_red(color: &RgbImage) -> GrayImage {
     out
 }
 
+/// The red channel of a colour page where its red ink is: in it a red stamp is nearly paper
+/// (its ink is bright in red) and the print under it stays dark, where the page with its red
+/// dropped ([`gray_without_red`]) keeps the stamp's pale edges and breaks the digits its strokes
+/// cross. Kept, for the box round the page's red and `margin` pixels more, so the money under a
+/// stamp can be read again ([`crate::reading::money_again`]) after the colour page is let go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedChannel {
+    /// Where the patch's top-left pixel lies on the page.
+    pub x: u32,
+    pub y: u32,
+    pub image: GrayImage,
+}
+
+impl RedChannel {
+    /// The red channel of `color` round the red ink of `map` ([`red_map`]); `None` where the page
+    /// has none, or has it over more than a quarter of its area (a photo's warm cast, a red
+    /// letterhead and a stamp far apart): the patch is kept while the page is read.
+    pub fn of(color: &RgbImage, map: &GrayImage, margin: u32) -> Option<RedChannel> {
+        let (w, h) = color.dimensions();
+        let red: Vec<(u32, u32)> = map
+            .enumerate_pixels()
+            .filter(|(_, _, p)| p.0[0] > 0)
+            .map(|(x, y, _)| (x, y))
+            .collect();
+        let x0 = (red.iter().map(|p| p.0).min()? * CELL).saturating_sub(margin);
+        let y0 = (red.iter().map(|p| p.1).min()? * CELL).saturating_sub(margin);
+        let x1 = ((red.iter().map(|p| p.0).max()? + 1) * CELL + margin).min(w);
+        let y1 = ((red.iter().map(|p| p.1).max()? + 1) * CELL + margin).min(h);
+        if x1 <= x0 || y1 <= y0 || (x1 - x0) * (y1 - y0) * 4 > w * h {
+            return None;
+        }
+        let mut image = GrayImage::new(x1 - x0, y1 - y0);
+        for (x, y, p) in image.enumerate_pixels_mut() {
+            p.0[0] = color.get_pixel(x0 + x, y0 + y).0[0];
+        }
+        Some(RedChannel {
+            x: x0,
+            y: y0,
+            image,
+        })
+    }
+
+    /// The red channel at page pixel (`x`, `y`), where the patch covers it.
+    pub fn at(&self, x: u32, y: u32) -> Option<u8> {
+        let (px, py) = (x.checked_sub(self.x)?, y.checked_sub(self.y)?);
+        (px < self.image.width() && py < self.image.height())
+            .then(|| self.image.get_pixel(px, py).0[0])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +164,38 @@ mod tests {
             image::Rgb([v, v.saturating_sub(6), v.saturating_sub(16)])
         });
         assert!(shows_colour(&warm));
+    }
+
+    #[test]
+    fn the_red_channel_is_kept_round_the_red_and_shows_the_print_under_it() {
+        let mut img = RgbImage::from_pixel(800, 600, image::Rgb([250, 250, 250]));
+        // Black print, and a red ring stamped over part of it (ink multiplied: dark red).
+        draw_filled_rect_mut(
+            &mut img,
+            Rect::at(300, 296).of_size(200, 8),
+            image::Rgb([30, 30, 30]),
+        );
+        for r in 50..56 {
+            draw_hollow_circle_mut(&mut img, (400, 300), r, image::Rgb([210, 40, 40]));
+        }
+        img.put_pixel(350, 300, image::Rgb([25, 10, 10]));
+        let map = red_map(&img);
+        let channel = RedChannel::of(&img, &map, 16).expect("red on the page");
+        assert!(
+            channel.x <= 330 && channel.y <= 230,
+            "{:?}",
+            (channel.x, channel.y)
+        );
+        // The ring is nearly paper in red; the print, under the ring or not, stays dark.
+        assert_eq!(channel.at(400, 246), Some(210));
+        assert_eq!(channel.at(340, 300), Some(30));
+        assert_eq!(channel.at(350, 300), Some(25));
+        // Outside the patch, nothing.
+        assert_eq!(channel.at(10, 10), None);
+        // Gray dropped: the ring white, the print under it as dark as the rest.
+        assert_eq!(gray_without_red(&img).get_pixel(400, 246).0[0], 255);
+
+        let plain = RgbImage::from_pixel(800, 600, image::Rgb([250, 250, 250]));
+        assert!(RedChannel::of(&plain, &red_map(&plain), 16).is_none());
     }
 }

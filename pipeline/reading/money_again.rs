@@ -31,6 +31,7 @@ use crate::extract::layout::{lines_from_tokens, TextLine};
 use crate::extract::marks::{Capture, Ink};
 use crate::extract::read::amount_on;
 use crate::extract::{Extractor, Hints, PageInput};
+use crate::ink::RedChannel;
 use crate::ocr::{OcrError, Recognized};
 
 /// Whether a receipt's money stands surely: a total and a breakdown that sums to it, confirmed by
@@ -126,9 +127,11 @@ fn same_total(first: &Document, again: &Document) -> bool {
 /// money, [`stamped_band`]) the first with the stamp's rows read again on their own, its gray
 /// dropped ([`without_stamp_ink`]) for PP-OCRv6 and the witness alike; the first whose money is
 /// sure and that loses nothing of `page` ([`lost`]) is returned, else `page` as it was.
+#[allow(clippy::too_many_arguments)]
 pub fn reread_unsure_money(
     engines: &mut PageEngines,
     image: &GrayImage,
+    red: Option<&RedChannel>,
     page: PageInput,
     by: ReadBy,
     extractor: &Extractor,
@@ -181,14 +184,19 @@ pub fn reread_unsure_money(
     }
     // Last, the rows a gray stamp lies over, read on their own with the stamp's ink dropped.
     if let Some(band) = stamped_band(&page, extractor) {
-        let dropped = without_stamp_ink(image, &band.gray);
+        let dropped = without_stamp_ink(image, &band, red);
         let (w, h) = dropped.dimensions();
         let (top, bottom) = (band.rows.0.min(h), band.rows.1.min(h));
         let crop = image::imageops::crop_imm(&dropped, 0, top, w, bottom - top).to_image();
         let words = rereader.recognize(&crop)?.words;
         let mut tokens = tokens_on_page(words, 0, top, 1.0);
         for t in &mut tokens {
-            if band.gray.iter().any(|g| g.overlaps(&t.bbox)) {
+            // A red stamp is gone from the red channel; a gray one leaves its darkest strokes.
+            if band
+                .stamps
+                .iter()
+                .any(|(b, ink)| *ink == Ink::Gray && b.overlaps(&t.bbox))
+            {
                 t.bbox = print_rows(&dropped, t.bbox);
             }
         }
@@ -206,37 +214,38 @@ pub fn reread_unsure_money(
 struct StampedBand {
     /// The first row and the row past the last.
     rows: (u32, u32),
-    /// Each gray stamp's box, widened by two characters each way (the clustering finds a stamp cut
-    /// by the print over it in part: seed 59 sub020, the lower two thirds of a 角印).
-    gray: Vec<BBox>,
+    /// Each stamp's box, widened by two characters each way (the clustering finds a stamp cut by
+    /// the print over it in part: seed 59 sub020, the lower two thirds of a 角印), and its ink.
+    stamps: Vec<(BBox, Ink)>,
+    /// The page is black and white (a fax): its stamps are specks of halftone, not gray.
+    halftone: bool,
 }
 
-/// The rows of `page` where a large gray stamp (a 領収印 or 角印 scanned black and white, or a red
-/// one on a gray scan) lies over a line of money, taking in whole every line they touch; `None`
-/// on a fax (its stamps are halftone dots, no gray to drop) or where no stamp lies so.
+/// The rows of `page` where a large stamp lies over a line of money, taking in whole every line
+/// its box touches; `None` where no stamp lies so.
 ///
-/// Why: PP-OCRv6 reading the whole page loses such a row (seed 59 sub020: a 角印 over
+/// Why: PP-OCRv6 reading the whole page loses such a row (seed 59 sub020: a gray 角印 over
 /// 「800,000円」 and 「910,000円」; the detector, at a third of the page's size, found no box
-/// for the total, and read the item 800,090), where it reads the rows alone, the stamp's gray
-/// dropped, exactly.
+/// for the total, and read the item 800,090), where it reads the rows alone, the stamp's ink
+/// taken out ([`without_stamp_ink`]), exactly.
 fn stamped_band(page: &PageInput, extractor: &Extractor) -> Option<StampedBand> {
-    if page.marks.capture == Capture::Binary {
-        return None;
-    }
     let ch = PageInput::char_height(&page.lines);
     let money = |l: &&TextLine| amount_on(l).is_some() || extractor.knows_label(&l.text());
-    let gray: Vec<BBox> = page
+    let stamps: Vec<(BBox, Ink)> = page
         .marks
         .seals
         .iter()
-        .filter(|s| s.ink == Ink::Gray && s.is_large(ch))
-        .map(|s| BBox {
-            x: s.bbox.x.saturating_sub(2 * ch),
-            y: s.bbox.y.saturating_sub(2 * ch),
-            w: s.bbox.w + 4 * ch,
-            h: s.bbox.h + 4 * ch,
+        .filter(|s| s.is_large(ch))
+        .map(|s| {
+            let b = BBox {
+                x: s.bbox.x.saturating_sub(2 * ch),
+                y: s.bbox.y.saturating_sub(2 * ch),
+                w: s.bbox.w + 4 * ch,
+                h: s.bbox.h + 4 * ch,
+            };
+            (b, s.ink)
         })
-        .filter(|b| {
+        .filter(|(b, _)| {
             page.lines.iter().filter(money).any(|l| {
                 let middle = l.bbox.y + l.bbox.h / 2;
                 (b.y..b.bottom()).contains(&middle) && l.bbox.x < b.right() && b.x < l.bbox.right()
@@ -244,8 +253,8 @@ fn stamped_band(page: &PageInput, extractor: &Extractor) -> Option<StampedBand> 
         })
         .collect();
     let mut rows = (
-        gray.iter().map(|b| b.y).min()?,
-        gray.iter().map(|b| b.bottom()).max()?,
+        stamps.iter().map(|(b, _)| b.y).min()?,
+        stamps.iter().map(|(b, _)| b.bottom()).max()?,
     );
     // Whole lines only: a line the rows cut in half would read as another.
     for l in &page.lines {
@@ -254,20 +263,36 @@ fn stamped_band(page: &PageInput, extractor: &Extractor) -> Option<StampedBand> 
         }
     }
     let rows = (rows.0.saturating_sub(ch / 2), rows.1 + ch / 2);
-    Some(StampedBand { rows, gray })
+    Some(StampedBand {
+        rows,
+        stamps,
+        halftone: page.marks.capture == Capture::Binary,
+    })
 }
 
-/// `image` with the stamps' light ink whited out: within each of `stamps` every pixel as light
-/// as [`STAMP_GRAY`] or lighter, so the dark print under a stamp stays.
-fn without_stamp_ink(image: &GrayImage, stamps: &[BBox]) -> GrayImage {
+/// `image` with the stamps' ink taken out: within a red stamp's box, the page's red channel
+/// (`red`, where it was kept), in which the stamp is nearly paper and the print under it whole;
+/// within a gray stamp's, every pixel as light as [`STAMP_GRAY`] or lighter, so the dark print
+/// under it stays; on a fax, the halftone's specks ([`crate::ink::without_halftone`]).
+fn without_stamp_ink(image: &GrayImage, band: &StampedBand, red: Option<&RedChannel>) -> GrayImage {
     let mut out = image.clone();
     let (w, h) = out.dimensions();
-    for b in stamps {
+    for (b, ink) in &band.stamps {
+        if band.halftone {
+            crate::ink::without_halftone(&mut out, b);
+            continue;
+        }
         for y in b.y..b.bottom().min(h) {
             for x in b.x..b.right().min(w) {
                 let p = out.get_pixel_mut(x, y);
-                if p.0[0] >= STAMP_GRAY {
-                    p.0[0] = 255;
+                match ink {
+                    Ink::Red => {
+                        if let Some(v) = red.and_then(|r| r.at(x, y)) {
+                            p.0[0] = v;
+                        }
+                    }
+                    _ if p.0[0] >= STAMP_GRAY => p.0[0] = 255,
+                    _ => {}
                 }
             }
         }
@@ -530,13 +555,10 @@ mod tests {
         );
     }
 
-    /// Seed 59 sub020, a gray scan: a gray 角印 over 「800,000円」 and 「910,000円」
-    /// (`tests/fixtures/rows-under-a-gray-square-stamp.png`, those rows as scanned), set into a
-    /// drawn receipt. Tesseract read the item 「8000g6」 and no total; PP-OCRv6 reading the page
-    /// whole boxed no total and read the item 800,090. Read again on their own, the stamp's gray
-    /// dropped, the rows give a breakdown that sums to the total the witness reads alike.
-    #[test]
-    fn rows_under_a_gray_stamp_are_read_again_on_their_own_with_the_stamps_gray_dropped() {
+    /// A receipt drawn round `fixture`'s rows (set at y = `y`), on paper of `paper` gray, made
+    /// black and white (as a fax sends it) where `binary`, in colour where the fixture is, read
+    /// as `run` reads a page.
+    fn read_with_rows(fixture: &str, y: u32, paper: u8, binary: bool) -> (PageInput, Document) {
         use crate::ocr::testpage::{draw, font};
         use crate::ocr::{Models, PaddleModels};
         use crate::reading::read_image_page;
@@ -547,7 +569,7 @@ mod tests {
         let mut engines = PageEngines::new(&models).expect("engines");
         let (extractor, hints) = (Extractor::default(), Hints::default());
         let font = font();
-        let mut img = GrayImage::from_pixel(1654, 2339, Luma([251]));
+        let mut img = GrayImage::from_pixel(1654, 2339, Luma([paper]));
         let printed = [
             ("領 収 書", 690.0, 180.0, 48.0),
             ("受領日 令和6年3月20日", 1080.0, 262.0, 30.0),
@@ -566,28 +588,72 @@ mod tests {
         for (text, x, y, px) in printed {
             draw(&mut img, &font, text, x, y, px);
         }
-        let path = format!(
-            "{}/tests/fixtures/rows-under-a-gray-square-stamp.png",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let rows = image::open(path).expect("fixture").to_luma8();
-        image::imageops::replace(&mut img, &rows, 100, 440);
-
-        let page = read_image_page(
-            &mut engines,
-            1,
-            DynamicImage::ImageLuma8(img),
-            &extractor,
-            &hints,
-        )
-        .expect("reads");
+        if binary {
+            for p in img.pixels_mut() {
+                p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
+            }
+        }
+        let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let rows = image::open(path).expect("fixture");
+        let page = match rows {
+            DynamicImage::ImageRgb8(rows) => {
+                let mut img = DynamicImage::ImageLuma8(img).to_rgb8();
+                image::imageops::replace(&mut img, &rows, 100, i64::from(y));
+                DynamicImage::ImageRgb8(img)
+            }
+            rows => {
+                image::imageops::replace(&mut img, &rows.to_luma8(), 100, i64::from(y));
+                DynamicImage::ImageLuma8(img)
+            }
+        };
+        let page = read_image_page(&mut engines, 1, page, &extractor, &hints).expect("reads");
         let doc = receipts(&page, &extractor, &hints)
             .pop()
             .expect("a receipt");
+        (page, doc)
+    }
+
+    /// Seed 59 sub020, a gray scan: a gray 角印 over 「800,000円」 and 「910,000円」
+    /// (`tests/fixtures/rows-under-a-gray-square-stamp.png`, those rows as scanned), set into a
+    /// drawn receipt. Tesseract read the item 「8000g6」 and no total; PP-OCRv6 reading the page
+    /// whole boxed no total and read the item 800,090. Read again on their own, the stamp's gray
+    /// dropped, the rows give a breakdown that sums to the total the witness reads alike.
+    #[test]
+    fn rows_under_a_gray_stamp_are_read_again_on_their_own_with_the_stamps_gray_dropped() {
+        let (page, doc) = read_with_rows("rows-under-a-gray-square-stamp.png", 440, 251, false);
         let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
         assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(910_000), "{texts:?}");
         let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
         assert_eq!(items, [110_000, 800_000]);
+        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+    }
+
+    /// Seed 7 sub030, a fax: a 角印 in halftone over 「14,420円」 and 「338,420円」
+    /// (`tests/fixtures/fax-rows-under-a-square-stamp.png`). PP-OCRv6 read the breakdown, but the
+    /// witness read the total 「338, A208」 through the stamp's specks. With the specks taken out
+    /// of the stamp's rows, both engines read 338,420.
+    #[test]
+    fn rows_under_a_stamp_on_a_fax_are_read_again_with_its_halftone_taken_out() {
+        let (page, doc) = read_with_rows("fax-rows-under-a-square-stamp.png", 420, 255, true);
+        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(338_420), "{texts:?}");
+        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [11_000, 313_000, 14_420]);
+        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+    }
+
+    /// Seed 23 sub039, a colour scan: a red 領収印 over 「81,000円」 and 「¥81,000-」 in Mincho
+    /// (`tests/fixtures/colour-rows-under-a-red-stamp.jpg`). With its red dropped, the page keeps
+    /// the stamp's pale edges and the digits its strokes crossed come apart: the total was read
+    /// 1,000 by PP-OCRv6. In the page's red channel the stamp is nearly paper, and both engines
+    /// read 81,000.
+    #[test]
+    fn rows_under_a_red_stamp_are_read_again_in_the_pages_red_channel() {
+        let (page, doc) = read_with_rows("colour-rows-under-a-red-stamp.jpg", 400, 252, false);
+        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(81_000), "{texts:?}");
+        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
+        assert_eq!(items, [81_000]);
         assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
     }
 }

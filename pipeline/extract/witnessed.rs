@@ -23,7 +23,8 @@ pub(super) fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certa
         .flat_map(|p| &p.witnesses)
         .filter(|w| w.of == WitnessOf::Total)
         .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
-    match seen.and_then(|w| witness_yen(&w.text, amount)) {
+    let marked = money_mark_before_figures(&span.text);
+    match seen.and_then(|w| witness_yen_after_mark(&w.text, amount, marked)) {
         Some(v) if v == amount => Certainty::Sure(Check::Breakdown),
         // The witness read part of it (its crop cut a digit off, or a rule hid one): no vote.
         Some(v) if partial(v, amount) => span.certainty,
@@ -72,6 +73,44 @@ pub(super) fn lines_witnessed(pages: &[&PageInput], items: &[Item]) -> bool {
                 .filter(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h)
                 .any(|w| witness_yen(&w.text, item.amount) == Some(item.amount))
         })
+}
+
+/// Whether the page's engine read a money mark (「金」, 「¥」) just before the total's figures.
+fn money_mark_before_figures(text: &str) -> bool {
+    let t: Vec<char> = normalize::compact(text).chars().collect();
+    t.iter()
+        .position(|c| c.is_ascii_digit())
+        .is_some_and(|i| i > 0 && matches!(t[i - 1], '金' | '¥' | '￥' | '\\'))
+}
+
+/// [`witness_yen`], where the page's engine read a money mark before the figures (`marked`): the
+/// English model reads 「金」 as a figure or two (「42325, 00OFY tH」 for 「金325,000円也」, seed 59
+/// sub013), which cannot open the amount where, with its first group, they make more than three
+/// figures before the first separator. Those figures are the mark's, when the amount follows as
+/// printed and nothing after it continues a number.
+fn witness_yen_after_mark(text: &str, amount: i64, marked: bool) -> Option<i64> {
+    let read = witness_yen(text, amount);
+    if !marked || amount < 1_000 || read == Some(amount) {
+        return read;
+    }
+    let t: String = zeros_for_letters(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let printed = crate::document::grouped_yen(amount);
+    let first_group = printed.split(',').next().map_or(0, str::len);
+    let mark = t.chars().take_while(char::is_ascii_digit).count();
+    let mark = mark.saturating_sub(first_group);
+    let rest = t.get(mark..)?;
+    let tail = rest.strip_prefix(printed.as_str())?;
+    let ends = tail
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_ascii_digit() && c != ',' && c != '.');
+    ((1..=2).contains(&mark) && mark + first_group > 3 && ends)
+        .then_some(amount)
+        .or(read)
 }
 
 /// The amount the witness read in `text`, compared with `amount` as the page's engine read it.
@@ -142,6 +181,45 @@ mod tests {
         // The figures must still be the amount's, all of them.
         assert_ne!(witness_yen("~ 06,0005", 106_000), Some(106_000));
         assert_ne!(witness_yen("~ 108,0005", 106_000), Some(106_000));
+    }
+
+    #[test]
+    fn figures_the_money_mark_was_read_as_are_no_part_of_the_amount() {
+        use super::{money_mark_before_figures, witness_yen_after_mark};
+        // Seed 59 sub013: 「金325,000円也」 as the English model read it.
+        assert!(money_mark_before_figures("金325,000 円 也"));
+        assert_eq!(
+            witness_yen_after_mark("42325, 00OFY tH", 325_000, true),
+            Some(325_000)
+        );
+        // Without the mark read by the page's engine, the figures are the witness's reading.
+        assert!(!money_mark_before_figures("325,000円"));
+        assert_ne!(
+            witness_yen_after_mark("42325, 00OFY tH", 325_000, false),
+            Some(325_000)
+        );
+        // Figures that could open the amount (「425,000」 is 425,000), more than two of them, or
+        // a number running on after it: not the amount.
+        assert_ne!(
+            witness_yen_after_mark("425,000", 25_000, true),
+            Some(25_000)
+        );
+        assert_ne!(
+            witness_yen_after_mark("421325,000", 325_000, true),
+            Some(325_000)
+        );
+        assert_ne!(
+            witness_yen_after_mark("42325,0005", 325_000, true),
+            Some(325_000)
+        );
+        assert_ne!(
+            witness_yen_after_mark("42325,000,000", 325_000, true),
+            Some(325_000)
+        );
+        assert_eq!(
+            witness_yen_after_mark("¥325,000", 325_000, true),
+            Some(325_000)
+        );
     }
 
     #[test]

@@ -613,6 +613,16 @@ mod tests {
         (page, doc)
     }
 
+    /// The receipt [`read_with_rows`] reads: its total `total` and breakdown `items`, sure.
+    fn reads_surely(fixture: &str, y: u32, paper: u8, binary: bool, total: i64, items: &[i64]) {
+        let (page, doc) = read_with_rows(fixture, y, paper, binary);
+        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
+        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(total), "{texts:?}");
+        let read: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
+        assert_eq!(read, items);
+        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+    }
+
     /// Seed 59 sub020, a gray scan: a gray 角印 over 「800,000円」 and 「910,000円」
     /// (`tests/fixtures/rows-under-a-gray-square-stamp.png`, those rows as scanned), set into a
     /// drawn receipt. Tesseract read the item 「8000g6」 and no total; PP-OCRv6 reading the page
@@ -620,12 +630,14 @@ mod tests {
     /// dropped, the rows give a breakdown that sums to the total the witness reads alike.
     #[test]
     fn rows_under_a_gray_stamp_are_read_again_on_their_own_with_the_stamps_gray_dropped() {
-        let (page, doc) = read_with_rows("rows-under-a-gray-square-stamp.png", 440, 251, false);
-        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
-        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(910_000), "{texts:?}");
-        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
-        assert_eq!(items, [110_000, 800_000]);
-        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+        reads_surely(
+            "rows-under-a-gray-square-stamp.png",
+            440,
+            251,
+            false,
+            910_000,
+            &[110_000, 800_000],
+        );
     }
 
     /// Seed 7 sub030, a fax: a 角印 in halftone over 「14,420円」 and 「338,420円」
@@ -634,12 +646,14 @@ mod tests {
     /// of the stamp's rows, both engines read 338,420.
     #[test]
     fn rows_under_a_stamp_on_a_fax_are_read_again_with_its_halftone_taken_out() {
-        let (page, doc) = read_with_rows("fax-rows-under-a-square-stamp.png", 420, 255, true);
-        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
-        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(338_420), "{texts:?}");
-        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
-        assert_eq!(items, [11_000, 313_000, 14_420]);
-        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+        reads_surely(
+            "fax-rows-under-a-square-stamp.png",
+            420,
+            255,
+            true,
+            338_420,
+            &[11_000, 313_000, 14_420],
+        );
     }
 
     /// Seed 23 sub039, a colour scan: a red 領収印 over 「81,000円」 and 「¥81,000-」 in Mincho
@@ -649,11 +663,13 @@ mod tests {
     /// read 81,000.
     #[test]
     fn rows_under_a_red_stamp_are_read_again_in_the_pages_red_channel() {
-        let (page, doc) = read_with_rows("colour-rows-under-a-red-stamp.jpg", 400, 252, false);
-        let texts: Vec<String> = page.lines.iter().map(|l| l.text()).collect();
-        assert_eq!(doc.yen(rf::AMOUNT_TOTAL), Some(81_000), "{texts:?}");
-        let items: Vec<i64> = doc.items.iter().map(|i| i.amount).collect();
-        assert_eq!(items, [81_000]);
-        assert!(money_sure(&doc), "{:?}", doc.field(rf::AMOUNT_TOTAL));
+        reads_surely(
+            "colour-rows-under-a-red-stamp.jpg",
+            400,
+            252,
+            false,
+            81_000,
+            &[81_000],
+        );
     }
 }

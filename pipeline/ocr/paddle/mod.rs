@@ -402,8 +402,12 @@ impl<'a> Ink<'a> {
             let bottom = (self.bbox.y..self.bbox.bottom()).rev().find(|&y| dark(y))?;
             Some((top, bottom + 1))
         };
-        let own = span(self.below);
-        match (span(INK_BELOW), own) {
+        let fixed = span(INK_BELOW);
+        // A line as dark as most is cut at the fixed gray: its own span is the same.
+        if self.below == INK_BELOW {
+            return fixed;
+        }
+        match (fixed, span(self.below)) {
             (Some((t, b)), Some((ot, ob))) if (b - t) * 2 >= ob - ot => Some((t, b)),
             (fixed, None) => fixed,
             (_, own) => own,

@@ -93,6 +93,13 @@ fn witness_yen_after_mark(text: &str, amount: i64, marked: bool) -> Option<i64> 
     if !marked || amount < 1_000 || read == Some(amount) {
         return read;
     }
+    // Whatever else the witness read stands as it parses (a disputing amount disputes).
+    mark_figures_stripped(text, amount).or(read)
+}
+
+/// `amount`, where `text` is one or two figures, then `amount` as printed, then nothing that
+/// continues a number, and the figures cannot open it ([`witness_yen_after_mark`]).
+fn mark_figures_stripped(text: &str, amount: i64) -> Option<i64> {
     let t: String = zeros_for_letters(text)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -108,9 +115,7 @@ fn witness_yen_after_mark(text: &str, amount: i64, marked: bool) -> Option<i64> 
         .chars()
         .next()
         .is_none_or(|c| !c.is_ascii_digit() && c != ',' && c != '.');
-    ((1..=2).contains(&mark) && mark + first_group > 3 && ends)
-        .then_some(amount)
-        .or(read)
+    ((1..=2).contains(&mark) && mark + first_group > 3 && ends).then_some(amount)
 }
 
 /// The amount the witness read in `text`, compared with `amount` as the page's engine read it.
@@ -219,6 +224,16 @@ mod tests {
         assert_eq!(
             witness_yen_after_mark("¥325,000", 325_000, true),
             Some(325_000)
+        );
+        // Another amount read after the mark disputes, as it would without one (seed 7 sub036:
+        // 「¥73,800」 witnessed where the page's engine read 73,600).
+        assert_eq!(
+            witness_yen_after_mark("¥73,800", 73_600, true),
+            Some(73_800)
+        );
+        assert_eq!(
+            witness_yen_after_mark("4273,800", 73_600, true),
+            witness_yen("4273,800", 73_600)
         );
     }
 

@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 
 use crate::case::{Case, CaseDocument};
 use crate::document::ItemCategory;
-use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document};
+use crate::document::{
+    certificate_fields as cf, receipt_fields as rf, Certainty, Check, DocKind, Document,
+};
 
 use crate::rules::common::{normalize_name, same_name, Findings};
 use crate::rules::reasons::ReasonCode;
@@ -46,6 +48,18 @@ fn low_confidence(d: &CaseDocument, field: &str) -> ReasonCode {
         file: d.file.clone(),
         field: field.to_string(),
     }
+}
+
+/// Whether `d`'s `field` was confirmed by more than its form ([`Check::Form`]: a real date, printed
+/// in full) or read alike by independent readings. A 補正依頼 rests only on a sure reading (issue
+/// 19), and a digit misread in a date gives another real date: 「令和8年4月15日」 read 2026年9月15日
+/// on a photo, after the application's date (seed 47 sub058, a wrong 補正依頼).
+fn sure_past_its_form(d: &CaseDocument, field: &str) -> bool {
+    d.doc.field(field).is_some_and(|f| match f.certainty {
+        Certainty::Sure(check) => check != Check::Form,
+        Certainty::Agreed => true,
+        Certainty::Read | Certainty::Doubtful(_) => false,
+    })
 }
 
 /// Whether `d`'s absent fields are surely absent: at most one of `carried` is neither read nor
@@ -160,8 +174,10 @@ pub(super) fn check_receipts<'a>(
             }
         }
         if let (Some(issued), Some(applied)) = (issued, facts.applied_on) {
-            if issued > applied {
+            if issued > applied && sure_past_its_form(d, rf::ISSUED_ON) {
                 found.push(ReasonCode::ReceiptAfterApplication);
+            } else if issued > applied {
+                found.push(low_confidence(d, rf::ISSUED_ON));
             }
         }
     }

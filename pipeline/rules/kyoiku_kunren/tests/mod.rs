@@ -59,6 +59,16 @@ fn set(field: &'static str, value: Value) -> Edit {
             .insert(field.into(), Field::sure(value.clone()));
     })
 }
+/// `field` read as the date `date`, checked only by its form (a real date printed in full).
+fn read_by_form(field: &'static str, date: &'static str) -> Edit {
+    Box::new(move |c| {
+        let f = crate::document::Field {
+            certainty: crate::document::Certainty::Sure(crate::document::Check::Form),
+            ..crate::document::Field::sure(Value::Date(d(date)))
+        };
+        c.doc.fields.insert(field.into(), f);
+    })
+}
 fn unsure(field: &'static str) -> Edit {
     Box::new(move |c| {
         c.unsure.insert(field.into());

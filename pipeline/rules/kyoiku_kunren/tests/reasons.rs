@@ -39,6 +39,7 @@ const REASONS: &[ReasonRow] = &[
     ReasonRow { case: "種類を判別できない書類がある", build: || standard().other_document(DocKind::Unknown), outcome: 要確認, code: "low_confidence:kind", rule: "RULES §1.5" },
     ReasonRow { case: "支払者が申請者と別人", build: || standard().receipt_edit(set(rf::PAYER_NAME, Value::Text("山田 太郎".into()))), outcome: 補正, code: "payer_not_applicant", rule: "seed 003 第1-5-(2)" },
     ReasonRow { case: "領収日が申請日より後", build: || standard().receipt_edit(set(rf::ISSUED_ON, Value::Date(d("2026-07-11")))), outcome: 補正, code: "receipt_after_application", rule: "RULES §1.4" },
+    ReasonRow { case: "領収日が申請日より後（日付の形のほかに確かめるものがない）", build: || standard().receipt_edit(read_by_form(rf::ISSUED_ON, "2026-07-11")), outcome: 要確認, code: "low_confidence:issued_on", rule: "RULES §1.5; issue 19" },
     ReasonRow { case: "証明書の受講者氏名がない", build: || standard().certificate_edit(without(cf::TRAINEE_NAME)), outcome: 補正, code: "certificate_field_missing:trainee_name", rule: "seed 003 第1-5-(1)" },
     ReasonRow { case: "証明書の修了日が受講開始日より前", build: || standard().certificate_edit(set(cf::STARTED_ON, Value::Date(d("2026-07-01")))), outcome: 補正, code: "certificate_dates_invalid", rule: "seed 003 第1-4" },
     ReasonRow { case: "証明書の受講者が別人", build: || standard().certificate_edit(set(cf::TRAINEE_NAME, Value::Text("佐藤 花子".into()))), outcome: 補正, code: "trainee_not_applicant", rule: "seed 003 第1-5-(1)" },

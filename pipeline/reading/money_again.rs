@@ -119,7 +119,8 @@ fn same_total(first: &Document, again: &Document) -> bool {
     }
 }
 
-/// When `page` (read by `by`, witnessed) carries a receipt whose money is not sure and `rereader`
+/// When `page` (read by `by`, witnessed) carries a receipt whose money is not sure, or that has no
+/// breakdown, and `rereader`
 /// is loaded, reads the page again with PP-OCRv6 and builds it with `build` (line building and
 /// second looks, as for the first). Tried in turn, each witnessed by Tesseract: `page` with its
 /// lines of money replaced by PP-OCRv6's ([`with_money_of`]: the names, dates and course as
@@ -143,7 +144,12 @@ pub fn reread_unsure_money(
         return Ok(page);
     };
     let first = receipts(&page, extractor, hints);
-    if first.is_empty() || first.iter().all(money_sure) {
+    // A receipt read with no breakdown at all is asked for one (a 補正依頼) however sure its
+    // total: its page is read again too, lest a line the page's engine dropped be the breakdown
+    // (seed 47 sub015: a till roll's 「受講料（第2回） ¥23,000」 between dashed rules, not read
+    // by Tesseract, read by PP-OCRv6).
+    let settled = |d: &Document| money_sure(d) && !d.items.is_empty();
+    if first.is_empty() || first.iter().all(settled) {
         return Ok(page);
     }
     let again = build(engines, rereader.recognize(image)?)?;

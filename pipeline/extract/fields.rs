@@ -68,11 +68,8 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
                     && b.w * 10 >= ch * 13
                     && b.h * 10 >= ch * 13
             };
-            // A stamp on the strike itself, found cut short by the strike and the figures under
-            // it (seed 37 sub040: a gray 訂正印 on 「¥81,000-」, some 60 pixels across, found 68
-            // wide and 40 tall, under the 1.3 characters `beside` asks): a person looks, rather
-            // than the applicant being asked to seal a correction already sealed. Never a seal
-            // by this alone.
+            // A stamp on the strike found cut short (seed 37 sub040: a 訂正印 found 40 px tall,
+            // under `beside`'s 1.3 characters) makes the correction doubtful, never sealed.
             let cut_short = |seal: &&marks::Seal| {
                 let b = seal.bbox;
                 b.overlaps(s) && b.w <= ch * 4 && b.w * 10 >= ch * 13 && b.h >= ch
@@ -104,14 +101,10 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
             let in_gray_stamp = |seal: &&marks::Seal| {
                 seal.ink == marks::Ink::Gray && seal.is_large(ch) && seal.bbox.contains(s)
             };
+            let stampish = |seal: &&marks::Seal| (beside(seal) || cut_short(seal)) && !print(seal);
             match stamped {
                 Some(i) => used[i] = true,
-                None if seals
-                    .iter()
-                    .any(|seal| (beside(seal) || cut_short(seal)) && !print(seal)) =>
-                {
-                    doubtful = true
-                }
+                None if seals.iter().any(stampish) => doubtful = true,
                 None if seals.iter().any(in_gray_stamp) => doubtful = true,
                 None => unsealed = true,
             }

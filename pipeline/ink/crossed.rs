@@ -43,7 +43,20 @@ pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
         // sub002, a sealless credit contract sent to review: 16 % of its gray on straight runs,
         // against 65 % for seed 13 sub058's 角印).
         .filter(|g| straight_share(&map, g) >= 0.35)
-        .collect();
+        .collect::<Vec<BBox>>();
+    // A 角印 of which one side alone was found: the square it would close holds stamp ink
+    // (its engraving) and print crosses it.
+    let mut traces = traces;
+    for square in super::seals::side_squares(gray, char_h) {
+        let known = |b: &BBox| b.overlaps(&square);
+        if !seals.iter().any(|s| known(&s.bbox))
+            && !traces.iter().any(known)
+            && inked_share(&map, &square) >= 0.1
+            && crossed_by_print(gray, &square)
+        {
+            traces.push(square);
+        }
+    }
     (seals, traces)
 }
 
@@ -677,6 +690,56 @@ mod tests {
         assert!(
             t.x <= 480 && t.right() >= 630 && t.y <= 330 && t.bottom() >= 480,
             "{t:?}"
+        );
+    }
+
+    #[test]
+    fn a_gray_square_stamp_found_by_its_top_side_alone_is_a_trace() {
+        // Seed 79 sub013: a gray 角印 over the issuer's block, its ink dark towards the bottom
+        // and its lower side under the address line; only its top is seen as a stamp's side.
+        let font = crate::ocr::testpage::font();
+        let mut page = paper();
+        let mut top = GrayImage::from_pixel(1200, 800, image::Luma([255]));
+        draw_filled_rect_mut(
+            &mut top,
+            Rect::at(480, 300).of_size(180, 8),
+            image::Luma([0]),
+        );
+        stamp_over(&mut page, &top, 150);
+        let mut rest = GrayImage::from_pixel(1200, 800, image::Luma([255]));
+        for d in 0..8 {
+            imageproc::drawing::draw_hollow_rect_mut(
+                &mut rest,
+                Rect::at(480 + d, 300 + d).of_size(180 - 2 * d as u32, 180 - 2 * d as u32),
+                image::Luma([0]),
+            );
+        }
+        draw_filled_rect_mut(
+            &mut rest,
+            Rect::at(480, 300).of_size(180, 8),
+            image::Luma([255]),
+        );
+        stamp_over(&mut page, &rest, 70);
+        let mut engraving = GrayImage::from_pixel(1200, 800, image::Luma([255]));
+        crate::ocr::testpage::draw(&mut engraving, &font, "星丘", 500.0, 320.0, 64.0);
+        crate::ocr::testpage::draw(&mut engraving, &font, "明ケ", 500.0, 395.0, 64.0);
+        stamp_over(&mut page, &engraving, 140);
+        crate::ocr::testpage::draw(&mut page, &font, "学校法人 星ヶ丘学園", 330.0, 330.0, 34.0);
+        crate::ocr::testpage::draw(&mut page, &font, "星ヶ丘保育専門学校", 330.0, 400.0, 34.0);
+        // The address and the phone below it in light print, the address across the stamp's
+        // lower side: their gray and the stamp's are one group, larger than a stamp.
+        let mut light = GrayImage::from_pixel(1200, 800, image::Luma([255]));
+        let address = "〒340-2222 群馬県高崎市3丁目5番8号";
+        crate::ocr::testpage::draw(&mut light, &font, address, 330.0, 462.0, 30.0);
+        crate::ocr::testpage::draw(&mut light, &font, "電話 033-000-7976", 330.0, 510.0, 30.0);
+        stamp_over(&mut page, &light, 150);
+        let (found, traces) = crossed_seals(&page, CHAR_H);
+        assert!(!found.iter().any(|s| s.is_large(CHAR_H)), "{found:?}");
+        assert!(
+            traces
+                .iter()
+                .any(|t| t.x <= 490 && t.right() >= 650 && t.y <= 310 && t.bottom() >= 470),
+            "{traces:?}"
         );
     }
 }

@@ -337,6 +337,37 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
     out
 }
 
+/// The squares a side of stamp ink found alone along the rows would close: below it as their
+/// top, above it as their bottom. A 角印 whose other sides the print over it cut, or whose ink
+/// runs dark there, is found by no outline (seed 79 sub013: a gray 角印 over the issuer, its
+/// bottom side under the address and as dark as print, only its top found; read surely sealless,
+/// a wrong 補正依頼). The caller takes no seal from these, only doubt.
+pub(super) fn side_squares(gray: &GrayImage, char_h: u32) -> Vec<BBox> {
+    let (w, h) = gray.dimensions();
+    let rows = gray_sides(w, h, char_h * 2, char_h * 8, |i, j| {
+        gray.get_pixel(i, j).0[0]
+    });
+    rows.iter()
+        .flat_map(|s| {
+            let side = s.to - s.from;
+            let below = BBox {
+                x: s.from,
+                y: s.first,
+                w: side,
+                h: side.min(h - s.first),
+            };
+            let top = (s.last + 1).saturating_sub(side);
+            let above = BBox {
+                x: s.from,
+                y: top,
+                w: side,
+                h: s.last + 1 - top,
+            };
+            [below, above]
+        })
+        .collect()
+}
+
 /// Whether a square has a stamp's engraving inside: an eighth or more of what lies half a
 /// character inside its sides is gray ink. A stamp's characters make a fifth to a third of it; a
 /// box printed for the 収入印紙 stamp, its small label inside, makes under a twentieth (seed 7

@@ -43,6 +43,31 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
                 }
             }
         }
+        // The date's first glyphs read into the label's line, the rest on a line of their own
+        // below (seed 41 sub028, a fax: 「訓練修了日 令」 over 「和8年7月25日」): read joined.
+        for (i, l) in lines.iter().enumerate() {
+            for lab in labels {
+                let (Some(head), Some(next)) = (after_label(l, lab), lines.get(i + 1)) else {
+                    continue;
+                };
+                // Below and right of the label, and no date without the head (another label's).
+                let below = next.bbox.y <= l.bbox.bottom() + l.char_height() * 2
+                    && next.bbox.x >= l.bbox.x + l.char_height()
+                    && normalize::parse_date(&next.text()).is_none();
+                let joined = format!("{}{}", head.text, next.text());
+                let Some((d, r)) = below.then(|| normalize::parse_date(&joined)).flatten() else {
+                    continue;
+                };
+                let n = next.tokens.len();
+                let span = Span {
+                    text: joined,
+                    confidence: head.confidence.min(next.confidence_of(0, n)),
+                    certainty: head.certainty.and(next.certainty_of(0, n)),
+                    bbox: head.bbox.map(|b| b.union(&next.bbox)),
+                };
+                return Some((d, r.reading, span));
+            }
+        }
         let (_, span) = value_for(&lines, labels)?;
         let (d, r) = normalize::parse_date(&span.text)?;
         Some((d, r.reading, span))
@@ -94,8 +119,13 @@ pub(super) fn read_certificate(doc: &mut Document, pages: &[&PageInput], hints: 
     let started = date_after(&[
         "受講開始年月日",
         "受講開始日",
+        "訓練開始日",
+        "講座開始日",
+        "開講年月日",
         "開講日",
         "受講開始",
+        "開始年月日",
+        "開始日",
         "入学日",
         "入校日",
     ]);

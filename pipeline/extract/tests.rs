@@ -894,3 +894,40 @@ fn a_start_date_is_confirmed_by_the_applications_start_not_by_its_completion() {
         Some(Certainty::Sure(Check::Application))
     );
 }
+
+#[test]
+fn a_date_whose_era_was_read_into_its_labels_line_is_read_joined() {
+    // Seed 41 sub028, a faxed certificate as read: 「令」 of each date on its label's line, the rest
+    // on a line of its own below; 訓練開始日 as the start's label.
+    let word = |text: &str, x: u32, y: u32, w: u32, h: u32| layout::Token {
+        text: text.into(),
+        confidence: 0.9,
+        agreed: false,
+        bbox: BBox { x, y, w, h },
+    };
+    let lines = layout::lines_from_tokens(vec![
+        word("教育訓練修了証明書", 485, 326, 600, 64),
+        word("修了者氏名", 297, 566, 200, 34),
+        word("小林", 659, 582, 60, 40),
+        word("直樹", 740, 582, 60, 40),
+        word("訓練開始日", 277, 944, 200, 34),
+        word("令", 620, 946, 30, 32),
+        word("和8年2月11日", 679, 966, 300, 30),
+        word("訓練修了日", 271, 1070, 200, 34),
+        word("令", 616, 1072, 30, 32),
+        word("和8年7月25日", 675, 1084, 300, 30),
+    ]);
+    let p = PageInput {
+        number: 1,
+        lines,
+        marks: Marks::default(),
+        text_layer: false,
+        witnesses: Vec::new(),
+    };
+    let docs = Extractor::default().extract("c.pdf", &[p]);
+    let d = &docs[0];
+    assert_eq!(d.kind, DocKind::CompletionCertificate);
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(d.date(cf::STARTED_ON), day(2026, 2, 11));
+    assert_eq!(d.date(cf::COMPLETED_ON), day(2026, 7, 25));
+}

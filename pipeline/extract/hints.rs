@@ -47,9 +47,12 @@ impl Hints {
             .rsplit_once(char::is_whitespace)
             .filter(|(_, last)| HONORIFIC_MISREADS.contains(last))
             .map(|(rest, _)| rest);
-        // Or glued to the name (「山崎 瞳棟」 for 山崎 瞳 様 on a fax: seed 23 sub044).
+        // Or glued to the name (「山崎 瞳棟」 for 山崎 瞳 様 on a fax: seed 23 sub044), where more
+        // glyphs are taken for 殿 and 様 (「高橋 真理典」, 「加藤 誠段」, 「山口 陽子情」, 「岡田
+        // 千尋内」: seeds 41–79): glued to the applicant's whole name, never as a name of its own.
         let glued = HONORIFIC_MISREADS
             .iter()
+            .chain(GLUED_HONORIFIC_MISREADS)
             .find_map(|h| read.trim_end().strip_suffix(h))
             .filter(|rest| compact(rest).chars().count() >= 2);
         let candidates = || std::iter::once(read).chain(trimmed).chain(glued);
@@ -302,3 +305,9 @@ pub(super) fn shared_chars(want: &str, text: &str) -> usize {
         })
         .count()
 }
+
+/// What Tesseract makes of 殿 (典, 段) and 様 (情, 内) glued to the name before it: taken off only
+/// where what is left is the applicant's whole name. 典 ends given names too (和典): someone
+/// whose name is the applicant's with 典 after it would pass for the applicant; such a pair is
+/// not met in a family's papers.
+const GLUED_HONORIFIC_MISREADS: &[&str] = &["典", "段", "情", "内"];

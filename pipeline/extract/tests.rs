@@ -33,6 +33,15 @@ fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
         hints.confirm("中村 由美棟").map(|(n, _)| n).as_deref(),
         Some("中村 由美")
     );
+    // 殿 read 典 or 段, 様 read 情 or 内, glued (seeds 41–79).
+    for read in ["中村 由美典", "中村由美段", "中村 由美情", "中村 由美内"] {
+        assert_eq!(
+            hints.confirm(read).map(|(n, _)| n).as_deref(),
+            Some("中村 由美"),
+            "{read}"
+        );
+    }
+    assert_eq!(hints.confirm("中村 由典"), None);
     assert_eq!(hints.confirm("中村由美子"), None);
     assert_eq!(hints.confirm("中村 由美子"), None);
     assert_eq!(hints.confirm("中村 由美 子"), None);

@@ -256,6 +256,24 @@ pub fn looks_like_date_or_phone(text: &str) -> bool {
         || t.matches('-').count() >= 2
         || t.matches('/').count() >= 2
         || parse_date(&t).is_some()
+        || date_words(&t)
+}
+
+/// Whether text holds a figure followed by 「年」, or a month and its day (「12月13日」): a date's
+/// year, month and day read as words of their own (「発行年月日」「2025年」「12月13日」: seed 73
+/// sub058, the year taken for a line of the breakdown), or a count of years — never money. A
+/// figure before 「月」 alone may be 「円」 misread (「000月也」), and is not taken for a date.
+fn date_words(text: &str) -> bool {
+    let c: Vec<char> = text.chars().collect();
+    let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
+    let month_day = |i: usize| {
+        let mut j = i + 1;
+        while digit(j) {
+            j += 1;
+        }
+        digit(i - 1) && digit(i + 1) && c.get(j) == Some(&'日')
+    };
+    (1..c.len()).any(|i| digit(i - 1) && (c[i] == '年' || c[i] == '月' && month_day(i)))
 }
 
 /// Whether text holds a postal code, three digits, a dash and four (「319-5468」), with no digit

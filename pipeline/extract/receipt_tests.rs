@@ -578,3 +578,28 @@ fn an_amount_whose_yen_sign_is_misread_as_a_kanji_is_still_read_whole() {
     assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(690_000));
     assert!(!docs[0].findings.iter().any(|f| f.code == "total_not_found"));
 }
+
+#[test]
+fn a_dates_year_read_apart_from_its_month_is_no_line_of_the_breakdown() {
+    // Seed 73 sub058: the name and the date of issue on one line, the year a word of its own;
+    // 「受講者名」 holds 「受講」, a fee's word, and 「2025年」 was taken for its amount.
+    let text = [
+        "領 収 書",
+        "受講者名 山崎舞 殿 発行年月日 2025年 12月13日",
+        "合計 20,002円",
+        "内訳 金額",
+        "講習料 20,002",
+        "合計 20,002",
+    ];
+    let page = PageInput {
+        number: 1,
+        lines: lines_from_text(&text.map(String::from)),
+        ..PageInput::default()
+    };
+    let docs = Extractor::default().extract("r.png", std::slice::from_ref(&page));
+    let amounts: Vec<i64> = docs[0].items.iter().map(|i| i.amount).collect();
+    assert_eq!(amounts, [20_002]);
+    assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(20_002));
+    assert!(super::read::looks_like_date_or_phone("2025年"));
+    assert!(!super::read::looks_like_date_or_phone("20,002円"));
+}

@@ -361,8 +361,9 @@ fn date_fields(kind: DocKind) -> &'static [&'static str] {
 }
 
 /// Whether a line may print a date the page's engine did not read as one: a date read on it, an
-/// era's name, or a year or month with a digit before it (「2025年」「7 月」, however the engine
-/// spaced them).
+/// era's name, a year or month with a digit before it (「2025年」「7 月」, however the engine
+/// spaced them), or a slash after a digit (「2025/03/93」 for 2025/03/03 on a photo: seed 89
+/// sub004, the course's dates not read).
 fn may_print_a_date(line: &TextLine) -> bool {
     let text: String = line.text().chars().filter(|c| !c.is_whitespace()).collect();
     let after_digit = |mark: char| {
@@ -380,6 +381,7 @@ fn may_print_a_date(line: &TextLine) -> bool {
             .any(|era| text.contains(era))
         || after_digit('年')
         || after_digit('月')
+        || after_digit('/')
 }
 
 /// Whether a field is not sure: not read, doubtful, or read with nothing for it but an engine's

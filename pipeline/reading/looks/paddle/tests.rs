@@ -352,6 +352,10 @@ fn a_line_that_may_print_a_date_is_told_from_one_that_does_not() {
     assert!(may_print_a_date(&line("受講期間 2025年 7 月")));
     assert!(may_print_a_date(&line("令和七年四月一日")));
     assert!(may_print_a_date(&line("2024/03/31")));
+    // Seed 89 sub004, a photo: digits misread so no date parses, the slashes still there.
+    assert!(may_print_a_date(&line(
+        "あなたは、2025/03/93から2025/94/19まで"
+    )));
     assert!(!may_print_a_date(&line("株式会社 みらい職業訓練校")));
     assert!(!may_print_a_date(&line("年月日")));
 }

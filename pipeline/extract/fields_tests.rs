@@ -1,4 +1,4 @@
-//! Tests of the field readers: dates, labels and marks, on lines given as text.
+//! Tests of the field readers: the date of issue under its labels, the course in a purpose line.
 
 use super::*;
 use crate::extract::layout::lines_from_text;

@@ -877,10 +877,11 @@ pub(super) fn find_date(
     lines: &[TextLine],
     labels: &[&str],
 ) -> Option<(chrono::NaiveDate, normalize::DateReading, Span)> {
-    for l in lines {
+    for (i, l) in lines.iter().enumerate() {
         let t = compact(&l.text());
         if labels.iter().any(|lab| t.contains(lab)) && !t.contains("生年月日") {
-            if let Some(found) = read::date_on(l) {
+            let joined = || read::with_words_between(lines, i).and_then(|j| read::date_on(&j));
+            if let Some(found) = read::date_on(l).or_else(joined) {
                 return Some(found);
             }
         }

@@ -74,3 +74,36 @@ fn a_purpose_line_gives_its_own_column_and_its_wrapped_title() {
         Some("日商簿記2級講座")
     );
 }
+
+#[test]
+fn a_date_printed_larger_than_its_label_is_read_with_the_words_left_on_the_labels_line() {
+    // Seed 73 sub017 as read: the value, taller than the label, a line of its own between the
+    // label's colon and 「12 日」.
+    let word = |text: &str, x: u32, y: u32, w: u32, h: u32| crate::extract::layout::Token {
+        text: text.into(),
+        confidence: 0.9,
+        agreed: false,
+        bbox: BBox { x, y, w, h },
+    };
+    let read = vec![
+        TextLine::from_tokens(vec![word("令和6年7月", 385, 712, 200, 58)]),
+        TextLine::from_tokens(vec![
+            word("発行年月日", 175, 713, 150, 27),
+            word(":", 335, 713, 10, 27),
+            word("12", 600, 713, 30, 27),
+            word("日", 640, 713, 27, 27),
+        ]),
+    ];
+    let (date, _, _) = find_date(&read, RECEIPT_DATE_LABELS).expect("the date of issue");
+    assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2024, 7, 12).unwrap());
+    // A date in another column of the row is no part of it.
+    let apart = vec![
+        TextLine::from_tokens(vec![
+            word("発行年月日", 175, 713, 150, 27),
+            word("12日", 340, 713, 60, 27),
+        ]),
+        TextLine::from_tokens(vec![word("令和6年7月", 700, 712, 200, 58)]),
+    ];
+    let twelfth = chrono::NaiveDate::from_ymd_opt(2024, 7, 12);
+    assert!(find_date(&apart, RECEIPT_DATE_LABELS).is_none_or(|(d, _, _)| Some(d) != twelfth));
+}

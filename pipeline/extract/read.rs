@@ -308,6 +308,40 @@ pub fn date_on(line: &TextLine) -> Option<(chrono::NaiveDate, DateReading, Span)
     ))
 }
 
+/// `lines[i]` with the words of the lines set between its own (the middle of either within the
+/// other's height, lying inside its span): a value printed larger than its label is grouped by height as
+/// a line of its own, and the words left on the label's line are the value's tail (seed 73 sub017:
+/// 「発行年月日 : 12 日」 with 「合和6年7月」 between its colon and 12, neither a date alone).
+/// `None` when no line lies so.
+pub fn with_words_between(lines: &[TextLine], i: usize) -> Option<TextLine> {
+    let line = &lines[i];
+    let middle = |b: &BBox| b.y + b.h / 2;
+    let within = |b: &BBox, of: &BBox| (of.y..of.bottom()).contains(&middle(b));
+    let between: Vec<&TextLine> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(j, o)| {
+            j != i
+                && (within(&o.bbox, &line.bbox) || within(&line.bbox, &o.bbox))
+                && o.bbox.x > line.bbox.x
+                && o.bbox.right() < line.bbox.right()
+                && !o
+                    .tokens
+                    .iter()
+                    .any(|t| line.tokens.iter().any(|u| u.bbox.overlaps(&t.bbox)))
+        })
+        .map(|(_, o)| o)
+        .collect();
+    if between.is_empty() {
+        return None;
+    }
+    let tokens = line
+        .tokens
+        .iter()
+        .chain(between.iter().flat_map(|o| o.tokens.iter()));
+    Some(TextLine::from_tokens(tokens.cloned().collect()))
+}
+
 /// Every date on a line, left to right (a 受講期間 line has two).
 pub fn dates_on(line: &TextLine) -> Vec<chrono::NaiveDate> {
     dates_in(&line.text())

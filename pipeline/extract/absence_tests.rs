@@ -376,6 +376,12 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
     assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
     p.marks.seals = vec![stamp(marks::Ink::Gray, false)];
     assert_eq!(correction(&p), (Value::Bool(true), false), "gray, no ring");
+    // A ring found over the strike from its outline alone (`ink::ring_over`) may be the struck
+    // print and a table's rules round it (seed 89 sub004): neither sealed nor surely not.
+    p.marks.seals.clear();
+    p.marks.unsure_rings = vec![stamp(marks::Ink::Gray, true).bbox];
+    assert_eq!(correction(&p), (Value::Bool(true), false), "unsure ring");
+    p.marks.unsure_rings.clear();
 
     // Gray that is the corrected value's light print, read as a sure word above the strike
     // (seed 3 sub051's 「6,700円」), is no stamp: the correction is unsealed.

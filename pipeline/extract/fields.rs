@@ -106,6 +106,7 @@ pub(super) fn read_marks(doc: &mut Document, pages: &[&PageInput], page_no: u32)
                 Some(i) => used[i] = true,
                 None if seals.iter().any(stampish) => doubtful = true,
                 None if seals.iter().any(in_gray_stamp) => doubtful = true,
+                None if p.marks.unsure_rings.iter().any(|r| r.overlaps(s)) => doubtful = true,
                 None => unsealed = true,
             }
         }

@@ -43,6 +43,10 @@ pub struct Marks {
     /// Stamp-gray ink of a seal's size round which no seal's outline was found (a stamp the print
     /// over it hides, or light print): no seal, and no sure absence of one either.
     pub traces: Vec<BBox>,
+    /// Gray rings found over a strike from its outline alone ([`crate::ink::ring_over`]): a
+    /// 訂正印, or the struck print's blurred edges and a table's rules closing round it. No seal,
+    /// and no sure absence of one either.
+    pub unsure_rings: Vec<BBox>,
 }
 
 /// How a page image was captured, as far as ink analysis is concerned. A scanner sets paper to

@@ -360,6 +360,7 @@ fn build_page(
             _ => ink::find_strikes(ocr_input, &lines),
         },
         traces: Vec::new(),
+        unsure_rings: Vec::new(),
     };
     let mut marks = marks;
     if let (Some(map), Capture::Scan) = (red, capture) {

@@ -14,6 +14,16 @@ pub(super) fn page(text: &str) -> PageInput {
     }
 }
 
+/// A word as an engine reads it, at 0.9.
+fn word(text: &str, x: u32, y: u32, w: u32, h: u32) -> layout::Token {
+    layout::Token {
+        text: text.into(),
+        confidence: 0.9,
+        agreed: false,
+        bbox: BBox { x, y, w, h },
+    }
+}
+
 #[test]
 fn a_name_is_confirmed_with_a_misread_honorific_but_not_a_longer_name() {
     let hints = Hints {
@@ -846,12 +856,6 @@ fn a_fee_line_with_its_amount_unread_is_a_breakdown_printed() {
 #[test]
 fn a_value_set_a_little_above_its_label_is_the_labels() {
     // Seed 71 sub052, a faxed certificate whose values sit raised beside their labels, as read.
-    let word = |text: &str, x: u32, y: u32, w: u32, h: u32| layout::Token {
-        text: text.into(),
-        confidence: 0.9,
-        agreed: false,
-        bbox: BBox { x, y, w, h },
-    };
     let lines = layout::lines_from_tokens(vec![
         word("介護職員初任者研修", 603, 822, 400, 32),
         word("課程名", 241, 850, 100, 32),
@@ -908,12 +912,6 @@ fn a_start_date_is_confirmed_by_the_applications_start_not_by_its_completion() {
 fn a_date_whose_era_was_read_into_its_labels_line_is_read_joined() {
     // Seed 41 sub028, a faxed certificate as read: 「令」 of each date on its label's line, the rest
     // on a line of its own below; 訓練開始日 as the start's label.
-    let word = |text: &str, x: u32, y: u32, w: u32, h: u32| layout::Token {
-        text: text.into(),
-        confidence: 0.9,
-        agreed: false,
-        bbox: BBox { x, y, w, h },
-    };
     let lines = layout::lines_from_tokens(vec![
         word("教育訓練修了証明書", 485, 326, 600, 64),
         word("修了者氏名", 297, 566, 200, 34),

@@ -25,7 +25,8 @@ use super::CELL;
 /// round which no outline was found — a stamp the print over it hides (a gray 角印 stamped over
 /// the date and the total, its sides cut by both: seed 13 sub058, read surely sealless and a
 /// wrong 補正依頼), or light print. The caller takes no seal from a trace, and no sure absence.
-pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
+/// `sides` are the squares the stamp-gray sides [`super::square_seals`] found would close.
+pub fn crossed_seals(gray: &GrayImage, char_h: u32, sides: &[BBox]) -> (Vec<Seal>, Vec<BBox>) {
     // Rings only: on a gray page a table's rules in gray close squares round its cells (seed
     // 11 sub039, a sealless receipt read as sealed), and a 角印 is looked for from its sides
     // ([`super::square_seals`]).
@@ -33,7 +34,7 @@ pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
     let map = gray_ink_map(gray);
     let groups = groups(&map, char_h);
     let seals = crossed_in(gray, &groups, char_h, Ink::Gray, &[Shape::Circle]);
-    let traces = groups
+    let mut traces: Vec<BBox> = groups
         .into_iter()
         .filter(|g| !seals.iter().any(|s| s.bbox.overlaps(g)))
         .filter(|g| stamp_sized(g, char_h) && inked_share(&map, g) >= 0.1)
@@ -43,11 +44,10 @@ pub fn crossed_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
         // sub002, a sealless credit contract sent to review: 16 % of its gray on straight runs,
         // against 65 % for seed 13 sub058's 角印).
         .filter(|g| straight_share(&map, g) >= 0.35)
-        .collect::<Vec<BBox>>();
+        .collect();
     // A 角印 of which one side alone was found: the square it would close holds stamp ink
     // (its engraving) and print crosses it.
-    let mut traces = traces;
-    for square in super::seals::side_squares(gray, char_h) {
+    for &square in sides {
         let known = |b: &BBox| b.overlaps(&square);
         if !seals.iter().any(|s| known(&s.bbox))
             && !traces.iter().any(known)
@@ -517,6 +517,13 @@ mod tests {
     /// Character height of the drawn pages: 32 px, as print at 12 pt scanned at 200 dpi.
     const CHAR_H: u32 = 32;
 
+    /// Crossed seals and traces, as the page's reading looks for them: with the sides the square
+    /// finder found.
+    fn crossed(page: &GrayImage) -> (Vec<Seal>, Vec<BBox>) {
+        let (_, sides) = crate::ink::square_seals(page, CHAR_H);
+        crossed_seals(page, CHAR_H, &sides)
+    }
+
     fn paper() -> GrayImage {
         GrayImage::from_pixel(1200, 800, image::Luma([245]))
     }
@@ -555,7 +562,7 @@ mod tests {
         // The pieces alone: none of a 領収印's size.
         let pieces = find_gray_seals(&page, CHAR_H);
         assert!(!pieces.iter().any(|s| s.is_large(CHAR_H)), "{pieces:?}");
-        let (found, _) = crossed_seals(&page, CHAR_H);
+        let (found, _) = crossed(&page);
         assert_eq!(found.len(), 1, "{found:?}");
         let seal = found[0];
         assert!(seal.ring && seal.is_large(CHAR_H), "{seal:?}");
@@ -616,7 +623,7 @@ mod tests {
             crate::ocr::testpage::draw(&mut page, &font, "入校料", 100.0, y, 30.0);
             crate::ocr::testpage::draw(&mut page, &font, "10,000円", 700.0, y, 30.0);
         }
-        let (found, traces) = crossed_seals(&page, CHAR_H);
+        let (found, traces) = crossed(&page);
         assert!(found.is_empty(), "{found:?}");
         assert!(traces.is_empty(), "{traces:?}");
     }
@@ -683,7 +690,7 @@ mod tests {
         crate::ocr::testpage::draw(&mut stamp, &font, "翔栄", 500.0, 340.0, 60.0);
         crate::ocr::testpage::draw(&mut stamp, &font, "之印", 500.0, 410.0, 60.0);
         stamp_over(&mut page, &stamp, 140);
-        let (found, traces) = crossed_seals(&page, CHAR_H);
+        let (found, traces) = crossed(&page);
         assert!(!found.iter().any(|s| s.is_large(CHAR_H)), "{found:?}");
         assert_eq!(traces.len(), 1, "{traces:?}");
         let t = traces[0];
@@ -733,7 +740,7 @@ mod tests {
         crate::ocr::testpage::draw(&mut light, &font, address, 330.0, 462.0, 30.0);
         crate::ocr::testpage::draw(&mut light, &font, "電話 033-000-7976", 330.0, 510.0, 30.0);
         stamp_over(&mut page, &light, 150);
-        let (found, traces) = crossed_seals(&page, CHAR_H);
+        let (found, traces) = crossed(&page);
         assert!(!found.iter().any(|s| s.is_large(CHAR_H)), "{found:?}");
         assert!(
             traces

@@ -268,8 +268,10 @@ pub fn ring_over(gray: &GrayImage, strike: &BBox, char_h: u32) -> Option<BBox> {
 /// crossing a side is black, a rule or a printed box is black along all of it) and a few pixels
 /// thick ([`gray_sides`]); a top and a bottom
 /// of like ends, about as far apart as they are long, joined at both ends by such a run down, with
-/// gray engraving inside.
-pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
+/// gray engraving inside. Also returns the squares each side found along the rows would close
+/// ([`side_squares`]), for [`super::crossed_seals`] to look for a stamp in without scanning the
+/// page's rows again.
+pub fn square_seals(gray: &GrayImage, char_h: u32) -> (Vec<Seal>, Vec<BBox>) {
     let (w, h) = gray.dimensions();
     let (min, max) = (char_h * 2, char_h * 8);
     let rows = gray_sides(w, h, min, max, |i, j| gray.get_pixel(i, j).0[0]);
@@ -335,19 +337,15 @@ pub fn square_seals(gray: &GrayImage, char_h: u32) -> Vec<Seal> {
             }
         }
     }
-    out
+    (out, side_squares(&rows, h))
 }
 
-/// The squares a side of stamp ink found alone along the rows would close: below it as their
-/// top, above it as their bottom. A 角印 whose other sides the print over it cut, or whose ink
-/// runs dark there, is found by no outline (seed 79 sub013: a gray 角印 over the issuer, its
-/// bottom side under the address and as dark as print, only its top found; read surely sealless,
-/// a wrong 補正依頼). The caller takes no seal from these, only doubt.
-pub(super) fn side_squares(gray: &GrayImage, char_h: u32) -> Vec<BBox> {
-    let (w, h) = gray.dimensions();
-    let rows = gray_sides(w, h, char_h * 2, char_h * 8, |i, j| {
-        gray.get_pixel(i, j).0[0]
-    });
+/// The squares each side of stamp ink found along the rows (`rows`, on a page `h` high) would
+/// close: below it as their top, above it as their bottom. A 角印 whose other sides the print over
+/// it cut, or whose ink runs dark there, is found by no outline (seed 79 sub013: a gray 角印 over
+/// the issuer, its bottom side under the address and as dark as print, only its top found; read
+/// surely sealless, a wrong 補正依頼). The caller takes no seal from these, only doubt.
+fn side_squares(rows: &[Side], h: u32) -> Vec<BBox> {
     rows.iter()
         .flat_map(|s| {
             let side = s.to - s.from;
@@ -493,7 +491,7 @@ mod tests {
         crate::ocr::testpage::draw(&mut img, &font, "収入印紙", 1125.0, 1560.0, 24.0);
         // A box printed for the seal, black, with nothing in it.
         frame(&mut img, (300, 1500, 150, 150), 3, image::Luma([30]));
-        let found = square_seals(&img, 32);
+        let (found, _) = square_seals(&img, 32);
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0].bbox;
         assert!(
@@ -510,7 +508,7 @@ mod tests {
     /// The one 角印 `square_seals` finds on `fixture` (print `char_h`), which must be `frame`
     /// (left, top, right, bottom) within 6 px.
     fn the_one_square(fixture: &str, char_h: u32, (x, y, right, bottom): (u32, u32, u32, u32)) {
-        let found = square_seals(&crate::ink::fixture(fixture), char_h);
+        let (found, _) = square_seals(&crate::ink::fixture(fixture), char_h);
         assert_eq!(found.len(), 1, "{found:?}");
         let b = found[0].bbox;
         assert!(

@@ -376,13 +376,16 @@ fn build_page(
         ink::add_rings_over(&mut marks, &strikes, ocr_input, char_h);
         // A gray 角印 over the issuer's name is found in pieces; its square is looked for when
         // no seal of a 領収印's size was found.
+        let mut sides = Vec::new();
         if !marks.seals.iter().any(|s| s.is_large(char_h)) {
-            marks.seals.extend(ink::square_seals(ocr_input, char_h));
+            let (squares, of_sides) = ink::square_seals(ocr_input, char_h);
+            marks.seals.extend(squares);
+            sides = of_sides;
         }
         // A seal stamped over print (the total, the name) is cut into pieces by it; on a scan
         // it is looked for whole from its outline, lest a sealed receipt read as surely sealless.
         if capture == Capture::Scan && !marks.seals.iter().any(|s| s.is_large(char_h)) {
-            let (seals, traces) = ink::crossed_seals(ocr_input, char_h);
+            let (seals, traces) = ink::crossed_seals(ocr_input, char_h, &sides);
             marks.seals.extend(seals);
             marks.traces = traces;
         }

@@ -534,9 +534,12 @@ mod tests {
         );
         assert_eq!(docs[0].yen(rf::AMOUNT_TOTAL), Some(265_000));
         let strike = page.marks.strikes[0];
-        // Found from its outline alone, it is an unsure ring: a person tells (seed 89 sub004).
+        // Found from its outline alone, its ink far lighter than the print's: a gray 訂正印.
         assert!(
-            page.marks.unsure_rings.iter().any(|r| r.overlaps(&strike)),
+            page.marks
+                .seals
+                .iter()
+                .any(|s| s.ring && s.bbox.overlaps(&strike)),
             "the 訂正印 on the strike is seen: {:?}",
             page.marks
         );

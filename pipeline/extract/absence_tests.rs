@@ -308,6 +308,53 @@ fn what_a_photo_or_fax_may_hide_is_doubtful_not_a_defect() {
 }
 
 #[test]
+fn a_correction_seal_is_measured_against_the_struck_print() {
+    // Seed 37 sub040: a 39 px 訂正印 over 30 px print struck, on a page whose lines are 35 px
+    // high on the median.
+    let mut p = page("領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n");
+    p.text_layer = false;
+    let ch = PageInput::char_height(&p.lines);
+    let line = p.lines[4].bbox;
+    let struck = ch * 4 / 5;
+    let strike = BBox {
+        x: line.right() - 120,
+        y: line.y + (line.h - struck) / 2,
+        w: 120,
+        h: struck,
+    };
+    let d = struck * 13 / 10 + 1;
+    assert!(
+        d * 10 < ch * 13,
+        "the ring is smaller than 1.3 of the page's characters"
+    );
+    p.marks.strikes = vec![strike];
+    p.marks.seals = vec![marks::Seal {
+        bbox: BBox {
+            x: strike.x + 40,
+            y: (strike.y + strike.h / 2).saturating_sub(d / 2),
+            w: d,
+            h: d,
+        },
+        ink: marks::Ink::Gray,
+        ring: true,
+    }];
+    let correction = |p: &PageInput| {
+        let docs = Extractor::default().extract("r.jpg", std::slice::from_ref(p));
+        let f = docs[0].field(rf::HAS_UNSEALED_CORRECTION).expect("read");
+        (f.value.clone(), f.relied_on(0.8))
+    };
+    assert_eq!(correction(&p), (Value::Bool(false), true), "sealed");
+    // Struck along a thin line only (the box is the strike's, not the print's): measured
+    // against the page's characters, the ring is too small for a 訂正印.
+    p.marks.strikes[0] = BBox {
+        y: strike.y + strike.h / 2 - 2,
+        h: 4,
+        ..strike
+    };
+    assert_eq!(correction(&p).0, Value::Bool(true), "not sealed");
+}
+
+#[test]
 fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful() {
     let mut p = page("領 収 証\n山田 花子 様\n金 99,000円也\n入学料  11,000円\n受講料  88,000円\n");
     p.text_layer = false;
@@ -376,6 +423,25 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
     assert_eq!(correction(&p), (Value::Bool(false), true), "gray ring");
     p.marks.seals = vec![stamp(marks::Ink::Gray, false)];
     assert_eq!(correction(&p), (Value::Bool(true), false), "gray, no ring");
+    // The ring clustered with the struck print round it into gray ink that closes none, smaller
+    // than a 領収印 (seed 89 sub045): the ring is the 訂正印.
+    let blob = marks::Seal {
+        bbox: BBox {
+            x: strike.x + 12,
+            y: line.y - 16,
+            w: 84,
+            h: 76,
+        },
+        ink: marks::Ink::Gray,
+        ring: false,
+    };
+    assert!(!blob.is_large(PageInput::char_height(&p.lines)));
+    p.marks.seals = vec![blob, stamp(marks::Ink::Gray, true)];
+    assert_eq!(
+        correction(&p),
+        (Value::Bool(false), true),
+        "a ring in gray ink"
+    );
     // A ring found over the strike from its outline alone (`ink::ring_over`) may be the struck
     // print and a table's rules round it (seed 89 sub004): neither sealed nor surely not.
     p.marks.seals.clear();

@@ -62,6 +62,10 @@ const COURSE_CUES: &[&str] = &[
 /// reads 0.0–0.3.
 const POOR_LINE: f32 = 0.6;
 
+/// How many characters a line that may print the payer's name is widened by on either side
+/// ([`widened`]): a pad's name line sets the surname, the given name and 様 far apart.
+const NAME_REACH: u32 = 8;
+
 /// At most this many lines are read again on one page (a certificate has 15 to 25).
 const MAX_LINES: usize = 24;
 
@@ -78,14 +82,18 @@ pub fn paddle_look(
         return Ok(false);
     };
     let mut docs = extractor.extract_with("", std::slice::from_ref(page), hints);
-    let candidates = doubtful_lines(page, &docs, hints);
-    if candidates.is_empty() {
+    let wanted = doubtful_lines(page, &docs, hints);
+    if wanted.is_empty() {
         return Ok(false);
     }
-    let boxes: Vec<BBox> = candidates
+    let boxes: Vec<BBox> = wanted
         .iter()
-        .map(|&i| around(image, &page.lines[i]))
+        .map(|&(i, name)| match name {
+            true => widened(image, page, i),
+            false => around(image, &page.lines[i]),
+        })
         .collect();
+    let candidates: Vec<usize> = wanted.iter().map(|&(i, _)| i).collect();
     let mut read: Vec<Option<TextLine>> = {
         let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
         reader.read_boxes(image, &boxes, Script::Japanese)?
@@ -253,9 +261,11 @@ fn agree_on_names(
     agreed
 }
 
-/// Indices of the lines worth a second engine's reading, at most [`MAX_LINES`], top to bottom.
-fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usize> {
+/// Indices of the lines worth a second engine's reading, at most [`MAX_LINES`], top to bottom,
+/// each with whether it may print the payer's name (read [`widened`]).
+fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<(usize, bool)> {
     let mut wanted = vec![false; page.lines.len()];
+    let mut names = vec![false; page.lines.len()];
     // A line that nearly carries the applicant's name, with no cue to it (a pad's 様 printed far
     // right and not read with it: seed 17 sub057's 「山下 裕チ」 for 山下 裕子, the payer not found).
     let known: Vec<String> = hints
@@ -307,6 +317,7 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usi
                         lost && !has_amount && line.confidence_of(0, line.tokens.len()) < POOR_LINE;
                     wanted[i] |=
                         unnamed_amount || name_line || course_line || issuer_line || lost_line;
+                    names[i] |= name_line && !has_amount;
                 }
             }
             DocKind::CompletionCertificate => {
@@ -348,7 +359,50 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<usi
     (0..page.lines.len())
         .filter(|&i| wanted[i])
         .take(MAX_LINES)
+        .map(|i| (i, names[i]))
         .collect()
+}
+
+/// A line that may print the payer's name, widened by up to [`NAME_REACH`] characters on either
+/// side, as far as the next line beside it: Tesseract drops a name's word set apart from the
+/// rest (seed 73 sub009: 「前田 真理 様」 on a pad's line read 「真理 欄」, the surname left of it
+/// not read at all), and PP-OCRv6 reads what the line's own box leaves out only when its box
+/// reaches it.
+fn widened(image: &GrayImage, page: &PageInput, i: usize) -> BBox {
+    let line = &page.lines[i];
+    let (b, reach) = (line.bbox, line.char_height() * NAME_REACH);
+    let beside = |o: &TextLine| {
+        let shared = o
+            .bbox
+            .bottom()
+            .min(b.bottom())
+            .saturating_sub(o.bbox.y.max(b.y));
+        shared * 2 >= o.bbox.h.min(b.h)
+    };
+    let others = || {
+        page.lines
+            .iter()
+            .enumerate()
+            .filter(move |&(j, o)| j != i && beside(o))
+            .map(|(_, o)| o.bbox)
+    };
+    let left = others()
+        .filter(|o| o.right() <= b.x)
+        .map(|o| o.right())
+        .fold(b.x.saturating_sub(reach), u32::max);
+    let right = others()
+        .filter(|o| o.x >= b.right())
+        .map(|o| o.x)
+        .fold((b.right() + reach).min(image.width()), u32::min);
+    let wide = TextLine {
+        bbox: BBox {
+            x: left,
+            w: right - left,
+            ..b
+        },
+        ..page.lines[i].clone()
+    };
+    around(image, &wide)
 }
 
 /// The dates a document of `kind` is decided on.

@@ -262,7 +262,7 @@ fn agree_on_names(
 }
 
 /// Indices of the lines worth a second engine's reading, at most [`MAX_LINES`], top to bottom,
-/// each with whether it may print the payer's name (read [`widened`]).
+/// each with whether it may print the payer's or trainee's name (read [`widened`]).
 fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<(usize, bool)> {
     let mut wanted = vec![false; page.lines.len()];
     let mut names = vec![false; page.lines.len()];
@@ -323,8 +323,16 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<(us
             DocKind::CompletionCertificate => {
                 let fields = [cf::TRAINEE_NAME, cf::COURSE_NAME, cf::ISSUER_NAME];
                 if fields.iter().any(|f| unsure(doc.field(f))) {
+                    let trainee = doc.field(cf::TRAINEE_NAME);
                     for (i, line) in page.lines.iter().enumerate() {
-                        wanted[i] |= read::dates_on(line).is_empty();
+                        let undated = read::dates_on(line).is_empty();
+                        wanted[i] |= undated;
+                        // The trainee's line, read widened as a payer's is (seed 79 sub045:
+                        // 「佐藤 沙織 殿」 read 「沙織 殿」).
+                        names[i] |= undated
+                            && unsure(trainee)
+                            && (holds(line, trainee.and_then(|f| f.bbox))
+                                || NAME_CUES.iter().any(|c| line.text().contains(c)));
                     }
                 }
             }
@@ -363,7 +371,7 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<(us
         .collect()
 }
 
-/// A line that may print the payer's name, widened by up to [`NAME_REACH`] characters on either
+/// A line that may print the payer's (or trainee's) name, widened by up to [`NAME_REACH`] characters on either
 /// side, as far as the next line beside it: Tesseract drops a name's word set apart from the
 /// rest (seed 73 sub009: 「前田 真理 様」 on a pad's line read 「真理 欄」, the surname left of it
 /// not read at all), and PP-OCRv6 reads what the line's own box leaves out only when its box

@@ -582,3 +582,55 @@ fn a_payers_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
     assert_eq!(payer.value.as_text(), Some("吉田 愛"));
     assert!(payer.relied_on(0.8), "{payer:?}");
 }
+
+#[test]
+fn a_trainees_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
+    let mut engines = engines();
+    let extractor = Extractor::default();
+    let font = font();
+    let mut img = GrayImage::from_pixel(1654, 1400, Luma([255]));
+    for (text, y, px) in [
+        ("修了証明書", 100.0, 64.0),
+        ("佐々木 陽子 殿", 260.0, 48.0),
+        ("生年月日 1985年2月24日", 380.0, 40.0),
+        ("訓練講座 宅地建物取引士講座", 480.0, 40.0),
+        ("受講期間 2025年7月10日〜2026年3月12日", 580.0, 40.0),
+        ("上記の講座を修了したことを証明します。", 680.0, 36.0),
+        ("学校法人 みらい学院", 800.0, 40.0),
+    ] {
+        draw(&mut img, &font, text, 220.0, y, px);
+    }
+    let mut page = read_by_tesseract(&mut engines, &img);
+    // Seed 79 sub045: 「佐藤 沙織 殿」 read 「沙織 殿」, the surname not read at all.
+    let line = page
+        .lines
+        .iter_mut()
+        .find(|l| l.text().contains('殿'))
+        .expect("the trainee's line");
+    let kept: Vec<Token> = line
+        .tokens
+        .iter()
+        .filter(|t| t.bbox.x >= 420)
+        .cloned()
+        .collect();
+    *line = TextLine::from_tokens(kept);
+    assert!(!line.text().contains('木'), "{}", line.text());
+    let hints = Hints {
+        names: vec!["佐々木 陽子".into()],
+        courses: vec!["宅地建物取引士講座".into()],
+        ..Hints::default()
+    };
+    let trainee = |page: &PageInput| {
+        extractor
+            .extract_with("c.png", std::slice::from_ref(page), &hints)
+            .into_iter()
+            .find(|d| d.kind == DocKind::CompletionCertificate)
+            .and_then(|d| d.field(cf::TRAINEE_NAME).cloned())
+    };
+    assert!(trainee(&page).is_none_or(|f| !f.relied_on(0.8)));
+
+    paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
+    let trainee = trainee(&page).expect("the trainee found");
+    assert_eq!(trainee.value.as_text(), Some("佐々木 陽子"));
+    assert!(trainee.relied_on(0.8), "{trainee:?}");
+}

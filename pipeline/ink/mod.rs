@@ -32,7 +32,7 @@ const CELL: u32 = 4;
 /// A page image from `tests/fixtures/` (crops of generated pages as kyufu reads them; see its
 /// README), in gray.
 #[cfg(test)]
-fn fixture(name: &str) -> image::GrayImage {
+pub(crate) fn fixture(name: &str) -> image::GrayImage {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     image::open(&path).expect(&path).into_luma8()
 }

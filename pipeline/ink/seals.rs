@@ -167,12 +167,12 @@ fn rings(map: &GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> bool {
 }
 /// Adds to `marks` the gray ring over each of `strikes` that no ring seal is already found over
 /// (see [`ring_over`]): a stamp on the value itself is not found beside the print. A ring whose
-/// ink is clearly lighter than the struck print's ([`stamp_lighter_than_print`]) is a gray
+/// ink is clearly lighter than the struck black print's ([`stamp_lighter_than_print`]) is a gray
 /// 訂正印: red ink scans mid-gray, print black. Any other ring is kept as an unsure ring
-/// ([`Marks::unsure_rings`]), never as a seal: on a page whose print itself scanned gray, a
-/// table's rules round the struck value close such a ring too (seed 89 sub004: 「206,000」 struck
-/// in a table's cell with no 訂正印, its rules as dark as its print, read as sealed and paid).
-/// A person tells whether that correction is sealed.
+/// ([`Marks::unsure_rings`]), never as a seal: on a page whose print itself scanned gray, its
+/// rules and strokes round the struck value close such rings too (seed 89 sub004: 「206,000」
+/// struck in a table's cell with no 訂正印, read as sealed and paid). A person tells whether that
+/// correction is sealed.
 pub fn add_rings_over(marks: &mut Marks, strikes: &[BBox], gray: &GrayImage, char_h: u32) {
     for &strike in strikes {
         let stamped = marks
@@ -198,15 +198,24 @@ pub fn add_rings_over(marks: &mut Marks, strikes: &[BBox], gray: &GrayImage, cha
 }
 
 /// How much lighter, at the least, a red stamp's ring scans than the print it is stamped over.
-/// Measured on every ring found over a strike in the sealed and unsealed corrections of seeds 7,
-/// 17, 23, 29, 31, 37, 41, 47, 53, 59, 67, 71, 73, 79, 83 and 89 (the ring's arcs against the
-/// strike's darkest print): the 16 gray 訂正印, 59 to 137 levels lighter; the one ring of print,
-/// the rules of a gray-printed table's cell round the strike, 20 (seed 89 sub004).
 const STAMP_LIGHTER: u8 = 45;
 
-/// Whether the ring in `ring` (as [`ring_over`] returns it) is stamp ink rather than print: its
-/// arcs above and below the line (the darkest pixel within two of the circle, their median) at
-/// least [`STAMP_LIGHTER`] lighter than the struck print in `strike` (its darkest twentieth).
+/// Print this dark or lighter (its darkest twentieth) is gray print, whose strokes and rules close
+/// rings of their own: no ring over it is sure.
+const GRAY_PRINT: u8 = 72;
+
+/// Whether the ring in `ring` (as [`ring_over`] returns it) is stamp ink rather than print, the
+/// struck print in `strike` black: its arcs above and below the line (the darkest pixel within
+/// two of the circle at each point) are, on the median, at least [`STAMP_LIGHTER`] lighter than
+/// the print (its darkest twentieth), at most a third of them as dark as the print (within 25),
+/// and the print darker than [`GRAY_PRINT`].
+///
+/// Measured on every ring found over a strike in the sealed and unsealed corrections of 24 seeds
+/// (7–89, 97–139): the 21 gray 訂正印 over print 20–69 dark, their arcs 53–137 lighter, at most
+/// 7 of 26 arc points as dark as the print; the two rings of print, both on gray print (74, 80),
+/// 48 and 20 lighter, 10 and 15 of 26 as dark — seed 89 sub004 (a table cell's rules round
+/// 「206,000」) and seed 107 sub029 (the corrected 「金98,000円也」 above and the rule below), each
+/// paid on an unsealed correction when taken for a seal.
 fn stamp_lighter_than_print(gray: &GrayImage, ring: &BBox, strike: &BBox) -> bool {
     let (w, h) = gray.dimensions();
     let at = |x: f32, y: f32| {
@@ -236,10 +245,17 @@ fn stamp_lighter_than_print(gray: &GrayImage, ring: &BBox, strike: &BBox) -> boo
     if arcs.is_empty() || print.is_empty() {
         return false;
     }
-    let (mid, dark) = (arcs.len() / 2, print.len() / 20);
-    let ring_ink = *arcs.select_nth_unstable(mid).1;
+    let dark = print.len() / 20;
     let print_ink = *print.select_nth_unstable(dark).1;
-    ring_ink >= print_ink.saturating_add(STAMP_LIGHTER)
+    let as_dark = arcs
+        .iter()
+        .filter(|&&v| v < print_ink.saturating_add(25))
+        .count();
+    let mid = arcs.len() / 2;
+    let ring_ink = *arcs.select_nth_unstable(mid).1;
+    print_ink < GRAY_PRINT
+        && ring_ink >= print_ink.saturating_add(STAMP_LIGHTER)
+        && as_dark * 3 <= arcs.len()
 }
 
 /// A gray 訂正印 stamped over a strike: [`find_gray_seals`] takes no gray ink beside black print
@@ -691,6 +707,31 @@ mod tests {
         add_rings_over(&mut marks, &[strike], &crop, 26);
         assert!(marks.seals.is_empty(), "{marks:?}");
         assert_eq!(marks.unsure_rings.len(), 1, "{marks:?}");
+
+        // Seed 107 sub029, gray Mincho print: 「金97,000円也」 struck, 「金98,000円也」 written
+        // above, the amount's rule below, no 訂正印. A ring through the corrected value's strokes
+        // and the rule is 48 levels lighter than the print on the median — but half its arc is
+        // as dark as the print, and the print is gray.
+        let crop = crate::ink::fixture("gray-print-corrected-above-strike.png");
+        // The strike as found on the page (526, 330, 224 × 34), the crop taken at (450, 240).
+        let strike = BBox {
+            x: 76,
+            y: 90,
+            w: 224,
+            h: 34,
+        };
+        let mut marks = Marks::default();
+        add_rings_over(&mut marks, &[strike], &crop, 30);
+        assert!(marks.seals.is_empty(), "{marks:?}");
+        assert_eq!(marks.unsure_rings.len(), 1, "{marks:?}");
+        // The ring as found on the page (550, 309, 69 across), a pixel off the crop's.
+        let ring = BBox {
+            x: 100,
+            y: 69,
+            w: 69,
+            h: 69,
+        };
+        assert!(!stamp_lighter_than_print(&crop, &ring, &strike));
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub(super) fn witnessed(pages: &[&PageInput], span: &Span, amount: i64) -> Certa
         .filter(|w| w.of == WitnessOf::Total)
         .find(|w| w.bbox.shared_area(&bbox) * 2 > bbox.w * bbox.h);
     let marked = money_mark_before_figures(&span.text);
-    match seen.and_then(|w| witness_yen_after_mark(&w.text, amount, marked)) {
+    let readable = seen.filter(|w| !garbled(&w.text));
+    match readable.and_then(|w| witness_yen_after_mark(&w.text, amount, marked)) {
         Some(v) if v == amount => Certainty::Sure(Check::Breakdown),
         // The witness read part of it (its crop cut a digit off, or a rule hid one): no vote.
         Some(v) if partial(v, amount) => span.certainty,
@@ -164,6 +165,24 @@ fn zeros_for_letters(text: &str) -> String {
     out
 }
 
+/// Whether the witness's reading of an amount is broken up by letters: a Latin letter between
+/// its first figure and its last (but 「O」 after a figure, read as the zero it is). Tesseract's
+/// English model reads wide-spaced full-width figures so (「615, S10 OF」 for 「６５，３００円」,
+/// seed 47 sub055): such a reading is no amount, and disputes none — as if nothing were read.
+fn garbled(text: &str) -> bool {
+    let t: String = zeros_for_letters(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (Some(first), Some(last)) = (
+        t.find(|c: char| c.is_ascii_digit()),
+        t.rfind(|c: char| c.is_ascii_digit()),
+    ) else {
+        return false;
+    };
+    t[first..last].chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// Whether `part` is no reading of `whole` but of a piece of it: its digits are `whole`'s with some
 /// cut off its start or end (25,200 of 125,200), or it has at most half as many digits — a speck
 /// or two of a seal's ink over the digits read as figures (「ts 48H, 0p」 over 「204,000円」, seed 13
@@ -243,6 +262,19 @@ mod tests {
         assert_eq!(witness_yen("1O,000", 10_000), Some(10_000));
         // Not after a letter, where it is one of a word's.
         assert_eq!(super::zeros_for_letters("TOTAL 1O,OOO"), "TOTAL 10,000");
+    }
+
+    #[test]
+    fn figures_broken_up_by_letters_are_no_reading() {
+        use super::garbled;
+        // Seed 47 sub055: 「６５，３００円」 wide-spaced, as the English model read it.
+        assert!(garbled("615, S10 OF"));
+        assert!(garbled("ts 48H, 0p"));
+        // Letters before or after the figures, and a zero read as O, are no break.
+        assert!(!garbled("42325, 00OFY tH"));
+        assert!(!garbled("TOTAL 1O,OOO"));
+        assert!(!garbled("¥65,300-"));
+        assert!(!garbled("no figures"));
     }
 
     #[test]

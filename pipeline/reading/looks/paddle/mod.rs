@@ -62,7 +62,7 @@ const COURSE_CUES: &[&str] = &[
 /// reads 0.0–0.3.
 const POOR_LINE: f32 = 0.6;
 
-/// How many characters a line that may print the payer's name is widened by on either side
+/// How many characters a line that may print the payer's or trainee's name is widened by on either side
 /// ([`widened`]): a pad's name line sets the surname, the given name and 様 far apart.
 const NAME_REACH: u32 = 8;
 
@@ -88,9 +88,14 @@ pub fn paddle_look(
     }
     let boxes: Vec<BBox> = wanted
         .iter()
-        .map(|&(i, name)| match name {
-            true => widened(image, page, i),
-            false => around(image, &page.lines[i]),
+        .map(|&(i, name)| {
+            let line = &page.lines[i];
+            let bbox = if name {
+                widened(image, page, i)
+            } else {
+                line.bbox
+            };
+            around(image, bbox, line.char_height())
         })
         .collect();
     let candidates: Vec<usize> = wanted.iter().map(|&(i, _)| i).collect();
@@ -371,8 +376,8 @@ fn doubtful_lines(page: &PageInput, docs: &[Document], hints: &Hints) -> Vec<(us
         .collect()
 }
 
-/// A line that may print the payer's (or trainee's) name, widened by up to [`NAME_REACH`] characters on either
-/// side, as far as the next line beside it: Tesseract drops a name's word set apart from the
+/// The box of a line that may print the payer's (or trainee's) name, widened by up to
+/// [`NAME_REACH`] characters on either side, as far as the next line beside it: Tesseract drops a name's word set apart from the
 /// rest (seed 73 sub009: 「前田 真理 様」 on a pad's line read 「真理 欄」, the surname left of it
 /// not read at all), and PP-OCRv6 reads what the line's own box leaves out only when its box
 /// reaches it.
@@ -402,15 +407,11 @@ fn widened(image: &GrayImage, page: &PageInput, i: usize) -> BBox {
         .filter(|o| o.x >= b.right())
         .map(|o| o.x)
         .fold((b.right() + reach).min(image.width()), u32::min);
-    let wide = TextLine {
-        bbox: BBox {
-            x: left,
-            w: right - left,
-            ..b
-        },
-        ..page.lines[i].clone()
-    };
-    around(image, &wide)
+    BBox {
+        x: left,
+        w: right - left,
+        ..b
+    }
 }
 
 /// The dates a document of `kind` is decided on.
@@ -490,13 +491,11 @@ fn amounts(line: &TextLine) -> Vec<i64> {
         .collect()
 }
 
-/// The line's box with room round it: half a character height left and right (a glyph the page's
-/// engine dropped at an end), a quarter above and below (a recognizer reads a line cut tight to its
-/// ink worse), inside the image.
-fn around(image: &GrayImage, line: &TextLine) -> BBox {
+/// A line's box `b` with room round it: half a character height `ch` left and right (a glyph the
+/// page's engine dropped at an end), a quarter above and below (a recognizer reads a line cut
+/// tight to its ink worse), inside the image.
+fn around(image: &GrayImage, b: BBox, ch: u32) -> BBox {
     let (w, h) = image.dimensions();
-    let ch = line.char_height();
-    let b = line.bbox;
     let x = b.x.saturating_sub(ch / 2).min(w.saturating_sub(1));
     let y = b.y.saturating_sub(ch / 4).min(h.saturating_sub(1));
     let right = (b.right() + ch / 2).min(w);
@@ -528,7 +527,7 @@ fn segment_boxes(image: &GrayImage, line: &TextLine) -> Vec<BBox> {
         .into_iter()
         .map(|(from, to)| {
             let part = TextLine::from_tokens(line.tokens[from..to].to_vec());
-            around(image, &part)
+            around(image, part.bbox, part.char_height())
         })
         .collect()
 }

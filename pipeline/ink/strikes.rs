@@ -89,6 +89,7 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         }
     };
     let lines: Vec<&TextLine> = lines.iter().chain(&unread).collect();
+    let left_edge = lines.iter().map(|l| l.bbox.x).min().unwrap_or(0);
     let prints: Vec<(u32, u32, u32)> = lines
         .iter()
         .map(|l| {
@@ -117,6 +118,13 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         if title(i) || line.char_height() < MIN_PRINT_HEIGHT {
             continue;
         }
+        // Nor is a "line" of one small glyph piece of a large glyph: the rest of the glyph's
+        // ink runs on above or below its box (seed 97 sub050: the 日 of a title's 書 read as
+        // 「!」 20 px high, the rest of 「修 了 証 書」 not read at first, and the bars of 日 a
+        // 'strike' — a wrong 補正依頼).
+        if glyph_piece(gray, line, prints[i].2, page_h) {
+            continue;
+        }
         // Nor is a "line" against the image's top or bottom edge: the edge cuts its rows, so
         // their middle is not the print's — print cut off, or noise read as words in the dark
         // round a photographed sheet, whose rows the deskew's white wedge leaves dark up to a
@@ -135,7 +143,18 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         let band = (top + print * 3 / 10)..(top + (print * 7).div_ceil(10));
         // On to the right edge: the struck words themselves are often not read at all (the
         // 「11,700円」 under a strike, right of 「教科書代」), so the line's own box is too short.
-        let across = line.bbox.x.saturating_sub(ch)..w;
+        // And back to the left as far as the nearest line read on these rows, or the print's left
+        // edge: the struck value may lie unread left of a word read after it (seed 97 sub021, a
+        // photo: 「合 計 ¥131,000-」 struck in a framed total box, only 「(税込)」 read on its row —
+        // paid as uncorrected).
+        let from = lines
+            .iter()
+            .filter(|o| o.bbox.right() <= line.bbox.x)
+            .filter(|o| o.bbox.y < band.end && band.start < o.bbox.bottom())
+            .map(|o| o.bbox.right())
+            .max()
+            .unwrap_or(left_edge);
+        let across = from.min(line.bbox.x.saturating_sub(ch))..w;
         let before = runs.len();
         strike_runs(gray, band, across, ch, &titles, &mut runs);
         // Nor is a stroke inside one word of one glyph, about as wide as it is tall: a strike
@@ -155,6 +174,34 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         runs.extend(found.into_iter().filter(|r| !in_one_glyph(r)));
     }
     merge_strikes(runs, page_h)
+}
+
+/// Whether `line` is a single small glyph read on its own, `own` high in print `page_h` high, whose
+/// ink runs on above or below it, all but unbroken, to more than twice its height: a piece of a
+/// large glyph.
+fn glyph_piece(gray: &GrayImage, line: &TextLine, own: u32, page_h: u32) -> bool {
+    let [word] = line.tokens.as_slice() else {
+        return false;
+    };
+    if word.text.chars().count() != 1 || own * 4 >= page_h * 3 {
+        return false;
+    }
+    let b = line.bbox;
+    let rows = b.y.saturating_sub(page_h * 2)..(b.bottom() + page_h * 2).min(gray.height());
+    let xs = b.x..b.right().min(gray.width());
+    // A glyph's bars lie a sixth of the print apart or closer (the 日 of 書 three rows below
+    // the bar above it); lines of print lie further apart.
+    let mut glyph: Vec<(u32, u32)> = Vec::new();
+    for (top, bottom) in row_blocks(gray, xs, rows, 2) {
+        match glyph.last_mut() {
+            Some(last) if top <= last.1 + 1 + page_h / 6 => last.1 = bottom,
+            _ => glyph.push((top, bottom)),
+        }
+    }
+    glyph
+        .into_iter()
+        .find(|&(top, bottom)| top < b.bottom() && b.y <= bottom)
+        .is_some_and(|(top, bottom)| bottom + 1 - top > own * 2)
 }
 
 /// Rows of print on `gray` that none of `lines` was read on, each as a line of one unread word
@@ -885,5 +932,61 @@ mod tests {
             token("009953", 1337, 207, 112, 23),
         ]));
         assert_eq!(find_strikes(&img, &lines), vec![]);
+    }
+
+    #[test]
+    fn a_struck_value_unread_left_of_a_word_read_on_its_row_is_looked_along() {
+        // Seed 97 sub021, a phone photo: 「合 計 ¥131,000-」 struck in a framed total box, no
+        // 訂正印, 「¥132,000-」 written over the frame's top rule. Only 「(税込)」 was read on the
+        // struck row, right of the strike; the search along that line began a character left of
+        // it, and the unsealed correction was paid.
+        let (img, mut lines) = on_page("struck-total-in-frame-photo.png", 200, 380, 21);
+        lines.extend(lines_from_tokens(vec![
+            token("下記の通り。", 286, 405, 300, 19),
+            token("(税込)", 738, 480, 62, 19),
+        ]));
+        let over_total = |s: &BBox| s.x < 600 && s.right() > 700 && s.y < 492 && s.bottom() > 492;
+        let strikes = find_strikes_on_photo(&img, &lines);
+        assert!(
+            strikes.iter().any(over_total),
+            "the strike along 「¥131,000-」 (x 567–715, rows 490–494): {strikes:?}"
+        );
+    }
+
+    #[test]
+    fn a_glyph_piece_of_a_title_read_alone_is_no_line_to_look_along() {
+        // Seed 97 sub050, scanned: the title 「修 了 証 書」 not read at first but for the 日 of
+        // 書, read alone as 「!」 20 px high on a page of 30 px print; the bars of 日, as long as
+        // two of its "characters", were a strike — a wrong 補正依頼.
+        let (img, mut lines) = on_page("title-last-glyph-read-alone.png", 600, 320, 30);
+        lines.extend(lines_from_tokens(vec![token("!", 909, 386, 42, 20)]));
+        assert_eq!(find_strikes_on_scan(&img, &lines), vec![]);
+        // Real print of that height, one glyph read alone beside a strike, is still looked along.
+        let mut small = GrayImage::from_pixel(900, 700, image::Luma([250]));
+        for i in 0..6 {
+            let x = 200 + i * 30;
+            draw_filled_rect_mut(
+                &mut small,
+                Rect::at(x, 300).of_size(20, 20),
+                image::Luma([20]),
+            );
+            draw_filled_rect_mut(
+                &mut small,
+                Rect::at(x + 3, 303).of_size(14, 14),
+                image::Luma([250]),
+            );
+        }
+        draw_filled_rect_mut(
+            &mut small,
+            Rect::at(195, 309).of_size(190, 2),
+            image::Luma([20]),
+        );
+        let mut lines = lines_from_tokens(
+            (0..6)
+                .map(|i| token("令和", 20, 400 + 42 * i, 200, 30))
+                .collect(),
+        );
+        lines.extend(lines_from_tokens(vec![token("口", 200, 300, 20, 20)]));
+        assert_eq!(find_strikes_on_scan(&small, &lines).len(), 1);
     }
 }

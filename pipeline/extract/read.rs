@@ -399,6 +399,9 @@ const NAME_NOISE: &[&str] = &[
     "フリガナ",
 ];
 
+/// How a name label ends (「受講者名」「受講生氏名」「受講生名」): no name ends so.
+const LABEL_ENDINGS: &[&str] = &["者名", "氏名", "生名"];
+
 /// `raw` without a name label at its start, the label matched with the spaces OCR puts in it
 /// (「ご依頼 者 森彩」 → 「森彩」), and whether it was split by such spaces (then its pieces might
 /// have been part of the name: the reading is a repair). A label after one stray glyph is the
@@ -409,6 +412,15 @@ fn without_leading_label(raw: &str) -> (&str, bool) {
     if let Some(end) = label_at(&raw[start..]) {
         let split = raw[start..start + end].contains(char::is_whitespace);
         return (&raw[start + end..], split);
+    }
+    // A label misread but for its end (「固肝者名 渡辺裕子」 for 受講者名, seed 7 sub023): a first
+    // word of three to five characters ending as labels end, a space before the name.
+    let first = raw[start..].split_whitespace().next().unwrap_or("");
+    let misread_label = (3..=5).contains(&first.chars().count())
+        && LABEL_ENDINGS.iter().any(|e| first.ends_with(e));
+    let after_first = &raw[start + first.len()..];
+    if misread_label && !after_first.trim().is_empty() {
+        return (after_first, true);
     }
     let after_one = raw[start..]
         .char_indices()

@@ -196,6 +196,11 @@ fn a_label_whose_prefix_was_misread_is_no_part_of_the_name() {
         read::clean_name("こご依頼者 西村智子"),
         Some(("西村智子".to_string(), true))
     );
+    // 受講者名 read 「固肝者名」 (seed 7 sub023): a word ending as labels end, before the name.
+    assert_eq!(
+        read::clean_name("固肝者名 渡辺裕子"),
+        Some(("渡辺裕子".to_string(), true))
+    );
     // The applicant's name read so is theirs.
     let hints = Hints {
         names: vec!["西村 智子".into()],

@@ -18,6 +18,9 @@ fn a_date_printed_but_not_made_out_is_unread_not_missing() {
     let unread = read(&format!("高橋 美咲 様\n令 和 年11 月6B\n{body}"));
     assert_eq!(unread, (None, true));
     assert_eq!(read(&format!("発行日 2O25/O1/O3\n{body}")), (None, true));
+    // Seed 97 sub036: 「2025年9月27日」 read 「2025征9月27B」, its label 日付 lost.
+    let misread = read(&format!("高橋 美咲 様\nム領 収 ュ証 2025征9月27B\n{body}"));
+    assert_eq!(misread, (None, true));
     // No date printed at all: missing, as before.
     assert_eq!(read(&format!("高橋 美咲 様\n{body}")), (None, false));
     // A date read: nothing unread.

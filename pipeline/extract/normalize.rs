@@ -245,7 +245,8 @@ pub struct DateReading {
 
 /// Whether compact text holds a western year followed by a date's separator, however its digits
 /// were read: 「2025/」, or 「2025707/07」 (the first slash read as a 7; seed 23 sub005, a 領収印 over
-/// the date). The year starts 19 or 20 and follows no other digit (not the tail of a longer number).
+/// the date), or 「2025征9月」 (年 misread, a month and 月 after it). The year starts 19 or 20 and
+/// follows no other digit (not the tail of a longer number).
 pub fn year_then_separator(t: &str) -> bool {
     let chars: Vec<char> = t.chars().collect();
     (0..chars.len()).any(|i| {
@@ -264,7 +265,17 @@ pub fn year_then_separator(t: &str) -> bool {
             && rest[3] == '/'
             && rest[4..6].iter().all(char::is_ascii_digit)
             && !rest.get(6).is_some_and(char::is_ascii_digit);
-        slash_now || slash_lost
+        // 年 read as another glyph, 月 read: 「2025征9月27B」 (seed 97 sub036, a wrong 補正依頼 for
+        // a missing date).
+        let month = rest
+            .iter()
+            .skip(1)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let year_misread = rest.first().is_some_and(|c| !c.is_ascii_digit())
+            && (1..=2).contains(&month)
+            && rest.get(1 + month) == Some(&'月');
+        slash_now || slash_lost || year_misread
     })
 }
 

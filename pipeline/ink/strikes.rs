@@ -133,6 +133,13 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         if line.bbox.y == 0 || line.bbox.bottom() >= gray.height() {
             continue;
         }
+        // Nor is a "line" read along a photographed sheet's edge: the deskew whitens the desk but
+        // leaves the edge's shading, a band that darkens steadily down to the edge (seed 71
+        // sub039: 「II」 read there, the band's darkest rows a 'strike' — a receipt with no
+        // correction sent to review).
+        if shaded_edge_above(gray, &line.bbox, prints[i].0, page_h) {
+            continue;
+        }
         // A line far smaller than the page's print is mostly glyph pieces read as words (「ヽ 主
         // 二 ミ」 14 px high for 「遠藤 誠一」 beside a seal), and at their scale the 艹 of 藤
         // — a stroke across two short uprights — is a strike (seed 17 sub021, a wrong 補正依頼).
@@ -174,6 +181,31 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         runs.extend(found.into_iter().filter(|r| !in_one_glyph(r)));
     }
     merge_strikes(runs, page_h)
+}
+
+/// Whether the rows above print that starts at row `top` across `bbox` (print `ch` high) darken
+/// steadily down to it, over a hundred levels in a character's height: the shading along a
+/// photographed sheet's edge, where paper above print stays light. Row means across the box, so
+/// glyphs' blur between their strokes does not count.
+fn shaded_edge_above(gray: &GrayImage, bbox: &BBox, top: u32, ch: u32) -> bool {
+    let Some(from) = top.checked_sub(ch) else {
+        return false;
+    };
+    let xs = bbox.x..bbox.right().min(gray.width());
+    if xs.is_empty() {
+        return false;
+    }
+    let mean = |y: u32| {
+        let sum: u32 = xs
+            .clone()
+            .map(|x| u32::from(gray.get_pixel(x, y).0[0]))
+            .sum();
+        sum / xs.len() as u32
+    };
+    let means: Vec<u32> = (from..top).map(mean).collect();
+    let steady = means.windows(2).all(|w| w[1] <= w[0] + 3);
+    let drop = means[0].saturating_sub(*means.last().unwrap_or(&means[0]));
+    steady && drop >= 100
 }
 
 /// Whether `line` is a single small glyph read on its own, `own` high in print `page_h` high, whose
@@ -988,5 +1020,30 @@ mod tests {
         );
         lines.extend(lines_from_tokens(vec![token("口", 200, 300, 20, 20)]));
         assert_eq!(find_strikes_on_scan(&small, &lines).len(), 1);
+    }
+
+    #[test]
+    fn the_shading_along_a_photographed_sheets_edge_is_no_strike() {
+        // Seed 71 sub039, a phone photo as it is looked along: the deskew whitened the desk and
+        // left the edge's shading, darkening from 243 to 100 over 24 rows down to the edge (the
+        // column at x 570, rows 108–137, as measured). 「II」 was read there, and the shading's
+        // darkest rows were a strike: a receipt with no correction sent to review.
+        const EDGE: [u8; 30] = [
+            243, 229, 218, 207, 197, 189, 177, 170, 163, 157, 151, 146, 141, 136, 132, 128, 124,
+            120, 117, 113, 110, 107, 104, 106, 100, 101, 255, 101, 131, 231,
+        ];
+        let mut img = GrayImage::from_pixel(1000, 700, image::Luma([250]));
+        for x in 0..1000u32 {
+            for (y, v) in (108u32..).zip(EDGE) {
+                img.put_pixel(x, y, image::Luma([v]));
+            }
+        }
+        let mut lines = lines_from_tokens(
+            (0..6)
+                .map(|i| token("令和", 20, 300 + 42 * i, 200, 24))
+                .collect(),
+        );
+        lines.extend(lines_from_tokens(vec![token("II", 440, 112, 255, 23)]));
+        assert_eq!(find_strikes_on_photo(&img, &lines), vec![]);
     }
 }

@@ -86,19 +86,19 @@ pub fn paddle_look(
     if wanted.is_empty() {
         return Ok(false);
     }
-    let boxes: Vec<BBox> = wanted
+    // A line that may print a name is read widened first, then as it is: the wider box brings in
+    // the words Tesseract left out, and sometimes a neighbour's glyph glued to the name (seed 37
+    // sub042: 「西村 美咲 様」 read widened as 「西村美咲慌」, as it is as 「西村 美咲」).
+    let (candidates, boxes): (Vec<usize>, Vec<BBox>) = wanted
         .iter()
-        .map(|&(i, name)| {
+        .flat_map(|&(i, name)| {
             let line = &page.lines[i];
-            let bbox = if name {
-                widened(image, page, i)
-            } else {
-                line.bbox
-            };
-            around(image, bbox, line.char_height())
+            let ch = line.char_height();
+            let wide = name.then(|| (i, around(image, widened(image, page, i), ch)));
+            wide.into_iter()
+                .chain(std::iter::once((i, around(image, line.bbox, ch))))
         })
-        .collect();
-    let candidates: Vec<usize> = wanted.iter().map(|&(i, _)| i).collect();
+        .unzip();
     let mut read: Vec<Option<TextLine>> = {
         let mut reader = reader.lock().map_err(|_| OcrError::WorkerLost)?;
         reader.read_boxes(image, &boxes, Script::Japanese)?
@@ -140,8 +140,10 @@ pub fn paddle_look(
     // Each line read again, as each engine read it (Tesseract's, PP-OCRv6's): where both give a
     // name alike, the name is agreed ([`agree_on_names`]), whichever reading the page keeps.
     let mut both: Vec<(usize, TextLine, TextLine)> = Vec::new();
+    let mut changed: Vec<usize> = Vec::new();
     for (&i, new) in candidates.iter().zip(read) {
-        let Some(mut new) = new else {
+        // A name line's widened reading kept, its plain one is not tried.
+        let Some(mut new) = new.filter(|_| !changed.contains(&i)) else {
             continue;
         };
         // PP-OCRv6's scores are not on Tesseract's scale, which `review_below` was set against:
@@ -161,8 +163,13 @@ pub fn paddle_look(
         if reads_better(&docs, &now) {
             docs = now;
             kept += 1;
+            changed.push(i);
         } else {
-            unkept.push((i, std::mem::replace(&mut page.lines[i], old)));
+            let new = std::mem::replace(&mut page.lines[i], old);
+            // Tried together, a name line as read widened.
+            if !unkept.iter().any(|(j, _)| *j == i) {
+                unkept.push((i, new));
+            }
         }
     }
     if unkept.len() > 1 {

@@ -634,3 +634,41 @@ fn a_trainees_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
     assert_eq!(trainee.value.as_text(), Some("佐々木 陽子"));
     assert!(trainee.relied_on(0.8), "{trainee:?}");
 }
+
+#[test]
+fn a_name_line_read_widened_with_a_neighbours_glyph_is_read_as_it_is_too() {
+    // Seed 37 sub042, a till receipt photographed: 「ご依頼者 西村 美咲 殿」 read by Tesseract as
+    // 「こ依頼者 西村美咲慌」, and by PP-OCRv6 in the line's widened box no better, so the payer
+    // went to review; in the line's own box PP-OCRv6 reads 「ご依頼者西村美咲殿」.
+    let mut engines = engines();
+    let extractor = Extractor::default();
+    let img = crate::ink::fixture("till-receipt-payer-photo.png");
+    let mut page = read_by_tesseract(&mut engines, &img);
+    // The name line as the page's reading had it (the lost-text look's Tesseract reading, 0.61).
+    page.lines.retain(|l| !(230..290).contains(&l.bbox.y));
+    let word = |text: &str, x: u32, w: u32| Token {
+        confidence: 0.61,
+        ..Token::read_at(text, x, 242, w, 32)
+    };
+    page.lines.push(TextLine::from_tokens(vec![
+        word("こ依頼者", 269, 74),
+        word("西村美咲慌", 352, 120),
+    ]));
+    page.lines.sort_by_key(|l| l.bbox.y);
+    let hints = Hints {
+        names: vec!["西村 美咲".into()],
+        ..Hints::default()
+    };
+    let payer = |page: &PageInput| {
+        extractor
+            .extract_with("r.png", std::slice::from_ref(page), &hints)
+            .into_iter()
+            .find(|d| d.kind == DocKind::Receipt)
+            .and_then(|d| d.field(rf::PAYER_NAME).cloned())
+    };
+    assert!(payer(&page).is_none_or(|f| !f.relied_on(0.8)));
+    paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
+    let payer = payer(&page).expect("the payer found");
+    assert_eq!(payer.value.as_text(), Some("西村 美咲"));
+    assert!(payer.relied_on(0.8), "{payer:?}");
+}

@@ -47,6 +47,21 @@ fn read_by_tesseract(engines: &mut PageEngines, img: &GrayImage) -> PageInput {
     }
 }
 
+/// The field `name` of the document of `kind` read from `page` with `hints`, if any.
+fn field_read(
+    extractor: &Extractor,
+    page: &PageInput,
+    hints: &Hints,
+    kind: DocKind,
+    name: &str,
+) -> Option<Field> {
+    extractor
+        .extract_with("p.png", std::slice::from_ref(page), hints)
+        .into_iter()
+        .find(|d| d.kind == kind)
+        .and_then(|d| d.field(name).cloned())
+}
+
 fn receipt_of(page: &PageInput, extractor: &Extractor) -> Document {
     extractor
         .extract_with("r.png", std::slice::from_ref(page), &Hints::default())
@@ -267,11 +282,13 @@ fn a_date_read_one_digit_short_is_read_again_and_confirmed_by_the_application() 
         ..Hints::default()
     };
     let started = |page: &PageInput| {
-        extractor
-            .extract_with("c.png", std::slice::from_ref(page), &hints)
-            .into_iter()
-            .find(|d| d.kind == DocKind::CompletionCertificate)
-            .and_then(|d| d.field(cf::STARTED_ON).cloned())
+        field_read(
+            &extractor,
+            page,
+            &hints,
+            DocKind::CompletionCertificate,
+            cf::STARTED_ON,
+        )
     };
     // Seed 11 sub015: Tesseract dropped the 0 of 「10日」 in clean Gothic print.
     misread(
@@ -568,13 +585,8 @@ fn a_payers_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
         names: vec!["吉田 愛".into()],
         ..Hints::default()
     };
-    let payer = |page: &PageInput| {
-        extractor
-            .extract_with("r.png", std::slice::from_ref(page), &hints)
-            .into_iter()
-            .find(|d| d.kind == DocKind::Receipt)
-            .and_then(|d| d.field(rf::PAYER_NAME).cloned())
-    };
+    let payer =
+        |page: &PageInput| field_read(&extractor, page, &hints, DocKind::Receipt, rf::PAYER_NAME);
     assert!(payer(&page).is_none_or(|f| !f.relied_on(0.8)));
 
     paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
@@ -621,11 +633,13 @@ fn a_trainees_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
         ..Hints::default()
     };
     let trainee = |page: &PageInput| {
-        extractor
-            .extract_with("c.png", std::slice::from_ref(page), &hints)
-            .into_iter()
-            .find(|d| d.kind == DocKind::CompletionCertificate)
-            .and_then(|d| d.field(cf::TRAINEE_NAME).cloned())
+        field_read(
+            &extractor,
+            page,
+            &hints,
+            DocKind::CompletionCertificate,
+            cf::TRAINEE_NAME,
+        )
     };
     assert!(trainee(&page).is_none_or(|f| !f.relied_on(0.8)));
 
@@ -659,13 +673,8 @@ fn a_name_line_read_widened_with_a_neighbours_glyph_is_read_as_it_is_too() {
         names: vec!["西村 美咲".into()],
         ..Hints::default()
     };
-    let payer = |page: &PageInput| {
-        extractor
-            .extract_with("r.png", std::slice::from_ref(page), &hints)
-            .into_iter()
-            .find(|d| d.kind == DocKind::Receipt)
-            .and_then(|d| d.field(rf::PAYER_NAME).cloned())
-    };
+    let payer =
+        |page: &PageInput| field_read(&extractor, page, &hints, DocKind::Receipt, rf::PAYER_NAME);
     assert!(payer(&page).is_none_or(|f| !f.relied_on(0.8)));
     paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
     let payer = payer(&page).expect("the payer found");

@@ -62,6 +62,28 @@ fn field_read(
         .and_then(|d| d.field(name).cloned())
 }
 
+/// Asserts that the payer on `page`, the receipt in `img`, is not relied on as it was read, and
+/// that after the PP-OCRv6 look it is `applicant`, relied on.
+fn read_again_as_the_applicant(
+    engines: &PageEngines,
+    img: &GrayImage,
+    page: &mut PageInput,
+    applicant: &str,
+) {
+    let extractor = Extractor::default();
+    let hints = Hints {
+        names: vec![applicant.into()],
+        ..Hints::default()
+    };
+    let payer =
+        |page: &PageInput| field_read(&extractor, page, &hints, DocKind::Receipt, rf::PAYER_NAME);
+    assert!(payer(page).is_none_or(|f| !f.relied_on(0.8)));
+    paddle_look(engines, img, page, &extractor, &hints).expect("reads");
+    let payer = payer(page).expect("the payer found");
+    assert_eq!(payer.value.as_text(), Some(applicant));
+    assert!(payer.relied_on(0.8), "{payer:?}");
+}
+
 fn receipt_of(page: &PageInput, extractor: &Extractor) -> Document {
     extractor
         .extract_with("r.png", std::slice::from_ref(page), &Hints::default())
@@ -549,7 +571,6 @@ fn a_tall_misread_label_over_a_named_line_is_read_again() {
 #[test]
 fn a_payers_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
     let mut engines = engines();
-    let extractor = Extractor::default();
     let font = font();
     let mut img = GrayImage::from_pixel(2480, 1748, Luma([255]));
     // As on seed 73 sub009's pad: the name written along a line, its surname far left, 様 far
@@ -581,18 +602,7 @@ fn a_payers_surname_the_page_engine_left_out_is_read_in_the_widened_line() {
         .collect();
     *line = TextLine::from_tokens(kept);
     assert!(!line.text().contains('田'), "{}", line.text());
-    let hints = Hints {
-        names: vec!["吉田 愛".into()],
-        ..Hints::default()
-    };
-    let payer =
-        |page: &PageInput| field_read(&extractor, page, &hints, DocKind::Receipt, rf::PAYER_NAME);
-    assert!(payer(&page).is_none_or(|f| !f.relied_on(0.8)));
-
-    paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
-    let payer = payer(&page).expect("the payer found");
-    assert_eq!(payer.value.as_text(), Some("吉田 愛"));
-    assert!(payer.relied_on(0.8), "{payer:?}");
+    read_again_as_the_applicant(&engines, &img, &mut page, "吉田 愛");
 }
 
 #[test]
@@ -655,7 +665,6 @@ fn a_name_line_read_widened_with_a_neighbours_glyph_is_read_as_it_is_too() {
     // 「こ依頼者 西村美咲慌」, and by PP-OCRv6 in the line's widened box no better, so the payer
     // went to review; in the line's own box PP-OCRv6 reads 「ご依頼者西村美咲殿」.
     let mut engines = engines();
-    let extractor = Extractor::default();
     let img = crate::ink::fixture("till-receipt-payer-photo.png");
     let mut page = read_by_tesseract(&mut engines, &img);
     // The name line as the page's reading had it (the lost-text look's Tesseract reading, 0.61).
@@ -669,15 +678,5 @@ fn a_name_line_read_widened_with_a_neighbours_glyph_is_read_as_it_is_too() {
         word("西村美咲慌", 352, 120),
     ]));
     page.lines.sort_by_key(|l| l.bbox.y);
-    let hints = Hints {
-        names: vec!["西村 美咲".into()],
-        ..Hints::default()
-    };
-    let payer =
-        |page: &PageInput| field_read(&extractor, page, &hints, DocKind::Receipt, rf::PAYER_NAME);
-    assert!(payer(&page).is_none_or(|f| !f.relied_on(0.8)));
-    paddle_look(&engines, &img, &mut page, &extractor, &hints).expect("reads");
-    let payer = payer(&page).expect("the payer found");
-    assert_eq!(payer.value.as_text(), Some("西村 美咲"));
-    assert!(payer.relied_on(0.8), "{payer:?}");
+    read_again_as_the_applicant(&engines, &img, &mut page, "西村 美咲");
 }

@@ -107,11 +107,13 @@ pub fn paddle_lost_look(
     };
     let ch = PageInput::char_height(&page.lines);
     let (w, h) = image.dimensions();
-    let regions: Vec<BBox> = unread_ink(image, &page.lines, ch)
-        .into_iter()
-        .take(MAX_PADDLE_LOST_REGIONS)
-        .map(|r| lost_box(r, ch, (w, h)))
-        .collect();
+    let regions = merge_overlapping(
+        unread_ink(image, &page.lines, ch)
+            .into_iter()
+            .take(MAX_PADDLE_LOST_REGIONS)
+            .map(|r| lost_box(r, ch, (w, h)))
+            .collect(),
+    );
     if regions.is_empty() {
         return Ok(false);
     }
@@ -149,6 +151,33 @@ fn lost_box(r: BBox, ch: u32, (w, h): (u32, u32)) -> BBox {
         w: (r.right() + ch).min(w).saturating_sub(x).max(1),
         h: (r.bottom() + pad).min(h).saturating_sub(y).max(1),
     }
+}
+
+/// `boxes` with those that overlap on the same rows (half the lower one's height or more) joined
+/// into one: read apart, each reads the print they share, and the words come back twice (seed 67
+/// sub047: 「遠藤 美穂 殿」 dropped by the layout analysis, read from two regions padded into each
+/// other as 「遠藤遠藤 美穂 殿」, a name not the applicant's — a wrong 補正依頼).
+fn merge_overlapping(boxes: Vec<BBox>) -> Vec<BBox> {
+    let mut out: Vec<BBox> = Vec::new();
+    for b in boxes {
+        let mut merged = b;
+        loop {
+            let same_row = |o: &BBox| {
+                let shared = merged
+                    .bottom()
+                    .min(o.bottom())
+                    .saturating_sub(merged.y.max(o.y));
+                o.overlaps(&merged) && shared * 2 >= merged.h.min(o.h)
+            };
+            match out.iter().position(same_row) {
+                Some(i) => merged = merged.union(&out.swap_remove(i)),
+                None => break,
+            }
+        }
+        out.push(merged);
+    }
+    out.sort_by_key(|b| (b.y, b.x));
+    out
 }
 
 /// The median confidence of the words of `lines` (0 without words).
@@ -390,6 +419,25 @@ mod tests {
 
     use crate::reading::lines::line_of;
     use crate::reading::looks::testkit::{a4, read_as};
+
+    #[test]
+    fn regions_padded_into_each_other_on_one_row_are_read_as_one() {
+        let b = |x, y, w, h| BBox { x, y, w, h };
+        // Seed 67 sub047's name line: two regions of it, padded, both over 遠藤; a region of
+        // another line apart.
+        let regions = vec![
+            b(1000, 528, 330, 62),
+            b(990, 530, 110, 58),
+            b(400, 900, 200, 40),
+        ];
+        assert_eq!(
+            merge_overlapping(regions),
+            vec![b(990, 528, 340, 62), b(400, 900, 200, 40)]
+        );
+        // Boxes of two lines whose pads touch stay apart: each line is read as a line.
+        let stacked = vec![b(100, 100, 300, 40), b(100, 135, 300, 40)];
+        assert_eq!(merge_overlapping(stacked.clone()), stacked);
+    }
 
     #[test]
     fn print_no_word_covers_is_found_in_bands_a_line_high() {

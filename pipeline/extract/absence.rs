@@ -4,7 +4,8 @@
 //! a field that is printed but was not made out must go to a person instead (issue 19: a 補正依頼
 //! only on a sure reading). Two signs that a field not found may still be printed, each recorded as
 //! [`Finding::unread`] for the rules:
-//! - the page is a phone photo or a fax: shadow, blur and specks lose whole lines that are printed;
+//! - the page is a phone photo or a fax: shadow, blur and specks lose whole lines that are printed
+//!   (but for a breakdown of which nothing shows on a page otherwise read whole: [`no_breakdown_shows`]);
 //! - the page carries the field's label or marker (「様」 for a payer, a 法人格 or 「代表」 for the
 //!   issuer, 「合計」 or 「円」 for the total, 「内訳」 for the breakdown), or two glyphs of the
 //!   applicant's name: the value beside it was misread, or glued to the column next to it;
@@ -19,7 +20,9 @@
 //!
 //! Called by [`super::Extractor`] once a document's fields are read. It reads no image.
 
-use crate::document::{certificate_fields as cf, receipt_fields as rf, DocKind, Document, Finding};
+use crate::document::{
+    certificate_fields as cf, receipt_fields as rf, Certainty, DocKind, Document, Finding,
+};
 
 use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
 use super::lexicon::{LabelClass, Lexicon};
@@ -78,6 +81,75 @@ fn fee_line(t: &str, lexicon: &Lexicon) -> bool {
     };
     let label: String = chars[..at].iter().collect();
     matches!(lexicon.classify(&label), Some(LabelClass::Item(_)))
+}
+
+/// Whether a receipt read from a photo or fax surely prints no breakdown: everything else it must
+/// carry was read, none of it in doubt (the page was read whole, not lost in part to shadow
+/// or specks), and the only amount printed on it is its total. A breakdown printed and not made
+/// out leaves its amounts (「10.00010,000」 for 10,000円 beside its lost label: seed 107 sub037,
+/// a till roll's 「¥20,000」: seed 31 sub012). Photographed receipts with no breakdown, each read
+/// whole, were sent to review for it, not back to the family (seeds 7 sub043, 41 sub027, 73
+/// sub013, 97 sub022 and sub060).
+fn no_breakdown_shows(doc: &Document, page_text: &[String]) -> bool {
+    let Some(total) = doc.yen(rf::AMOUNT_TOTAL) else {
+        return false;
+    };
+    let read_whole = carried(doc.kind)
+        .iter()
+        .filter(|&&name| name != rf::ITEMS)
+        .all(|&name| {
+            doc.field(name)
+                .is_some_and(|f| !matches!(f.certainty, Certainty::Doubtful(_)))
+        });
+    read_whole
+        && page_text
+            .iter()
+            .all(|t| amounts_in(t).iter().all(|&a| a == total))
+}
+
+/// The amounts of money printed in compact text `t`: figures grouped in thousands (「47,000」,
+/// 「10.000」), or figures after 「¥」「￥」「金」 or before 「円」. A phone number, a date, a
+/// postcode or a receipt's number is none of these.
+pub(super) fn amounts_in(t: &str) -> Vec<i64> {
+    let chars: Vec<char> = t.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let sep = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|c| matches!(c, ',' | '.' | '，' | '、'))
+    };
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        // A run of figures, then any groups of a separator and three figures (「10.00010,000」 is
+        // two amounts run together: the first ends with its third figure after the point).
+        let mut end = i;
+        while digit(end) {
+            end += 1;
+        }
+        let mut groups = 0;
+        while sep(end) && (1..=3).all(|k| digit(end + k)) {
+            end += 4;
+            groups += 1;
+        }
+        let marked =
+            i > 0 && matches!(chars[i - 1], '¥' | '￥' | '金') || chars.get(end) == Some(&'円');
+        if groups > 0 || marked {
+            let figures: String = chars[i..end]
+                .iter()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
+            if let Ok(v) = figures.parse() {
+                found.push(v);
+            }
+        }
+        i = end;
+    }
+    found
 }
 
 /// The fields each kind must carry ([`rf::CARRIED`], [`cf::CARRIED`]).
@@ -168,7 +240,10 @@ pub(super) fn mark_unsure_absences(
             // (seed 53 sub016: 「田彩 0」 for 岡田 彩 殿 — a wrong 補正依頼 for a missing payer).
             || matches!(name, rf::PAYER_NAME | cf::TRAINEE_NAME)
                 && page_text.iter().any(|t| hints.shows_part_of_a_name(t));
-        let message = if weak_capture {
+        // A breakdown a photo or fax shows nothing of, on a page read whole, is not printed.
+        let seen_lacking =
+            name == rf::ITEMS && !printed && !noise && no_breakdown_shows(doc, &page_text);
+        let message = if weak_capture && !seen_lacking {
             "写真またはFAXの画像のため、記載がないことを確かめられませんでした。"
         } else if printed {
             "記載らしい印字がありますが、読み取れませんでした。"

@@ -488,3 +488,70 @@ fn a_strike_is_sealed_by_red_ink_or_a_gray_ring_and_other_gray_ink_is_doubtful()
     p.lines.last_mut().expect("line").tokens[0].confidence = 0.5;
     assert_eq!(correction(&p), (Value::Bool(true), false), "unsure print");
 }
+
+/// A photographed receipt read whole whose only amount is its total prints no breakdown: the family
+/// is told what a 領収書 must carry, as for a scan (seed 7 sub043, sent to review before). Where
+/// another amount shows, a breakdown is printed and was not made out (seed 107 sub037: its labels
+/// lost, 「10.00010,000」 read for its first line), and a page not read whole proves nothing.
+#[test]
+fn a_photo_read_whole_with_only_its_total_lacks_its_breakdown() {
+    let hints = Hints {
+        names: vec!["山口 直美".into()],
+        courses: vec!["ITパスポート試験対策講座".into()],
+        institutions: vec!["特定非営利活動法人ひばり就業支援ネット".into()],
+        started_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 21),
+        completed_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 15),
+        ..Hints::default()
+    };
+    let read = |text: &str| {
+        let mut p = page(text);
+        p.text_layer = false;
+        p.marks.capture = crate::extract::marks::Capture::Photo;
+        Extractor::default()
+            .extract_with("r.jpg", &[p], &hints)
+            .remove(0)
+    };
+    let head =
+        "領収書\n受講生氏名 山口 直美 様\n科目名 ITパスポート試験対策講座\n受領日 令和8年1月2日\n";
+    let foot = "上記正に領収いたしました。\n特定非営利活動法人ひばり就業支援ネット\n埼玉県川口市4丁目8番4号\nTEL 05-000-1181\n";
+    let bare = read(&format!("{head}ご入金額 47,000円\n{foot}"));
+    assert_eq!(bare.yen(rf::AMOUNT_TOTAL), Some(47_000));
+    assert!(bare.items.is_empty(), "{:?}", bare.items);
+    assert!(
+        !bare.is_unread("items"),
+        "{:?} {:?}",
+        bare.findings,
+        bare.fields
+    );
+
+    // The total printed twice is still the only amount.
+    let twice = read(&format!("{head}金 ¥47,000-\n合計 47,000\n{foot}"));
+    assert!(!twice.is_unread("items"), "{:?}", twice.findings);
+
+    // Another amount on the page: a breakdown printed, its labels lost.
+    for other in ["10.00010,000", "¥20,000", "4.900"] {
+        let d = read(&format!("{head}ご入金額 47,000円\n{other}\n{foot}"));
+        assert!(d.is_unread("items"), "{other}: {:?}", d.findings);
+    }
+    // A field not read (no issuer): the page was not read whole.
+    let partial = read(&format!(
+        "{head}ご入金額 47,000円\n上記正に領収いたしました。\n"
+    ));
+    assert!(partial.is_unread("items"), "{:?}", partial.findings);
+}
+
+#[test]
+fn amounts_are_figures_in_thousands_or_marked_as_money() {
+    assert_eq!(
+        absence::amounts_in("ご入金額47,000円埼玉県川口市4丁目8番4号"),
+        vec![47_000]
+    );
+    assert_eq!(absence::amounts_in("10.00010,000"), vec![10_000, 10_000]);
+    assert_eq!(absence::amounts_in("金164000円也"), vec![164_000]);
+    assert_eq!(absence::amounts_in("¥1,234,500-"), vec![1_234_500]);
+    let none: Vec<i64> = vec![];
+    assert_eq!(absence::amounts_in("TEL05-000-1181"), none);
+    assert_eq!(absence::amounts_in("〒376-2300"), none);
+    assert_eq!(absence::amounts_in("発行日2025年9月13日No.008299"), none);
+    assert_eq!(absence::amounts_in("2025.11.28"), none);
+}

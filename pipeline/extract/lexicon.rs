@@ -109,6 +109,10 @@ const SEPARATORS: &str = "・、,/&+";
 /// line (see `Lexicon::head_word`): the shortest titles are four (「簿記講座」), while a word of two
 /// or three before a fee says what kind of fee it is (「振込手数料」, 「特別講習料」).
 const COURSE_NAME_MIN: usize = 4;
+
+/// Glyphs a fee word must have for its misread last glyph to be let pass
+/// ([`Lexicon::suffix_misread`]): a short word's stem (授業 of 授業料) is too short to be sure of.
+const SUFFIX_MISREAD_MIN: usize = 5;
 /// Brackets: their content is a piece of its own (「入学金（税込）」).
 const OPENING: &str = "([{【「『〈《<〔";
 const CLOSING: &str = ")]}】」』〉》>〕";
@@ -196,6 +200,9 @@ impl Lexicon {
             }
         }
         if !covered {
+            if let Some(c) = self.suffix_misread(&text) {
+                return Some(LabelClass::Item(c));
+            }
             return self.uncovered(&text);
         }
         if found.contains(&Word::Total) {
@@ -222,6 +229,24 @@ impl Lexicon {
             // One amount for two kinds of cost: kyufu cannot split it.
             Some(LabelClass::Item(ItemCategory::Other))
         }
+    }
+
+    /// The category of a long fee word read whole but for its last glyph, the fee's suffix (費, 料,
+    /// 代…), which names no category: 「パソコン購入則」 for パソコン購入費 (seed 97 sub036, sent to
+    /// review as a fee kyufu could not name). Only a label of [`SUFFIX_MISREAD_MIN`] glyphs or more,
+    /// its stem read exactly, and only where every word of the lexicon it could be names one
+    /// category: a misread earlier in the word (教材 for 機材) may change what the fee is.
+    fn suffix_misread(&self, text: &[char]) -> Option<ItemCategory> {
+        if text.len() < SUFFIX_MISREAD_MIN {
+            return None;
+        }
+        let stem = &text[..text.len() - 1];
+        let mut found = self.words.iter().filter_map(|(w, word)| match word {
+            Word::Head(c) if w.len() == text.len() && w.starts_with(stem) => Some(*c),
+            _ => None,
+        });
+        let first = found.next()?;
+        found.all(|c| c == first).then_some(first)
     }
 
     /// A label that cannot be covered by whole words: a fee line kyufu cannot name when a word of an
@@ -398,6 +423,19 @@ mod tests {
 
     fn item(c: ItemCategory) -> Option<LabelClass> {
         Some(LabelClass::Item(c))
+    }
+
+    /// A long fee word with its suffix misread keeps its category; a misread anywhere else, or in
+    /// a short word, does not (an unknown word is `other`: a person decides).
+    #[test]
+    fn a_long_fee_word_read_but_for_its_suffix_keeps_its_category() {
+        let lex = Lexicon::embedded();
+        assert_eq!(lex.classify("パソコン購入則"), item(Equipment));
+        assert_eq!(lex.classify("パソコン購入費"), item(Equipment));
+        // The stem misread: not the word.
+        assert_eq!(lex.classify("パソコン時入費"), item(Other));
+        // A short word's suffix misread: not sure enough.
+        assert_eq!(lex.classify("授業科"), item(Other));
     }
 
     /// Labels as institutions print them (and as Tesseract reads them) → what kyufu makes of them.

@@ -125,6 +125,13 @@ fn strikes_along(gray: &GrayImage, lines: &[TextLine], with_unread: Unread) -> V
         if glyph_piece(gray, line, prints[i].2, page_h) {
             continue;
         }
+        // Nor is a "line" read as uprights alone (「II」, 「|」): a frame's or a rule's strokes read
+        // as letters, not print (seed 73 sub041, a photographed certificate: its frame's corner
+        // read 「II」, and the frame's double bottom border below it a 'strike' — a certificate
+        // with no correction sent to review).
+        if uprights_only(line) {
+            continue;
+        }
         // Nor is a "line" against the image's top or bottom edge: the edge cuts its rows, so
         // their middle is not the print's — print cut off, or noise read as words in the dark
         // round a photographed sheet, whose rows the deskew's white wedge leaves dark up to a
@@ -206,6 +213,22 @@ fn shaded_edge_above(gray: &GrayImage, bbox: &BBox, top: u32, ch: u32) -> bool {
     let steady = means.windows(2).all(|w| w[1] <= w[0] + 3);
     let drop = means[0].saturating_sub(*means.last().unwrap_or(&means[0]));
     steady && drop >= 100
+}
+
+/// Letters a recogniser reads a rule's or a frame's upright strokes as.
+const UPRIGHTS: &str = "Il|!｜ǀ";
+
+/// Whether `line` reads as [`UPRIGHTS`] and nothing else: ruling, not print. (Digits and 一 are not
+/// among them: 「11」 or 「一」 may be a struck value.)
+fn uprights_only(line: &TextLine) -> bool {
+    let mut read = line
+        .tokens
+        .iter()
+        .flat_map(|t| t.text.chars())
+        .filter(|c| !c.is_whitespace())
+        .peekable();
+    // A row of print no line was read on is a line of no letters: looked along.
+    read.peek().is_some() && read.all(|c| UPRIGHTS.contains(c))
 }
 
 /// Whether `line` is a single small glyph read on its own, `own` high in print `page_h` high, whose

@@ -443,3 +443,18 @@ fn the_shading_along_a_photographed_sheets_edge_is_no_strike() {
     lines.extend(lines_from_tokens(vec![token("II", 440, 112, 255, 23)]));
     assert_eq!(find_strikes_on_photo(&img, &lines), vec![]);
 }
+
+#[test]
+fn a_frames_corner_read_as_letters_is_no_line_to_look_along() {
+    // Seed 73 sub041, a photographed certificate: the bottom-left corner of its double frame read
+    // 「II」 (one box over the frame's corner and bottom border, at a score of 0), and the double
+    // border below it a 'strike' — a certificate with no correction sent to review.
+    let (img, mut lines) = on_page("frame-corner-read-as-letters-photo.png", 200, 380, 31);
+    lines.extend(lines_from_tokens(vec![token("II", 217, 399, 700, 160)]));
+    assert_eq!(find_strikes(&img, &lines), vec![]);
+    assert_eq!(find_strikes_on_photo(&img, &lines), vec![]);
+    // A line read as 「11」 there is still looked along: it may be a struck value.
+    lines.pop();
+    lines.extend(lines_from_tokens(vec![token("11", 217, 399, 700, 160)]));
+    assert_ne!(find_strikes(&img, &lines), vec![]);
+}

@@ -27,7 +27,7 @@ use crate::document::{
 use super::fields::{COURSE_LABELS, PAYER_LABELS, RECEIPT_DATE_LABELS};
 use super::lexicon::{LabelClass, Lexicon};
 use super::marks::Capture;
-use super::normalize::compact;
+use super::normalize::{compact, MONEY_MARKS};
 use super::{Hints, PageInput, HOJINKAKU};
 
 /// A line whose words all scored below this was not read at all: on seed 7 sub054's two pages the
@@ -108,7 +108,7 @@ fn no_breakdown_shows(doc: &Document, page_text: &[String]) -> bool {
 }
 
 /// The amounts of money printed in compact text `t`: figures grouped in thousands (「47,000」,
-/// 「10.000」), or figures after 「¥」「￥」「金」 or before 「円」. A phone number, a date, a
+/// 「10.000」), or figures after a money mark ([`MONEY_MARKS`]) or before 「円」. A phone number, a date, a
 /// postcode or a receipt's number is none of these.
 pub(super) fn amounts_in(t: &str) -> Vec<i64> {
     let chars: Vec<char> = t.chars().collect();
@@ -136,8 +136,7 @@ pub(super) fn amounts_in(t: &str) -> Vec<i64> {
             end += 4;
             groups += 1;
         }
-        let marked =
-            i > 0 && matches!(chars[i - 1], '¥' | '￥' | '金') || chars.get(end) == Some(&'円');
+        let marked = i > 0 && MONEY_MARKS.contains(&chars[i - 1]) || chars.get(end) == Some(&'円');
         if groups > 0 || marked {
             let figures: String = chars[i..end]
                 .iter()

@@ -548,6 +548,7 @@ fn amounts_are_figures_in_thousands_or_marked_as_money() {
     );
     assert_eq!(absence::amounts_in("10.00010,000"), vec![10_000, 10_000]);
     assert_eq!(absence::amounts_in("金164000円也"), vec![164_000]);
+    assert_eq!(absence::amounts_in("\\20000"), vec![20_000]);
     assert_eq!(absence::amounts_in("¥1,234,500-"), vec![1_234_500]);
     let none: Vec<i64> = vec![];
     assert_eq!(absence::amounts_in("TEL05-000-1181"), none);

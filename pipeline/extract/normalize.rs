@@ -89,6 +89,10 @@ pub enum Reading {
     Repaired,
 }
 
+/// Marks printed before an amount's figures: 「金」, the yen sign (full and half width), and the
+/// backslash an engine reads a half-width yen sign as.
+pub const MONEY_MARKS: [char; 4] = ['金', '¥', '￥', '\\'];
+
 /// Parses an amount of yen from a piece of text: `¥99,000-`, `金99,000円也`, `99,000円`, `\99,000`,
 /// `2.300` (a misread comma), `金壱萬弐仟円` (大字), `九万九千円`. `None` when there is no amount.
 pub fn parse_yen(s: &str) -> Option<(i64, Reading)> {

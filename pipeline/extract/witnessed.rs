@@ -81,7 +81,7 @@ fn money_mark_before_figures(text: &str) -> bool {
     let t: Vec<char> = normalize::compact(text).chars().collect();
     t.iter()
         .position(|c| c.is_ascii_digit())
-        .is_some_and(|i| i > 0 && matches!(t[i - 1], '金' | '¥' | '￥' | '\\'))
+        .is_some_and(|i| i > 0 && normalize::MONEY_MARKS.contains(&t[i - 1]))
 }
 
 /// [`witness_yen`], where the page's engine read a money mark before the figures (`marked`): the
